@@ -1,0 +1,46 @@
+/*
+ * dwarf.h: the DWARF 2-5 reader as the symbolizer sees it.
+ *
+ * The reader works on section bytes handed to it by the ELF layer and
+ * knows nothing of files.  It indexes units lazily: a unit's line program
+ * and function tree are decoded when an address first lands in it.
+ */
+#ifndef MDUMP_DWARF_H
+#define MDUMP_DWARF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sym.h"
+
+struct dwarf_sect {
+	const uint8_t	*p;		/* not owned; NULL when absent */
+	size_t		 len;
+};
+
+struct dwarf_sections {
+	struct dwarf_sect	info, abbrev, str, line, line_str, ranges,
+				rnglists, aranges, addr, str_offsets;
+	int			big_endian;	/* from the ELF header */
+	int			addr_size;	/* 4 or 8, from the ELF class */
+};
+
+/*
+ * Prepare a reader.  The section bytes must stay valid until
+ * dwarf_close(); the reader copies the struct.  Returns NULL only when
+ * there is no .debug_info at all.
+ */
+struct dwarf	*dwarf_open(const struct dwarf_sections *);
+
+/*
+ * Fill chain[0..max) with the inline chain of addr, innermost first:
+ * chain[0] is the line-table row (file, line) with the innermost
+ * (possibly inlined) function; each further entry names the caller with
+ * the call file and line.  Returns the number filled, 0 when no unit
+ * covers addr.  Strings are owned by the reader.
+ */
+size_t		 dwarf_lookup(struct dwarf *, uint64_t, struct sym_loc *,
+		    size_t);
+void		 dwarf_close(struct dwarf *);
+
+#endif /* MDUMP_DWARF_H */

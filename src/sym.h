@@ -1,0 +1,48 @@
+/*
+ * sym.h: the symbolizer facade.  It turns (object path, offset) into an
+ * inline chain of source locations.
+ *
+ * The report code sees only this interface.  Objects are opened once, on
+ * first use, and kept; objects that cannot be read are remembered and
+ * never retried.  Each distinct (object, offset) is symbolized once.
+ */
+#ifndef MDUMP_SYM_H
+#define MDUMP_SYM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The deepest inline chain kept for one address. */
+#define SYM_MAX_INLINE	64
+
+struct sym_loc {
+	const char	*function;	/* NULL when unknown */
+	const char	*file;		/* NULL when unknown; dir joined */
+	unsigned long	 line;		/* 0 when unknown */
+};
+
+struct sym_frame {
+	const struct sym_loc	*locs;	/* innermost first; never empty */
+	size_t			 nlocs;
+};
+
+struct sym_opts {
+	const char	*exe;		/* object for "" and "." frames */
+	int		 raw;		/* -r: look up the address as recorded */
+	/* Called with each warning (objects not found, no debug info). */
+	void		(*warn)(void *, const char *);
+	void		*warnarg;
+};
+
+/* The symbolizer copies what it needs from the options. */
+struct symbolizer	*sym_open(const struct sym_opts *);
+
+/*
+ * Look up one frame.  The result is owned by the symbolizer and stays
+ * valid until sym_close().  It never fails: unknown values are NULL/0.
+ */
+const struct sym_frame	*sym_lookup(struct symbolizer *, const char *,
+			    uint64_t);
+void			 sym_close(struct symbolizer *);
+
+#endif /* MDUMP_SYM_H */
