@@ -1,0 +1,206 @@
+/*
+ * debugfile.c: find the separate debug file of a stripped object, by
+ * build-id or by .gnu_debuglink, the way GDB and the GNU tools look for
+ * it, and check that it matches (same build-id, or the CRC32 the link
+ * records).
+ *
+ * It only opens and checks candidates; what is read from the debug file
+ * is up to the caller.  A candidate that does not match is closed and
+ * the search goes on.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "debugfile.h"
+#include "elf.h"
+#include "xmalloc.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX	1024
+#endif
+
+#define CRC32_POLY	0xedb88320U
+
+/*
+ * Build the byte-at-a-time table on first use.  mdump is single-threaded,
+ * so a lazily filled static table is safe here.
+ */
+static const uint32_t *
+crc_table(void)
+{
+	static uint32_t t[256];
+	static int done;
+	uint32_t c;
+	int i, k;
+
+	if (done)
+		return t;
+	for (i = 0; i < 256; i++) {
+		c = (uint32_t)i;
+		for (k = 0; k < 8; k++)
+			c = c & 1 ? CRC32_POLY ^ (c >> 1) : c >> 1;
+		t[i] = c;
+	}
+	done = 1;
+	return t;
+}
+
+uint32_t
+debugfile_crc32(uint32_t crc, const uint8_t *p, size_t n)
+{
+	const uint32_t *t = crc_table();
+	size_t i;
+
+	crc = ~crc;
+	for (i = 0; i < n; i++)
+		crc = t[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+/* Open path if it is an ELF file with the build-id id[0..len). */
+static struct elf *
+try_build_id(const char *path, const uint8_t *id, size_t len)
+{
+	struct elf *d;
+	const uint8_t *did;
+	size_t dlen;
+
+	if ((d = elf_open(path, NULL)) == NULL)
+		return NULL;
+	if (elf_build_id(d, &did, &dlen) == 0 && dlen == len &&
+	    memcmp(did, id, len) == 0)
+		return d;
+	elf_close(d);
+	return NULL;
+}
+
+/* Open path if it is an ELF file whose CRC32 is crc. */
+static struct elf *
+try_crc(const char *path, uint32_t crc)
+{
+	struct elf *d;
+	const uint8_t *p;
+	size_t len;
+
+	if ((d = elf_open(path, NULL)) == NULL)
+		return NULL;
+	p = elf_image(d, &len);
+	if (debugfile_crc32(0, p, len) == crc)
+		return d;
+	elf_close(d);
+	return NULL;
+}
+
+static struct elf *
+by_build_id(struct elf *obj, const char *root, char *path, size_t size)
+{
+	const uint8_t *id;
+	size_t len, i, n;
+	int w;
+
+	if (elf_build_id(obj, &id, &len) == -1 || len < 2)
+		return NULL;
+	w = snprintf(path, size, "%s/.build-id/%02x/", root, id[0]);
+	if (w < 0 || (size_t)w >= size)
+		return NULL;
+	n = (size_t)w;
+	/* Two hex digits per byte and ".debug": check before writing. */
+	if ((len - 1) * 2 + sizeof(".debug") > size - n)
+		return NULL;
+	for (i = 1; i < len; i++, n += 2)
+		snprintf(path + n, 3, "%02x", id[i]);
+	memcpy(path + n, ".debug", sizeof(".debug"));
+	return try_build_id(path, id, len);
+}
+
+/* The directory part of path, "." when it has none, in dir[size]. */
+static int
+dir_of(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (slash == NULL)
+		return snprintf(dir, size, ".") >= (int)size ? -1 : 0;
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= size)
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return 0;
+}
+
+/*
+ * Make dir absolute against the current directory, dropping a leading
+ * "./"; symbolic links are left as they are.
+ */
+static int
+absolute_dir(const char *dir, char *abs, size_t size)
+{
+	char cwd[PATH_MAX];
+	int w;
+
+	if (dir[0] == '/')
+		w = snprintf(abs, size, "%s", dir);
+	else {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			return -1;
+		while (dir[0] == '.' && dir[1] == '/')
+			dir += 2;
+		if (strcmp(dir, ".") == 0 || dir[0] == '\0')
+			w = snprintf(abs, size, "%s", cwd);
+		else
+			w = snprintf(abs, size, "%s/%s",
+			    strcmp(cwd, "/") == 0 ? "" : cwd, dir);
+	}
+	return w < 0 || (size_t)w >= size ? -1 : 0;
+}
+
+static struct elf *
+by_debuglink(struct elf *obj, const char *objpath, const char *root,
+    char *path, size_t size)
+{
+	static const char *fmts[] = { "%s/%s", "%s/.debug/%s" };
+	char dir[PATH_MAX], abs[PATH_MAX];
+	const char *link;
+	struct elf *d;
+	uint32_t crc;
+	size_t i;
+	int w;
+
+	if ((link = elf_debuglink(obj, &crc)) == NULL ||
+	    dir_of(objpath, dir, sizeof(dir)) == -1)
+		return NULL;
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		w = snprintf(path, size, fmts[i], dir, link);
+		if (w >= 0 && (size_t)w < size &&
+		    (d = try_crc(path, crc)) != NULL)
+			return d;
+	}
+	if (absolute_dir(dir, abs, sizeof(abs)) == -1)
+		return NULL;
+	w = snprintf(path, size, "%s%s/%s", root,
+	    strcmp(abs, "/") == 0 ? "" : abs, link);
+	if (w >= 0 && (size_t)w < size && (d = try_crc(path, crc)) != NULL)
+		return d;
+	return NULL;
+}
+
+struct elf *
+debugfile_find(struct elf *obj, const char *objpath, const char *root,
+    char **found)
+{
+	char path[PATH_MAX];
+	struct elf *d;
+
+	if (root == NULL)
+		root = DEBUGFILE_ROOT;
+	if ((d = by_build_id(obj, root, path, sizeof(path))) == NULL)
+		d = by_debuglink(obj, objpath, root, path, sizeof(path));
+	if (d != NULL && found != NULL)
+		*found = xstrdup(path);
+	return d;
+}

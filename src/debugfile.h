@@ -1,0 +1,39 @@
+/*
+ * debugfile.h: find the separate debug file of an object.
+ *
+ * A stripped object can name its debug information elsewhere, by
+ * build-id or by .gnu_debuglink; this module finds that file and checks
+ * it really belongs to the object.  It does not read DWARF.
+ */
+#ifndef MDUMP_DEBUGFILE_H
+#define MDUMP_DEBUGFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct elf;
+
+/* Where distributions install debug files. */
+#define DEBUGFILE_ROOT	"/usr/lib/debug"
+
+/*
+ * Continue the GNU debuglink CRC32 (the zlib one, polynomial
+ * 0xedb88320) over n more bytes; start with 0.
+ */
+uint32_t	 debugfile_crc32(uint32_t, const uint8_t *, size_t);
+
+/*
+ * Find the debug file of obj, which was opened from path, trying in
+ * order:
+ *   ROOT/.build-id/xx/rest.debug, with a matching build-id;
+ *   DIR/LINK, DIR/.debug/LINK and ROOT/DIR/LINK, with a matching CRC,
+ * where DIR is the directory of path (made absolute for the last one),
+ * LINK the .gnu_debuglink name and ROOT the root argument, or
+ * DEBUGFILE_ROOT when it is NULL.  Returns the opened file, owned by the
+ * caller (elf_close), or NULL.  When found is not NULL, *found gets a
+ * copy of its path, owned by the caller.
+ */
+struct elf	*debugfile_find(struct elf *, const char *, const char *,
+		    char **);
+
+#endif /* MDUMP_DEBUGFILE_H */

@@ -1,0 +1,352 @@
+/*
+ * sym.c: the symbolizer facade of sym.h.  It keeps the objects a trace
+ * names, opened once on first use, and the answer for each distinct
+ * (object, offset), computed once.
+ *
+ * For each object it finds the DWARF sections, in the object itself or
+ * in its separate debug file (debugfile.h), and hands them to the DWARF
+ * reader; the ELF symbol table names the function when DWARF cannot.
+ * Objects that cannot be opened are remembered with one warning and
+ * never retried.
+ *
+ * It does not print: warnings go to the caller's callback.  The
+ * environment variable MDUMP_DEBUG_ROOT, when set, replaces
+ * /usr/lib/debug as the root of the debug file search (for tests, and
+ * for debug files installed elsewhere).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debugfile.h"
+#include "dwarf.h"
+#include "elf.h"
+#include "sym.h"
+#include "xmalloc.h"
+
+/* The executable for frames that name no object, as the seed tool. */
+#define SYM_DEFAULT_EXE	"a.out"
+
+/* The first size of both hash tables; they double at half full. */
+#define SYM_HASH_INIT	64
+
+struct sym_obj {
+	char		*path;		/* owned; the key */
+	struct elf	*elf;		/* owned; NULL when unreadable */
+	struct elf	*dbg;		/* owned; separate debug file */
+	struct dwarf	*dw;		/* owned; NULL without debug info */
+	uint64_t	 base;		/* link base added to offsets */
+};
+
+struct sym_ent {
+	const struct sym_obj	*obj;
+	uint64_t		 off;
+	struct sym_frame	 frame;
+	struct sym_loc		*locs;	/* owned; frame.locs */
+};
+
+struct symbolizer {
+	char		 *exe;
+	char		 *root;		/* NULL: DEBUGFILE_ROOT */
+	int		  raw;
+	void		(*warn)(void *, const char *);
+	void		 *warnarg;
+	struct sym_obj	**objs;		/* open addressing */
+	size_t		  nobjs, objcap;
+	struct sym_ent	**ents;		/* open addressing */
+	size_t		  nents, entcap;
+};
+
+/* The DWARF sections by name, and where each goes. */
+static const struct {
+	const char	*name;
+	size_t		 off;
+} dwarf_names[] = {
+	{ ".debug_info", offsetof(struct dwarf_sections, info) },
+	{ ".debug_abbrev", offsetof(struct dwarf_sections, abbrev) },
+	{ ".debug_str", offsetof(struct dwarf_sections, str) },
+	{ ".debug_line", offsetof(struct dwarf_sections, line) },
+	{ ".debug_line_str", offsetof(struct dwarf_sections, line_str) },
+	{ ".debug_ranges", offsetof(struct dwarf_sections, ranges) },
+	{ ".debug_rnglists", offsetof(struct dwarf_sections, rnglists) },
+	{ ".debug_aranges", offsetof(struct dwarf_sections, aranges) },
+	{ ".debug_addr", offsetof(struct dwarf_sections, addr) },
+	{ ".debug_str_offsets", offsetof(struct dwarf_sections, str_offsets) },
+};
+
+static void
+sym_warn(struct symbolizer *s, const char *path, const char *msg)
+{
+	char *line;
+	size_t n;
+
+	if (s->warn == NULL)
+		return;
+	n = strlen(path) + strlen(msg) + sizeof("mdump: : ");
+	line = xmalloc(n);
+	snprintf(line, n, "mdump: %s: %s", path, msg);
+	s->warn(s->warnarg, line);
+	free(line);
+}
+
+/* FNV-1a: the keys are short, and the tables only need a fair spread. */
+static uint64_t
+hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+#define FNV_INIT	0xcbf29ce484222325ULL
+
+static uint64_t
+hash_ent(const struct sym_obj *o, uint64_t off)
+{
+	uintptr_t p = (uintptr_t)o;
+	uint64_t h;
+
+	h = hash_bytes(FNV_INIT, &p, sizeof(p));
+	return hash_bytes(h, &off, sizeof(off));
+}
+
+struct symbolizer *
+sym_open(const struct sym_opts *opts)
+{
+	struct symbolizer *s;
+	const char *root;
+
+	s = xcalloc(1, sizeof(*s));
+	s->exe = xstrdup(opts->exe != NULL ? opts->exe : SYM_DEFAULT_EXE);
+	s->raw = opts->raw;
+	s->warn = opts->warn;
+	s->warnarg = opts->warnarg;
+	if ((root = getenv("MDUMP_DEBUG_ROOT")) != NULL && *root != '\0')
+		s->root = xstrdup(root);
+	s->objcap = s->entcap = SYM_HASH_INIT;
+	s->objs = xcalloc(s->objcap, sizeof(*s->objs));
+	s->ents = xcalloc(s->entcap, sizeof(*s->ents));
+	return s;
+}
+
+/* Point sections at the DWARF sections of e; 0 if it has .debug_info. */
+static int
+dwarf_sections_of(struct elf *e, struct dwarf_sections *ds, int *rc)
+{
+	size_t i;
+
+	memset(ds, 0, sizeof(*ds));
+	for (i = 0; i < sizeof(dwarf_names) / sizeof(dwarf_names[0]); i++) {
+		struct dwarf_sect *d;
+		int r;
+
+		d = (struct dwarf_sect *)(void *)((char *)ds +
+		    dwarf_names[i].off);
+		r = elf_section(e, dwarf_names[i].name, &d->p, &d->len);
+		if (i == 0)
+			*rc = r;
+	}
+	ds->big_endian = elf_big_endian(e);
+	ds->addr_size = elf_addr_size(e);
+	return ds->info.p != NULL ? 0 : -1;
+}
+
+/* Find the debug info of o, in the object or its debug file. */
+static void
+load_debug(struct symbolizer *s, struct sym_obj *o)
+{
+	struct dwarf_sections ds;
+	int rc, drc;
+
+	if (dwarf_sections_of(o->elf, &ds, &rc) == -1) {
+		o->dbg = debugfile_find(o->elf, o->path, s->root, NULL);
+		if (o->dbg == NULL ||
+		    dwarf_sections_of(o->dbg, &ds, &drc) == -1) {
+			if (o->dbg != NULL && rc == ELF_SECT_ABSENT)
+				rc = drc;
+			sym_warn(s, o->path, rc == ELF_SECT_NOZLIB ?
+			    "compressed debug info, and no zlib" :
+			    rc == ELF_SECT_BAD ? "damaged debug info" :
+			    "no debug info");
+			return;
+		}
+	}
+	if ((o->dw = dwarf_open(&ds)) == NULL)
+		sym_warn(s, o->path, "no debug info");
+}
+
+static struct sym_obj *
+load_obj(struct symbolizer *s, const char *path)
+{
+	struct sym_obj *o;
+	const char *why = "cannot open";
+
+	o = xcalloc(1, sizeof(*o));
+	o->path = xstrdup(path);
+	if ((o->elf = elf_open(path, &why)) == NULL) {
+		sym_warn(s, path, why);
+		return o;
+	}
+	if (elf_type(o->elf) == ELF_ET_EXEC)
+		o->base = elf_link_base(o->elf);
+	load_debug(s, o);
+	return o;
+}
+
+static void
+grow_objs(struct symbolizer *s)
+{
+	struct sym_obj **old = s->objs;
+	size_t oldcap = s->objcap, i, j;
+
+	s->objcap *= 2;
+	s->objs = xcalloc(s->objcap, sizeof(*s->objs));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == NULL)
+			continue;
+		j = hash_bytes(FNV_INIT, old[i]->path,
+		    strlen(old[i]->path)) & (s->objcap - 1);
+		while (s->objs[j] != NULL)
+			j = (j + 1) & (s->objcap - 1);
+		s->objs[j] = old[i];
+	}
+	free(old);
+}
+
+/* The object called path, opened on first use. */
+static struct sym_obj *
+get_obj(struct symbolizer *s, const char *path)
+{
+	size_t j;
+
+	if (s->nobjs + 1 > s->objcap / 2)
+		grow_objs(s);
+	j = hash_bytes(FNV_INIT, path, strlen(path)) & (s->objcap - 1);
+	while (s->objs[j] != NULL) {
+		if (strcmp(s->objs[j]->path, path) == 0)
+			return s->objs[j];
+		j = (j + 1) & (s->objcap - 1);
+	}
+	s->objs[j] = load_obj(s, path);
+	s->nobjs++;
+	return s->objs[j];
+}
+
+static void
+grow_ents(struct symbolizer *s)
+{
+	struct sym_ent **old = s->ents;
+	size_t oldcap = s->entcap, i, j;
+
+	s->entcap *= 2;
+	s->ents = xcalloc(s->entcap, sizeof(*s->ents));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == NULL)
+			continue;
+		j = hash_ent(old[i]->obj, old[i]->off) & (s->entcap - 1);
+		while (s->ents[j] != NULL)
+			j = (j + 1) & (s->entcap - 1);
+		s->ents[j] = old[i];
+	}
+	free(old);
+}
+
+/* Fill the inline chain of offset off in o; returns its length. */
+static size_t
+symbolize(const struct symbolizer *s, const struct sym_obj *o, uint64_t off,
+    struct sym_loc *chain)
+{
+	uint64_t addr;
+	size_t n = 0;
+
+	memset(&chain[0], 0, sizeof(chain[0]));
+	if (o->elf == NULL)
+		return 1;
+	/*
+	 * The recorded offset is a return address; the call is the byte
+	 * before it.  An offset of 0 is no return address: keep it.
+	 */
+	addr = o->base + off;
+	if (!s->raw && off > 0)
+		addr--;
+	if (o->dw != NULL)
+		n = dwarf_lookup(o->dw, addr, chain, SYM_MAX_INLINE);
+	if (n == 0) {
+		memset(&chain[0], 0, sizeof(chain[0]));
+		n = 1;
+	}
+	/* The last entry is the function that really holds the address. */
+	if (chain[n - 1].function == NULL &&
+	    (chain[n - 1].function = elf_symbol(o->elf, addr, NULL)) == NULL &&
+	    o->dbg != NULL)
+		chain[n - 1].function = elf_symbol(o->dbg, addr, NULL);
+	return n;
+}
+
+const struct sym_frame *
+sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
+{
+	struct sym_loc chain[SYM_MAX_INLINE];
+	const struct sym_obj *o;
+	struct sym_ent *e;
+	size_t j, n;
+
+	if (path == NULL || *path == '\0' || strcmp(path, ".") == 0)
+		path = s->exe;
+	o = get_obj(s, path);
+	if (s->nents + 1 > s->entcap / 2)
+		grow_ents(s);
+	j = hash_ent(o, off) & (s->entcap - 1);
+	while (s->ents[j] != NULL) {
+		if (s->ents[j]->obj == o && s->ents[j]->off == off)
+			return &s->ents[j]->frame;
+		j = (j + 1) & (s->entcap - 1);
+	}
+	n = symbolize(s, o, off, chain);
+	e = xcalloc(1, sizeof(*e));
+	e->obj = o;
+	e->off = off;
+	e->locs = xreallocarray(NULL, n, sizeof(*e->locs));
+	memcpy(e->locs, chain, n * sizeof(*e->locs));
+	e->frame.locs = e->locs;
+	e->frame.nlocs = n;
+	s->ents[j] = e;
+	s->nents++;
+	return &e->frame;
+}
+
+void
+sym_close(struct symbolizer *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->entcap; i++) {
+		if (s->ents[i] == NULL)
+			continue;
+		free(s->ents[i]->locs);
+		free(s->ents[i]);
+	}
+	for (i = 0; i < s->objcap; i++) {
+		struct sym_obj *o = s->objs[i];
+
+		if (o == NULL)
+			continue;
+		if (o->dw != NULL)
+			dwarf_close(o->dw);
+		elf_close(o->dbg);
+		elf_close(o->elf);
+		free(o->path);
+		free(o);
+	}
+	free(s->ents);
+	free(s->objs);
+	free(s->exe);
+	free(s->root);
+	free(s);
+}
