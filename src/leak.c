@@ -1,0 +1,289 @@
+/*
+ * leak.c: the leak table (merging identical stacks, ordering) and the
+ * string pool that lets frames compare object paths by pointer.
+ *
+ * Both are hash tables with open addressing, grown by doubling, so
+ * memory grows with the distinct stacks and paths, not with the trace.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "leak.h"
+#include "xmalloc.h"
+
+/* Tables grow when more than half full. */
+#define HASH_MINSLOTS	64
+
+struct strpool {
+	char	**strs;
+	size_t	  nstrs;
+	size_t	  nslots;
+};
+
+static struct strpool pool;
+
+static uint32_t
+hash_bytes(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *s = p;
+	size_t i;
+
+	/* FNV-1a: fast, and good enough for paths and offsets. */
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+#define HASH_INIT	2166136261u
+
+static void
+strpool_grow(void)
+{
+	char **old = pool.strs;
+	size_t i, j, n = pool.nslots;
+
+	pool.nslots = n == 0 ? HASH_MINSLOTS : n * 2;
+	pool.strs = xcalloc(pool.nslots, sizeof(*pool.strs));
+	for (i = 0; i < n; i++) {
+		if (old[i] == NULL)
+			continue;
+		j = hash_bytes(HASH_INIT, old[i], strlen(old[i])) &
+		    (pool.nslots - 1);
+		while (pool.strs[j] != NULL)
+			j = (j + 1) & (pool.nslots - 1);
+		pool.strs[j] = old[i];
+	}
+	free(old);
+}
+
+const char *
+strpool_intern(const char *s, size_t n)
+{
+	size_t i;
+	char *c;
+
+	if ((pool.nstrs + 1) * 2 > pool.nslots)
+		strpool_grow();
+	i = hash_bytes(HASH_INIT, s, n) & (pool.nslots - 1);
+	for (; pool.strs[i] != NULL; i = (i + 1) & (pool.nslots - 1))
+		if (strncmp(pool.strs[i], s, n) == 0 &&
+		    pool.strs[i][n] == '\0')
+			return pool.strs[i];
+	c = xmalloc(n + 1);
+	memcpy(c, s, n);
+	c[n] = '\0';
+	pool.strs[i] = c;
+	pool.nstrs++;
+	return c;
+}
+
+void
+strpool_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < pool.nslots; i++)
+		free(pool.strs[i]);
+	free(pool.strs);
+	memset(&pool, 0, sizeof(pool));
+}
+
+void
+leak_init(struct leak_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static uint32_t
+leak_hash(const struct leak_frame *f, size_t n)
+{
+	uint32_t h = HASH_INIT;
+	size_t i;
+
+	/* Interned paths: the pointer names the string. */
+	for (i = 0; i < n; i++) {
+		h = hash_bytes(h, &f[i].object, sizeof(f[i].object));
+		h = hash_bytes(h, &f[i].offset, sizeof(f[i].offset));
+	}
+	return hash_bytes(h, &n, sizeof(n));
+}
+
+static int
+leak_same(const struct leak *l, const struct leak_frame *f, size_t n)
+{
+	size_t i;
+
+	if (l->nframes != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (l->frames[i].object != f[i].object ||
+		    l->frames[i].offset != f[i].offset)
+			return 0;
+	return 1;
+}
+
+/* Rebuild the hash slots for nslots slots (a power of two). */
+static void
+leak_rehash(struct leak_table *t, size_t nslots)
+{
+	size_t i, j;
+
+	free(t->slots);
+	t->nslots = nslots;
+	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
+	for (i = 0; i < t->nleaks; i++) {
+		j = t->leaks[i]->hash & (t->nslots - 1);
+		while (t->slots[j] != 0)
+			j = (j + 1) & (t->nslots - 1);
+		t->slots[j] = i + 1;
+	}
+}
+
+static uint64_t
+add_sat(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+void
+leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
+    uint64_t sum, uint64_t count)
+{
+	struct leak *l;
+	uint32_t h;
+	size_t i;
+
+	if (n > LEAK_MAXFRAMES)
+		n = LEAK_MAXFRAMES;
+	if ((t->nleaks + 1) * 2 > t->nslots)
+		leak_rehash(t, t->nslots == 0 ? HASH_MINSLOTS : t->nslots * 2);
+	h = leak_hash(f, n);
+	for (i = h & (t->nslots - 1); t->slots[i] != 0;
+	    i = (i + 1) & (t->nslots - 1)) {
+		l = t->leaks[t->slots[i] - 1];
+		if (l->hash == h && leak_same(l, f, n)) {
+			l->sum = add_sat(l->sum, sum);
+			l->count = add_sat(l->count, count);
+			return;
+		}
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->sum = sum;
+	l->count = count;
+	l->hash = h;
+	l->nframes = n;
+	l->frames = xreallocarray(NULL, n, sizeof(*f));
+	if (n > 0)
+		memcpy(l->frames, f, n * sizeof(*f));
+	if (t->nleaks == t->cap) {
+		t->cap = t->cap == 0 ? 16 : t->cap * 2;
+		t->leaks = xreallocarray(t->leaks, t->cap, sizeof(*t->leaks));
+	}
+	t->leaks[t->nleaks++] = l;
+	t->slots[i] = t->nleaks;
+}
+
+void
+leak_clear(struct leak_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nleaks; i++) {
+		free(t->leaks[i]->frames);
+		free(t->leaks[i]);
+	}
+	t->nleaks = 0;
+	if (t->slots != NULL)
+		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+}
+
+void
+leak_free(struct leak_table *t)
+{
+	leak_clear(t);
+	free(t->leaks);
+	free(t->slots);
+	leak_init(t);
+}
+
+static uint64_t
+leak_avg(const struct leak *l)
+{
+	return l->count == 0 ? 0 : l->sum / l->count;
+}
+
+/* The sort key, chosen once per sort; qsort has no context argument. */
+static int sort_key;
+
+static int
+leak_cmp(const void *a, const void *b)
+{
+	const struct leak *x = *(const struct leak * const *)a;
+	const struct leak *y = *(const struct leak * const *)b;
+	uint64_t kx, ky;
+
+	switch (sort_key) {
+	case 's':
+		kx = x->sum, ky = y->sum;
+		break;
+	case 'c':
+		kx = x->count, ky = y->count;
+		break;
+	default:
+		kx = leak_avg(x), ky = leak_avg(y);
+		break;
+	}
+	if (kx != ky)
+		return kx > ky ? -1 : 1;
+	return 0;
+}
+
+/*
+ * qsort is not stable, so each leak is tagged with its position before
+ * sorting and equal keys keep the order of first appearance.
+ */
+struct leak_pos {
+	struct leak	*leak;
+	size_t		 pos;
+};
+
+static int
+leak_pos_cmp(const void *a, const void *b)
+{
+	const struct leak_pos *x = a, *y = b;
+	int c;
+
+	if ((c = leak_cmp(&x->leak, &y->leak)) != 0)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+int
+leak_sort(struct leak_table *t, const char *key)
+{
+	struct leak_pos *v;
+	size_t i;
+
+	if (strcmp(key, "sum") == 0)
+		sort_key = 's';
+	else if (strcmp(key, "count") == 0)
+		sort_key = 'c';
+	else if (strcmp(key, "avg") == 0)
+		sort_key = 'a';
+	else
+		return -1;
+	v = xreallocarray(NULL, t->nleaks, sizeof(*v));
+	for (i = 0; i < t->nleaks; i++) {
+		v[i].leak = t->leaks[i];
+		v[i].pos = i;
+	}
+	qsort(v, t->nleaks, sizeof(*v), leak_pos_cmp);
+	for (i = 0; i < t->nleaks; i++)
+		t->leaks[i] = v[i].leak;
+	free(v);
+	if (t->nslots > 0)
+		leak_rehash(t, t->nslots);
+	return 0;
+}

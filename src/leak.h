@@ -1,0 +1,51 @@
+/*
+ * leak.h: the leak table of one process.  Identical stacks (same object
+ * paths and offsets, frame by frame) are merged into one leak; leaks keep
+ * the order in which their stacks first appeared.
+ */
+#ifndef MDUMP_LEAK_H
+#define MDUMP_LEAK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The deepest stack kept for one leak. */
+#define LEAK_MAXFRAMES	64
+
+struct leak_frame {
+	const char	*object;	/* interned; NULL: unknown object id */
+	uint64_t	 offset;	/* as recorded */
+};
+
+struct leak {
+	uint64_t		 sum;		/* bytes */
+	uint64_t		 count;		/* allocations */
+	size_t			 nframes;	/* 0: anonymous */
+	struct leak_frame	*frames;	/* innermost first */
+	uint32_t		 hash;
+};
+
+struct leak_table {
+	struct leak	**leaks;	/* in order of first appearance */
+	size_t		  nleaks;
+	size_t		  cap;
+	size_t		 *slots;	/* open hash: index + 1, 0 free */
+	size_t		  nslots;
+};
+
+void	leak_init(struct leak_table *);
+/* Add or merge one leak; the frames are copied. */
+void	leak_add(struct leak_table *, const struct leak_frame *, size_t,
+	    uint64_t, uint64_t);
+/* Forget every leak (a new report replaces the old). */
+void	leak_clear(struct leak_table *);
+void	leak_free(struct leak_table *);
+
+/* Order leaks by "sum", "count" or "avg", largest first, stable. */
+int	leak_sort(struct leak_table *, const char *);
+
+/* Strings that live until strpool_free(): object paths and the like. */
+const char	*strpool_intern(const char *, size_t);
+void		 strpool_free(void);
+
+#endif /* MDUMP_LEAK_H */

@@ -1,0 +1,354 @@
+/*
+ * mdump: read a ktrace.out file holding malloc's leak records and print
+ * the leaks with their stacks as function, file and line.
+ *
+ * This file holds the options, the pipeline from trace to report, and
+ * the exit status; it is the one place that prints errors or exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ktrace.h"
+#include "leak.h"
+#include "mrec.h"
+#include "report.h"
+#include "sym.h"
+
+/* How long follow mode sleeps at the end of the file, in milliseconds. */
+#define FOLLOW_MS	200
+
+struct options {
+	int		 dump;		/* -D */
+	const char	*exe;		/* -e */
+	const char	*file;		/* -f */
+	int		 follow;	/* -l */
+	enum report_format format;	/* -o */
+	int		 onlypid;	/* -p */
+	int32_t		 pid;
+	int		 raw;		/* -r */
+	const char	*sortkey;	/* -s */
+	int		 verbose;	/* -v */
+};
+
+static volatile sig_atomic_t interrupted;
+static const char *progname = "mdump";
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-Dlrv] [-e file] [-f file] [-o format] "
+	    "[-p pid] [-s key]\n", progname);
+	exit(1);
+}
+
+static void
+warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+sym_warning(void *arg, const char *msg)
+{
+	if (*(int *)arg)
+		warnmsg("%s", msg);
+}
+
+/* An error from a core module, with where it happened. */
+static void
+trace_error(const char *name, const struct md_err *e)
+{
+	if (e->off == MD_NOOFF)
+		warnmsg("%s: %s", name, e->msg);
+	else if (e->recno == 0)
+		warnmsg("%s: offset %" PRIu64 ": %s", name, e->off, e->msg);
+	else
+		warnmsg("%s: offset %" PRIu64 " (record %" PRIu64 "): %s",
+		    name, e->off, e->recno, e->msg);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int32_t
+parse_pid(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 ||
+	    v > INT32_MAX) {
+		warnmsg("invalid process id: %s", s);
+		usage();
+	}
+	return (int32_t)v;
+}
+
+static void
+parse_options(int argc, char *argv[], struct options *o)
+{
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->exe = "a.out";
+	o->file = "ktrace.out";
+	while ((ch = getopt(argc, argv, "De:f:lo:p:rs:v")) != -1) {
+		switch (ch) {
+		case 'D':
+			o->dump = 1;
+			break;
+		case 'e':
+			o->exe = optarg;
+			break;
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'l':
+			o->follow = 1;
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") == 0)
+				o->format = REPORT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = REPORT_JSON;
+			else if (strcmp(optarg, "folded") == 0)
+				o->format = REPORT_FOLDED;
+			else {
+				warnmsg("unknown output format: %s", optarg);
+				usage();
+			}
+			break;
+		case 'p':
+			o->onlypid = 1;
+			o->pid = parse_pid(optarg);
+			break;
+		case 'r':
+			o->raw = 1;
+			break;
+		case 's':
+			if (strcmp(optarg, "sum") != 0 &&
+			    strcmp(optarg, "count") != 0 &&
+			    strcmp(optarg, "avg") != 0) {
+				warnmsg("unknown sort key: %s", optarg);
+				usage();
+			}
+			o->sortkey = optarg;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+}
+
+struct run {
+	struct options		*o;
+	const char		*name;	/* the trace, for messages */
+	struct mrec_state	 st;
+	int			 inited;
+	struct report		*rep;
+	int			 status;
+};
+
+/* Print one process, in the order asked for. */
+static void
+print_proc(struct run *run, struct mproc *p, int header)
+{
+	if (run->o->dump) {
+		report_dump(stdout, p, header);
+	} else {
+		if (run->o->sortkey != NULL)
+			leak_sort(&p->leaks, run->o->sortkey);
+		report_proc(run->rep, p, header);
+	}
+	p->printed = 1;
+	fflush(stdout);
+}
+
+static void
+feed(struct run *run, const struct ktr_reader *r, const struct ktr_record *rec)
+{
+	struct mproc *p;
+	struct md_err e;
+
+	if (!run->inited) {
+		mrec_init(&run->st, ktr_layout(r), run->o->dump);
+		if (run->o->onlypid)
+			mrec_select(&run->st, run->o->pid);
+		run->inited = 1;
+	}
+	if (mrec_feed(&run->st, rec, &p, &e) == -1) {
+		trace_error(run->name, &e);
+		run->status = 1;
+	}
+	/* Follow mode prints each report once its end banner is there. */
+	if (run->o->follow && p != NULL && p->done && !p->printed)
+		print_proc(run, p, !run->o->onlypid);
+}
+
+static void
+read_trace(struct run *run, int fd)
+{
+	struct ktr_reader *r;
+	struct ktr_record rec;
+	struct md_err e;
+	struct timespec ts;
+	int rv;
+
+	r = ktr_open(fd, run->o->follow);
+	while (!interrupted) {
+		rv = ktr_next(r, &rec, &e);
+		if (rv == KTR_REC) {
+			feed(run, r, &rec);
+		} else if (rv == KTR_AGAIN) {
+			ts.tv_sec = 0;
+			ts.tv_nsec = FOLLOW_MS * 1000000L;
+			nanosleep(&ts, NULL);
+		} else {
+			if (rv == KTR_ERR) {
+				trace_error(run->name, &e);
+				run->status = 1;
+			}
+			break;
+		}
+	}
+	if (run->o->verbose && ktr_layout(r) != NULL)
+		warnmsg("%s: %s layout", run->name, ktr_layout(r)->name);
+	ktr_close(r);
+}
+
+static void
+print_stats(const struct run *run)
+{
+	const struct mrec_stats *s = &run->st.stats;
+
+	if (s->other > 0)
+		warnmsg("%" PRIu64 " records of other ktrace types skipped",
+		    s->other);
+	if (s->labels > 0)
+		warnmsg("%" PRIu64 " utrace records of other labels skipped",
+		    s->labels);
+	if (s->binary > 0)
+		warnmsg("%" PRIu64 " binary \"malloc\" records skipped",
+		    s->binary);
+	if (s->badid > 0)
+		warnmsg("%" PRIu64 " frames name an object id the trace "
+		    "never defined", s->badid);
+	if (s->deep > 0)
+		warnmsg("%" PRIu64 " frames beyond %d per stack dropped",
+		    s->deep, LEAK_MAXFRAMES);
+}
+
+static void
+finish(struct run *run)
+{
+	struct md_err e;
+	size_t i;
+	int header, found = 0;
+
+	if (run->inited && mrec_finish(&run->st, &e) == -1) {
+		trace_error(run->name, &e);
+		run->status = 1;
+	}
+	header = !run->o->onlypid && (run->st.nprocs > 1 || run->o->follow);
+	for (i = 0; i < run->st.nprocs; i++) {
+		found = 1;
+		if (!run->st.procs[i]->printed)
+			print_proc(run, run->st.procs[i], header);
+	}
+	if (run->o->onlypid && !found) {
+		warnmsg("%s: no malloc records of process %" PRId32,
+		    run->name, run->o->pid);
+		run->status = 1;
+	}
+	if (run->o->verbose)
+		print_stats(run);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options o;
+	struct sym_opts so;
+	struct symbolizer *sym;
+	struct run run;
+	struct sigaction sa;
+	int fd;
+
+	parse_options(argc, argv, &o);
+	memset(&run, 0, sizeof(run));
+	run.o = &o;
+	if (strcmp(o.file, "-") == 0) {
+		fd = STDIN_FILENO;
+		run.name = "(stdin)";
+	} else if ((fd = open(o.file, O_RDONLY)) == -1) {
+		warnmsg("%s: %s", o.file, strerror(errno));
+		return 1;
+	} else
+		run.name = o.file;
+#ifdef __OpenBSD__
+	/* Only reading files from here on: traces, objects, debug files. */
+	if (pledge("stdio rpath", NULL) == -1) {
+		warnmsg("pledge: %s", strerror(errno));
+		return 1;
+	}
+#endif
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (o.follow) {
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+
+	memset(&so, 0, sizeof(so));
+	so.exe = o.exe;
+	so.raw = o.raw;
+	so.warn = sym_warning;
+	so.warnarg = &o.verbose;
+	sym = sym_open(&so);
+	if (!o.dump)
+		run.rep = report_open(stdout, o.format, sym);
+
+	read_trace(&run, fd);
+	finish(&run);
+
+	if (run.rep != NULL)
+		report_close(run.rep);
+	sym_close(sym);
+	if (run.inited)
+		mrec_free(&run.st);
+	strpool_free();
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warnmsg("stdout: %s", strerror(errno));
+		return 1;
+	}
+	return run.status;
+}

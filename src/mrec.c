@@ -1,0 +1,158 @@
+/*
+ * mrec.c: the process table and the dispatch of utrace records by label
+ * to the decoders of the two malloc formats (mrec_exp.c, mrec_text.c).
+ *
+ * Records of other labels are counted and skipped.  Nothing here knows
+ * the byte layout of a payload.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrec.h"
+#include "xmalloc.h"
+
+struct mrec_label {
+	const char	*label;
+	int		(*decode)(struct mrec_state *, struct mproc *,
+			    const struct ktr_record *, const uint8_t *, size_t,
+			    struct md_err *);
+};
+
+static const struct mrec_label mrec_labels[] = {
+	{ "mallocobjectrecord",	mrec_exp_object },
+	{ "mallocleakrecord",	mrec_exp_leak },
+	{ "mallocdumpline",	mrec_exp_dumpline },
+	{ "malloc",		mrec_text_record },
+};
+#define NLABELS	(sizeof(mrec_labels) / sizeof(mrec_labels[0]))
+
+void
+mrec_init(struct mrec_state *st, const struct ktr_layout *lay, int keepdump)
+{
+	memset(st, 0, sizeof(*st));
+	st->ptrsize = lay->ptrsize;
+	st->be = lay->be;
+	st->keepdump = keepdump;
+}
+
+void
+mrec_select(struct mrec_state *st, int32_t pid)
+{
+	st->onlypid = 1;
+	st->pid = pid;
+}
+
+struct mproc *
+mrec_proc(struct mrec_state *st, const struct ktr_record *rec)
+{
+	struct mproc *p;
+
+	/* exec keeps the pid; the report is written by the last image. */
+	if ((p = u64map_get(&st->bypid, (uint32_t)rec->pid)) != NULL) {
+		memcpy(p->comm, rec->comm, sizeof(p->comm));
+		return p;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->pid = rec->pid;
+	memcpy(p->comm, rec->comm, sizeof(p->comm));
+	leak_init(&p->leaks);
+	if (st->nprocs == st->cap) {
+		st->cap = st->cap == 0 ? 8 : st->cap * 2;
+		st->procs = xreallocarray(st->procs, st->cap,
+		    sizeof(*st->procs));
+	}
+	st->procs[st->nprocs++] = p;
+	u64map_put(&st->bypid, (uint32_t)rec->pid, p);
+	return p;
+}
+
+void
+mrec_dumptext(struct mproc *p, const uint8_t *s, size_t n)
+{
+	size_t cap;
+
+	if (p->dumplen + n > p->dumpcap) {
+		cap = p->dumpcap == 0 ? 4096 : p->dumpcap;
+		while (cap < p->dumplen + n)
+			cap *= 2;
+		p->dump = xreallocarray(p->dump, cap, 1);
+		p->dumpcap = cap;
+	}
+	memcpy(p->dump + p->dumplen, s, n);
+	p->dumplen += n;
+}
+
+/* The label: NUL-terminated within its 20 bytes, else not ours. */
+static const struct mrec_label *
+mrec_find_label(const uint8_t *data)
+{
+	size_t i;
+
+	if (memchr(data, '\0', KTR_LABELLEN) == NULL)
+		return NULL;
+	for (i = 0; i < NLABELS; i++)
+		if (strcmp((const char *)data, mrec_labels[i].label) == 0)
+			return &mrec_labels[i];
+	return NULL;
+}
+
+int
+mrec_feed(struct mrec_state *st, const struct ktr_record *rec,
+    struct mproc **pp, struct md_err *e)
+{
+	const struct mrec_label *l;
+	struct mproc *p;
+
+	*pp = NULL;
+	if (rec->type != KTR_USER || rec->data == NULL) {
+		st->stats.other++;
+		return 0;
+	}
+	if ((l = mrec_find_label(rec->data)) == NULL) {
+		st->stats.labels++;
+		return 0;
+	}
+	/* Another process's leak record still tells the pointer size. */
+	if (st->onlypid && rec->pid != st->pid) {
+		if (st->ptrsize == 0 && l->decode == mrec_exp_leak)
+			return mrec_exp_leak(st, NULL, rec,
+			    rec->data + KTR_LABELLEN, rec->len - KTR_LABELLEN,
+			    e);
+		return 0;
+	}
+	p = *pp = mrec_proc(st, rec);
+	return l->decode(st, p, rec, rec->data + KTR_LABELLEN,
+	    rec->len - KTR_LABELLEN, e);
+}
+
+int
+mrec_finish(struct mrec_state *st, struct md_err *e)
+{
+	size_t i;
+	int rv = 0;
+
+	for (i = 0; i < st->nprocs; i++)
+		if (mrec_text_finish(st, st->procs[i], e) == -1)
+			rv = -1;
+	return rv;
+}
+
+void
+mrec_free(struct mrec_state *st)
+{
+	struct mproc *p;
+	size_t i;
+
+	for (i = 0; i < st->nprocs; i++) {
+		p = st->procs[i];
+		leak_free(&p->leaks);
+		mrec_exp_free(p);
+		free(p->dump);
+		free(p->line);
+		free(p->pend);
+		free(p);
+	}
+	free(st->procs);
+	u64map_free(&st->bypid);
+	memset(st, 0, sizeof(*st));
+}

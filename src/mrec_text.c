@@ -1,0 +1,311 @@
+/*
+ * mrec_text.c: the text leak report OpenBSD's own malloc writes since
+ * 7.4, under the utrace label "malloc" (FORMATS.md 3).
+ *
+ * Records are joined per process and cut at newlines, so a line split
+ * over records, or records holding several lines, read the same.  A leak
+ * is a first-frame line with its numbers, followed by continuation lines
+ * whose sum column is "-"; it is added to the table when the next leak,
+ * a blank line or the end banner shows that its stack is complete.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mrec.h"
+#include "xmalloc.h"
+
+/*
+ * The longest text line kept.  A leak line holds one path (PATH_MAX is
+ * 1024 on OpenBSD) and a few numbers; malloc's own buffer is 2048 bytes.
+ */
+#define TEXT_LINEMAX	4096
+
+/* Fields of one leak line. */
+struct text_leakline {
+	int		 first;		/* has sum and count */
+	uint64_t	 f;		/* return address in the process */
+	uint64_t	 sum;
+	uint64_t	 count;
+	const char	*object;
+	size_t		 objlen;
+	uint64_t	 offset;
+};
+
+static int
+text_isspace(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A whole decimal or 0x-hex number, nothing else; no overflow. */
+static int
+text_number(const char *s, size_t n, int hex, uint64_t *v)
+{
+	uint64_t x = 0, d;
+	size_t i = 0;
+
+	if (hex) {
+		if (n < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+			return -1;
+		i = 2;
+	} else if (n == 0)
+		return -1;
+	for (; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (uint64_t)(s[i] - '0');
+		else if (hex && s[i] >= 'a' && s[i] <= 'f')
+			d = (uint64_t)(s[i] - 'a' + 10);
+		else if (hex && s[i] >= 'A' && s[i] <= 'F')
+			d = (uint64_t)(s[i] - 'A' + 10);
+		else
+			return -1;
+		if (x > (UINT64_MAX - d) / (hex ? 16 : 10))
+			return -1;
+		x = x * (hex ? 16 : 10) + d;
+	}
+	*v = x;
+	return 0;
+}
+
+/* The next space-separated token of s[*pos..n). */
+static const char *
+text_token(const char *s, size_t n, size_t *pos, size_t *len)
+{
+	size_t i = *pos, b;
+
+	while (i < n && text_isspace(s[i]))
+		i++;
+	b = i;
+	while (i < n && !text_isspace(s[i]))
+		i++;
+	*pos = i;
+	*len = i - b;
+	return i > b ? s + b : NULL;
+}
+
+static int
+text_is(const char *t, size_t tl, const char *word)
+{
+	return t != NULL && tl == strlen(word) && memcmp(t, word, tl) == 0;
+}
+
+/*
+ * "%18p %7zu %6u %6zu addr2line -e %s %p", or the continuation with "-"
+ * in the three number columns.  The object may hold spaces: the offset
+ * is what follows the last space.
+ */
+static int
+text_parse_leak(const char *s, size_t n, struct text_leakline *ll)
+{
+	const char *t[6], *sp;
+	size_t tl[6], pos = 0, i;
+	uint64_t avg;
+
+	for (i = 0; i < 6; i++)
+		if ((t[i] = text_token(s, n, &pos, &tl[i])) == NULL)
+			return -1;
+	if (!text_is(t[4], tl[4], "addr2line") || !text_is(t[5], tl[5], "-e"))
+		return -1;
+	if (text_number(t[0], tl[0], 1, &ll->f) == -1)
+		return -1;
+	ll->first = !text_is(t[1], tl[1], "-");
+	if (ll->first) {
+		if (text_number(t[1], tl[1], 0, &ll->sum) == -1 ||
+		    text_number(t[2], tl[2], 0, &ll->count) == -1 ||
+		    text_number(t[3], tl[3], 0, &avg) == -1)
+			return -1;
+	} else if (!text_is(t[2], tl[2], "-") || !text_is(t[3], tl[3], "-"))
+		return -1;
+	if (pos >= n || s[pos] != ' ')
+		return -1;
+	pos++;
+	for (sp = NULL, i = pos; i < n; i++)
+		if (s[i] == ' ')
+			sp = s + i;
+	if (sp == NULL || sp == s + pos)
+		return -1;
+	ll->object = s + pos;
+	ll->objlen = (size_t)(sp - (s + pos));
+	return text_number(sp + 1, (size_t)(s + n - sp - 1), 1, &ll->offset);
+}
+
+/* The leak being built is complete: add it to the table. */
+static void
+text_commit(struct mproc *p)
+{
+	if (!p->haspend)
+		return;
+	leak_add(&p->leaks, p->pend, p->npend, p->pendsum, p->pendcount);
+	p->haspend = 0;
+	p->npend = 0;
+}
+
+static void
+text_frame(struct mproc *p, const struct text_leakline *ll,
+    struct mrec_stats *stats)
+{
+	/* An unknown caller (0x0) says nothing about the stack. */
+	if (ll->f == 0 && ll->offset == 0)
+		return;
+	if (p->npend == LEAK_MAXFRAMES) {
+		stats->deep++;
+		return;
+	}
+	if (p->pend == NULL)
+		p->pend = xreallocarray(NULL, LEAK_MAXFRAMES,
+		    sizeof(*p->pend));
+	p->pend[p->npend].object = strpool_intern(ll->object, ll->objlen);
+	p->pend[p->npend].offset = ll->offset;
+	p->npend++;
+}
+
+static int
+text_starts(const char *s, size_t n, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+
+	return n >= pl && memcmp(s, prefix, pl) == 0;
+}
+
+/* A new leak report for this process replaces what an older one said. */
+static void
+text_new_report(struct mproc *p)
+{
+	text_commit(p);
+	leak_clear(&p->leaks);
+	p->done = 0;
+	p->printed = 0;
+}
+
+static int
+text_line(struct mrec_state *st, struct mproc *p, const char *s, size_t n,
+    const struct ktr_record *rec, struct md_err *e)
+{
+	struct text_leakline ll;
+	size_t pos = 0, tl[4];
+	const char *t[4];
+	int i;
+
+	if (text_starts(s, n, "******** Start dump ")) {
+		text_commit(p);
+		p->tstate = MTEXT_DUMP;
+		return 0;
+	}
+	if (text_starts(s, n, "******** End dump ")) {
+		text_commit(p);
+		p->tstate = MTEXT_NONE;
+		p->done = 1;
+		return 0;
+	}
+	if (n == 12 && memcmp(s, "Leak report:", 12) == 0) {
+		text_new_report(p);
+		p->tstate = MTEXT_LEAKS;
+		return 0;
+	}
+	if (n == 0) {
+		text_commit(p);
+		return 0;
+	}
+	for (i = 0; i < 4; i++)
+		t[i] = text_token(s, n, &pos, &tl[i]);
+	if (text_is(t[0], tl[0], "f") && text_is(t[1], tl[1], "sum") &&
+	    text_is(t[2], tl[2], "#") && text_is(t[3], tl[3], "avg") &&
+	    pos == n)
+		return 0;
+	if (text_parse_leak(s, n, &ll) == 0) {
+		/* malloc_dump() called by the program has no banners. */
+		if (p->tstate == MTEXT_NONE)
+			p->tstate = MTEXT_LEAKS;
+		if (ll.first) {
+			text_commit(p);
+			p->haspend = 1;
+			p->pendsum = ll.sum;
+			p->pendcount = ll.count;
+		} else if (!p->haspend) {
+			md_seterr(e, rec->off, rec->recno, "continuation line "
+			    "without a leak: \"%.*s\"", (int)(n > 80 ? 80 : n),
+			    s);
+			return -1;
+		}
+		text_frame(p, &ll, &st->stats);
+		return 0;
+	}
+	/* The pool dump between the option line and the leak report. */
+	if (p->tstate == MTEXT_DUMP)
+		return 0;
+	md_seterr(e, rec->off, rec->recno, "unrecognized malloc text line: "
+	    "\"%.*s\"", (int)(n > 80 ? 80 : n), s);
+	return -1;
+}
+
+/* Printable text ending lines, or a binary payload of another writer. */
+static int
+text_is_binary(const uint8_t *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((d[i] < 0x20 && d[i] != '\n' && d[i] != '\t' &&
+		    d[i] != '\r') || d[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+mrec_text_record(struct mrec_state *st, struct mproc *p,
+    const struct ktr_record *rec, const uint8_t *d, size_t n,
+    struct md_err *e)
+{
+	size_t i;
+	int rv = 0;
+
+	if (text_is_binary(d, n)) {
+		st->stats.binary++;
+		return 0;
+	}
+	if (st->keepdump)
+		mrec_dumptext(p, d, n);
+	if (p->line == NULL)
+		p->line = xmalloc(TEXT_LINEMAX);
+	for (i = 0; i < n; i++) {
+		if (d[i] != '\n') {
+			if (p->linelen < TEXT_LINEMAX)
+				p->line[p->linelen++] = (char)d[i];
+			else
+				p->linebad = 1;
+			continue;
+		}
+		if (p->linebad) {
+			md_seterr(e, rec->off, rec->recno, "malloc text line "
+			    "longer than %d bytes", TEXT_LINEMAX);
+			rv = -1;
+		} else if (p->linelen > 0 && p->line[p->linelen - 1] == '\r')
+			p->linelen--;
+		if (!p->linebad &&
+		    text_line(st, p, p->line, p->linelen, rec, e) == -1)
+			rv = -1;
+		p->linelen = 0;
+		p->linebad = 0;
+	}
+	return rv;
+}
+
+/*
+ * End of trace: a last line without its newline (a file cut short) is
+ * still read, then the open leak is complete.
+ */
+int
+mrec_text_finish(struct mrec_state *st, struct mproc *p, struct md_err *e)
+{
+	struct ktr_record none;
+	int rv = 0;
+
+	if (p->linelen > 0 && !p->linebad) {
+		memset(&none, 0, sizeof(none));
+		none.off = MD_NOOFF;
+		rv = text_line(st, p, p->line, p->linelen, &none, e);
+		p->linelen = 0;
+	}
+	text_commit(p);
+	return rv;
+}
