@@ -35,6 +35,16 @@ tests/tracegen: tests/tracegen.c
 test: all
 	sh tests/run.sh
 
+# The README's test command: install what the tests use, then test.
+check:
+	sh tools/deps.sh
+	$(MAKE) test
+
+# The README's main job on the built-in example.
+demo: all
+	tests/tracegen -o examples/seed.ktrace examples/seed.desc
+	./mdump -f examples/seed.ktrace
+
 install: mdump
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	cp mdump $(DESTDIR)$(BINDIR)/mdump
@@ -42,6 +52,6 @@ install: mdump
 
 clean:
 	rm -f mdump $(OBJS) tests/tracegen
-	rm -rf tests/out
+	rm -rf tests/out examples/seed.ktrace
 
-.PHONY: all test install clean
+.PHONY: all test check demo install clean

@@ -1,0 +1,44 @@
+#!/bin/sh
+#
+# deps.sh: install the Debian packages the build and the tests use, when
+# they are missing.  Does nothing where everything is there; where it
+# cannot install (not root, no apt-get), it says what is missing and
+# the tests that need it report themselves as skipped or failed.
+#
+# Each line: a command (or header file) to look for, and the Debian
+# package that brings it.
+need='
+cc gcc
+make make
+clang clang
+ld.lld lld
+llvm-symbolizer llvm
+addr2line binutils
+eu-addr2line elfutils
+/usr/include/zlib.h zlib1g-dev
+'
+
+missing=
+for_each() {
+	echo "$need" | while read -r what pkg; do
+		[ -n "$what" ] || continue
+		case $what in
+		/*) [ -e "$what" ] && continue ;;
+		*) command -v "$what" >/dev/null 2>&1 && continue ;;
+		esac
+		echo "$pkg"
+	done
+}
+missing=$(for_each | sort -u | tr '\n' ' ')
+[ -n "${missing% }" ] || exit 0
+echo "deps.sh: missing packages: $missing" >&2
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps.sh: cannot install them here (need root and apt-get)" >&2
+	exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null 2>&1 || true
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1 ||
+    echo "deps.sh: apt-get install $missing failed" >&2
+exit 0
