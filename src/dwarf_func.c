@@ -40,6 +40,16 @@ die_origin(struct dw_unit *u, const struct dw_die *die)
 	return dw_val_ref(u, &die->spec);
 }
 
+/* A small unsigned constant (implicit_const ones arrive signed), or 0. */
+static uint32_t
+val_u32(const struct dw_val *v)
+{
+	if ((v->cls == DW_V_CONST || v->cls == DW_V_SCONST) &&
+	    v->u <= UINT32_MAX)
+		return (uint32_t)v->u;
+	return 0;
+}
+
 /* Record a function DIE with its ranges (already in d->rv). */
 static uint32_t
 func_add(struct dwarf *d, struct dw_unit *u, struct fwalk *w,
@@ -58,10 +68,8 @@ func_add(struct dwarf *d, struct dw_unit *u, struct fwalk *w,
 	f = &w->F->v[idx];
 	f->parent = parent;
 	f->inlined = die->tag == DW_TAG_inlined_subroutine;
-	f->call_file = die->call_file.cls == DW_V_CONST &&
-	    die->call_file.u <= UINT32_MAX ? (uint32_t)die->call_file.u : 0;
-	f->call_line = die->call_line.cls == DW_V_CONST &&
-	    die->call_line.u <= UINT32_MAX ? (uint32_t)die->call_line.u : 0;
+	f->call_file = val_u32(&die->call_file);
+	f->call_line = val_u32(&die->call_line);
 	f->name = dw_val_str(d, u, &die->linkage);
 	f->origin = UINT64_MAX;
 	if (f->name == NULL) {

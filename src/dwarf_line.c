@@ -130,7 +130,7 @@ table_v5(struct dwarf *d, struct buf *b, struct lhdr *h, int isdir)
 			if (fmt[2 * j] == DW_LNCT_path)
 				path = dw_val_str(d, &h->lu, &v);
 			else if (fmt[2 * j] == DW_LNCT_directory_index &&
-			    v.cls == DW_V_CONST)
+			    (v.cls == DW_V_CONST || v.cls == DW_V_SCONST))
 				dir = v.u;
 		}
 		if (isdir)

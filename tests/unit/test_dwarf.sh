@@ -1,0 +1,287 @@
+#!/bin/sh
+#
+# test_dwarf.sh: the DWARF reader against llvm-symbolizer as the oracle.
+#
+# Compiles small programs on the spot (two source files, one in a
+# subdirectory, a header with an always_inline function, nested inlines,
+# recursion) with gcc and clang at -O0 and -O2 for DWARF 2, 4 and 5, and
+# for foreign OpenBSD targets (32/64-bit, both byte orders) with clang
+# and lld.  Every 7th byte of every function of the program is looked up
+# by tests/unit/dwarfcheck and by "llvm-symbolizer --inlining
+# --no-demangle"; function, file and line of the innermost entry and of
+# the whole chain must agree on >= 99.5% and >= 99% of the addresses.
+# Columns, which only llvm-symbolizer prints, are ignored.
+#
+# Prints "ok dwarf/NAME" or "not ok dwarf/NAME (detail)" per case and
+# "skip" lines for tools that are missing; always exits 0.  Set
+# KEEP=1 to keep the work directory (it is printed) for inspection.
+#
+# Known disagreements: none remain on the compilers tested (gcc 12,
+# clang 14, llvm-symbolizer 14).  Addresses outside our own functions
+# (crt code without DWARF) are not sampled: llvm-symbolizer names those
+# from the symbol table, which is the ELF layer's fallback, not DWARF's.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_dwarf.XXXXXX") || exit 0
+if [ -n "$KEEP" ]; then
+	echo "# work directory: $tmp"
+else
+	trap 'rm -rf "$tmp"' EXIT INT TERM
+fi
+
+SYM=${LLVM_SYMBOLIZER:-llvm-symbolizer}
+NM=${LLVM_NM:-llvm-nm}
+HOSTCC=${CC:-cc}
+CFLAGS_CHECK="-Wall -Wextra -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L"
+
+have() {
+	command -v "$1" >/dev/null 2>&1
+}
+
+if ! have "$SYM" || ! have "$NM"; then
+	echo "skip dwarf/all (llvm-symbolizer or llvm-nm missing)"
+	exit 0
+fi
+
+if ! $HOSTCC $CFLAGS_CHECK -O2 -o "$tmp/dwarfcheck" \
+    "$top/src/buf.c" "$top/src/xmalloc.c" "$top/src/dwarf.c" \
+    "$top/src/dwarf_unit.c" "$top/src/dwarf_line.c" \
+    "$top/src/dwarf_ranges.c" "$top/src/dwarf_func.c" \
+    "$top/tests/unit/dwarfcheck.c" 2>"$tmp/build.err"; then
+	echo "not ok dwarf/build ($(head -1 "$tmp/build.err"))"
+	exit 0
+fi
+echo "ok dwarf/build"
+
+# The test program.  Nothing from libc, so the foreign freestanding
+# builds use the same code; t_start.c gives them an entry point.
+mkdir -p "$tmp/src/sub"
+cat >"$tmp/src/t.h" <<'EOF'
+extern volatile int t_sink;
+int	t_other(int);
+
+/* Inlined from a header: the call file differs from the function's. */
+static inline __attribute__((always_inline)) int
+t_helper(int x)
+{
+	if (x & 1)
+		t_sink ^= x;
+	return x + 1;
+}
+EOF
+cat >"$tmp/src/t_main.c" <<'EOF'
+#include "t.h"
+
+volatile int t_sink;
+
+static int
+t_fib(int n)
+{
+	if (n < 2)
+		return n;
+	return t_fib(n - 1) + t_fib(n - 2);
+}
+
+static inline __attribute__((always_inline)) int
+t_sq(int x)
+{
+	t_sink += x;
+	return x * x;
+}
+
+static inline __attribute__((always_inline)) int
+t_sumsq(int a, int b)
+{
+	return t_sq(a) +
+	    t_sq(b) +
+	    t_helper(a);
+}
+
+__attribute__((noinline)) int
+t_work(int n)
+{
+	int i, s = 0;
+
+	for (i = 0; i < n; i++) {
+		s += t_sumsq(i, t_sink);
+		if (s > 1000)
+			s -= t_helper(s);
+	}
+	return s;
+}
+
+int
+main(void)
+{
+	t_sink = t_fib(t_sink + 10);
+	return t_work(t_sink) + t_other(3) > 0 ? 0 : 1;
+}
+EOF
+cat >"$tmp/src/sub/t_other.c" <<'EOF'
+#include "../t.h"
+
+struct t_node {
+	int		 v;
+	struct t_node	*next;
+};
+
+static __attribute__((noinline)) int
+t_list(struct t_node *p)
+{
+	if (p == 0)
+		return 0;
+	return p->v + t_list(p->next);
+}
+
+static int
+t_fill(struct t_node *v, int n, int k)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		v[i].v = t_helper(i) * k;
+		v[i].next = i + 1 < n ? &v[i + 1] : 0;
+	}
+	return n;
+}
+
+int
+t_other(int k)
+{
+	struct t_node v[8];
+
+	t_fill(v, 8, k + t_sink);
+	return t_list(v) + t_helper(k);
+}
+EOF
+cat >"$tmp/src/t_start.c" <<'EOF'
+int	main(void);
+
+void
+_start(void)
+{
+	main();
+	for (;;)
+		;
+}
+void
+__start(void)
+{
+	_start();
+}
+EOF
+
+# Every 7th byte of each of our functions (names start with t_, or main).
+addresses() {
+	$NM -S --defined-only "$1" 2>/dev/null | awk '
+	function hex(s,   i, c, v) {
+		v = 0
+		s = tolower(s)
+		for (i = 1; i <= length(s); i++) {
+			c = index("0123456789abcdef", substr(s, i, 1))
+			if (c == 0)
+				return -1
+			v = v * 16 + c - 1
+		}
+		return v
+	}
+	NF == 4 && ($3 == "t" || $3 == "T") && ($4 ~ /^t_/ || $4 == "main") {
+		lo = hex($1)
+		n = hex($2)
+		for (a = lo; a < lo + n; a += 7)
+			printf("0x%x\n", a)
+	}'
+}
+
+# Compare the chains of one binary; name is the case's name.
+compare() {
+	name=$1
+	bin=$2
+	addresses "$bin" >"$tmp/addr"
+	if [ ! -s "$tmp/addr" ]; then
+		echo "not ok dwarf/$name (no functions found by $NM)"
+		return
+	fi
+	"$tmp/dwarfcheck" "$bin" <"$tmp/addr" >"$tmp/ours" 2>"$tmp/err"
+	$SYM --inlining --no-demangle -e "$bin" <"$tmp/addr" |
+	    sed -E 's/:([0-9]+):[0-9]+$/:\1/' >"$tmp/theirs"
+	awk -v name="$name" -v logf="$tmp/$name.diff" '
+	BEGIN { RS = ""; FS = "\n" }
+	FILENAME == ARGV[1] { ours[FNR] = $0; next }
+	{
+		n++
+		split(ours[FNR], o, "\n")
+		split($0, t, "\n")
+		if (o[1] == t[1] && o[2] == t[2])
+			inner++
+		else
+			print "innermost #" FNR ":\n" ours[FNR] "\n--- vs\n" \
+			    $0 "\n" >logf
+		if (ours[FNR] == $0)
+			whole++
+		else if (o[1] == t[1] && o[2] == t[2])
+			print "chain #" FNR ":\n" ours[FNR] "\n--- vs\n" \
+			    $0 "\n" >logf
+	}
+	END {
+		if (n == 0) {
+			printf("not ok dwarf/%s (no output)\n", name)
+			exit
+		}
+		ri = 100 * inner / n
+		rw = 100 * whole / n
+		if (ri >= 99.5 && rw >= 99)
+			printf("ok dwarf/%s (%d addresses: innermost %.1f%%, " \
+			    "chains %.1f%%)\n", name, n, ri, rw)
+		else
+			printf("not ok dwarf/%s (%d addresses: innermost " \
+			    "%.1f%%, chains %.1f%%; see %s)\n", name, n, ri,
+			    rw, logf)
+	}' "$tmp/ours" "$tmp/theirs"
+}
+
+# Native builds: gcc and clang, -O0 and -O2, DWARF 2, 4 and 5.
+for cc in gcc clang; do
+	if ! have $cc; then
+		echo "skip dwarf/$cc (not installed)"
+		continue
+	fi
+	for opt in O0 O2; do
+		for dw in 2 4 5; do
+			name=$cc-$opt-dwarf$dw
+			bin=$tmp/$name
+			if ! (cd "$tmp/src" && $cc -$opt -gdwarf-$dw -o "$bin" \
+			    t_main.c sub/t_other.c) 2>"$tmp/cc.err"; then
+				echo "not ok dwarf/$name (compile:" \
+				    "$(head -1 "$tmp/cc.err"))"
+				continue
+			fi
+			compare "$name" "$bin"
+		done
+	done
+done
+
+# Foreign OpenBSD targets: 32- and 64-bit, big- and little-endian, with
+# the DWARF 2 that OpenBSD's clang emits by default and with DWARF 5.
+if have clang && have ld.lld; then
+	for t in sparc64 powerpc i386 armv7 aarch64 mips64; do
+		for dw in 2 5; do
+			name=$t-O2-dwarf$dw
+			bin=$tmp/$name
+			if ! (cd "$tmp/src" && clang \
+			    --target=$t-unknown-openbsd -ffreestanding \
+			    -nostdlib -static -fuse-ld=lld -fno-stack-protector \
+			    -O2 -gdwarf-$dw \
+			    -o "$bin" t_start.c t_main.c sub/t_other.c) \
+			    2>"$tmp/cc.err"; then
+				echo "skip dwarf/$name (cannot build:" \
+				    "$(grep -v warning "$tmp/cc.err" | head -1))"
+				continue
+			fi
+			compare "$name" "$bin"
+		done
+	done
+else
+	echo "skip dwarf/foreign (clang or ld.lld missing)"
+fi
+exit 0
