@@ -11,34 +11,34 @@
  * lines are ignored.  Numbers are in C syntax (0x1f, 017, 31) and may be
  * negative (two's complement); each must fit the field it goes into.
  *
- *	layout NAME	first directive.  lp64le lp64be ilp32le ilp32be i386
- *			i386-old ilp32le-old ilp32be-old lp64le-old
- *			lp64be-old (FORMATS.md 1.3-1.4, table below)
- *	ptr 4|8		pointer size of the experimental payloads; the
- *			default is 8 for lp64*, 4 for the others
- *	time SEC NSEC	timestamp of the following records
- *			(default 1700000000 123456789)
- *	start		a start record: type bytes "KTR\0", pid and tid -1,
- *			the current time, comm zero, length 0
- *	proc PID COMM	following records carry pid PID, tid PID+100000
- *			and comm COMM (shorter than the comm field)
- *	tid N		tid of the following records, until the next proc
- *	object ID PATH	"mallocobjectrecord": ID (pointer-sized), PATH, NUL.
- *			PATH is the rest of the line after ID and one blank,
- *			verbatim; it may be empty
- *	leak SUM COUNT [OFF@ID ...]
- *			"mallocleakrecord": 4 frames {OFF, ID}, SUM, COUNT,
- *			all pointer-sized; missing frames are 0@0
- *	dump TEXT	"mallocdumpline" with TEXT; no NUL is added
- *	text TEXT	"malloc" (the in-tree format) with TEXT
- *			TEXT is the rest of the line after the keyword and one
- *			blank; if it starts with '"' it must end with '"'
- *			and the quotes are dropped.  Escapes: \n \t \\ \" \xNN
- *	utrace LABEL HEX	any label (at most 19 characters), hex payload
- *	record TYPE HEX	a record of ktrace type TYPE with a hex payload
- *	len N		the next record's ktr_len is N, whatever follows it
- *	raw HEX		these bytes, as they are
- *	cut N		drop the last N bytes of the finished trace (once)
+ * layout NAME     first directive: lp64le lp64be ilp32le ilp32be i386
+ *                 i386-old ilp32le-old ilp32be-old lp64le-old lp64be-old
+ *                 (FORMATS.md 1.3-1.4 and the table below)
+ * ptr 4|8         pointer size of the experimental payloads; the default
+ *                 is 8 for lp64*, 4 for the others
+ * time SEC NSEC   timestamp of the following records
+ *                 (default 1700000000 123456789)
+ * start           a start record: type bytes "KTR\0", pid and tid -1,
+ *                 the current time, comm zero, length 0
+ * proc PID COMM   following records carry pid PID, tid PID+100000 and
+ *                 comm COMM (shorter than the comm field)
+ * tid N           tid of the following records, until the next proc
+ * object ID PATH  "mallocobjectrecord": ID (pointer-sized), PATH, NUL.
+ *                 PATH is the rest of the line after ID and one blank,
+ *                 verbatim; it may be empty
+ * leak SUM COUNT [OFF@ID ...]
+ *                 "mallocleakrecord": 4 frames {OFF, ID}, SUM, COUNT,
+ *                 all pointer-sized; missing frames are 0@0
+ * dump TEXT       "mallocdumpline" with TEXT; no NUL is added
+ * text TEXT       "malloc" (the in-tree format) with TEXT.
+ *                 TEXT is the rest of the line after the keyword and one
+ *                 blank; if it starts with '"' it must end with '"' and
+ *                 the quotes are dropped.  Escapes: \n \t \\ \" \xNN
+ * utrace LABEL HEX  any label (at most 19 characters), hex payload
+ * record TYPE HEX a record of ktrace type TYPE with a hex payload
+ * len N           the next record's ktr_len is N, whatever follows it
+ * raw HEX         these bytes, as they are
+ * cut N           drop the last N bytes of the finished trace (once)
  *
  * HEX is pairs of hex digits; blanks may appear anywhere between digits.
  * Records other than start need a proc first.  A utrace payload is the
@@ -126,8 +126,8 @@ static const struct layout layouts[] = {
 
 /* What the directives so far have set, and the trace built so far. */
 struct gen {
-	unsigned long		 line;		/* current description line */
-	const struct layout	*lay;		/* NULL until "layout" */
+	unsigned long		 line;		/* of the description */
+	const struct layout	*lay;		/* NULL before "layout" */
 	size_t			 ptrsize;
 	uint64_t		 sec;
 	uint64_t		 nsec;
@@ -135,7 +135,7 @@ struct gen {
 	uint32_t		 pid;
 	uint32_t		 tid;
 	char			 comm[HDR_MAX];
-	int			 havelen;	/* "len" waits for a record */
+	int			 havelen;	/* a "len" is pending */
 	uint64_t		 len;
 	unsigned long		 lenline;
 	int			 havecut;

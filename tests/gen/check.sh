@@ -60,7 +60,8 @@ check_desc() {
 	fi
 	rm -f "$tmp/out"
 	if ! "$tg" -o "$tmp/out" "$1" 2> "$tmp/err"; then
-		echo "not ok gen/$name (tracegen failed: $(head -n 1 "$tmp/err"))"
+		echo "not ok gen/$name (tracegen failed:" \
+		    "$(head -n 1 "$tmp/err"))"
 		return
 	fi
 	if [ ! -f "$tmp/out" ]; then

@@ -17,8 +17,8 @@
 
 #include "buf.h"
 
-static const char	*what;		/* first failed check of the case */
-static uint8_t		*mem;		/* bytes of the current case */
+static const char	*what;		/* first failed check */
+static uint8_t		*mem;		/* bytes of this case */
 
 /* Record the first failed check of the current case. */
 static void
