@@ -63,6 +63,8 @@ buf_bytes(struct buf *b, size_t n)
 		b->pos = b->len;
 		return NULL;
 	}
+	if (n == 0)
+		return b->p == NULL ? NULL : b->p + b->pos;
 	p = b->p + b->pos;
 	b->pos += n;
 	return p;
@@ -124,11 +126,16 @@ buf_u64(struct buf *b)
 	return buf_uint(b, 8);
 }
 
+/*
+ * LEB128.  The tenth byte holds bit 63 alone; any higher bit there, or
+ * an eleventh byte, is an overflow: the value is kept to 64 bits, the
+ * whole number consumed, and the error flag set.
+ */
 uint64_t
 buf_uleb(struct buf *b)
 {
 	uint64_t v = 0;
-	unsigned shift = 0, n = 0;
+	unsigned n = 0;
 	uint8_t c;
 
 	do {
@@ -137,12 +144,16 @@ buf_uleb(struct buf *b)
 			return 0;
 		}
 		c = b->p[b->pos++];
-		if (shift < 64)
-			v |= (uint64_t)(c & 0x7f) << shift;
-		else if ((c & 0x7f) != 0 || n >= LEB_MAX_BYTES)
-			b->err = 1;
-		shift += 7;
-		n++;
+		if (n < LEB_MAX_BYTES - 1)
+			v |= (uint64_t)(c & 0x7f) << (7 * n);
+		else if (n == LEB_MAX_BYTES - 1) {
+			v |= (uint64_t)(c & 0x01) << 63;
+			if (c & 0x7e)
+				b->err = 1;
+		} else
+			b->err = 1;	/* longer than any 64-bit value */
+		if (n < LEB_MAX_BYTES)
+			n++;
 	} while (c & 0x80);
 	return v;
 }
@@ -151,7 +162,7 @@ int64_t
 buf_sleb(struct buf *b)
 {
 	uint64_t v = 0;
-	unsigned shift = 0;
+	unsigned n = 0;
 	uint8_t c;
 
 	do {
@@ -160,12 +171,20 @@ buf_sleb(struct buf *b)
 			return 0;
 		}
 		c = b->p[b->pos++];
-		if (shift < 64)
-			v |= (uint64_t)(c & 0x7f) << shift;
-		shift += 7;
+		if (n < LEB_MAX_BYTES - 1) {
+			v |= (uint64_t)(c & 0x7f) << (7 * n);
+		} else if (n == LEB_MAX_BYTES - 1) {
+			/* Bit 63, and the same bit as sign padding. */
+			if ((c & 0x7f) != 0x00 && (c & 0x7f) != 0x7f)
+				b->err = 1;
+			v |= (uint64_t)(c & 0x01) << 63;
+		} else
+			b->err = 1;	/* longer than any 64-bit value */
+		if (n < LEB_MAX_BYTES)
+			n++;
 	} while (c & 0x80);
-	if (shift < 64 && (c & 0x40))
-		v |= ~(uint64_t)0 << shift;
+	if (n < LEB_MAX_BYTES && (c & 0x40))
+		v |= ~(uint64_t)0 << (7 * n);
 	return (int64_t)v;
 }
 
@@ -175,12 +194,12 @@ buf_cstr(struct buf *b)
 	const uint8_t *s, *nul;
 	size_t left = buf_left(b);
 
-	s = b->p + b->pos;
-	if (left == 0 || (nul = memchr(s, '\0', left)) == NULL) {
+	if (left == 0 || (nul = memchr(b->p + b->pos, '\0', left)) == NULL) {
 		b->err = 1;
 		b->pos = b->len;
 		return NULL;
 	}
+	s = b->p + b->pos;
 	b->pos += (size_t)(nul - s) + 1;
 	return (const char *)s;
 }

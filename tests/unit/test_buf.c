@@ -1,3 +1,4 @@
+/* link: src/buf.c */
 /*
  * test_buf.c: unit tests of the bounded cursor in src/buf.c.
  *
