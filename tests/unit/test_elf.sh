@@ -463,6 +463,87 @@ else
 	skip debuglink "no objcopy"
 fi
 
+# --- Whole chains through the facade, against llvm-symbolizer. ---------
+
+# chains FILE: one line per frame, "f at file:line|caller at file:line",
+# from elfcheck lookup output (stdin) or llvm-symbolizer's (with -l).
+chains() {
+	awk -v llvm="$1" '
+	function flush() { if (c != "") print c; c = "" }
+	llvm == "" && /^  \(inlined by\) / {
+		sub(/^  \(inlined by\) [0-9a-f]+ /, ""); c = c "|" $0; next }
+	llvm == "" { flush(); sub(/^[0-9a-f]+ /, ""); c = $0; next }
+	/^$/ { flush(); f = ""; next }
+	f == "" { f = $0; next }
+	{ sub(/:[0-9]+$/, ""); c = c (c == "" ? "" : "|") f " at " $0; f = "" }
+	END { flush() }'
+}
+
+# chaincheck NAME OBJ [ORACLE]: every byte of each function of OBJ,
+# looked up by the facade (as return addresses relative to the base) and
+# by llvm-symbolizer on ORACLE (default OBJ), must give the same chains:
+# the innermost location on 99.5% of frames, the whole chain on 99%.
+chaincheck() {
+	oracle=${3:-$2}
+	nmfuncs "$oracle" > "$tmp/nm.txt"
+	base=$($EC info "$oracle" | awk '$1 == "base" { print $2 }')
+	offs= addrs=
+	while read a s n; do
+		a=$(dec $a) s=$(dec $s) i=0
+		while [ $i -lt $s ]; do
+			offs="$offs $(printf %x $((a + i - base + 1)))"
+			addrs="$addrs $(printf 0x%x $((a + i)))"
+			i=$((i + 1))
+		done
+	done < "$tmp/nm.txt"
+	$EC lookup "$2" $offs 2>/dev/null | chains > "$tmp/ours"
+	llvm-symbolizer --inlining --functions=linkage -e "$oracle" $addrs \
+	    2>/dev/null | chains l > "$tmp/theirs"
+	paste -d '\n' "$tmp/ours" "$tmp/theirs" | awk -v name="$1" '
+	NR % 2 { o = $0; next }
+	{ n++; if (o == $0) all++
+	  split(o, x, "|"); split($0, y, "|"); if (x[1] == y[1]) inner++
+	  else if (bad++ < 3) printf "# %s: %s / %s\n", name, o, $0 }
+	END { if (n == 0) exit 1
+	  printf "# %s: %d frames, innermost %d, chains %d\n", name, n,
+	      inner, all
+	  exit !(inner * 1000 >= n * 995 && all * 100 >= n * 99) }' &&
+	    ok "$1" || nok "$1"
+}
+
+if [ $realdwarf = 0 ]; then
+	skip chains "the DWARF reader does not build yet"
+elif ! have llvm-symbolizer; then
+	skip chains "no llvm-symbolizer"
+else
+	for cc in gcc clang; do
+		have $cc || continue
+		for v in 4 5; do
+			for pie in pie no-pie; do
+				bin="$tmp/o2-$cc-$v-$pie"
+				$cc -gdwarf-$v -O2 -f$pie -$pie -o "$bin" \
+				    "$tmp/a.c" "$tmp/b.c" 2>/dev/null &&
+				    chaincheck "chains-$cc-dwarf$v-$pie" "$bin"
+			done
+		done
+		[ -f "$tmp/lib-$cc.so" ] &&
+		    chaincheck "chains-$cc-shared" "$tmp/lib-$cc.so"
+	done
+	for t in i386 sparc64 powerpc armv7 aarch64; do
+		[ -f "$tmp/free-$t" ] &&
+		    chaincheck "chains-$t" "$tmp/free-$t"
+	done
+	# The compressed and stripped copies were made of this one.
+	orig="$tmp/prog-gcc-no-pie"
+	[ -f "$orig" ] || orig="$tmp/prog-clang-no-pie"
+	[ -f "$tmp/gabi" ] && chaincheck chains-compressed "$tmp/gabi" "$orig"
+	[ -f "$tmp/gnu" ] && chaincheck chains-zdebug "$tmp/gnu" "$orig"
+	if [ -f "$tmp/dbg/prog" ]; then
+		objcopy --only-keep-debug "$orig" "$tmp/dbg/prog.debug"
+		chaincheck chains-debuglink "$tmp/dbg/prog" "$orig"
+	fi
+fi
+
 # --- Damaged files. ----------------------------------------------------
 
 # clean NAME FILE: every command ends with status 0 or 1 and no
