@@ -851,7 +851,8 @@ elf_build_id(const struct elf *e, const uint8_t **id, size_t *len)
 	for (i = 0; i < e->phnum; i++) {
 		const struct elf_phdr *p = &e->ph[i];
 
-		if (p->type == PT_NOTE && in_file(p->offset, p->filesz, e->len) &&
+		if (p->type == PT_NOTE &&
+		    in_file(p->offset, p->filesz, e->len) &&
 		    find_build_id(e, e->img + p->offset, (size_t)p->filesz,
 		    p->align, id, len) == 0)
 			return 0;

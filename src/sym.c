@@ -9,6 +9,17 @@
  * Objects that cannot be opened are remembered with one warning and
  * never retried.
  *
+ * Lookup rules.  A frame whose object is "" or "." is looked up in the
+ * -e executable (default a.out).  A relative object path is opened as
+ * given, that is relative to the current directory, as the in-tree
+ * trace format names the program by its argv[0].  The address looked up
+ * is the recorded offset for a shared object or PIE (ET_DYN), and the
+ * offset plus the link base (elf_link_base()) for ET_EXEC; then, unless
+ * raw is set, one less, so that the return address names the call (an
+ * offset of 0 is no return address and is kept).  The inline chain
+ * comes from DWARF; when DWARF has no function for the address, the
+ * outermost location takes the ELF symbol whose size covers it.
+ *
  * It does not print: warnings go to the caller's callback.  The
  * environment variable MDUMP_DEBUG_ROOT, when set, replaces
  * /usr/lib/debug as the root of the debug file search (for tests, and

@@ -591,7 +591,8 @@ dmg() {
 		done
 		if [ "$is64" = 2 ]; then
 			f_shoff=40 f_shent=58 f_shnum=60 f_shstr=62
-			f_phoff=32 f_phnum=56 w='\377\377\377\377\377\377\377\177'
+			f_phoff=32 f_phnum=56
+			w='\377\377\377\377\377\377\377\177'
 			e=64 o_off=24 o_size=32 o_link=40 o_ent=56
 		else
 			f_shoff=32 f_shent=46 f_shnum=48 f_shstr=50
