@@ -229,8 +229,12 @@ folded_frame(struct report *r, const struct leak_frame *f, int *sep)
 			folded_name(r->out, sf->locs[i - 1].function);
 			continue;
 		}
-		base = f->object == NULL ? "??" : strrchr(f->object, '/');
-		base = base == NULL ? f->object : base + 1;
+		if (f->object == NULL)
+			base = "??";
+		else if ((base = strrchr(f->object, '/')) != NULL)
+			base++;
+		else
+			base = f->object;
 		folded_name(r->out, base);
 		fprintf(r->out, "+0x%" PRIx64, f->offset);
 	}
