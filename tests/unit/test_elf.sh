@@ -358,6 +358,20 @@ else
 	skip crc32 "no gzip"
 fi
 
+# --- Extended section numbering (more than 65279 sections). -----------
+
+awk 'BEGIN { for (i = 0; i < 65300; i++)
+    printf ".section .t%d,\"ax\"\n.byte %d\n", i, i % 256 }' > "$tmp/many.s"
+if $CC -c -o "$tmp/many.o" "$tmp/many.s" 2>/dev/null &&
+    readelf -hW "$tmp/many.o" | grep -q 'string table index: *65535'; then
+	printf '\023' > "$tmp/byte"
+	got=$($EC sect "$tmp/many.o" .t65299)
+	[ "$got" = ".t65299 1 $(crc_gzip "$tmp/byte")" ] &&
+	    ok extended-numbering || nok extended-numbering "$got"
+else
+	skip extended-numbering "the assembler cannot make 65300 sections"
+fi
+
 # --- Compressed debug sections. ----------------------------------------
 
 # sectcheck NAME PLAIN PACKED: every debug section reads the same from
@@ -577,7 +591,7 @@ patch() {
 dmg() {
 	bad=0
 	for src in "$tmp/prog-gcc-pie" "$tmp/free-sparc64" "$tmp/free-i386" \
-	    "$tmp/gabi"; do
+	    "$tmp/gabi" "$tmp/many.o"; do
 		[ -f "$src" ] || continue
 		size=$(wc -c < "$src")
 		is64=$(od -An -tu1 -j4 -N1 "$src" | tr -d ' ')
@@ -602,12 +616,14 @@ dmg() {
 		for p in "$f_shoff $w" "$f_shnum \377\377" "$f_shnum \0\0" \
 		    "$f_shent \0\0" "$f_shent \1\0" "$f_shstr \377\377" \
 		    "$f_shstr \100\0" "$f_phoff $w" "$f_phnum \377\377" \
-		    "$f_shoff \0\0\0\0\0\1\0\0"; do
+		    "$f_shoff \0\0\0\0\0\1\0\0" "$((shoff + o_size)) $w" \
+		    "$((shoff + o_link)) \377\377\377\377"; do
 			n=$((n + 1))
 			cp "$src" "$tmp/d$n"
 			patch "$tmp/d$n" $p
 		done
-		# Each field of every section header, one file per field.
+		# Each field of every section header, one file per field
+		# (none when the count is in section 0: too many to patch).
 		nsec=$(readelf -hW "$src" |
 		    awk '/Number of section headers/ { print $5 }')
 		for fld in 0 $o_off $o_size $o_link $o_ent; do
