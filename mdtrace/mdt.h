@@ -1,0 +1,62 @@
+/*
+ * mdt.h: the parts of the preloaded malloc tracer (libmdtrace.so) that
+ * talk to each other.  The library's files share this header only; the
+ * launcher (mdtrace.c) does not use it, and mdump shares nothing with
+ * either: the trace file is the whole interface.
+ *
+ * Nothing declared here may call malloc: these functions run inside the
+ * program's malloc calls, and their memory comes from mmap(2).
+ */
+#ifndef MDT_H
+#define MDT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Deepest stack recorded.  The in-tree text format has no limit of its
+ * own; mdump keeps 64 frames, so deeper stacks would be cut there anyway.
+ */
+#define MDT_MAXFRAMES	64
+
+/* Frames of the experimental records: fixed by the record's size. */
+#define MDT_EXPFRAMES	4
+
+/* What MALLOC_OPTIONS asked for. */
+struct mdt_opts {
+	int	enabled;	/* 'D' or a digit: write a leak report */
+	int	text;		/* a digit: the in-tree text format */
+	int	depth;		/* frames to record, 0 ... MDT_MAXFRAMES */
+};
+
+/* A distinct stack; never freed, never moved once published. */
+struct mdt_stack {
+	uint64_t	 hash;
+	uint64_t	 sum;		/* filled in by the report */
+	uint64_t	 count;		/* filled in by the report */
+	struct mdt_stack *order;	/* next stack in creation order */
+	uint32_t	 nframes;
+	uintptr_t	 frames[];	/* return addresses, frame 0 first */
+};
+
+/* table.c: the live-block table and the stack table. */
+void		 mdt_table_init(void);
+struct mdt_stack *mdt_stack_intern(const uintptr_t *, uint32_t);
+void		 mdt_live_insert(void *, size_t, struct mdt_stack *);
+int		 mdt_live_take(void *, size_t *, struct mdt_stack **);
+void		 mdt_table_lockall(void);
+void		 mdt_table_unlockall(void);
+void		 mdt_table_resetlocks(void);
+struct mdt_stack *mdt_table_sum(void);
+
+/* unwind.c: the stack of the current malloc call. */
+void		 mdt_unwind_init(void);
+uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
+
+/* record.c: the leak report, written at exit. */
+void		 mdt_report(const struct mdt_opts *);
+
+/* preload.c: map anonymous memory, or NULL. */
+void		*mdt_mmap(size_t);
+
+#endif /* MDT_H */

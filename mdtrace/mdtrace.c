@@ -1,0 +1,178 @@
+/*
+ * mdtrace.c: run a program under the preloaded malloc tracer.
+ *
+ *	mdtrace [-f file] program [args ...]
+ *
+ * Creates (or truncates) the trace file, default ktrace.out, writes the
+ * start record an OpenBSD ktrace writes at the head of a new file, puts
+ * libmdtrace.so in LD_PRELOAD and the trace file's absolute path in
+ * MDTRACE_FILE, and executes the program in its place.  The library
+ * does the rest at the program's exit, when MALLOC_OPTIONS asks for it.
+ *
+ * The library is looked for next to this executable (the build tree),
+ * then in MDT_LIBDIR (where "make install" puts it).
+ *
+ * What it does not do: read MALLOC_OPTIONS, or wait for the program:
+ * the program becomes this process, so its exit status is the caller's.
+ */
+#define _GNU_SOURCE	/* setenv, readlink in strict modes; Linux only */
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MDT_LIBDIR
+#define MDT_LIBDIR	"/usr/local/lib/mdtrace"
+#endif
+#define LIBNAME		"libmdtrace.so"
+#define HDR_SIZE	64	/* LP64 ktrace header, FORMATS.md 1.3 */
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: mdtrace [-f file] program [args ...]\n");
+	exit(1);
+}
+
+static void
+put_le(unsigned char *p, uint64_t v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/*
+ * The start record: type bytes "KTR\0" (the type stored big-endian on
+ * every machine), pid and tid -1, the time, no command, no payload.
+ */
+static void
+write_start(const char *path)
+{
+	unsigned char h[HDR_SIZE];
+	struct timespec ts;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd == -1)
+		err(1, "%s", path);
+	memset(h, 0, sizeof(h));
+	memcpy(h, "KTR", 4);
+	put_le(h + 4, 0xffffffffU, 4);
+	put_le(h + 8, 0xffffffffU, 4);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	put_le(h + 16, (uint64_t)ts.tv_sec, 8);
+	put_le(h + 24, (uint64_t)ts.tv_nsec, 8);
+	if (write(fd, h, sizeof(h)) != (ssize_t)sizeof(h))
+		err(1, "%s", path);
+	if (close(fd) == -1)
+		err(1, "%s", path);
+}
+
+/* The path made absolute, so the program may change directory. */
+static char *
+absolute(const char *path)
+{
+	char cwd[PATH_MAX], *s;
+
+	if (path[0] == '/') {
+		if ((s = strdup(path)) == NULL)
+			err(1, NULL);
+		return s;
+	}
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		err(1, "getcwd");
+	if (asprintf(&s, "%s/%s", cwd, path) == -1)
+		err(1, NULL);
+	return s;
+}
+
+/* libmdtrace.so next to this program, else the installed one. */
+static char *
+find_library(void)
+{
+	char exe[PATH_MAX], *slash, *s;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			slash[1] = '\0';
+			if (asprintf(&s, "%s%s", exe, LIBNAME) == -1)
+				err(1, NULL);
+			if (access(s, R_OK) == 0)
+				return s;
+			free(s);
+		}
+	}
+	if (asprintf(&s, "%s/%s", MDT_LIBDIR, LIBNAME) == -1)
+		err(1, NULL);
+	if (access(s, R_OK) == -1)
+		err(1, "%s", s);
+	return s;
+}
+
+/* Ours first; whatever the user preloads stays after it. */
+static void
+set_preload(const char *lib)
+{
+	const char *old;
+	char *s;
+
+	/* ld.so splits LD_PRELOAD at blanks and colons. */
+	if (strpbrk(lib, " :\t") != NULL)
+		errx(1, "%s: a path with blanks or colons cannot be preloaded",
+		    lib);
+	old = getenv("LD_PRELOAD");
+	if (old != NULL && *old != '\0') {
+		if (asprintf(&s, "%s %s", lib, old) == -1)
+			err(1, NULL);
+	} else if ((s = strdup(lib)) == NULL)
+		err(1, NULL);
+	if (setenv("LD_PRELOAD", s, 1) == -1)
+		err(1, "setenv");
+	free(s);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *file = "ktrace.out";
+	char *path, *lib;
+	int ch;
+
+	/* "+": options end at the program's name, whatever follows. */
+	while ((ch = getopt(argc, argv, "+f:")) != -1) {
+		switch (ch) {
+		case 'f':
+			file = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+
+	lib = find_library();
+	path = absolute(file);
+	write_start(path);
+	if (setenv("MDTRACE_FILE", path, 1) == -1)
+		err(1, "setenv");
+	set_preload(lib);
+	free(path);
+	free(lib);
+	execvp(argv[0], argv);
+	err(errno == ENOENT ? 127 : 126, "%s", argv[0]);
+}

@@ -1,0 +1,446 @@
+/*
+ * preload.c: the malloc family of libmdtrace.so.  Each function calls
+ * the C library's own allocator and, when MALLOC_OPTIONS asks for a
+ * leak report, notes the block with its stack in the live-block table
+ * (table.c); at exit the report (record.c) writes what is still there.
+ *
+ * The real allocator: glibc exports __libc_malloc and friends, which
+ * need no dlsym and so no allocation before the first one.  Elsewhere
+ * (musl) they come from dlsym(RTLD_NEXT), whose own early calloc is
+ * served from a small static arena.
+ *
+ * Recursion: whatever the tracer calls that may allocate (stack bounds,
+ * libgcc, dladdr, the report) runs with a thread-local flag set, and
+ * allocations made while it is set go straight to the C library,
+ * untraced.  Frees always leave the table, whoever makes them, so a
+ * block freed inside the tracer cannot be reported as a leak.
+ *
+ * Before the library's constructor has run (allocations by ld.so and by
+ * libraries initialised earlier) and without 'D' in MALLOC_OPTIONS,
+ * every call goes straight through: no table, no unwinding.
+ *
+ * What it does not do: change the allocator's behaviour.  Blocks come
+ * from the C library as they would without the tracer.
+ */
+#define _GNU_SOURCE	/* RTLD_NEXT, memalign, valloc, pvalloc */
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mdt.h"
+
+#define EXPORT	__attribute__((visibility("default")))
+#define RA()	((uintptr_t)__builtin_return_address(0))
+#define FP()	(__builtin_frame_address(0))
+
+/*
+ * The static arena for allocations made while dlsym looks up the real
+ * allocator (musl, or a libc without __libc_malloc): dlsym needs a few
+ * hundred bytes at most, once.
+ */
+#define BOOT_SIZE	(64 * 1024)
+#define BOOT_ALIGN	16	/* malloc's alignment on LP64 */
+
+/* glibc's own entry points; weak, so absent elsewhere. */
+extern void	*__libc_malloc(size_t) __attribute__((weak));
+extern void	*__libc_calloc(size_t, size_t) __attribute__((weak));
+extern void	*__libc_realloc(void *, size_t) __attribute__((weak));
+extern void	 __libc_free(void *) __attribute__((weak));
+extern void	*__libc_memalign(size_t, size_t) __attribute__((weak));
+
+static struct {
+	void	*(*malloc)(size_t);
+	void	*(*calloc)(size_t, size_t);
+	void	*(*realloc)(void *, size_t);
+	void	 (*free)(void *);
+	void	*(*memalign)(size_t, size_t);
+} real;
+
+/* Set inside the tracer: allocations then go untraced. */
+static _Thread_local int busy __attribute__((tls_model("initial-exec")));
+
+static int		 resolving;	/* dlsym is looking up the above */
+static int		 tracing;	/* constructor done, 'D' given */
+static struct mdt_opts	 opts;
+
+static unsigned char	 boot[BOOT_SIZE] __attribute__((aligned(BOOT_ALIGN)));
+static size_t		 boot_used;
+
+void *
+mdt_mmap(size_t n)
+{
+	void *p;
+
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Static arena: a size word before each block, never freed. */
+static void *
+boot_alloc(size_t n)
+{
+	size_t need;
+	void *p;
+
+	if (n > BOOT_SIZE)
+		return NULL;
+	need = BOOT_ALIGN + ((n + BOOT_ALIGN - 1) & ~(size_t)(BOOT_ALIGN - 1));
+	if (need > BOOT_SIZE - __atomic_load_n(&boot_used, __ATOMIC_RELAXED))
+		return NULL;
+	p = boot + __atomic_fetch_add(&boot_used, need, __ATOMIC_RELAXED);
+	if ((unsigned char *)p + need > boot + BOOT_SIZE)
+		return NULL;
+	memcpy(p, &n, sizeof(n));
+	return (unsigned char *)p + BOOT_ALIGN;	/* zeroed: static */
+}
+
+static int
+is_boot(const void *p)
+{
+	return (const unsigned char *)p >= boot &&
+	    (const unsigned char *)p < boot + BOOT_SIZE;
+}
+
+static size_t
+boot_size(const void *p)
+{
+	size_t n;
+
+	memcpy(&n, (const unsigned char *)p - BOOT_ALIGN, sizeof(n));
+	return n;
+}
+
+static void *
+next_sym(const char *name)
+{
+	void *s, *f = NULL;
+
+	if ((s = dlsym(RTLD_NEXT, name)) != NULL)
+		memcpy(&f, &s, sizeof(f));	/* stays a data pointer here */
+	return f;
+}
+
+/* Find the real allocator; -1 while that is still under way. */
+static int
+resolve(void)
+{
+	void *f;
+
+	if (__libc_malloc != NULL && __libc_calloc != NULL &&
+	    __libc_realloc != NULL && __libc_free != NULL &&
+	    __libc_memalign != NULL) {
+		real.calloc = __libc_calloc;
+		real.realloc = __libc_realloc;
+		real.free = __libc_free;
+		real.memalign = __libc_memalign;
+		__atomic_store_n(&real.malloc, __libc_malloc, __ATOMIC_RELEASE);
+		return 0;
+	}
+	if (__atomic_exchange_n(&resolving, 1, __ATOMIC_ACQ_REL))
+		return -1;
+	/* ISO C has no cast between object and function pointers. */
+	f = next_sym("calloc");
+	memcpy(&real.calloc, &f, sizeof(f));
+	f = next_sym("realloc");
+	memcpy(&real.realloc, &f, sizeof(f));
+	f = next_sym("free");
+	memcpy(&real.free, &f, sizeof(f));
+	f = next_sym("memalign");
+	memcpy(&real.memalign, &f, sizeof(f));
+	f = next_sym("malloc");
+	if (f == NULL || real.calloc == NULL || real.realloc == NULL ||
+	    real.free == NULL || real.memalign == NULL)
+		abort();	/* No allocator at all: nothing can run. */
+	memcpy(&real.malloc, &f, sizeof(f));
+	return 0;
+}
+
+static int
+ensure_real(void)
+{
+	if (__atomic_load_n(&real.malloc, __ATOMIC_ACQUIRE) != NULL)
+		return 0;
+	return resolve();
+}
+
+/*
+ * Note a new block.  Kept out of line so the allocation functions stay
+ * small; ra and fp are theirs.
+ */
+static __attribute__((noinline)) void
+track(void *p, size_t size, uintptr_t ra, void *fp)
+{
+	uintptr_t f[MDT_MAXFRAMES];
+	struct mdt_stack *stk;
+	uint32_t n;
+
+	busy = 1;
+	n = mdt_unwind(ra, fp, f, (uint32_t)opts.depth);
+	stk = mdt_stack_intern(f, n);
+	if (stk != NULL)
+		mdt_live_insert(p, size, stk);
+	busy = 0;
+}
+
+#define TRACK(p, size, ra, fp) do {					\
+	if ((p) != NULL && tracing && !busy)				\
+		track((p), (size), (ra), (fp));				\
+} while (0)
+
+EXPORT void *
+malloc(size_t n)
+{
+	void *p;
+
+	if (ensure_real() == -1)
+		return boot_alloc(n);
+	p = real.malloc(n);
+	TRACK(p, n, RA(), FP());
+	return p;
+}
+
+EXPORT void *
+calloc(size_t n, size_t m)
+{
+	void *p;
+
+	if (ensure_real() == -1)
+		return n != 0 && m > SIZE_MAX / n ? NULL : boot_alloc(n * m);
+	p = real.calloc(n, m);
+	TRACK(p, n * m, RA(), FP());
+	return p;
+}
+
+EXPORT void
+free(void *p)
+{
+	struct mdt_stack *stk;
+	size_t size;
+
+	if (p == NULL || is_boot(p))
+		return;
+	/* Out of the table first: once freed, p may be handed out again. */
+	if (tracing)
+		mdt_live_take(p, &size, &stk);
+	if (ensure_real() == 0)
+		real.free(p);
+}
+
+/* realloc of a block from the static arena: move it to the real heap. */
+static void *
+boot_realloc(void *p, size_t n, uintptr_t ra, void *fp)
+{
+	size_t old = boot_size(p);
+	void *q;
+
+	if (ensure_real() == -1)
+		return NULL;
+	if ((q = real.malloc(n)) == NULL)
+		return NULL;
+	memcpy(q, p, old < n ? old : n);
+	TRACK(q, n, ra, fp);
+	return q;
+}
+
+/*
+ * The block is attributed to this call, the last to allocate it.  The
+ * old entry leaves the table before the C library may free it, and
+ * comes back if the call fails.
+ */
+static void *
+realloc_traced(void *p, size_t n, uintptr_t ra, void *fp)
+{
+	struct mdt_stack *stk = NULL;
+	size_t size = 0;
+	int had = 0;
+	void *q;
+
+	if (p != NULL && is_boot(p))
+		return boot_realloc(p, n, ra, fp);
+	if (ensure_real() == -1)
+		return p == NULL ? boot_alloc(n) : NULL;
+	if (p != NULL && tracing)
+		had = mdt_live_take(p, &size, &stk);
+	q = real.realloc(p, n);
+	if (q == NULL) {
+		/* Failed, or glibc's realloc(p, 0) freed p. */
+		if (had && n != 0)
+			mdt_live_insert(p, size, stk);
+		return NULL;
+	}
+	TRACK(q, n, ra, fp);
+	return q;
+}
+
+EXPORT void *
+realloc(void *p, size_t n)
+{
+	return realloc_traced(p, n, RA(), FP());
+}
+
+EXPORT void *
+reallocarray(void *p, size_t n, size_t m)
+{
+	if (n != 0 && m > SIZE_MAX / n) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc_traced(p, n * m, RA(), FP());
+}
+
+static void *
+memalign_traced(size_t al, size_t n, uintptr_t ra, void *fp)
+{
+	void *p;
+
+	if (ensure_real() == -1)
+		return al <= BOOT_ALIGN ? boot_alloc(n) : NULL;
+	p = real.memalign(al, n);
+	TRACK(p, n, ra, fp);
+	return p;
+}
+
+EXPORT void *
+memalign(size_t al, size_t n)
+{
+	return memalign_traced(al, n, RA(), FP());
+}
+
+static int
+power_of_two(size_t x)
+{
+	return x != 0 && (x & (x - 1)) == 0;
+}
+
+EXPORT int
+posix_memalign(void **pp, size_t al, size_t n)
+{
+	void *p;
+
+	if (!power_of_two(al) || al % sizeof(void *) != 0)
+		return EINVAL;
+	if ((p = memalign_traced(al, n, RA(), FP())) == NULL)
+		return ENOMEM;
+	*pp = p;
+	return 0;
+}
+
+EXPORT void *
+aligned_alloc(size_t al, size_t n)
+{
+	if (!power_of_two(al)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return memalign_traced(al, n, RA(), FP());
+}
+
+EXPORT void *
+valloc(size_t n)
+{
+	return memalign_traced((size_t)sysconf(_SC_PAGESIZE), n, RA(), FP());
+}
+
+EXPORT void *
+pvalloc(size_t n)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (n > SIZE_MAX - pg) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* pvalloc(0) gives one page, as glibc's does. */
+	n = n == 0 ? pg : (n + pg - 1) & ~(pg - 1);
+	return memalign_traced(pg, n, RA(), FP());
+}
+
+/*
+ * MALLOC_OPTIONS as OpenBSD reads it, one letter at a time: 'D' turns
+ * the report on, 'd' off; each 'T' adds a frame of the experimental
+ * format (at most MDT_EXPFRAMES); a number selects the in-tree text
+ * format with that many frames.  OpenBSD knows 1 to 4; larger numbers
+ * up to MDT_MAXFRAMES ("D16") are this tracer's extension.
+ */
+static void
+parse_options(const char *s, struct mdt_opts *o)
+{
+	int t = 0, num;
+
+	memset(o, 0, sizeof(*o));
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9') {
+			/* The bound keeps num small whatever the input. */
+			for (num = 0; *s >= '0' && *s <= '9'; s++)
+				if (num <= MDT_MAXFRAMES)
+					num = num * 10 + (*s - '0');
+			s--;
+			if (num == 0)
+				continue;
+			o->enabled = 1;
+			o->text = 1;
+			o->depth = num > MDT_MAXFRAMES ? MDT_MAXFRAMES : num;
+		} else if (*s == 'D')
+			o->enabled = 1;
+		else if (*s == 'd')
+			o->enabled = 0;
+		else if (*s == 'T' && t < MDT_EXPFRAMES)
+			t++;
+	}
+	if (!o->text)
+		o->depth = t;
+}
+
+static void
+fork_prepare(void)
+{
+	mdt_table_lockall();
+}
+
+static void
+fork_parent(void)
+{
+	mdt_table_unlockall();
+}
+
+static void
+fork_child(void)
+{
+	mdt_table_resetlocks();
+}
+
+static void
+at_exit(void)
+{
+	busy = 1;
+	mdt_report(&opts);
+	busy = 0;
+}
+
+/*
+ * Runs after the C library's initialisation and before the program's
+ * constructors, so the atexit handler registered here runs after every
+ * handler the program registers: the report sees what they freed.
+ */
+static __attribute__((constructor)) void
+mdt_init(void)
+{
+	busy = 1;
+	(void)ensure_real();
+	parse_options(getenv("MALLOC_OPTIONS"), &opts);
+	if (opts.enabled) {
+		mdt_table_init();
+		mdt_unwind_init();
+		if (pthread_atfork(fork_prepare, fork_parent,
+		    fork_child) == 0 && atexit(at_exit) == 0)
+			__atomic_store_n(&tracing, 1, __ATOMIC_RELEASE);
+	}
+	busy = 0;
+}

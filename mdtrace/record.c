@@ -1,0 +1,441 @@
+/*
+ * record.c: the leak report, written at exit as OpenBSD's malloc writes
+ * it: utrace records in an OpenBSD ktrace file, LP64 little-endian
+ * header layout (FORMATS.md 1.3), each record one write(2) to a file
+ * opened for append, so processes sharing the file never interleave
+ * inside a record.
+ *
+ * Two shapes, as MALLOC_OPTIONS chose: the experimental records of the
+ * seed (FORMATS.md 2: object records, 80-byte leak records, dump text
+ * in fragments of at most 100 bytes) or the in-tree text of OpenBSD 7.5
+ * (FORMATS.md 3: label "malloc", one line a record).
+ *
+ * Nothing here calls malloc or stdio: text is built with the bounded
+ * string builder below, records in buffers on the stack.  The caller
+ * holds the tracer's recursion guard, so what dladdr allocates goes
+ * untraced.
+ *
+ * What it does not do: create the file or write the start record (the
+ * launcher does), or decide what leaked (table.c).
+ */
+#define _GNU_SOURCE	/* dladdr, Dl_info */
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mdt.h"
+
+#define HDR_SIZE	64	/* LP64 ktrace header */
+#define COMM_SIZE	24	/* ktr_comm, NUL included */
+#define LABEL_SIZE	20	/* utrace label, NUL-padded */
+#define USER_MAX	2048	/* the kernel's cap on utrace data */
+#define KTR_USER	9
+#define TID_OFFSET	100000	/* OpenBSD's kernel adds this to tids */
+#define FRAG_MAX	100	/* a mallocdumpline fragment, as the seed */
+#define LINE_MAX_	USER_MAX	/* one in-tree text line, one record */
+
+/*
+ * Objects whose record was written.  A process maps few objects; past
+ * this many, records are written again, which is redundant but right.
+ */
+#define OBJ_MAX		1024
+
+/* dladdr failed: the frame's object is unknown; an id no base can be. */
+#define UNKNOWN_ID	1
+
+/* A bounded string: appends past cap are dropped, never overflow. */
+struct sb {
+	char	*b;
+	size_t	 len;
+	size_t	 cap;
+};
+
+struct out {
+	int			 fd;
+	int32_t			 pid;
+	int32_t			 tid;
+	char			 comm[COMM_SIZE];
+	const struct mdt_opts	*o;
+	char			 frag[FRAG_MAX];
+	size_t			 fraglen;
+	uintptr_t		 obj[OBJ_MAX];
+	size_t			 nobj;
+};
+
+/* One frame as dladdr names it. */
+struct frame {
+	uintptr_t	 ra;
+	uintptr_t	 id;		/* load base, or UNKNOWN_ID */
+	uintptr_t	 off;		/* ra - base, or ra */
+	const char	*path;
+};
+
+static void
+sb_putn(struct sb *s, const char *p, size_t n)
+{
+	if (n > s->cap - s->len)
+		n = s->cap - s->len;
+	memcpy(s->b + s->len, p, n);
+	s->len += n;
+}
+
+static void
+sb_puts(struct sb *s, const char *p)
+{
+	sb_putn(s, p, strlen(p));
+}
+
+static void
+sb_pad(struct sb *s, size_t used, int width)
+{
+	for (; width > 0 && used < (size_t)width; used++)
+		sb_putn(s, " ", 1);
+}
+
+/* printf's "%*s", right-aligned. */
+static void
+sb_field(struct sb *s, const char *p, int width)
+{
+	size_t n = strlen(p);
+
+	sb_pad(s, n, width);
+	sb_putn(s, p, n);
+}
+
+/* "%*zu" (base 10) or OpenBSD's "%*p" (base 16, "0x" prefix, 0x0). */
+static void
+sb_num(struct sb *s, uint64_t v, int hex, int width)
+{
+	char tmp[24];
+	size_t n = sizeof(tmp);
+	unsigned base = hex ? 16 : 10;
+
+	do {
+		tmp[--n] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v != 0);
+	if (hex) {
+		tmp[--n] = 'x';
+		tmp[--n] = '0';
+	}
+	sb_pad(s, sizeof(tmp) - n, width);
+	sb_putn(s, tmp + n, sizeof(tmp) - n);
+}
+
+static void
+put_le(unsigned char *p, uint64_t v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* One utrace record, one write(2); data beyond USER_MAX is cut. */
+static void
+utrace(struct out *w, const char *label, const void *data, size_t n)
+{
+	unsigned char rec[HDR_SIZE + LABEL_SIZE + USER_MAX];
+	struct timespec ts;
+	size_t len;
+	ssize_t r;
+
+	if (n > USER_MAX)
+		n = USER_MAX;
+	len = LABEL_SIZE + n;
+	memset(rec, 0, HDR_SIZE + LABEL_SIZE);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	put_le(rec + 0, KTR_USER, 4);
+	put_le(rec + 4, (uint32_t)w->pid, 4);
+	put_le(rec + 8, (uint32_t)w->tid, 4);
+	put_le(rec + 16, (uint64_t)ts.tv_sec, 8);
+	put_le(rec + 24, (uint64_t)ts.tv_nsec, 8);
+	memcpy(rec + 32, w->comm, COMM_SIZE);
+	put_le(rec + 56, len, 8);
+	strncpy((char *)rec + HDR_SIZE, label, LABEL_SIZE - 1);
+	memcpy(rec + HDR_SIZE + LABEL_SIZE, data, n);
+	/* An interrupted write is retried whole: nothing was written. */
+	do {
+		r = write(w->fd, rec, HDR_SIZE + len);
+	} while (r == -1 && errno == EINTR);
+}
+
+/* Experimental dump text, sent in fragments of at most FRAG_MAX bytes. */
+static void
+dump_text(struct out *w, const char *s, size_t n)
+{
+	size_t k;
+
+	while (n > 0) {
+		k = FRAG_MAX - w->fraglen;
+		if (k > n)
+			k = n;
+		memcpy(w->frag + w->fraglen, s, k);
+		w->fraglen += k;
+		s += k;
+		n -= k;
+		if (w->fraglen == FRAG_MAX) {
+			utrace(w, "mallocdumpline", w->frag, w->fraglen);
+			w->fraglen = 0;
+		}
+	}
+}
+
+static void
+dump_flush(struct out *w)
+{
+	if (w->fraglen > 0)
+		utrace(w, "mallocdumpline", w->frag, w->fraglen);
+	w->fraglen = 0;
+}
+
+/* A line of text in the chosen format. */
+static void
+emit_line(struct out *w, struct sb *s)
+{
+	if (w->o->text)
+		utrace(w, "malloc", s->b, s->len);
+	else
+		dump_text(w, s->b, s->len);
+}
+
+static void
+frame_name(uintptr_t ra, struct frame *f)
+{
+	Dl_info di;
+
+	f->ra = ra;
+	/* ra - 1 lies in the call: a call ending a function still counts. */
+	if (ra != 0 && dladdr((void *)(ra - 1), &di) != 0 &&
+	    di.dli_fbase != NULL && di.dli_fname != NULL) {
+		f->id = (uintptr_t)di.dli_fbase;
+		f->off = ra - f->id;
+		f->path = di.dli_fname;
+	} else {
+		f->id = UNKNOWN_ID;
+		f->off = ra;
+		f->path = "";
+	}
+}
+
+/* "mallocobjectrecord" before the first leak record that uses the id. */
+static void
+object_record(struct out *w, const struct frame *f)
+{
+	unsigned char d[USER_MAX];
+	size_t i, n;
+
+	for (i = 0; i < w->nobj; i++)
+		if (w->obj[i] == f->id)
+			return;
+	if (w->nobj < OBJ_MAX)
+		w->obj[w->nobj++] = f->id;
+	n = strlen(f->path);
+	if (n > USER_MAX - 9)
+		n = USER_MAX - 9;	/* 8 bytes of id, 1 of NUL */
+	put_le(d, f->id, 8);
+	memcpy(d + 8, f->path, n);
+	d[8 + n] = '\0';
+	utrace(w, "mallocobjectrecord", d, 9 + n);
+}
+
+static void
+exp_leak(struct out *w, const struct mdt_stack *s)
+{
+	unsigned char d[(2 * MDT_EXPFRAMES + 2) * 8];
+	char line[LINE_MAX_];
+	struct sb sb = { line, 0, sizeof(line) };
+	struct frame f;
+	uint32_t i;
+
+	memset(d, 0, sizeof(d));
+	sb_num(&sb, s->nframes > 0 ? s->frames[0] : 0, 1, 18);
+	sb_puts(&sb, " ");
+	sb_num(&sb, s->sum, 0, 7);
+	sb_puts(&sb, " ");
+	sb_num(&sb, s->count, 0, 6);
+	sb_puts(&sb, " ");
+	sb_num(&sb, s->sum / s->count, 0, 6);
+	for (i = 0; i < s->nframes && i < MDT_EXPFRAMES; i++) {
+		frame_name(s->frames[i], &f);
+		object_record(w, &f);
+		put_le(d + 16 * i, f.off, 8);
+		put_le(d + 16 * i + 8, f.id, 8);
+		sb_puts(&sb, " ");
+		sb_puts(&sb, f.path);
+		sb_puts(&sb, ":");
+		sb_num(&sb, f.off, 1, 0);
+	}
+	put_le(d + 16 * MDT_EXPFRAMES, s->sum, 8);
+	put_le(d + 16 * MDT_EXPFRAMES + 8, s->count, 8);
+	utrace(w, "mallocleakrecord", d, sizeof(d));
+	sb_puts(&sb, "\n");
+	dump_text(w, sb.b, sb.len);
+}
+
+/*
+ * "%18p %7zu %6u %6zu addr2line -e %s %p" for the first frame, then
+ * "%*p %*s %6s %6s addr2line -e %s %p" with widths i + 18 and 7 - i,
+ * so the columns stay where the first line put them.
+ */
+static void
+text_leak(struct out *w, const struct mdt_stack *s)
+{
+	char line[LINE_MAX_];
+	struct sb sb;
+	struct frame f;
+	uint32_t i, n = s->nframes > 0 ? s->nframes : 1;
+
+	for (i = 0; i < n; i++) {
+		sb.b = line;
+		sb.len = 0;
+		/* Leave room for the offset and newline after a long path. */
+		sb.cap = sizeof(line) - 24;
+		if (s->nframes == 0) {
+			f.ra = f.off = 0;
+			f.path = ".";
+		} else {
+			frame_name(s->frames[i], &f);
+			if (f.id == UNKNOWN_ID)
+				f.path = ".";
+		}
+		sb_num(&sb, f.ra, 1, (int)(18 + i));
+		sb_puts(&sb, " ");
+		if (i == 0) {
+			sb_num(&sb, s->sum, 0, 7);
+			sb_puts(&sb, " ");
+			sb_num(&sb, s->count, 0, 6);
+			sb_puts(&sb, " ");
+			sb_num(&sb, s->sum / s->count, 0, 6);
+		} else {
+			sb_field(&sb, "-", 7 - (int)i);
+			sb_puts(&sb, " ");
+			sb_field(&sb, "-", 6);
+			sb_puts(&sb, " ");
+			sb_field(&sb, "-", 6);
+		}
+		sb_puts(&sb, " addr2line -e ");
+		sb_puts(&sb, f.path);
+		sb.cap = sizeof(line);
+		sb_puts(&sb, " ");
+		sb_num(&sb, f.off, 1, 0);
+		sb_puts(&sb, "\n");
+		emit_line(w, &sb);
+	}
+}
+
+/* The short name of the program: argv[0] without its directories. */
+static void
+get_comm(char *comm)
+{
+	char buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	memset(comm, 0, COMM_SIZE);
+	if ((fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	p = strrchr(buf, '/');
+	p = p == NULL ? buf : p + 1;
+	n = (ssize_t)strlen(p);
+	memcpy(comm, p, n < COMM_SIZE - 1 ? (size_t)n : COMM_SIZE - 1);
+}
+
+static int
+open_trace(void)
+{
+	const char *path, *msg;
+	int fd, e;
+
+	if ((path = getenv("MDTRACE_FILE")) == NULL || *path == '\0')
+		path = "ktrace.out";
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd == -1) {
+		e = errno;
+		msg = strerror(e);
+		/* One message; the program's exit goes on. */
+		(void)!write(2, "mdtrace: ", 9);
+		(void)!write(2, path, strlen(path));
+		(void)!write(2, ": ", 2);
+		(void)!write(2, msg, strlen(msg));
+		(void)!write(2, "\n", 1);
+	}
+	return fd;
+}
+
+static void
+banner(struct out *w, const char *what)
+{
+	char line[128];
+	struct sb sb = { line, 0, sizeof(line) };
+
+	sb_puts(&sb, "******** ");
+	sb_puts(&sb, what);
+	sb_puts(&sb, " dump ");
+	sb_puts(&sb, w->comm);
+	sb_puts(&sb, " *******\n");
+	emit_line(w, &sb);
+}
+
+static void
+header(struct out *w)
+{
+	char line[128];
+	struct sb sb = { line, 0, sizeof(line) };
+
+	/* The option line of OpenBSD's malloc; mdtrace has no such knobs. */
+	sb_puts(&sb, "M=0 I=0 F=0 U=0 J=0 R=0 X=0 C=0x0 cache=0 G=0\n");
+	emit_line(w, &sb);
+	sb.len = 0;
+	sb_puts(&sb, w->o->text ? "Leak report:\n" : "Leak report\n");
+	emit_line(w, &sb);
+	sb.len = 0;
+	sb_puts(&sb, "                 f     sum      #    avg\n");
+	emit_line(w, &sb);
+}
+
+/* Write the leak report of this process to the trace file. */
+void
+mdt_report(const struct mdt_opts *o)
+{
+	static struct out w;	/* big; static keeps it off thread stacks */
+	const struct mdt_stack *s;
+	char nl[1] = { '\n' };
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	if ((w.fd = open_trace()) == -1)
+		return;
+	w.pid = (int32_t)getpid();
+	w.tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
+	get_comm(w.comm);
+	banner(&w, "Start");
+	header(&w);
+	for (s = mdt_table_sum(); s != NULL;
+	    s = __atomic_load_n(&s->order, __ATOMIC_ACQUIRE)) {
+		if (s->count == 0)
+			continue;
+		if (o->text)
+			text_leak(&w, s);
+		else
+			exp_leak(&w, s);
+	}
+	if (o->text)
+		utrace(&w, "malloc", nl, 1);
+	else
+		dump_text(&w, nl, 1);
+	banner(&w, "End");
+	dump_flush(&w);
+	close(w.fd);
+}
