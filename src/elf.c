@@ -663,13 +663,13 @@ elf_section(struct elf *e, const char *name, const uint8_t **p, size_t *len)
  */
 
 static int
-sym_rank(int bind)
+symbol_rank(int bind)
 {
 	return bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 1 : 0;
 }
 
 static int
-sym_cmp(const void *a, const void *b)
+symbol_cmp(const void *a, const void *b)
 {
 	const struct elf_sym *x = a, *y = b;
 
@@ -732,7 +732,7 @@ load_symtab(struct elf *e, const struct elf_shdr *s)
 		if ((y->name = strtab_get(e, s->link, name)) == NULL ||
 		    *y->name == '\0')
 			continue;
-		y->rank = sym_rank(info >> 4);
+		y->rank = symbol_rank(info >> 4);
 		y->order = i;
 		e->nsyms++;
 	}
@@ -757,7 +757,7 @@ build_symbols(struct elf *e)
 	load_symtab(e, s);
 	if (e->nsyms == 0)
 		return;
-	qsort(e->syms, e->nsyms, sizeof(*e->syms), sym_cmp);
+	qsort(e->syms, e->nsyms, sizeof(*e->syms), symbol_cmp);
 	for (i = 0; i < e->nsyms; i++) {
 		if (e->syms[i].value + e->syms[i].size > maxend)
 			maxend = e->syms[i].value + e->syms[i].size;
