@@ -2,7 +2,7 @@
  * forkthreads.c: fork, then leak from 4 threads in each process.  Thread
  * t leaks t+1 blocks of 100*(t+1) bytes in the parent and 300*(t+1) in
  * the child, so each process has one leak of known sum and count:
- * parent sum=3000 count=10, child sum=9000 count=30.  Prints
+ * parent sum=3000 count=10, child sum=9000 count=10.  Prints
  * "parent PID child PID".  No stdio before the end: its buffers would
  * be leaks too.
  */
