@@ -209,7 +209,11 @@ segments_build(struct dw_funcs *F, struct frange *r, size_t nr)
 	size_t sp = 0, i, cap = 0;
 	uint64_t pos = 0;
 
-	qsort(r, nr, sizeof(*r), frange_cmp);
+	for (i = 1; i < nr; i++)
+		if (frange_cmp(&r[i - 1], &r[i]) > 0) {
+			qsort(r, nr, sizeof(*r), frange_cmp);
+			break;
+		}
 	st = xreallocarray(NULL, nr ? nr : 1, sizeof(*st));
 	for (i = 0; i < nr; i++) {
 		sweep_flush(F, &cap, st, &sp, &pos, r[i].lo);

@@ -405,7 +405,7 @@ program_run(struct lhdr *h, struct buf *b, struct dw_lines *L)
 	memset(&st, 0, sizeof(st));
 	lstate_reset(&st, 0);
 	while (b->pos < h->end && !b->err) {
-		op = buf_u8(b);
+		op = b->p[b->pos++];
 		if (op >= h->opcode_base) {
 			adj = op - h->opcode_base;
 			advance(h, &st, adj / h->line_range);
