@@ -158,51 +158,61 @@ ktr_check(const struct ktr_hdr *h)
 }
 
 /*
- * Walk a prefix with one layout.  Returns 0 when a header does not fit,
- * 2 when the walk ends exactly at the end of the prefix, 1 when the last
- * record runs past it.
+ * Walk a prefix with one layout.  Returns how many records fit before
+ * the first header that does not (0: not even the start record), and in
+ * *end whether the walk ended exactly at the end of the prefix (2), in a
+ * record running past it (1), or at a bad header (0).
  */
-static int
-ktr_walk(const struct ktr_layout *l, const uint8_t *p, size_t n)
+static size_t
+ktr_walk(const struct ktr_layout *l, const uint8_t *p, size_t n, int *end)
 {
 	struct ktr_hdr h;
-	size_t pos = 0;
-	int first = 1;
+	size_t pos = 0, nrec = 0;
 
+	*end = 0;
 	while (n - pos >= l->hdrlen) {
 		ktr_decode(l, p + pos, &h);
-		if (ktr_check(&h) != NULL || (first && !h.start))
-			return 0;
-		first = 0;
-		if (h.len > n - pos - l->hdrlen)
-			return 1;
+		if (ktr_check(&h) != NULL || (nrec == 0 && !h.start))
+			return nrec;
+		nrec++;
+		if (h.len > n - pos - l->hdrlen) {
+			*end = 1;
+			return nrec;
+		}
 		pos += l->hdrlen + (size_t)h.len;
 	}
-	if (first)
-		return 0;
-	return pos == n ? 2 : 1;
+	*end = pos == n ? 2 : 1;
+	return nrec;
 }
 
+/*
+ * The layout that walks the prefix best: the most records before a bad
+ * header, then the cleanest end; at least one record beyond the start
+ * record before any damage.  Damage part-way thus still leaves the
+ * right layout, and the reader reports the damage where it is.  A prefix
+ * cut from a longer file ends anywhere, so only in a whole file does
+ * ending on a record boundary count more.
+ */
 const struct ktr_layout *
 ktr_detect(const uint8_t *p, size_t n, int whole)
 {
 	const struct ktr_layout *best = NULL;
-	size_t i;
-	int score, bestscore = 0;
+	size_t i, nrec, bestn = 0;
+	int end, bestend = -1;
 
 	if (n < sizeof(ktr_magic) || memcmp(p, ktr_magic, 4) != 0)
 		return NULL;
 	for (i = 0; i < NLAYOUTS; i++) {
-		score = ktr_walk(&ktr_layouts[i], p, n);
-		/*
-		 * A prefix cut from a longer file ends anywhere, so only in
-		 * a whole file does ending on a record boundary count more.
-		 */
-		if (score == 1 && !whole)
-			score = 2;
-		if (score > bestscore) {
+		nrec = ktr_walk(&ktr_layouts[i], p, n, &end);
+		/* A start record alone before damage says nothing. */
+		if (nrec == 0 || (nrec == 1 && end == 0))
+			continue;
+		if (end == 1 && !whole)
+			end = 2;
+		if (nrec > bestn || (nrec == bestn && end > bestend)) {
 			best = &ktr_layouts[i];
-			bestscore = score;
+			bestn = nrec;
+			bestend = end;
 		}
 	}
 	return best;

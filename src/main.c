@@ -172,6 +172,7 @@ struct run {
 	struct mrec_state	 st;
 	int			 inited;
 	struct report		*rep;
+	const char		*layout;	/* the header layout found */
 	int			 status;
 };
 
@@ -237,8 +238,8 @@ read_trace(struct run *run, int fd)
 			break;
 		}
 	}
-	if (run->o->verbose && ktr_layout(r) != NULL)
-		warnmsg("%s: %s layout", run->name, ktr_layout(r)->name);
+	if (ktr_layout(r) != NULL)
+		run->layout = ktr_layout(r)->name;
 	ktr_close(r);
 }
 
@@ -247,6 +248,11 @@ print_stats(const struct run *run)
 {
 	const struct mrec_stats *s = &run->st.stats;
 
+	if (run->layout != NULL && run->st.ptrsize != 0)
+		warnmsg("%s: %s header layout, %d-byte pointers", run->name,
+		    run->layout, run->st.ptrsize);
+	else if (run->layout != NULL)
+		warnmsg("%s: %s header layout", run->name, run->layout);
 	if (s->other > 0)
 		warnmsg("%" PRIu64 " records of other ktrace types skipped",
 		    s->other);

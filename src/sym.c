@@ -67,6 +67,8 @@ struct symbolizer {
 	size_t		  nobjs, objcap;
 	struct sym_ent	**ents;		/* open addressing */
 	size_t		  nents, entcap;
+	struct sym_loc	  noloc;	/* for frames of no object */
+	struct sym_frame  noframe;
 };
 
 /* The DWARF sections by name, and where each goes. */
@@ -94,9 +96,9 @@ sym_warn(struct symbolizer *s, const char *path, const char *msg)
 
 	if (s->warn == NULL)
 		return;
-	n = strlen(path) + strlen(msg) + sizeof("mdump: : ");
+	n = strlen(path) + strlen(msg) + sizeof(": ");
 	line = xmalloc(n);
-	snprintf(line, n, "mdump: %s: %s", path, msg);
+	snprintf(line, n, "%s: %s", path, msg);
 	s->warn(s->warnarg, line);
 	free(line);
 }
@@ -306,7 +308,13 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 	struct sym_ent *e;
 	size_t j, n;
 
-	if (path == NULL || *path == '\0' || strcmp(path, ".") == 0)
+	/* An object id the trace never named: nothing to look in. */
+	if (path == NULL) {
+		s->noframe.locs = &s->noloc;
+		s->noframe.nlocs = 1;
+		return &s->noframe;
+	}
+	if (*path == '\0' || strcmp(path, ".") == 0)
 		path = s->exe;
 	o = get_obj(s, path);
 	if (s->nents + 1 > s->entcap / 2)

@@ -29,7 +29,7 @@ struct sym_frame {
 struct sym_opts {
 	const char	*exe;		/* object for "" and "." frames */
 	int		 raw;		/* -r: look up the address as recorded */
-	/* Called with each warning (objects not found, no debug info). */
+	/* Called with each warning, "PATH: what" (objects not found...). */
 	void		(*warn)(void *, const char *);
 	void		*warnarg;
 };
@@ -40,6 +40,8 @@ struct symbolizer	*sym_open(const struct sym_opts *);
 /*
  * Look up one frame.  The result is owned by the symbolizer and stays
  * valid until sym_close().  It never fails: unknown values are NULL/0.
+ * A NULL object (an id the trace never named) is looked up nowhere;
+ * "" and "." stand for the executable given in the options.
  */
 const struct sym_frame	*sym_lookup(struct symbolizer *, const char *,
 			    uint64_t);

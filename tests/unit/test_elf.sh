@@ -308,7 +308,7 @@ if [ -f "$bin" ]; then
 	$EC lookup "$tmp/a.c" 10 > "$tmp/o2" 2>"$tmp/e2"
 	if [ "$(cat "$tmp/o1")" = "10 ?? at ??:0
 20 ?? at ??:0" ] && [ "$(cat "$tmp/e1")" = \
-	    "mdump: $tmp/nonexistent: not found" ] &&
+	    "$tmp/nonexistent: not found" ] &&
 	    [ "$(cat "$tmp/o2")" = "10 ?? at ??:0" ] &&
 	    [ "$(wc -l < "$tmp/e2")" -eq 1 ] &&
 	    grep -q 'not an ELF file' "$tmp/e2"; then

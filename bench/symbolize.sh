@@ -1,0 +1,105 @@
+#!/bin/sh
+#
+# symbolize.sh: how fast mdump symbolizes, against llvm-symbolizer and
+# GNU addr2line reading the same addresses in the same run.
+#
+# Builds a large library with DWARF 5 and heavy inlining (-O3, always-
+# inline helper chains), samples distinct addresses inside its functions,
+# writes a trace whose leaks name them, and times
+#   mdump -r -f TRACE                    (every frame symbolized once)
+#   llvm-symbolizer --inlining --obj=LIB < addresses
+#   addr2line -f -i -e LIB < addresses
+# on N distinct frames (default 100000) and on 40 frames.  Prints the
+# times, peak memory, and mdump's time as a ratio of the faster other.
+#
+# usage: sh bench/symbolize.sh [frames]   (from the top of the tree)
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+n=${1:-100000}
+out=bench/out/sym
+mkdir -p "$out/src"
+CC=${CC:-cc}
+
+make -s mdump tests/tracegen
+$CC -O2 -o "$out/rusage" bench/rusage.c
+
+lib=$out/libbig.so
+if [ ! -f "$lib" ]; then
+	echo "building the library (DWARF 5, -O3) ..."
+	awk -v files=60 -v funcs=60 -v dir="$out/src" -f bench/genlib.awk
+	for f in "$out"/src/*.c; do
+		$CC -O3 -g -gdwarf-5 -fPIC -c -o "${f%.c}.o" "$f" &
+		# two at a time: the machine has two cores
+		[ $(jobs -p | wc -l) -lt 2 ] || wait
+	done
+	wait
+	$CC -shared -o "$lib" "$out"/src/*.o
+fi
+libabs=$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")
+echo "library: $(wc -c <"$lib" | tr -d ' ') bytes," \
+    "$(nm --defined-only "$lib" | grep -c ' T ') functions"
+
+# Distinct offsets inside functions: every 3rd byte, shuffled.
+nm -S --defined-only "$lib" | awk '
+function hex(s,    i, v) {
+	v = 0
+	for (i = 1; i <= length(s); i++)
+		v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v
+}
+$3 == "T" || $3 == "t" {
+	a = hex($1); s = hex($2)
+	for (o = 1; o < s; o += 3) printf "%d\n", a + o
+}' | awk 'BEGIN { srand(1) } { print rand() "\t" $0 }' | sort -n |
+    cut -f2 >"$out/all"
+total=$(wc -l <"$out/all" | tr -d ' ')
+[ "$total" -ge "$n" ] || { echo "only $total addresses"; exit 1; }
+
+# trace N: leaks of 4 frames each, in the in-tree text format.
+mktrace() {
+	head -n "$1" "$out/all" | awk -v lib="$libabs" '
+	BEGIN { print "layout lp64le"; print "start"; print "proc 1 big" }
+	{
+		if (NR % 4 == 1)
+			printf "text %18s %7d %6d %6d addr2line -e %s 0x%x\\n\n", \
+			    "0x1000", 64, 1, 64, lib, $1
+		else
+			printf "text %19s %7s %6s %6s addr2line -e %s 0x%x\\n\n", \
+			    "0x1000", "-", "-", "-", lib, $1
+	}' >"$out/trace$1.desc"
+	tests/tracegen -o "$out/trace$1" "$out/trace$1.desc"
+	head -n "$1" "$out/all" | awk '{ printf "0x%x\n", $1 }' >"$out/addr$1"
+}
+
+# run NAME INPUT CMD...: time it, print "NAME seconds KiB"
+run() {
+	name=$1
+	in=$2
+	shift 2
+	"$out/rusage" -i "$in" "$@" 2>"$out/time" >/dev/null || true
+	set -- $(tail -n 1 "$out/time")
+	printf '%-16s %8.3f s %8d KiB\n' "$name" "$1" "$2"
+	echo "$1 $2" >"$out/res.$name"
+}
+
+ratio() {	# ratio A B: A / B
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }'
+}
+
+for frames in "$n" 40; do
+	mktrace "$frames"
+	echo "== $frames distinct frames"
+	run mdump /dev/null ./mdump -r -f "$out/trace$frames"
+	run llvm-symbolizer "$out/addr$frames" \
+	    llvm-symbolizer --inlining --obj="$lib"
+	run addr2line "$out/addr$frames" addr2line -f -i -e "$lib"
+	read -r tm mm <"$out/res.mdump"
+	read -r tl ml <"$out/res.llvm-symbolizer"
+	read -r ta ma <"$out/res.addr2line"
+	best=$(awk -v a="$ta" -v b="$tl" 'BEGIN { print (a < b) ? a : b }')
+	echo "mdump time / faster other: $(ratio "$tm" "$best")" \
+	    "(target <= 0.5)"
+	echo "mdump memory / llvm-symbolizer: $(ratio "$mm" "$ml")" \
+	    "(target <= 1)"
+done
