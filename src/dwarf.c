@@ -47,7 +47,8 @@ dwarf_open(const struct dwarf_sections *s)
 	d->s = *s;
 	dw_units_scan(d);
 	dw_aranges_load(d);
-	qsort(d->ar, d->nar, sizeof(*d->ar), ar_cmp);
+	if (d->nar > 1)
+		qsort(d->ar, d->nar, sizeof(*d->ar), ar_cmp);
 	return d;
 }
 

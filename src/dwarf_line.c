@@ -450,7 +450,8 @@ dw_lines_decode(struct dwarf *d, struct dw_unit *u)
 	if (buf_seek(&b, h.prog) == -1)
 		goto out;
 	program_run(&h, &b, L);
-	qsort(L->seqs, L->nseqs, sizeof(*L->seqs), seq_cmp);
+	if (L->nseqs > 1)
+		qsort(L->seqs, L->nseqs, sizeof(*L->seqs), seq_cmp);
 	L->v5 = h.lu.version >= 5;
 	L->nfiles = h.nfiles;
 	L->files = xreallocarray(NULL, h.nfiles ? h.nfiles : 1,
