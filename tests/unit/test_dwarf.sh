@@ -154,6 +154,43 @@ t_other(int k)
 	return t_list(v) + t_helper(k);
 }
 EOF
+cat >"$tmp/src/t_cxx.cc" <<'EOF'
+// Linkage names: methods, namespaces, templates, inlined members.
+namespace tns {
+struct T_box {
+	int	v;
+	__attribute__((always_inline)) inline int t_get() const
+	{
+		return v * 2;
+	}
+	int	t_sum(int n) const;
+};
+
+int
+T_box::t_sum(int n) const
+{
+	int s = 0;
+
+	for (int i = 0; i < n; i++)
+		s += t_get() + i;
+	return s;
+}
+
+template <class X> __attribute__((noinline)) X
+t_twice(X x)
+{
+	return x + x;
+}
+}
+
+int
+main()
+{
+	tns::T_box b{3};
+
+	return b.t_sum(4) + tns::t_twice(5) + tns::t_twice<long>(6) > 0 ? 0 : 1;
+}
+EOF
 cat >"$tmp/src/t_start.c" <<'EOF'
 int	main(void);
 
@@ -171,7 +208,8 @@ __start(void)
 }
 EOF
 
-# Every 7th byte of each of our functions (names start with t_, or main).
+# Every 7th byte of each of our functions (names start with t_, or main;
+# C++ ones are mangled).
 addresses() {
 	$NM -S --defined-only "$1" 2>/dev/null | awk '
 	function hex(s,   i, c, v) {
@@ -185,7 +223,8 @@ addresses() {
 		}
 		return v
 	}
-	NF == 4 && ($3 == "t" || $3 == "T") && ($4 ~ /^t_/ || $4 == "main") {
+	NF == 4 && ($3 == "t" || $3 == "T" || $3 == "W") &&
+	    ($4 ~ /^t_/ || $4 == "main" || $4 ~ /^_Z.*t_/) {
 		lo = hex($1)
 		n = hex($2)
 		for (a = lo; a < lo + n; a += 7)
@@ -240,26 +279,61 @@ compare() {
 	}' "$tmp/ours" "$tmp/theirs"
 }
 
-# Native builds: gcc and clang, -O0 and -O2, DWARF 2, 4 and 5.
-for cc in gcc clang; do
+# Build one case in the source directory and compare it; a compiler
+# that is missing or refuses the flags makes a skip, not a failure.
+try() {
+	name=$1
+	cc=$2
+	shift 2
 	if ! have $cc; then
-		echo "skip dwarf/$cc (not installed)"
-		continue
+		echo "skip dwarf/$name ($cc not installed)"
+		return
 	fi
+	if ! (cd "$tmp/src" && $cc "$@" -o "$tmp/$name") 2>"$tmp/cc.err"
+	then
+		echo "skip dwarf/$name (cannot build:" \
+		    "$(grep -v warning "$tmp/cc.err" | head -1))"
+		return
+	fi
+	compare "$name" "$tmp/$name"
+}
+
+# Native builds: gcc and clang, -O0 and -O2, DWARF 2, 3, 4 and 5.
+for cc in gcc clang; do
 	for opt in O0 O2; do
-		for dw in 2 4 5; do
-			name=$cc-$opt-dwarf$dw
-			bin=$tmp/$name
-			if ! (cd "$tmp/src" && $cc -$opt -gdwarf-$dw -o "$bin" \
-			    t_main.c sub/t_other.c) 2>"$tmp/cc.err"; then
-				echo "not ok dwarf/$name (compile:" \
-				    "$(head -1 "$tmp/cc.err"))"
-				continue
-			fi
-			compare "$name" "$bin"
+		for dw in 2 3 4 5; do
+			try $cc-$opt-dwarf$dw $cc -$opt -gdwarf-$dw \
+			    t_main.c sub/t_other.c
 		done
 	done
+	try $cc-O3-nopie $cc -O3 -g -no-pie t_main.c sub/t_other.c
+	try $cc-O2-shared $cc -O2 -g -shared -fPIC t_main.c sub/t_other.c
+	try $cc-O2-gcsections $cc -O2 -g -ffunction-sections \
+	    -Wl,--gc-sections t_main.c sub/t_other.c
 done
+# 64-bit DWARF (only gcc emits it on request).
+try gcc-O2-dwarf4-64 gcc -O2 -gdwarf-4 -gdwarf64 t_main.c sub/t_other.c
+try gcc-O2-dwarf5-64 gcc -O2 -gdwarf-5 -gdwarf64 t_main.c sub/t_other.c
+# C++: linkage names through specification and abstract_origin.
+for cxx in g++ clang++; do
+	for dw in 4 5; do
+		try $cxx-O2-dwarf$dw $cxx -O2 -gdwarf-$dw t_cxx.cc
+	done
+done
+
+# The reader must not leak or touch memory it does not own.
+if have valgrind && [ -f "$tmp/gcc-O2-dwarf5" ]; then
+	addresses "$tmp/gcc-O2-dwarf5" >"$tmp/addr"
+	if valgrind -q --leak-check=full --errors-for-leak-kinds=all \
+	    --error-exitcode=9 "$tmp/dwarfcheck" "$tmp/gcc-O2-dwarf5" \
+	    <"$tmp/addr" >/dev/null 2>"$tmp/vg.err"; then
+		echo "ok dwarf/valgrind"
+	else
+		echo "not ok dwarf/valgrind ($(head -1 "$tmp/vg.err"))"
+	fi
+else
+	echo "skip dwarf/valgrind (valgrind missing)"
+fi
 
 # Foreign OpenBSD targets: 32- and 64-bit, big- and little-endian, with
 # the DWARF 2 that OpenBSD's clang emits by default and with DWARF 5.
