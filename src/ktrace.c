@@ -59,6 +59,7 @@ static const struct ktr_layout ktr_layouts[] = {
 	{ "i386-old",	 0, 48, 12, 20, 4, 24, 17, 44, 4, 4 },
 };
 #define NLAYOUTS	(sizeof(ktr_layouts) / sizeof(ktr_layouts[0]))
+#define KTR_MAXHDR	64	/* the longest header of any layout */
 
 struct ktr_reader {
 	int			 fd;
@@ -86,6 +87,10 @@ struct ktr_hdr {
 	int		 padok;		/* padding and comm are zero-filled */
 };
 
+/*
+ * Whether byte i of a header belongs to a field.  Bytes of no field are
+ * padding, which the kernel zeroes.
+ */
 static int
 ktr_field_used(const struct ktr_layout *l, size_t i)
 {
@@ -100,23 +105,41 @@ ktr_field_used(const struct ktr_layout *l, size_t i)
 	return i >= l->commoff && i < l->commoff + l->commlen;
 }
 
+/* Padding bytes of each layout, found once: every header checks them. */
+static uint8_t	ktr_pad[NLAYOUTS][KTR_MAXHDR];
+static size_t	ktr_npad[NLAYOUTS];
+static int	ktr_pad_done;
+
+static void
+ktr_pad_init(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < NLAYOUTS; i++)
+		for (j = 0; j < ktr_layouts[i].hdrlen; j++)
+			if (!ktr_field_used(&ktr_layouts[i], j))
+				ktr_pad[i][ktr_npad[i]++] = (uint8_t)j;
+	ktr_pad_done = 1;
+}
+
 /* Padding is zero, and comm is NUL-terminated and zero after it. */
 static int
 ktr_padding_ok(const struct ktr_layout *l, const uint8_t *p)
 {
-	size_t i;
-	int nul = 0;
+	const uint8_t *c = p + l->commoff, *nul;
+	size_t i, k = (size_t)(l - ktr_layouts);
 
-	for (i = 0; i < l->hdrlen; i++)
-		if (!ktr_field_used(l, i) && p[i] != 0)
+	if (!ktr_pad_done)
+		ktr_pad_init();
+	for (i = 0; i < ktr_npad[k]; i++)
+		if (p[ktr_pad[k][i]] != 0)
 			return 0;
-	for (i = 0; i < l->commlen; i++) {
-		if (nul && p[l->commoff + i] != 0)
+	if ((nul = memchr(c, '\0', l->commlen)) == NULL)
+		return 0;
+	for (i = (size_t)(nul - c); i < l->commlen; i++)
+		if (c[i] != 0)
 			return 0;
-		if (p[l->commoff + i] == 0)
-			nul = 1;
-	}
-	return nul;
+	return 1;
 }
 
 static void

@@ -18,6 +18,8 @@ struct strpool {
 	char	**strs;
 	size_t	  nstrs;
 	size_t	  nslots;
+	char	 *last;		/* the string asked for last time */
+	size_t	  lastlen;
 };
 
 static struct strpool pool;
@@ -64,19 +66,27 @@ strpool_intern(const char *s, size_t n)
 	size_t i;
 	char *c;
 
+	/* Frames of one stack mostly name the same object: no hashing. */
+	if (pool.last != NULL && n == pool.lastlen &&
+	    memcmp(pool.last, s, n) == 0)
+		return pool.last;
 	if ((pool.nstrs + 1) * 2 > pool.nslots)
 		strpool_grow();
 	i = hash_bytes(HASH_INIT, s, n) & (pool.nslots - 1);
 	for (; pool.strs[i] != NULL; i = (i + 1) & (pool.nslots - 1))
 		if (strncmp(pool.strs[i], s, n) == 0 &&
 		    pool.strs[i][n] == '\0')
-			return pool.strs[i];
-	c = xmalloc(n + 1);
-	memcpy(c, s, n);
-	c[n] = '\0';
-	pool.strs[i] = c;
-	pool.nstrs++;
-	return c;
+			break;
+	if (pool.strs[i] == NULL) {
+		c = xmalloc(n + 1);
+		memcpy(c, s, n);
+		c[n] = '\0';
+		pool.strs[i] = c;
+		pool.nstrs++;
+	}
+	pool.last = pool.strs[i];
+	pool.lastlen = n;
+	return pool.last;
 }
 
 void
@@ -96,18 +106,26 @@ leak_init(struct leak_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static uint64_t
+mix64(uint64_t h, uint64_t v)
+{
+	h ^= v;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
 static uint32_t
 leak_hash(const struct leak_frame *f, size_t n)
 {
-	uint32_t h = HASH_INIT;
+	uint64_t h = n;
 	size_t i;
 
 	/* Interned paths: the pointer names the string. */
 	for (i = 0; i < n; i++) {
-		h = hash_bytes(h, &f[i].object, sizeof(f[i].object));
-		h = hash_bytes(h, &f[i].offset, sizeof(f[i].offset));
+		h = mix64(h, (uint64_t)(uintptr_t)f[i].object);
+		h = mix64(h, f[i].offset);
 	}
-	return hash_bytes(h, &n, sizeof(n));
+	return (uint32_t)(h >> 32);
 }
 
 static int

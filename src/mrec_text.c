@@ -251,12 +251,37 @@ text_is_binary(const uint8_t *d, size_t n)
 	return 0;
 }
 
+/* Add bytes to the line being built; too long a line is damage. */
+static void
+text_append(struct mproc *p, const uint8_t *d, size_t n)
+{
+	if (p->line == NULL)
+		p->line = xmalloc(TEXT_LINEMAX);
+	if (n > TEXT_LINEMAX - p->linelen) {
+		p->linebad = 1;
+		n = TEXT_LINEMAX - p->linelen;
+	}
+	memcpy(p->line + p->linelen, d, n);
+	p->linelen += n;
+}
+
+/* One whole line, without its newline. */
+static int
+text_whole_line(struct mrec_state *st, struct mproc *p, const char *s,
+    size_t n, const struct ktr_record *rec, struct md_err *e)
+{
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	return text_line(st, p, s, n, rec, e);
+}
+
 int
 mrec_text_record(struct mrec_state *st, struct mproc *p,
     const struct ktr_record *rec, const uint8_t *d, size_t n,
     struct md_err *e)
 {
-	size_t i;
+	const uint8_t *nl;
+	size_t len;
 	int rv = 0;
 
 	if (text_is_binary(d, n)) {
@@ -265,28 +290,31 @@ mrec_text_record(struct mrec_state *st, struct mproc *p,
 	}
 	if (st->keepdump)
 		mrec_dumptext(p, d, n);
-	if (p->line == NULL)
-		p->line = xmalloc(TEXT_LINEMAX);
-	for (i = 0; i < n; i++) {
-		if (d[i] != '\n') {
-			if (p->linelen < TEXT_LINEMAX)
-				p->line[p->linelen++] = (char)d[i];
-			else
-				p->linebad = 1;
-			continue;
+	while ((nl = memchr(d, '\n', n)) != NULL) {
+		len = (size_t)(nl - d);
+		if (p->linelen == 0 && !p->linebad) {
+			/* The usual case: a record is one line; no copy. */
+			if (text_whole_line(st, p, (const char *)d, len, rec,
+			    e) == -1)
+				rv = -1;
+		} else {
+			text_append(p, d, len);
+			if (p->linebad) {
+				md_seterr(e, rec->off, rec->recno, "malloc "
+				    "text line longer than %d bytes",
+				    TEXT_LINEMAX);
+				rv = -1;
+			} else if (text_whole_line(st, p, p->line, p->linelen,
+			    rec, e) == -1)
+				rv = -1;
+			p->linelen = 0;
+			p->linebad = 0;
 		}
-		if (p->linebad) {
-			md_seterr(e, rec->off, rec->recno, "malloc text line "
-			    "longer than %d bytes", TEXT_LINEMAX);
-			rv = -1;
-		} else if (p->linelen > 0 && p->line[p->linelen - 1] == '\r')
-			p->linelen--;
-		if (!p->linebad &&
-		    text_line(st, p, p->line, p->linelen, rec, e) == -1)
-			rv = -1;
-		p->linelen = 0;
-		p->linebad = 0;
+		d = nl + 1;
+		n -= len + 1;
 	}
+	if (n > 0)
+		text_append(p, d, n);
 	return rv;
 }
 
