@@ -311,6 +311,9 @@ for cc in gcc clang; do
 	try $cc-O2-gcsections $cc -O2 -g -ffunction-sections \
 	    -Wl,--gc-sections t_main.c sub/t_other.c
 done
+# LTO: concrete instances name abstract ones in other units (ref_addr).
+try gcc-O2-lto gcc -O2 -g -flto t_main.c sub/t_other.c
+try clang-O2-lto clang -O2 -g -flto -fuse-ld=lld t_main.c sub/t_other.c
 # 64-bit DWARF (only gcc emits it on request).
 try gcc-O2-dwarf4-64 gcc -O2 -gdwarf-4 -gdwarf64 t_main.c sub/t_other.c
 try gcc-O2-dwarf5-64 gcc -O2 -gdwarf-5 -gdwarf64 t_main.c sub/t_other.c
