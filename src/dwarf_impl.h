@@ -163,9 +163,18 @@ struct dw_row {
 	uint32_t	 line;
 };
 
+/*
+ * Lookups first search a compact index holding the address of every
+ * DW_LINE_STRIDE-th row, which stays in cache, and then at most that
+ * many rows: a binary search over all rows of a big unit would miss
+ * the cache at nearly every step.
+ */
+#define DW_LINE_STRIDE	16
+
 struct dw_seq {
 	uint64_t	 lo, hi;
 	size_t		 first, n;	/* rows, sorted by address */
+	size_t		 skip;		/* its first entry in dw_lines.skip */
 };
 
 struct dw_lines {
@@ -173,6 +182,7 @@ struct dw_lines {
 	size_t		 nrows;
 	struct dw_seq	*seqs;
 	size_t		 nseqs;
+	uint64_t	*skip;		/* every DW_LINE_STRIDE-th address */
 	char		**files;	/* joined paths, owned */
 	size_t		 nfiles;
 	int		 v5;		/* file indices count from 0 */

@@ -431,6 +431,25 @@ seq_cmp(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* Sample every DW_LINE_STRIDE-th row address of each sequence. */
+static void
+skip_build(struct dw_lines *L)
+{
+	size_t i, k, n = 0;
+	struct dw_seq *s;
+
+	for (i = 0; i < L->nseqs; i++)
+		n += (L->seqs[i].n + DW_LINE_STRIDE - 1) / DW_LINE_STRIDE;
+	L->skip = xreallocarray(NULL, n ? n : 1, sizeof(*L->skip));
+	n = 0;
+	for (i = 0; i < L->nseqs; i++) {
+		s = &L->seqs[i];
+		s->skip = n;
+		for (k = 0; k < s->n; k += DW_LINE_STRIDE)
+			L->skip[n++] = L->rows[s->first + k].addr;
+	}
+}
+
 /* Decode u's line program into u->lines; -1 when there is none. */
 int
 dw_lines_decode(struct dwarf *d, struct dw_unit *u)
@@ -452,6 +471,7 @@ dw_lines_decode(struct dwarf *d, struct dw_unit *u)
 	program_run(&h, &b, L);
 	if (L->nseqs > 1)
 		qsort(L->seqs, L->nseqs, sizeof(*L->seqs), seq_cmp);
+	skip_build(L);
 	L->v5 = h.lu.version >= 5;
 	L->nfiles = h.nfiles;
 	L->files = xreallocarray(NULL, h.nfiles ? h.nfiles : 1,
@@ -472,6 +492,8 @@ dw_lines_find(const struct dw_lines *L, uint64_t addr)
 	size_t lo = 0, hi = L->nseqs, mid;
 	const struct dw_seq *s;
 	const struct dw_row *r;
+	const uint64_t *sk;
+	size_t base;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -483,9 +505,23 @@ dw_lines_find(const struct dw_lines *L, uint64_t addr)
 	if (lo == 0 || addr >= L->seqs[lo - 1].hi)
 		return NULL;
 	s = &L->seqs[lo - 1];
-	r = L->rows + s->first;
+	/* The last sampled row at or below addr, then rows after it. */
+	sk = L->skip + s->skip;
 	lo = 0;
-	hi = s->n;
+	hi = (s->n + DW_LINE_STRIDE - 1) / DW_LINE_STRIDE;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sk[mid] <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	base = (lo - 1) * DW_LINE_STRIDE;
+	r = L->rows + s->first + base;
+	lo = 0;
+	hi = s->n - base < DW_LINE_STRIDE ? s->n - base : DW_LINE_STRIDE;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (r[mid].addr <= addr)
@@ -518,5 +554,6 @@ dw_lines_free(struct dw_lines *L)
 	free(L->files);
 	free(L->rows);
 	free(L->seqs);
+	free(L->skip);
 	memset(L, 0, sizeof(*L));
 }
