@@ -18,7 +18,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=tests/out
-rm -rf "$out"
+# Each part cleans its own folder under tests/out.
 mkdir -p "$out"
 log=$out/results
 : >"$log"
