@@ -457,8 +457,9 @@ dw_die_skip(struct dw_unit *u, struct buf *b, const struct dw_abbrev *ab)
 
 	if (ab->fixed >= 0)
 		return buf_skip(b, (size_t)ab->fixed);
-	as = &u->ab.a[ab->first];
-	for (i = 0; i < ab->nattrs; i++, as++) {
+	/* No pointer arithmetic on the table, which is NULL when empty. */
+	for (i = 0; i < ab->nattrs; i++) {
+		as = &u->ab.a[ab->first + i];
 		if ((n = form_size(u, as->form)) >= 0) {
 			if (buf_skip(b, (size_t)n) == -1)
 				return -1;
@@ -508,8 +509,9 @@ dw_die_attrs(struct dw_unit *u, struct buf *b, const struct dw_abbrev *ab,
 	die->spec.cls = die->call_file.cls = die->call_line.cls = DW_V_NONE;
 	die->stmt.cls = die->comp_dir.cls = die->str_base.cls = DW_V_NONE;
 	die->addr_base.cls = die->rng_base.cls = DW_V_NONE;
-	as = &u->ab.a[ab->first];
-	for (i = 0; i < ab->nattrs; i++, as++) {
+	/* No pointer arithmetic on the table, which is NULL when empty. */
+	for (i = 0; i < ab->nattrs; i++) {
+		as = &u->ab.a[ab->first + i];
 		if ((slot = die_slot(die, as->name)) == NULL)
 			slot = &junk;
 		if (dw_form_read(u, b, as->form, as->implicit, slot) == -1)

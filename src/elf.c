@@ -378,7 +378,7 @@ elf_open_mem(const void *p, size_t len, const char **why)
 	return elf_setup(e, why);
 }
 
-/* Read a file that cannot be mapped (a pipe, a file system without mmap). */
+/* Read a regular file that cannot be mapped (no mmap in its file system). */
 static uint8_t *
 slurp(int fd, size_t *lenp)
 {
@@ -418,13 +418,24 @@ elf_open(const char *path, const char **why)
 	void *p;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY)) == -1) {
+	/*
+	 * Paths come from the trace, which may name a FIFO (whose open
+	 * would wait for a writer) or a device such as /dev/zero (which
+	 * never ends): open without blocking and read regular files only.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK)) == -1) {
 		if (why != NULL)
 			*why = errno == ENOENT ? "not found" : strerror(errno);
 		return NULL;
 	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		if (why != NULL)
+			*why = "not a regular file";
+		close(fd);
+		return NULL;
+	}
 	e = xcalloc(1, sizeof(*e));
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	if (st.st_size > 0 &&
 	    (uintmax_t)st.st_size <= SIZE_MAX &&
 	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
 	    0)) != MAP_FAILED) {
