@@ -50,11 +50,23 @@ struct sym_obj {
 	uint64_t	 base;		/* link base added to offsets */
 };
 
+/*
+ * A slot of the frame cache holds its key, so probing touches one array;
+ * the frames and their chains live in arena chunks, freed all at once.
+ */
 struct sym_ent {
-	const struct sym_obj	*obj;
+	const struct sym_obj	*obj;	/* NULL: free slot */
 	uint64_t		 off;
-	struct sym_frame	 frame;
-	struct sym_loc		*locs;	/* owned; frame.locs */
+	struct sym_frame	*frame;
+};
+
+/* Arena chunks hold this many bytes: thousands of frames each. */
+#define SYM_CHUNK	(256 * 1024)
+
+struct sym_chunk {
+	struct sym_chunk	*next;
+	size_t			 used;
+	uint64_t		 data[SYM_CHUNK / sizeof(uint64_t)];
 };
 
 struct symbolizer {
@@ -65,8 +77,11 @@ struct symbolizer {
 	void		 *warnarg;
 	struct sym_obj	**objs;		/* open addressing */
 	size_t		  nobjs, objcap;
-	struct sym_ent	**ents;		/* open addressing */
+	struct sym_ent	 *ents;		/* open addressing */
 	size_t		  nents, entcap;
+	struct sym_chunk *chunks;	/* arena of frames and chains */
+	const char	 *lastpath;	/* the path asked for last time */
+	const struct sym_obj *lastobj;
 	struct sym_loc	  noloc;	/* for frames of no object */
 	struct sym_frame  noframe;
 };
@@ -120,11 +135,11 @@ hash_bytes(uint64_t h, const void *p, size_t n)
 static uint64_t
 hash_ent(const struct sym_obj *o, uint64_t off)
 {
-	uintptr_t p = (uintptr_t)o;
 	uint64_t h;
 
-	h = hash_bytes(FNV_INIT, &p, sizeof(p));
-	return hash_bytes(h, &off, sizeof(off));
+	/* One multiply mixes the offset's low bits into the high ones. */
+	h = ((uint64_t)(uintptr_t)o ^ off) * 0x9e3779b97f4a7c15ULL;
+	return h >> 32 ^ h;
 }
 
 struct symbolizer *
@@ -252,20 +267,39 @@ get_obj(struct symbolizer *s, const char *path)
 static void
 grow_ents(struct symbolizer *s)
 {
-	struct sym_ent **old = s->ents;
+	struct sym_ent *old = s->ents;
 	size_t oldcap = s->entcap, i, j;
 
 	s->entcap *= 2;
 	s->ents = xcalloc(s->entcap, sizeof(*s->ents));
 	for (i = 0; i < oldcap; i++) {
-		if (old[i] == NULL)
+		if (old[i].obj == NULL)
 			continue;
-		j = hash_ent(old[i]->obj, old[i]->off) & (s->entcap - 1);
-		while (s->ents[j] != NULL)
+		j = hash_ent(old[i].obj, old[i].off) & (s->entcap - 1);
+		while (s->ents[j].obj != NULL)
 			j = (j + 1) & (s->entcap - 1);
 		s->ents[j] = old[i];
 	}
 	free(old);
+}
+
+/* n bytes from the arena, aligned for any member of the frame structs. */
+static void *
+arena_alloc(struct symbolizer *s, size_t n)
+{
+	struct sym_chunk *c = s->chunks;
+	void *p;
+
+	n = (n + sizeof(uint64_t) - 1) & ~(sizeof(uint64_t) - 1);
+	if (c == NULL || SYM_CHUNK - c->used < n) {
+		c = xmalloc(sizeof(*c));
+		c->next = s->chunks;
+		c->used = 0;
+		s->chunks = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
 }
 
 /* Fill the inline chain of offset off in o; returns its length. */
@@ -305,7 +339,7 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 {
 	struct sym_loc chain[SYM_MAX_INLINE];
 	const struct sym_obj *o;
-	struct sym_ent *e;
+	struct sym_frame *f;
 	size_t j, n;
 
 	/* An object id the trace never named: nothing to look in. */
@@ -314,28 +348,33 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 		s->noframe.nlocs = 1;
 		return &s->noframe;
 	}
-	if (*path == '\0' || strcmp(path, ".") == 0)
-		path = s->exe;
-	o = get_obj(s, path);
+	/* Frames of one stack mostly name the object of the one before. */
+	if (path == s->lastpath)
+		o = s->lastobj;
+	else if (*path == '\0' || strcmp(path, ".") == 0)
+		o = get_obj(s, s->exe);
+	else
+		o = get_obj(s, path);
+	s->lastpath = path;
+	s->lastobj = o;
 	if (s->nents + 1 > s->entcap / 2)
 		grow_ents(s);
 	j = hash_ent(o, off) & (s->entcap - 1);
-	while (s->ents[j] != NULL) {
-		if (s->ents[j]->obj == o && s->ents[j]->off == off)
-			return &s->ents[j]->frame;
+	while (s->ents[j].obj != NULL) {
+		if (s->ents[j].obj == o && s->ents[j].off == off)
+			return s->ents[j].frame;
 		j = (j + 1) & (s->entcap - 1);
 	}
 	n = symbolize(s, o, off, chain);
-	e = xcalloc(1, sizeof(*e));
-	e->obj = o;
-	e->off = off;
-	e->locs = xreallocarray(NULL, n, sizeof(*e->locs));
-	memcpy(e->locs, chain, n * sizeof(*e->locs));
-	e->frame.locs = e->locs;
-	e->frame.nlocs = n;
-	s->ents[j] = e;
+	f = arena_alloc(s, sizeof(*f) + n * sizeof(*chain));
+	memcpy(f + 1, chain, n * sizeof(*chain));
+	f->locs = (struct sym_loc *)(f + 1);
+	f->nlocs = n;
+	s->ents[j].obj = o;
+	s->ents[j].off = off;
+	s->ents[j].frame = f;
 	s->nents++;
-	return &e->frame;
+	return f;
 }
 
 void
@@ -345,11 +384,11 @@ sym_close(struct symbolizer *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->entcap; i++) {
-		if (s->ents[i] == NULL)
-			continue;
-		free(s->ents[i]->locs);
-		free(s->ents[i]);
+	while (s->chunks != NULL) {
+		struct sym_chunk *c = s->chunks;
+
+		s->chunks = c->next;
+		free(c);
 	}
 	for (i = 0; i < s->objcap; i++) {
 		struct sym_obj *o = s->objs[i];

@@ -41,7 +41,9 @@ struct symbolizer	*sym_open(const struct sym_opts *);
  * Look up one frame.  The result is owned by the symbolizer and stays
  * valid until sym_close().  It never fails: unknown values are NULL/0.
  * A NULL object (an id the trace never named) is looked up nowhere;
- * "" and "." stand for the executable given in the options.
+ * "" and "." stand for the executable given in the options.  The object
+ * string must not change while the symbolizer lives: a repeated pointer
+ * is taken for the same object without comparing the text.
  */
 const struct sym_frame	*sym_lookup(struct symbolizer *, const char *,
 			    uint64_t);
