@@ -18,7 +18,9 @@ OBJS =		src/main.o src/buf.o src/ktrace.o src/leak.o src/mdump_err.o \
 		src/u64map.o src/xmalloc.o \
 		src/sym.o src/elf.o src/debugfile.o \
 		src/dwarf.o src/dwarf_unit.o src/dwarf_line.o src/dwarf_ranges.o \
-		src/dwarf_func.o
+		src/dwarf_func.o \
+		src/names.o src/demangle.o src/suppress.o src/compare.o \
+		src/select.o
 
 all: mdump tests/tracegen
 
@@ -31,7 +33,8 @@ mdump: $(OBJS)
 
 $(OBJS): src/buf.h src/ktrace.h src/leak.h src/mdump.h src/mrec.h \
 	src/report.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
-	src/debugfile.h src/dwarf.h src/dwarf_impl.h
+	src/debugfile.h src/dwarf.h src/dwarf_impl.h \
+	src/names.h src/demangle.h src/suppress.h src/compare.h src/select.h
 
 tests/tracegen: tests/tracegen.c
 	$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ tests/tracegen.c

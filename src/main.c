@@ -4,6 +4,9 @@
  *
  * This file holds the options, the pipeline from trace to report, and
  * the exit status; it is the one place that prints errors or exits.
+ * The pipeline: read the baseline (-b) if any, then the trace; for each
+ * process, order its leaks (-s), choose those to show (select.h: -S,
+ * -k, -b, -n) and print them (report.h), then the summary.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,26 +20,41 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compare.h"
+#include "demangle.h"
 #include "ktrace.h"
 #include "leak.h"
 #include "mrec.h"
+#include "names.h"
 #include "report.h"
+#include "select.h"
+#include "suppress.h"
 #include "sym.h"
 
 /* How long follow mode sleeps at the end of the file, in milliseconds. */
 #define FOLLOW_MS	200
 
+/* The exit status of -x when leaks were found (1 is taken by errors). */
+#define EXIT_LEAKS	2
+
 struct options {
+	const char	*baseline;	/* -b */
+	int		 demangle;	/* -C */
 	int		 dump;		/* -D */
 	const char	*exe;		/* -e */
 	const char	*file;		/* -f */
+	struct supp_list keep;		/* -k */
 	int		 follow;	/* -l */
+	size_t		 top;		/* -n */
 	enum report_format format;	/* -o */
 	int		 onlypid;	/* -p */
 	int32_t		 pid;
+	struct names	*names;		/* -C, -P */
 	int		 raw;		/* -r */
+	struct supp_list supp;		/* -S */
 	const char	*sortkey;	/* -s */
 	int		 verbose;	/* -v */
+	int		 exitleaks;	/* -x */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -45,8 +63,10 @@ static const char *progname = "mdump";
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: %s [-Dlrv] [-e file] [-f file] [-o format] "
-	    "[-p pid] [-s key]\n", progname);
+	fprintf(stderr, "usage: %s [-CDlrvx] [-b baseline] [-e file] "
+	    "[-f file] [-k pattern] [-n N]\n"
+	    "             [-o format] [-P prefix] [-p pid] [-S file] "
+	    "[-s key]\n", progname);
 	exit(1);
 }
 
@@ -105,6 +125,34 @@ parse_pid(const char *s)
 	return (int32_t)v;
 }
 
+/* -n: a count of leaks, at least 1. */
+static size_t
+parse_top(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v == 0 ||
+	    v > SIZE_MAX) {
+		warnmsg("invalid number of leaks: %s", s);
+		usage();
+	}
+	return (size_t)v;
+}
+
+static void
+load_suppressions(struct options *o, const char *path)
+{
+	struct md_err e;
+
+	if (supp_load(&o->supp, path, &e) == -1) {
+		warnmsg("%s", e.msg);
+		exit(1);
+	}
+}
+
 static void
 parse_options(int argc, char *argv[], struct options *o)
 {
@@ -113,8 +161,36 @@ parse_options(int argc, char *argv[], struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->exe = "a.out";
 	o->file = "ktrace.out";
-	while ((ch = getopt(argc, argv, "De:f:lo:p:rs:v")) != -1) {
+	supp_init(&o->supp);
+	supp_init(&o->keep);
+	o->names = names_open();
+	while ((ch = getopt(argc, argv, "b:CDe:f:k:ln:o:P:p:rS:s:vx")) != -1) {
 		switch (ch) {
+		case 'b':
+			o->baseline = optarg;
+			break;
+		case 'C':
+			o->demangle = 1;
+			break;
+		case 'k':
+			if (*optarg == '\0') {
+				warnmsg("empty pattern");
+				usage();
+			}
+			supp_add(&o->keep, optarg, NULL, 0);
+			break;
+		case 'n':
+			o->top = parse_top(optarg);
+			break;
+		case 'P':
+			names_strip(o->names, optarg);
+			break;
+		case 'S':
+			load_suppressions(o, optarg);
+			break;
+		case 'x':
+			o->exitleaks = 1;
+			break;
 		case 'D':
 			o->dump = 1;
 			break;
@@ -164,6 +240,10 @@ parse_options(int argc, char *argv[], struct options *o)
 	}
 	if (optind != argc)
 		usage();
+	/* The N largest: by bytes, unless -s says by what. */
+	if (o->top != 0 && o->sortkey == NULL)
+		o->sortkey = "sum";
+	names_demangle(o->names, o->demangle);
 }
 
 struct run {
@@ -173,6 +253,8 @@ struct run {
 	int			 inited;
 	struct report		*rep;
 	const char		*layout;	/* the header layout found */
+	struct sel_opts		 sel;
+	uint64_t		 found;		/* leaks past -S, -k, -b */
 	int			 status;
 };
 
@@ -180,12 +262,17 @@ struct run {
 static void
 print_proc(struct run *run, struct mproc *p, int header)
 {
+	struct sel_view v;
+
 	if (run->o->dump) {
 		report_dump(stdout, p, header);
 	} else {
 		if (run->o->sortkey != NULL)
 			leak_sort(&p->leaks, run->o->sortkey);
-		report_proc(run->rep, p, header);
+		sel_proc(&run->sel, p, &v);
+		run->found += v.tot.leaks;
+		report_proc(run->rep, p, &v, header);
+		sel_free(&v);
 	}
 	p->printed = 1;
 	fflush(stdout);
@@ -270,6 +357,20 @@ print_stats(const struct run *run)
 		    s->deep, LEAK_MAXFRAMES);
 }
 
+/* -v: how many leaks each suppression matched, so stale ones show. */
+static void
+print_suppressions(const struct options *o)
+{
+	const struct supp_pat *p;
+	size_t i;
+
+	for (i = 0; i < o->supp.npats; i++) {
+		p = &o->supp.pats[i];
+		warnmsg("%s:%lu: leak:%s matched %" PRIu64 " leaks, %" PRIu64
+		    " bytes", p->file, p->line, p->text, p->leaks, p->bytes);
+	}
+}
+
 static void
 finish(struct run *run)
 {
@@ -292,8 +393,59 @@ finish(struct run *run)
 		    run->name, run->o->pid);
 		run->status = 1;
 	}
-	if (run->o->verbose)
+	if (run->o->verbose) {
 		print_stats(run);
+		if (!run->o->dump)
+			print_suppressions(run->o);
+	}
+}
+
+/*
+ * -b: read the baseline trace whole, every process, and keep its leaks
+ * by stack.  Damage in it is reported as in the trace itself.
+ */
+static struct cmp_base *
+read_baseline(struct options *o, struct symbolizer *sym, int *status)
+{
+	struct options bo = *o;
+	struct run brun;
+	struct cmp_base *base;
+	struct md_err e;
+	size_t i, j;
+	int fd;
+
+	bo.follow = bo.onlypid = bo.dump = 0;
+	memset(&brun, 0, sizeof(brun));
+	brun.o = &bo;
+	brun.name = o->baseline;
+	if ((fd = open(o->baseline, O_RDONLY)) == -1) {
+		warnmsg("%s: %s", o->baseline, strerror(errno));
+		return NULL;
+	}
+	read_trace(&brun, fd);
+	close(fd);
+	if (brun.inited && mrec_finish(&brun.st, &e) == -1) {
+		trace_error(brun.name, &e);
+		brun.status = 1;
+	}
+	base = cmp_open();
+	for (i = 0; i < brun.st.nprocs; i++)
+		for (j = 0; j < brun.st.procs[i]->leaks.nleaks; j++)
+			cmp_add(base, sym, o->names,
+			    brun.st.procs[i]->leaks.leaks[j]);
+	if (brun.inited)
+		mrec_free(&brun.st);
+	if (brun.status != 0)
+		*status = brun.status;
+	return base;
+}
+
+static void
+free_options(struct options *o)
+{
+	supp_free(&o->supp);
+	supp_free(&o->keep);
+	names_close(o->names);
 }
 
 int
@@ -301,6 +453,7 @@ main(int argc, char *argv[])
 {
 	struct options o;
 	struct sym_opts so;
+	struct report_opts ro;
 	struct symbolizer *sym;
 	struct run run;
 	struct sigaction sa;
@@ -338,23 +491,49 @@ main(int argc, char *argv[])
 	so.warn = sym_warning;
 	so.warnarg = &o.verbose;
 	sym = sym_open(&so);
-	if (!o.dump)
-		run.rep = report_open(stdout, o.format, sym);
+	if (o.demangle && !demangle_available() && o.verbose)
+		warnmsg("-C: this build has no C++ demangler");
+	run.sel.supp = &o.supp;
+	run.sel.keep = &o.keep;
+	run.sel.top = o.top;
+	run.sel.sym = sym;
+	run.sel.names = o.names;
+	if (o.baseline != NULL && !o.dump &&
+	    (run.sel.base = read_baseline(&o, sym, &run.status)) == NULL) {
+		sym_close(sym);
+		free_options(&o);
+		return 1;
+	}
+	if (!o.dump) {
+		memset(&ro, 0, sizeof(ro));
+		ro.format = o.format;
+		ro.sym = sym;
+		ro.names = o.names;
+		ro.compare = run.sel.base != NULL;
+		ro.hidden = o.keep.npats > 0 || run.sel.base != NULL;
+		ro.top = o.top != 0;
+		run.rep = report_open(stdout, &ro);
+	}
 
 	read_trace(&run, fd);
 	finish(&run);
 
 	if (run.rep != NULL)
 		report_close(run.rep);
+	cmp_close(run.sel.base);
 	sym_close(sym);
 	if (run.inited)
 		mrec_free(&run.st);
 	strpool_free();
+	free_options(&o);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warnmsg("stdout: %s", strerror(errno));
 		return 1;
 	}
+	/* Errors first: a damaged trace may hide leaks. */
+	if (run.status == 0 && o.exitleaks && run.found > 0)
+		return EXIT_LEAKS;
 	return run.status;
 }

@@ -5,6 +5,11 @@
  * Nothing printed depends on the run (no times, no ASLR addresses), so
  * the same trace always gives the same report.  Every frame shows what
  * the trace holds even when the symbolizer knows nothing of it.
+ *
+ * It prints the leaks select.c chose, names as names.c shows them, and
+ * a summary of the totals: a line after each process and one at the
+ * end in text, "summary" objects in JSON, nothing in folded stacks
+ * (whose every line is a stack).  It does not choose or order leaks.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -13,32 +18,121 @@
 #include "report.h"
 #include "xmalloc.h"
 
+/*
+ * The text report goes through a buffer of its own: stdio takes a lock
+ * on every call, and a report of many frames makes many calls.
+ */
+#define REPORT_BUFLEN	(64 * 1024)
+
 struct report {
 	FILE			*out;
+	struct report_opts	 o;
 	enum report_format	 format;
 	struct symbolizer	*sym;
+	struct names		*nm;
 	int			 nprocs;	/* JSON: processes printed */
+	struct sel_totals	 tot;		/* of every process */
+	size_t			 buflen;
+	char			 buf[REPORT_BUFLEN];
 };
 
+static void
+out_flush(struct report *r)
+{
+	if (r->buflen > 0)
+		fwrite(r->buf, 1, r->buflen, r->out);
+	r->buflen = 0;
+}
+
+static void
+out_mem(struct report *r, const char *s, size_t n)
+{
+	if (n > REPORT_BUFLEN - r->buflen) {
+		out_flush(r);
+		if (n > REPORT_BUFLEN) {
+			fwrite(s, 1, n, r->out);
+			return;
+		}
+	}
+	memcpy(r->buf + r->buflen, s, n);
+	r->buflen += n;
+}
+
+static void
+out_str(struct report *r, const char *s)
+{
+	out_mem(r, s, strlen(s));
+}
+
+/* A number in decimal, without printf: the report prints many. */
+static void
+out_u64(struct report *r, uint64_t v)
+{
+	char b[24], *p = b + sizeof(b);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	out_mem(r, p, (size_t)(b + sizeof(b) - p));
+}
+
 struct report *
-report_open(FILE *out, enum report_format format, struct symbolizer *sym)
+report_open(FILE *out, const struct report_opts *o)
 {
 	struct report *r;
 
 	r = xcalloc(1, sizeof(*r));
 	r->out = out;
-	r->format = format;
-	r->sym = sym;
-	if (format == REPORT_JSON)
+	r->o = *o;
+	r->format = o->format;
+	r->sym = o->sym;
+	r->nm = o->names;
+	if (r->format == REPORT_JSON)
 		fputs("{\n  \"processes\": [", out);
 	return r;
+}
+
+/*
+ * "leaks=2 bytes=49152 allocations=11 suppressed=0", in the shape of the
+ * Leak line so that scripts read both alike; hidden= and shown= only
+ * when -k, -b or -n can make them differ from leaks=.
+ */
+static void
+text_totals(const struct report *r, const struct sel_totals *t)
+{
+	fprintf(r->out, "leaks=%" PRIu64 " bytes=%" PRIu64 " allocations=%"
+	    PRIu64 " suppressed=%" PRIu64, t->leaks, t->bytes, t->allocs,
+	    t->suppressed);
+	if (r->o.hidden)
+		fprintf(r->out, " hidden=%" PRIu64, t->hidden);
+	if (r->o.top)
+		fprintf(r->out, " shown=%" PRIu64, t->shown);
+	fputc('\n', r->out);
+}
+
+static void
+json_totals(const struct report *r, const struct sel_totals *t,
+    const char *indent)
+{
+	fprintf(r->out, "%s\"summary\": {\"leaks\": %" PRIu64 ", "
+	    "\"bytes\": %" PRIu64 ", \"allocations\": %" PRIu64 ", "
+	    "\"suppressed\": %" PRIu64 ", \"hidden\": %" PRIu64 ", "
+	    "\"shown\": %" PRIu64 "}", indent, t->leaks, t->bytes, t->allocs,
+	    t->suppressed, t->hidden, t->shown);
 }
 
 void
 report_close(struct report *r)
 {
-	if (r->format == REPORT_JSON)
-		fputs(r->nprocs > 0 ? "\n  ]\n}\n" : "]\n}\n", r->out);
+	if (r->format == REPORT_JSON) {
+		fputs(r->nprocs > 0 ? "\n  ],\n" : "],\n", r->out);
+		json_totals(r, &r->tot, "  ");
+		fputs("\n}\n", r->out);
+	} else if (r->format == REPORT_TEXT) {
+		fputs("Summary ", r->out);
+		text_totals(r, &r->tot);
+	}
 	free(r);
 }
 
@@ -50,9 +144,14 @@ or_unknown(const char *s)
 
 /* "object+0xoffset", with "??" for an object id the trace never named. */
 static void
-text_where(FILE *out, const struct leak_frame *f)
+text_where(struct report *r, const struct leak_frame *f)
 {
-	fprintf(out, " (%s+0x%" PRIx64 ")", or_unknown(f->object), f->offset);
+	char hex[24];
+
+	snprintf(hex, sizeof(hex), "+0x%" PRIx64 ")", f->offset);
+	out_str(r, " (");
+	out_str(r, or_unknown(names_path(r->nm, f->object)));
+	out_str(r, hex);
 }
 
 static void
@@ -65,13 +164,16 @@ text_frame(struct report *r, const struct leak_frame *f)
 	sf = sym_lookup(r->sym, f->object, f->offset);
 	for (i = 0; i < sf->nlocs; i++) {
 		l = &sf->locs[i];
-		fprintf(r->out, "%s%s at %s:%lu", i == 0 ? " " :
-		    "  (inlined by) ", or_unknown(l->function),
-		    or_unknown(l->file), l->line);
+		out_str(r, i == 0 ? " " : "  (inlined by) ");
+		out_str(r, or_unknown(names_function(r->nm, l->function)));
+		out_str(r, " at ");
+		out_str(r, or_unknown(names_path(r->nm, l->file)));
+		out_mem(r, ":", 1);
+		out_u64(r, l->line);
 		/* Without a line, the object and offset say where. */
 		if (i == 0 && (l->file == NULL || l->function == NULL))
-			text_where(r->out, f);
-		fputc('\n', r->out);
+			text_where(r, f);
+		out_mem(r, "\n", 1);
 	}
 }
 
@@ -81,21 +183,49 @@ avg(const struct leak *l)
 	return l->count == 0 ? 0 : l->sum / l->count;
 }
 
+/* With -b, what the Leak line adds: how the stack compares. */
 static void
-text_proc(struct report *r, const struct mproc *p, int header)
+text_growth(struct report *r, const struct cmp_growth *g)
+{
+	if (!r->o.compare)
+		return;
+	if (g->isnew) {
+		out_str(r, " new");
+		return;
+	}
+	out_str(r, " grown sum=+");
+	out_u64(r, g->sum);
+	out_str(r, " count=+");
+	out_u64(r, g->count);
+}
+
+static void
+text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
+    int header)
 {
 	const struct leak *l;
 	size_t i, j;
 
 	if (header)
 		fprintf(r->out, "Process %" PRId32 " (%s)\n", p->pid, p->comm);
-	for (i = 0; i < p->leaks.nleaks; i++) {
-		l = p->leaks.leaks[i];
-		fprintf(r->out, "Leak sum=%" PRIu64 " count=%" PRIu64
-		    " avg=%" PRIu64 "\n", l->sum, l->count, avg(l));
+	for (i = 0; i < v->nleaks; i++) {
+		l = v->leaks[i].leak;
+		out_str(r, "Leak sum=");
+		out_u64(r, l->sum);
+		out_str(r, " count=");
+		out_u64(r, l->count);
+		out_str(r, " avg=");
+		out_u64(r, avg(l));
+		text_growth(r, &v->leaks[i].growth);
+		out_mem(r, "\n", 1);
 		for (j = 0; j < l->nframes; j++)
 			text_frame(r, &l->frames[j]);
-		fputc('\n', r->out);
+		out_mem(r, "\n", 1);
+	}
+	out_flush(r);
+	if (header) {
+		fprintf(r->out, "Summary pid=%" PRId32 " ", p->pid);
+		text_totals(r, &v->tot);
 	}
 }
 
@@ -161,15 +291,15 @@ json_frame(struct report *r, const struct leak_frame *f, int last)
 
 	sf = sym_lookup(r->sym, f->object, f->offset);
 	fputs("            {\n              \"object\": ", r->out);
-	json_string(r->out, f->object);
+	json_string(r->out, names_path(r->nm, f->object));
 	fprintf(r->out, ",\n              \"offset\": %" PRIu64 ",\n"
 	    "              \"locations\": [\n", f->offset);
 	for (i = 0; i < sf->nlocs; i++) {
 		l = &sf->locs[i];
 		fputs("                {\"function\": ", r->out);
-		json_string(r->out, l->function);
+		json_string(r->out, names_function(r->nm, l->function));
 		fputs(", \"file\": ", r->out);
-		json_string(r->out, l->file);
+		json_string(r->out, names_path(r->nm, l->file));
 		if (l->line == 0)
 			fputs(", \"line\": null}", r->out);
 		else
@@ -179,8 +309,19 @@ json_frame(struct report *r, const struct leak_frame *f, int last)
 	fprintf(r->out, "              ]\n            }%s\n", last ? "" : ",");
 }
 
+/* With -b: "new" and "growth" after the count. */
 static void
-json_proc(struct report *r, const struct mproc *p)
+json_growth(struct report *r, const struct cmp_growth *g)
+{
+	if (!r->o.compare)
+		return;
+	fprintf(r->out, "          \"new\": %s,\n          \"growth\": "
+	    "{\"bytes\": %" PRIu64 ", \"count\": %" PRIu64 "},\n",
+	    g->isnew ? "true" : "false", g->sum, g->count);
+}
+
+static void
+json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 {
 	const struct leak *l;
 	size_t i, j;
@@ -189,12 +330,13 @@ json_proc(struct report *r, const struct mproc *p)
 	    ",\n      \"command\": ", r->nprocs++ > 0 ? "," : "", p->pid);
 	json_string(r->out, p->comm);
 	fputs(",\n      \"leaks\": [", r->out);
-	for (i = 0; i < p->leaks.nleaks; i++) {
-		l = p->leaks.leaks[i];
+	for (i = 0; i < v->nleaks; i++) {
+		l = v->leaks[i].leak;
 		fprintf(r->out, "%s\n        {\n          \"bytes\": %" PRIu64
-		    ",\n          \"count\": %" PRIu64 ",\n"
-		    "          \"frames\": [", i > 0 ? "," : "", l->sum,
-		    l->count);
+		    ",\n          \"count\": %" PRIu64 ",\n", i > 0 ? "," : "",
+		    l->sum, l->count);
+		json_growth(r, &v->leaks[i].growth);
+		fputs("          \"frames\": [", r->out);
 		if (l->nframes > 0)
 			fputc('\n', r->out);
 		for (j = 0; j < l->nframes; j++)
@@ -202,7 +344,9 @@ json_proc(struct report *r, const struct mproc *p)
 		fputs(l->nframes > 0 ? "          ]\n        }" : "]\n        }",
 		    r->out);
 	}
-	fputs(p->leaks.nleaks > 0 ? "\n      ]\n    }" : "]\n    }", r->out);
+	fputs(v->nleaks > 0 ? "\n      ],\n" : "],\n", r->out);
+	json_totals(r, &v->tot, "      ");
+	fputs("\n    }", r->out);
 }
 
 /* A folded-stack frame name: no ';' and no newline may appear in it. */
@@ -226,7 +370,8 @@ folded_frame(struct report *r, const struct leak_frame *f, int *sep)
 		if ((*sep)++ > 0)
 			fputc(';', r->out);
 		if (sf->locs[i - 1].function != NULL) {
-			folded_name(r->out, sf->locs[i - 1].function);
+			folded_name(r->out, names_function(r->nm,
+			    sf->locs[i - 1].function));
 			continue;
 		}
 		if (f->object == NULL)
@@ -241,14 +386,15 @@ folded_frame(struct report *r, const struct leak_frame *f, int *sep)
 }
 
 static void
-folded_proc(struct report *r, const struct mproc *p, int header)
+folded_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
+    int header)
 {
 	const struct leak *l;
 	size_t i, j;
 	int sep;
 
-	for (i = 0; i < p->leaks.nleaks; i++) {
-		l = p->leaks.leaks[i];
+	for (i = 0; i < v->nleaks; i++) {
+		l = v->leaks[i].leak;
 		sep = 0;
 		/* With several processes, each is a root of the graph. */
 		if (header) {
@@ -260,22 +406,26 @@ folded_proc(struct report *r, const struct mproc *p, int header)
 			folded_frame(r, &l->frames[j - 1], &sep);
 		if (l->nframes == 0)
 			fputs(sep ? ";[anonymous]" : "[anonymous]", r->out);
-		fprintf(r->out, " %" PRIu64 "\n", l->sum);
+		/* With -b the graph shows where the leaks grew. */
+		fprintf(r->out, " %" PRIu64 "\n", r->o.compare ?
+		    v->leaks[i].growth.sum : l->sum);
 	}
 }
 
 void
-report_proc(struct report *r, const struct mproc *p, int header)
+report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
+    int header)
 {
+	sel_sum(&r->tot, &v->tot);
 	switch (r->format) {
 	case REPORT_TEXT:
-		text_proc(r, p, header);
+		text_proc(r, p, v, header);
 		break;
 	case REPORT_JSON:
-		json_proc(r, p);
+		json_proc(r, p, v);
 		break;
 	case REPORT_FOLDED:
-		folded_proc(r, p, header);
+		folded_proc(r, p, v, header);
 		break;
 	}
 }

@@ -2,6 +2,8 @@
 # probe.sh: what the C compiler here offers that mdump can use.
 #   probe.sh cflags CC   prints -D flags for what was found
 #   probe.sh libs CC     prints the libraries to link for it
+# What it looks for: zlib (compressed debug sections) and the C++
+# runtime's __cxa_demangle (mdump -C), linked only where found.
 # Used by the Makefile through "!=", which GNU make and BSD make share.
 what=$1
 shift
@@ -15,9 +17,34 @@ has_zlib() {
 	$cc -o "$tmp" "$tmp.c" -lz >/dev/null 2>&1
 }
 
+# The C++ runtime that links a C program calling __cxa_demangle: GNU
+# libstdc++ (Linux), LLVM libc++ with its ABI library (OpenBSD).  The
+# demangler has C linkage, so a C compiler can call it.
+cxa_lib() {
+	printf '%s\n' '#include <stddef.h>' '#include <stdlib.h>' \
+	    'char *__cxa_demangle(const char *, char *, size_t *, int *);' \
+	    'int main(void) { int st = 1; char *s = __cxa_demangle("_Z1fv",' \
+	    '    NULL, NULL, &st); free(s); return st; }' >"$tmp.c"
+	for lib in -lstdc++ -lc++ "-lc++ -lc++abi"; do
+		# shellcheck disable=SC2086
+		if $cc -o "$tmp" "$tmp.c" $lib >/dev/null 2>&1 &&
+		    "$tmp" >/dev/null 2>&1; then
+			printf '%s ' $lib
+			return 0
+		fi
+	done
+	return 1
+}
+
 case $what in
-cflags) has_zlib && printf '%s ' -DHAVE_ZLIB ;;
-libs) has_zlib && printf '%s ' -lz ;;
+cflags)
+	has_zlib && printf '%s ' -DHAVE_ZLIB
+	cxa_lib >/dev/null && printf '%s ' -DHAVE_CXA_DEMANGLE
+	;;
+libs)
+	has_zlib && printf '%s ' -lz
+	cxa_lib
+	;;
 *) echo "usage: probe.sh cflags|libs CC" >&2; exit 1 ;;
 esac
 echo

@@ -1,0 +1,98 @@
+/*
+ * select.c: the leaks a report shows, in the order of the leak table
+ * (the trace's, or -s's).  A leak matching a suppression is counted
+ * under the first pattern that matches it and not shown; -k keeps
+ * leaks with a frame matching one of its patterns; -b keeps leaks that
+ * are new or grew; -n prints only the first N of what is left, but the
+ * totals count them all, so the summary says what was found.
+ *
+ * It neither prints nor sorts.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "select.h"
+#include "xmalloc.h"
+
+static uint64_t
+add_sat(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* Is the leak suppressed?  Counts it under its pattern. */
+static int
+suppressed(const struct sel_opts *o, const struct leak *l)
+{
+	struct supp_pat *p;
+
+	if (o->supp == NULL || o->supp->npats == 0)
+		return 0;
+	if ((p = supp_leak(o->supp, o->sym, o->names, l)) == NULL)
+		return 0;
+	p->leaks++;
+	p->bytes = add_sat(p->bytes, l->sum);
+	return 1;
+}
+
+static int
+kept(const struct sel_opts *o, const struct leak *l)
+{
+	if (o->keep == NULL || o->keep->npats == 0)
+		return 1;
+	return supp_leak(o->keep, o->sym, o->names, l) != NULL;
+}
+
+void
+sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
+{
+	const struct leak *l;
+	struct sel_leak *s;
+	struct cmp_growth g;
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->leaks = xreallocarray(NULL, p->leaks.nleaks, sizeof(*v->leaks));
+	for (i = 0; i < p->leaks.nleaks; i++) {
+		l = p->leaks.leaks[i];
+		if (suppressed(o, l)) {
+			v->tot.suppressed++;
+			continue;
+		}
+		memset(&g, 0, sizeof(g));
+		g.sum = l->sum;
+		g.count = l->count;
+		if (!kept(o, l) || (o->base != NULL &&
+		    !cmp_take(o->base, o->sym, o->names, l, &g))) {
+			v->tot.hidden++;
+			continue;
+		}
+		v->tot.leaks++;
+		v->tot.bytes = add_sat(v->tot.bytes, g.sum);
+		v->tot.allocs = add_sat(v->tot.allocs, g.count);
+		if (o->top != 0 && v->nleaks == o->top)
+			continue;
+		s = &v->leaks[v->nleaks++];
+		s->leak = l;
+		s->growth = g;
+	}
+	v->tot.shown = v->nleaks;
+}
+
+void
+sel_free(struct sel_view *v)
+{
+	free(v->leaks);
+	memset(v, 0, sizeof(*v));
+}
+
+void
+sel_sum(struct sel_totals *sum, const struct sel_totals *t)
+{
+	sum->leaks = add_sat(sum->leaks, t->leaks);
+	sum->bytes = add_sat(sum->bytes, t->bytes);
+	sum->allocs = add_sat(sum->allocs, t->allocs);
+	sum->suppressed = add_sat(sum->suppressed, t->suppressed);
+	sum->hidden = add_sat(sum->hidden, t->hidden);
+	sum->shown = add_sat(sum->shown, t->shown);
+}
