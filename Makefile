@@ -61,6 +61,9 @@ install: mdump
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	cp mdump $(DESTDIR)$(BINDIR)/mdump
 	cp mdump.1 $(DESTDIR)$(MANDIR)/man1/mdump.1
+	mkdir -p $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(PREFIX)/share/mdump
+	cp mdump.5 $(DESTDIR)$(MANDIR)/man5/mdump.5
+	cp suppress/libc.supp $(DESTDIR)$(PREFIX)/share/mdump/libc.supp
 
 clean:
 	rm -f mdump $(OBJS) tests/tracegen
@@ -116,3 +119,55 @@ clean-mdtrace:
 .PHONY: mdtrace-if-linux mdtrace libmdtrace.so bench install-mdtrace \
 	clean-mdtrace
 # ---- end of the mdtrace section --------------------------------------------
+
+# ---- fuzzing, sanitizers, portability (issue 5) -----------------------------
+# "make fuzz" builds the libFuzzer harnesses of fuzz/ with clang, and the
+# seed extractor mkseed, into fuzz/out/; tests/e2e/fuzz.sh runs them for
+# a bounded time.  "make test-asan" runs the whole suite on a copy of the tree built
+# with ASan+UBSan (tests/asan.sh).  "make portcheck" builds mdump with
+# musl-gcc and with gcc and clang in strict C99, all with -Werror.
+FUZZ_CC =	clang
+FUZZ_FLAGS =	-g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -std=c99 -D_POSIX_C_SOURCE=200809L \
+		$(WARNFLAGS) $(PROBE_CFLAGS) -Isrc
+# Every module but main.c, whatever modules the tree has now.
+LIB_SRCS !=	ls src/*.c | grep -v 'src/main\.c'
+LIB_HDRS !=	ls src/*.h
+FUZZERS =	fuzz/out/fuzz_trace fuzz/out/fuzz_elf fuzz/out/fuzz_dwarf
+
+fuzz: $(FUZZERS) fuzz/out/mkseed
+
+fuzz/out/fuzz_trace: fuzz/fuzz_trace.c $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p fuzz/out
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_trace.c $(LIB_SRCS) \
+	    $(PROBE_LIBS)
+
+fuzz/out/fuzz_elf: fuzz/fuzz_elf.c $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p fuzz/out
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_elf.c $(LIB_SRCS) \
+	    $(PROBE_LIBS)
+
+fuzz/out/fuzz_dwarf: fuzz/fuzz_dwarf.c $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p fuzz/out
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_dwarf.c $(LIB_SRCS) \
+	    $(PROBE_LIBS)
+
+fuzz/out/mkseed: fuzz/mkseed.c $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p fuzz/out
+	$(CC) $(MDUMP_CFLAGS) -o $@ fuzz/mkseed.c $(LIB_SRCS) $(MDUMP_LIBS)
+
+# The suite under ASan+UBSan; any sanitizer report fails it.
+test-asan:
+	sh tests/asan.sh
+
+# Strict builds: musl (no glibc-only API) and C99 -pedantic, -Werror.
+portcheck:
+	sh tools/portcheck.sh
+
+clean: clean-fuzz
+
+clean-fuzz:
+	rm -rf fuzz/out
+
+.PHONY: fuzz test-asan portcheck clean-fuzz
+# ---- end of the fuzzing, sanitizers, portability section --------------------

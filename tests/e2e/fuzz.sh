@@ -1,0 +1,88 @@
+#!/bin/sh
+#
+# fuzz.sh: the libFuzzer harnesses of fuzz/, in the test suite.
+#
+# Builds them ("make fuzz", clang), replays every input kept in
+# fuzz/regress/NAME/ (each once crashed, hung or leaked), then makes the
+# seed corpora (fuzz/seeds.sh) and runs each fuzzer for FUZZ_SECONDS
+# seconds (default 60; 0 replays only).  A crash, a hang longer than
+# FUZZ_TIMEOUT seconds (default 10) or a leak fails the fuzzer's test;
+# its input is left in fuzz/out/NAME/ to be fixed and then copied to
+# fuzz/regress/NAME/.
+#
+# Prints "ok fuzz/..." or "not ok fuzz/... (why)"; skips when clang
+# cannot build a libFuzzer program here.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+secs=${FUZZ_SECONDS:-60}
+tmo=${FUZZ_TIMEOUT:-10}
+names="trace elf dwarf"
+log=fuzz/out/log
+mkdir -p "$log"
+
+skipall() {
+	for n in $names; do
+		echo "ok fuzz/$n # skip $1"
+	done
+	exit 0
+}
+
+printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)\n'\
+'{ (void)d; (void)n; return 0; }\n' >"$log/probe.c"
+clang -fsanitize=fuzzer,address,undefined -o "$log/probe" "$log/probe.c" \
+    >/dev/null 2>&1 || skipall "clang cannot build libFuzzer programs"
+# Each fuzzer on its own: one that does not build fails alone.
+built=
+for n in $names; do
+	if make -s fuzz/out/fuzz_$n >"$log/build-$n" 2>&1; then
+		built="$built $n"
+	else
+		echo "not ok fuzz/$n (does not build:" \
+		    "$(grep -m 1 error "$log/build-$n"))"
+	fi
+done
+make -s fuzz/out/mkseed >"$log/build-mkseed" 2>&1
+names=$built
+
+# A report of a sanitizer, or of libFuzzer itself, in a log.
+found() {
+	grep -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|Sanitizer: |ALARM: working on the last Unit' "$1" |
+	    head -n 1
+}
+
+# The kept inputs run once each, as libFuzzer replays files.
+for n in $names; do
+	set -- fuzz/regress/$n/*
+	if [ ! -f "$1" ]; then
+		echo "ok fuzz/regress-$n # skip no kept inputs"
+		continue
+	fi
+	if fuzz/out/fuzz_$n -timeout="$tmo" -rss_limit_mb=2048 "$@" \
+	    >"$log/regress-$n" 2>&1 && [ -z "$(found "$log/regress-$n")" ]
+	then
+		echo "ok fuzz/regress-$n ($# inputs)"
+	else
+		echo "not ok fuzz/regress-$n ($(found "$log/regress-$n"); see" \
+		    "$log/regress-$n)"
+	fi
+done
+
+[ "$secs" -gt 0 ] 2>/dev/null || exit 0
+sh fuzz/seeds.sh >"$log/seeds" 2>&1
+export MDUMP_FUZZ_EXE="$top/fuzz/out/seeds/elf/gcc-O2-dw5"
+for n in $names; do
+	corpus=fuzz/out/corpus/$n
+	mkdir -p "$corpus" "fuzz/out/$n"
+	fuzz/out/fuzz_$n -dict=fuzz/$n.dict -max_total_time="$secs" \
+	    -timeout="$tmo" -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix="fuzz/out/$n/" "$corpus" fuzz/out/seeds/$n \
+	    fuzz/regress/$n >"$log/$n" 2>&1
+	rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log/$n")
+	if [ $rc -eq 0 ] && [ -z "$(found "$log/$n")" ]; then
+		echo "ok fuzz/$n (${runs:-?} runs in ${secs}s)"
+	else
+		echo "not ok fuzz/$n ($(found "$log/$n"); input in" \
+		    "fuzz/out/$n/, log $log/$n)"
+	fi
+done
