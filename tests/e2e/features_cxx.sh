@@ -1,0 +1,92 @@
+#!/bin/sh
+#
+# features_cxx.sh: -C on a C++ program (tests/e2e/progs/features.cpp)
+# built with g++ and with clang++ and traced by mdtrace.  The names
+# expected come from nm and c++filt; the lines from marker comments.
+# Without -C the linkage names are shown as recorded; with it, -k and
+# suppressions match the demangled names too.
+
+out=tests/out/features_cxx
+name=features/cxx
+if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
+	echo "ok $name # skip mdtrace is built on Linux only"
+	exit 0
+fi
+if ! command -v c++filt >/dev/null 2>&1; then
+	echo "ok $name # skip c++filt is not installed"
+	exit 0
+fi
+rm -rf "$out"
+mkdir -p "$out"
+top=$(pwd)
+src=tests/e2e/progs/features.cpp
+l_make=$(grep -n 'LEAK_MAKE' "$src" | cut -d: -f1)
+l_tmpl=$(grep -n 'LEAK_TEMPLATE' "$src" | cut -d: -f1)
+
+check() {
+	t=$1
+	shift
+	if "$@"; then
+		echo "ok $name/$t"
+	else
+		echo "not ok $name/$t ($*)"
+	fi
+}
+
+# Does mdump have a demangler?  The build links one when the C++ runtime
+# offers it (tools/probe.sh).
+demangles=no
+case $(sh tools/probe.sh cflags "${CC:-cc}") in
+*HAVE_CXA_DEMANGLE*) demangles=yes ;;
+esac
+
+for cxx in g++ clang++; do
+	n=$cxx
+	if ! command -v $cxx >/dev/null 2>&1; then
+		echo "ok $name/$n # skip $cxx is not installed"
+		continue
+	fi
+	prog=$top/$out/$n.prog
+	if ! $cxx -g -O0 -o "$prog" "$src" 2>"$out/$n.cc" ||
+	    ! MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f "$out/$n.ktrace" \
+	    "$prog" >"$out/$n.stdout" 2>&1; then
+		echo "not ok $name/$n (cannot build or trace with $cxx)"
+		continue
+	fi
+	# The mangled and demangled names, from nm and c++filt.
+	m_make=$(nm "$prog" | awk '$3 ~ /Widget4make/ { print $3 }')
+	m_tmpl=$(nm "$prog" | awk '$3 ~ /alloc_one/ { print $3 }')
+	d_make=$(c++filt "$m_make")
+	d_tmpl=$(c++filt "$m_tmpl")
+	check "$n-nm" test -n "$m_make" -a -n "$m_tmpl"
+	check "$n-filt" test "$d_make" = "shapes::Widget::make(int)"
+
+	./mdump -f "$out/$n.ktrace" >"$out/$n.raw" 2>&1
+	check "$n-mangled" grep -q "^ $m_make at .*features.cpp:$l_make\$" \
+	    "$out/$n.raw"
+	if [ $demangles = no ]; then
+		echo "ok $name/$n-demangled # skip no __cxa_demangle here"
+		continue
+	fi
+	./mdump -C -f "$out/$n.ktrace" >"$out/$n.C" 2>&1
+	check "$n-demangled" grep -qF " $d_make at " "$out/$n.C"
+	check "$n-demangled-line" grep -q "features.cpp:$l_make\$" "$out/$n.C"
+	check "$n-template" grep -qF " $d_tmpl at " "$out/$n.C"
+	check "$n-no-mangled" sh -c "! grep -q ' _Z[A-Za-z0-9_]* at ' $out/$n.C"
+	# -k and suppressions see the demangled names.
+	./mdump -C -k 'shapes::Widget::make' -f "$out/$n.ktrace" \
+	    >"$out/$n.k" 2>&1
+	check "$n-keep" test "$(grep -c '^Leak ' "$out/$n.k")" -eq 1
+	check "$n-keep-size" grep -q '^Leak sum=100 count=1 avg=100$' "$out/$n.k"
+	printf 'leak:alloc_one<long>\n' >"$out/$n.supp"
+	./mdump -C -S "$out/$n.supp" -f "$out/$n.ktrace" >"$out/$n.S" 2>&1
+	check "$n-supp" sh -c "! grep -qF ' $d_tmpl at ' $out/$n.S"
+	check "$n-supp-count" grep -q '^Summary .* suppressed=1$' "$out/$n.S"
+	./mdump -C -o folded -f "$out/$n.ktrace" >"$out/$n.folded" 2>&1
+	check "$n-folded" grep -qF ";main;$d_make 100" "$out/$n.folded"
+	./mdump -C -o json -f "$out/$n.ktrace" >"$out/$n.json" 2>&1
+	# operator new, named by the runtime's symbol table.
+	check "$n-new" grep -qF " $(c++filt _Znwm) at ??:0 (" "$out/$n.C"
+	check "$n-json" grep -qF "{\"function\": \"$d_make\", " "$out/$n.json"
+done
+exit 0
