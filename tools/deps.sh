@@ -16,6 +16,10 @@ llvm-symbolizer llvm
 addr2line binutils
 eu-addr2line elfutils
 /usr/include/zlib.h zlib1g-dev
+mandoc mandoc
+g++ g++
+clang++ clang
+c++filt binutils
 '
 
 missing=
