@@ -11,6 +11,9 @@
  * every other record by its length.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,10 +39,20 @@
 /* A prefix this long decides the layout: hundreds of records. */
 #define KTR_DETECTLEN	(64 * 1024)
 
-/* The buffer holds the detection prefix and any whole utrace record. */
-#define KTR_BUFLEN	KTR_DETECTLEN
+/*
+ * The read buffer holds the detection prefix, a record with the header
+ * after it (a record is believed only once the next header checks out,
+ * see ktr_confirm()), and is the window the search for a record after
+ * damage looks through.  1 MiB covers every record the kernel writes
+ * but the longest exec arguments, and makes each read(2) large enough
+ * that its fixed cost vanishes.
+ */
+#define KTR_BUFLEN	(1024 * 1024)
 
 #define NSEC_PER_SEC	1000000000ULL
+
+/* ktr_confirm(): the record's own length is the damage. */
+#define KTR_BADLEN	3
 
 static const uint8_t ktr_magic[4] = { 'K', 'T', 'R', '\0' };
 
@@ -74,6 +87,11 @@ struct ktr_reader {
 	uint64_t		 recno;		/* records seen */
 	uint64_t		 skip;		/* bytes still to skip */
 	const struct ktr_layout	*lay;
+	int			 resync;	/* looking for a record */
+	uint64_t		 dmgoff;	/* where the damage began */
+	uint64_t		 dmgrecno;	/* the damaged record */
+	char			 dmgwhy[160];	/* what was wrong there */
+	struct md_err		 dmg;		/* the last damage record */
 };
 
 /* A decoded header, valid or not. */
@@ -181,61 +199,144 @@ ktr_check(const struct ktr_hdr *h)
 }
 
 /*
- * Walk a prefix with one layout.  Returns how many records fit before
- * the first header that does not (0: not even the start record), and in
- * *end whether the walk ended exactly at the end of the prefix (2), in a
- * record running past it (1), or at a bad header (0).
+ * A resynchronization point must look more like a record than a header
+ * that merely passes ktr_check(): binary payloads are rich in zeros.  No
+ * traced process has pid 0 (the swapper).
  */
-static size_t
-ktr_walk(const struct ktr_layout *l, const uint8_t *p, size_t n, int *end)
+static int
+ktr_plausible(const struct ktr_hdr *h)
 {
-	struct ktr_hdr h;
-	size_t pos = 0, nrec = 0;
-
-	*end = 0;
-	while (n - pos >= l->hdrlen) {
-		ktr_decode(l, p + pos, &h);
-		if (ktr_check(&h) != NULL || (nrec == 0 && !h.start))
-			return nrec;
-		nrec++;
-		if (h.len > n - pos - l->hdrlen) {
-			*end = 1;
-			return nrec;
-		}
-		pos += l->hdrlen + (size_t)h.len;
-	}
-	*end = pos == n ? 2 : 1;
-	return nrec;
+	return ktr_check(h) == NULL && (h->start || h->pid > 0);
 }
 
 /*
- * The layout that walks the prefix best: the most records before a bad
- * header, then the cleanest end; at least one record beyond the start
- * record before any damage.  Damage part-way thus still leaves the
- * right layout, and the reader reports the damage where it is.  A prefix
- * cut from a longer file ends anywhere, so only in a whole file does
- * ending on a record boundary count more.
+ * Whether a chain of records starts at p[q]: a plausible header followed
+ * by another one, or by the exact end of a whole file.  One header of
+ * the right shape could be chance; two in a row, each where the other's
+ * length says, are not.  A record cut by the end of the file confirms
+ * nothing.  Returns 1 or 0, or -1 when the n bytes at p do not tell
+ * because the file goes on past them.
+ */
+static int
+ktr_chain(const struct ktr_layout *l, const uint8_t *p, size_t n, size_t q,
+    int whole)
+{
+	struct ktr_hdr h;
+	size_t next;
+
+	if (q > n || n - q < l->hdrlen)
+		return whole ? 0 : -1;
+	ktr_decode(l, p + q, &h);
+	if (!ktr_plausible(&h))
+		return 0;
+	if (h.len > n - q - l->hdrlen)
+		return whole ? 0 : -1;
+	next = q + l->hdrlen + (size_t)h.len;
+	if (next == n)
+		return whole ? 1 : -1;
+	if (n - next < l->hdrlen)
+		return whole ? 0 : -1;
+	ktr_decode(l, p + next, &h);
+	return ktr_plausible(&h);
+}
+
+/* How well one layout walks a prefix. */
+struct ktr_walk {
+	size_t		 nrec;		/* headers of the right shape */
+	uint64_t	 covered;	/* bytes in those records */
+	size_t		 ndamage;	/* bad headers skipped */
+	int		 end;		/* see ktr_walk() */
+};
+
+/*
+ * Walk a prefix with one layout as the reader would: after a bad header,
+ * go on at the next offset where a chain of records starts.  In w->end:
+ * the walk ended exactly at the end of the prefix (2), in a record or
+ * header running past it (1), or in damage with no record after it (0).
+ * Every byte is tried at most once as a header, so this takes time
+ * linear in n.
+ */
+static void
+ktr_walk(const struct ktr_layout *l, const uint8_t *p, size_t n, int whole,
+    struct ktr_walk *w)
+{
+	struct ktr_hdr h;
+	size_t pos = 0, q;
+	int c = 0;
+
+	memset(w, 0, sizeof(*w));
+	while (n - pos >= l->hdrlen) {
+		ktr_decode(l, p + pos, &h);
+		if (ktr_check(&h) == NULL) {
+			w->nrec++;
+			if (h.len > n - pos - l->hdrlen) {
+				w->covered += n - pos;
+				w->end = 1;
+				return;
+			}
+			w->covered += l->hdrlen + h.len;
+			pos += l->hdrlen + (size_t)h.len;
+			continue;
+		}
+		w->ndamage++;
+		for (q = pos + 1; n - q >= l->hdrlen; q++)
+			if ((c = ktr_chain(l, p, n, q, whole)) != 0)
+				break;
+		if (n - q < l->hdrlen || c == -1) {
+			w->end = c == -1;
+			return;
+		}
+		pos = q;
+	}
+	w->end = pos == n ? 2 : 1;
+}
+
+/*
+ * Whether walk a is better than walk b: more bytes in records of the
+ * right shape, then fewer bad headers, then the cleaner end.  Counting
+ * bytes rather than records keeps a layout with shorter headers from
+ * winning by cutting the same bytes into more pieces.
+ */
+static int
+ktr_walk_better(const struct ktr_walk *a, const struct ktr_walk *b)
+{
+	if (a->covered != b->covered)
+		return a->covered > b->covered;
+	if (a->ndamage != b->ndamage)
+		return a->ndamage < b->ndamage;
+	return a->end > b->end;
+}
+
+/*
+ * The layout that walks the prefix best (ktr_walk_better).  Damage
+ * anywhere, also in the first records, still leaves the right layout:
+ * a wrong one finds no chain of records to resume at, as every header
+ * must pass every check of ktr_check() twice in a row.  A layout must
+ * find at least one record besides a start record unless the prefix is
+ * a clean run of start records (an empty trace).  A prefix cut from a
+ * longer file ends anywhere, so only in a whole file does ending on a
+ * record boundary count more.
  */
 const struct ktr_layout *
 ktr_detect(const uint8_t *p, size_t n, int whole)
 {
 	const struct ktr_layout *best = NULL;
-	size_t i, nrec, bestn = 0;
-	int end, bestend = -1;
+	struct ktr_walk w, bw;
+	size_t i;
 
 	if (n < sizeof(ktr_magic) || memcmp(p, ktr_magic, 4) != 0)
 		return NULL;
+	memset(&bw, 0, sizeof(bw));
 	for (i = 0; i < NLAYOUTS; i++) {
-		nrec = ktr_walk(&ktr_layouts[i], p, n, &end);
-		/* A start record alone before damage says nothing. */
-		if (nrec == 0 || (nrec == 1 && end == 0))
+		ktr_walk(&ktr_layouts[i], p, n, whole, &w);
+		if (w.nrec == 0 ||
+		    (w.nrec == 1 && (w.ndamage > 0 || w.end == 0)))
 			continue;
-		if (end == 1 && !whole)
-			end = 2;
-		if (nrec > bestn || (nrec == bestn && end > bestend)) {
+		if (w.end == 1 && !whole)
+			w.end = 2;
+		if (best == NULL || ktr_walk_better(&w, &bw)) {
 			best = &ktr_layouts[i];
-			bestn = nrec;
-			bestend = end;
+			bw = w;
 		}
 	}
 	return best;
@@ -345,7 +446,9 @@ ktr_find_layout(struct ktr_reader *r, struct md_err *e)
 		    "not a ktrace file (no KTR start record)");
 		return ktr_fail(r);
 	}
-	r->lay = ktr_detect(r->buf, ktr_avail(r),
+	/* More than the prefix would only make detection slower. */
+	r->lay = ktr_detect(r->buf, ktr_avail(r) < KTR_DETECTLEN ?
+	    ktr_avail(r) : KTR_DETECTLEN,
 	    r->eof && ktr_avail(r) < KTR_DETECTLEN);
 	if (r->lay == NULL) {
 		if (r->follow && ktr_avail(r) < KTR_DETECTLEN)
@@ -413,6 +516,135 @@ ktr_fill_record(struct ktr_reader *r, const struct ktr_hdr *h,
 	rec->recno = r->recno;
 	rec->len = (size_t)h->len;
 	rec->data = NULL;
+	rec->damage = NULL;
+}
+
+/*
+ * Damage at r->off: remember where and what, count it as one record,
+ * and start looking for the next record.
+ */
+static void
+ktr_damage(struct ktr_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->resync = 1;
+	r->dmgoff = r->off;
+	r->dmgrecno = ++r->recno;
+	va_start(ap, fmt);
+	vsnprintf(r->dmgwhy, sizeof(r->dmgwhy), fmt, ap);
+	va_end(ap);
+}
+
+/* Reading resumes at r->off: hand out the damage as a record of its own. */
+static int
+ktr_damaged(struct ktr_reader *r, struct ktr_record *rec)
+{
+	r->resync = 0;
+	md_seterr(&r->dmg, r->dmgoff, r->dmgrecno, "%s; %" PRIu64 " bytes "
+	    "skipped, reading resumes at offset %" PRIu64, r->dmgwhy,
+	    r->off - r->dmgoff, r->off);
+	memset(rec, 0, sizeof(*rec));
+	rec->type = KTR_DAMAGED;
+	rec->pid = -1;
+	rec->tid = -1;
+	rec->off = r->dmgoff;
+	rec->recno = r->dmgrecno;
+	rec->damage = &r->dmg;
+	return KTR_REC;
+}
+
+/*
+ * After damage, find the next offset where a chain of records starts
+ * (ktr_chain()), through the buffer window.  Each offset is tried once,
+ * so this takes time linear in the bytes skipped.  A candidate whose
+ * record does not fit the window cannot be confirmed and is passed over.
+ * In follow mode, running out of bytes means "not yet".
+ */
+static int
+ktr_resync(struct ktr_reader *r, struct ktr_record *rec, struct md_err *e)
+{
+	size_t n, q, before;
+	int c, whole;
+
+	for (;;) {
+		whole = r->eof && !r->follow;
+		n = ktr_avail(r);
+		for (c = 0, q = 0; q < n; q++)
+			if ((c = ktr_chain(r->lay, r->buf + r->start, n, q,
+			    whole)) != 0)
+				break;
+		if (c == 1) {
+			ktr_consume(r, q);
+			return ktr_damaged(r, rec);
+		}
+		if (c == 0 && whole) {
+			md_seterr(e, r->dmgoff, r->dmgrecno, "%s; no valid "
+			    "record after it (%" PRIu64 " bytes to the end)",
+			    r->dmgwhy, r->off + n - r->dmgoff);
+			ktr_consume(r, n);
+			return ktr_fail(r);
+		}
+		if (q == 0 && n == KTR_BUFLEN) {
+			ktr_consume(r, 1);
+			continue;
+		}
+		ktr_consume(r, q);
+		before = ktr_avail(r);
+		if (ktr_fill(r, KTR_BUFLEN, e) == -1)
+			return ktr_fail(r);
+		if (r->follow && ktr_avail(r) == before)
+			return KTR_AGAIN;
+	}
+}
+
+/*
+ * A header of the right shape is believed once the record after it
+ * starts with one too, or the file ends there: a flipped bit in a length
+ * would otherwise make the reader skip good records or read the next
+ * header as payload.  When the next header is bad and a chain of records
+ * starts inside this record's extent, this record's length is what is
+ * wrong: it is damage, and reading resumes at that chain.  Otherwise the
+ * record is read and the damage after it is found in its turn.  Returns
+ * KTR_REC to go on, KTR_BADLEN when this record is damage, or KTR_ERR.
+ */
+static int
+ktr_confirm(struct ktr_reader *r, const struct ktr_hdr *h, struct md_err *e)
+{
+	const struct ktr_layout *l = r->lay;
+	struct ktr_hdr nh;
+	size_t ext, n, q, lim;
+	int whole;
+
+	/* Longer than the window (exec arguments): trusted as it is. */
+	if (h->len > KTR_BUFLEN - 2 * l->hdrlen)
+		return KTR_REC;
+	ext = l->hdrlen + (size_t)h->len;
+	if (ktr_avail(r) < ext + l->hdrlen &&
+	    ktr_fill(r, ext + l->hdrlen, e) == -1)
+		return ktr_fail(r);
+	whole = r->eof && !r->follow;
+	n = ktr_avail(r);
+	if (ext <= n && n - ext >= l->hdrlen) {
+		ktr_decode(l, r->buf + r->start + ext, &nh);
+		if (ktr_check(&nh) == NULL)
+			return KTR_REC;
+	} else if (ext <= n || !whole)
+		return KTR_REC;
+	lim = ext < n ? ext : n;
+	for (q = 1; q < lim; q++)
+		if (ktr_chain(l, r->buf + r->start, n, q, whole) == 1)
+			break;
+	if (q >= lim)
+		return KTR_REC;
+	if (ext > n)
+		ktr_damage(r, "record length %" PRIu64 " runs past the end "
+		    "of the file", h->len);
+	else
+		ktr_damage(r, "record length %" PRIu64 " does not lead to a "
+		    "valid record header", h->len);
+	ktr_consume(r, q);
+	return KTR_BADLEN;
 }
 
 int
@@ -431,6 +663,8 @@ ktr_next(struct ktr_reader *r, struct ktr_record *rec, struct md_err *e)
 	ktr_consume(r, r->consume);
 	r->consume = 0;
 	for (;;) {
+		if (r->resync)
+			return ktr_resync(r, rec, e);
 		if ((rv = ktr_skip(r, e)) != KTR_REC)
 			return rv;
 		rv = ktr_need(r, r->lay->hdrlen, NULL, r->recno + 1, e);
@@ -438,10 +672,15 @@ ktr_next(struct ktr_reader *r, struct ktr_record *rec, struct md_err *e)
 			return rv;
 		ktr_decode(r->lay, r->buf + r->start, &h);
 		if ((why = ktr_check(&h)) != NULL) {
-			md_seterr(e, r->off, r->recno + 1, "bad record header "
-			    "(%s layout): %s", r->lay->name, why);
-			return ktr_fail(r);
+			ktr_damage(r, "bad record header (%s layout): %s",
+			    r->lay->name, why);
+			ktr_consume(r, 1);
+			continue;
 		}
+		if ((rv = ktr_confirm(r, &h, e)) == KTR_BADLEN)
+			return ktr_damaged(r, rec);
+		if (rv != KTR_REC)
+			return rv;
 		r->recno++;
 		if (h.start) {
 			ktr_consume(r, r->lay->hdrlen);

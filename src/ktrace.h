@@ -10,6 +10,7 @@
 
 #include "mdump.h"
 
+#define KTR_DAMAGED	0	/* not a record: damage skipped, see below */
 #define KTR_USER	9	/* utrace(2) records */
 #define KTR_COMMLEN	24	/* ktr_comm in current kernels */
 #define KTR_LABELLEN	20	/* the label in front of utrace data */
@@ -38,6 +39,7 @@ struct ktr_record {
 	uint64_t	 recno;		/* 1-based */
 	const uint8_t	*data;		/* KTR_USER payload; NULL for others */
 	size_t		 len;		/* ktr_len */
+	const struct md_err *damage;	/* KTR_DAMAGED: what and where */
 };
 
 /* What ktr_next() found. */
@@ -57,6 +59,15 @@ struct ktr_reader	*ktr_open(int, int);
 /*
  * The next record.  Its data point into the reader's buffer and stay
  * valid until the next call.  After KTR_ERR the reader is spent.
+ *
+ * Damage part-way (a bad header, a length that leads nowhere) is not an
+ * error: the reader skips to the next offset where a chain of valid
+ * records starts and hands out a record of type KTR_DAMAGED (pid -1, no
+ * data) whose damage member says where the damage began, which record
+ * it was and where reading resumed; the records after it follow.  It
+ * points into the reader and stays valid until the next call.  KTR_ERR
+ * is left for read errors, a file that is no trace, damage with no
+ * valid record after it, and a file cut short.
  */
 int			 ktr_next(struct ktr_reader *, struct ktr_record *,
 			    struct md_err *);

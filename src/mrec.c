@@ -96,6 +96,24 @@ mrec_find_label(const uint8_t *data)
 	return NULL;
 }
 
+/*
+ * Bytes were lost to damage, and whose they were is not known: a text
+ * line left open in any process would be joined across the gap to bytes
+ * that never followed it, so every open line is dropped.  Leaks already
+ * built stay: each of their lines was whole.
+ */
+static void
+mrec_damaged(struct mrec_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nprocs; i++) {
+		st->procs[i]->linelen = 0;
+		st->procs[i]->linebad = 0;
+		st->procs[i]->bannerlen = 0;
+	}
+}
+
 int
 mrec_feed(struct mrec_state *st, const struct ktr_record *rec,
     struct mproc **pp, struct md_err *e)
@@ -104,6 +122,11 @@ mrec_feed(struct mrec_state *st, const struct ktr_record *rec,
 	struct mproc *p;
 
 	*pp = NULL;
+	if (rec->type == KTR_DAMAGED && rec->damage != NULL) {
+		mrec_damaged(st);
+		*e = *rec->damage;
+		return -1;
+	}
 	if (rec->type != KTR_USER || rec->data == NULL) {
 		st->stats.other++;
 		return 0;

@@ -81,7 +81,8 @@ void	mrec_select(struct mrec_state *, int32_t);
 
 /*
  * Decode one record.  Returns 0, or -1 when the record (or a line in it)
- * is damaged; the error says where, and decoding can go on.  The
+ * is damaged, or is the reader's report of damage it skipped
+ * (KTR_DAMAGED); the error says where, and decoding can go on.  The
  * process the record belonged to, if any, is stored in *pp.
  */
 int	mrec_feed(struct mrec_state *, const struct ktr_record *,

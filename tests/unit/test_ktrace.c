@@ -260,10 +260,15 @@ test_invalid(void)
 	sample(&t, le);
 	expect("start-cut", t.b, 40, 1, NULL, 0, 0);
 
-	/* The start record must have pid -1. */
+	/*
+	 * The start record must have pid -1; when it is damaged, the
+	 * records after it still tell the layout.
+	 */
 	sample(&t, le);
 	put(t.b + 4, 1, 4, 0);
-	expect("start-pid", t.b, t.n, 1, NULL, 0, 0);
+	expect("start-pid", t.b, t.n, 1, "lp64le", 0, 64);
+	t.n = le->hdrlen;
+	expect("start-pid-alone", t.b, t.n, 1, NULL, 0, 0);
 
 	/* A record of type 0 after the start record. */
 	t.n = 0;
@@ -284,15 +289,19 @@ test_invalid(void)
 	other(&t, le, KTR_USER, 10, 0);
 	expect("utrace-short", t.b, t.n, 1, NULL, 0, 0);
 
-	/* Non-zero padding (bytes 12-15) in a 64-byte header. */
+	/*
+	 * Non-zero padding (bytes 12-15) in a 64-byte header.  The
+	 * sample is cut after the damaged record: the syscall record
+	 * after it would show the layout (resynchronization).
+	 */
 	sample(&t, le);
 	t.b[le->hdrlen + 13] = 1;
-	expect("padding", t.b, t.n, 1, NULL, 0, 0);
+	expect("padding", t.b, t.n - le->hdrlen - 12, 1, NULL, 0, 0);
 
-	/* Nanoseconds of 10^9 or more. */
+	/* Nanoseconds of 10^9 or more; cut as above. */
 	sample(&t, le);
 	put(t.b + le->hdrlen + le->nsecoff, 1000000000ULL, 8, 0);
-	expect("nsec", t.b, t.n, 1, NULL, 0, 0);
+	expect("nsec", t.b, t.n - le->hdrlen - 12, 1, NULL, 0, 0);
 }
 
 /*
