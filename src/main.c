@@ -471,7 +471,14 @@ main(int argc, char *argv[])
 	} else
 		run.name = o.file;
 #ifdef __OpenBSD__
-	/* Only reading files from here on: traces, objects, debug files. */
+	/*
+	 * Only reading files from here on: traces, objects, debug files.
+	 * No unveil(2): the objects to read are named by the trace (any
+	 * absolute path, or one relative to the current directory) and
+	 * their debug files by build-id or debuglink anywhere, so no
+	 * smaller view of the file system would still work; "rpath"
+	 * without "wpath", "cpath" or "exec" is the restriction that fits.
+	 */
 	if (pledge("stdio rpath", NULL) == -1) {
 		warnmsg("pledge: %s", strerror(errno));
 		return 1;
