@@ -20,6 +20,8 @@ mandoc mandoc
 g++ g++
 clang++ clang
 c++filt binutils
+musl-gcc musl-tools
+valgrind valgrind
 '
 
 missing=
