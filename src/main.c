@@ -59,6 +59,19 @@ struct options {
 
 static volatile sig_atomic_t interrupted;
 static const char *progname = "mdump";
+/* The options being parsed, freed when parsing ends in an exit. */
+static struct options *parsing;
+
+static void	free_options(struct options *);
+
+/* Exit while parsing options, leaving nothing allocated behind. */
+static void
+parse_exit(void)
+{
+	if (parsing != NULL)
+		free_options(parsing);
+	exit(1);
+}
 
 static void
 usage(void)
@@ -67,7 +80,7 @@ usage(void)
 	    "[-f file] [-k pattern] [-n N]\n"
 	    "             [-o format] [-P prefix] [-p pid] [-S file] "
 	    "[-s key]\n", progname);
-	exit(1);
+	parse_exit();
 }
 
 static void
@@ -149,7 +162,7 @@ load_suppressions(struct options *o, const char *path)
 
 	if (supp_load(&o->supp, path, &e) == -1) {
 		warnmsg("%s", e.msg);
-		exit(1);
+		parse_exit();
 	}
 }
 
@@ -164,6 +177,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	supp_init(&o->supp);
 	supp_init(&o->keep);
 	o->names = names_open();
+	parsing = o;
 	while ((ch = getopt(argc, argv, "b:CDe:f:k:ln:o:P:p:rS:s:vx")) != -1) {
 		switch (ch) {
 		case 'b':
@@ -244,6 +258,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	if (o->top != 0 && o->sortkey == NULL)
 		o->sortkey = "sum";
 	names_demangle(o->names, o->demangle);
+	parsing = NULL;
 }
 
 struct run {
