@@ -7,8 +7,8 @@
  * The input is a whole ktrace.out file.  It is written to a temporary
  * file that the reader reads through its ordinary file descriptor path,
  * so nothing in src/ needs a memory entry point.  The options the run
- * uses (-D, -l, -o, -p, -s, -r, -C, -P, -n) are taken from the input's length, so the
- * input stays a plain trace that mdump itself can replay.
+ * uses (-D, -l, -o, -p, -s, -r, -C, -P, -n) are taken from the input's
+ * length, so the input stays a plain trace that mdump can replay.
  *
  * The executable for frames that name none is $MDUMP_FUZZ_EXE when set
  * (fuzz.sh points it at a small binary with DWARF), else a path that
