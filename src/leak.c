@@ -153,9 +153,10 @@ leak_rehash(struct leak_table *t, size_t nslots)
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 	for (i = 0; i < t->nleaks; i++) {
 		j = t->leaks[i]->hash & (t->nslots - 1);
-		while (t->slots[j] != 0)
+		while (t->slots[j].leak != NULL)
 			j = (j + 1) & (t->nslots - 1);
-		t->slots[j] = i + 1;
+		t->slots[j].leak = t->leaks[i];
+		t->slots[j].hash = t->leaks[i]->hash;
 	}
 }
 
@@ -178,21 +179,27 @@ leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
 	if ((t->nleaks + 1) * 2 > t->nslots)
 		leak_rehash(t, t->nslots == 0 ? HASH_MINSLOTS : t->nslots * 2);
 	h = leak_hash(f, n);
-	for (i = h & (t->nslots - 1); t->slots[i] != 0;
+	for (i = h & (t->nslots - 1); t->slots[i].leak != NULL;
 	    i = (i + 1) & (t->nslots - 1)) {
-		l = t->leaks[t->slots[i] - 1];
-		if (l->hash == h && leak_same(l, f, n)) {
+		l = t->slots[i].leak;
+		if (t->slots[i].hash == h && leak_same(l, f, n)) {
 			l->sum = add_sat(l->sum, sum);
 			l->count = add_sat(l->count, count);
 			return;
 		}
 	}
-	l = xcalloc(1, sizeof(*l));
+	/*
+	 * One allocation for the leak and its frames: one cache miss
+	 * less per lookup with a million stacks.  The struct's size is a
+	 * multiple of its 8-byte alignment, which is the frames'.
+	 */
+	l = xmalloc(sizeof(*l) + n * sizeof(*f));
+	memset(l, 0, sizeof(*l));
 	l->sum = sum;
 	l->count = count;
 	l->hash = h;
 	l->nframes = n;
-	l->frames = xreallocarray(NULL, n, sizeof(*f));
+	l->frames = (struct leak_frame *)(l + 1);
 	if (n > 0)
 		memcpy(l->frames, f, n * sizeof(*f));
 	if (t->nleaks == t->cap) {
@@ -200,7 +207,8 @@ leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
 		t->leaks = xreallocarray(t->leaks, t->cap, sizeof(*t->leaks));
 	}
 	t->leaks[t->nleaks++] = l;
-	t->slots[i] = t->nleaks;
+	t->slots[i].leak = l;
+	t->slots[i].hash = h;
 }
 
 void
@@ -208,10 +216,8 @@ leak_clear(struct leak_table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nleaks; i++) {
-		free(t->leaks[i]->frames);
+	for (i = 0; i < t->nleaks; i++)
 		free(t->leaks[i]);
-	}
 	t->nleaks = 0;
 	if (t->slots != NULL)
 		memset(t->slots, 0, t->nslots * sizeof(*t->slots));

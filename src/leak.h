@@ -21,15 +21,24 @@ struct leak {
 	uint64_t		 sum;		/* bytes */
 	uint64_t		 count;		/* allocations */
 	size_t			 nframes;	/* 0: anonymous */
-	struct leak_frame	*frames;	/* innermost first */
+	struct leak_frame	*frames;	/* innermost first; stored
+						   after the leak, in the same
+						   allocation */
 	uint32_t		 hash;
+};
+
+/* A hash slot: the stack's hash kept beside the leak, so a probe that
+ * misses costs no visit to the leak itself. */
+struct leak_slot {
+	struct leak	*leak;		/* NULL: free */
+	uint32_t	 hash;
 };
 
 struct leak_table {
 	struct leak	**leaks;	/* in order of first appearance */
 	size_t		  nleaks;
 	size_t		  cap;
-	size_t		 *slots;	/* open hash: index + 1, 0 free */
+	struct leak_slot *slots;	/* open hash */
 	size_t		  nslots;
 };
 
