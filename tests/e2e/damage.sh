@@ -300,5 +300,8 @@ for spec in $specs; do
 		continue
 	fi
 	flips "$name" "$hdr" "$which"
-	[ "$cut" = cuts ] && cuts "$name"
+	if [ "$cut" = cuts ]; then
+		cuts "$name"
+	fi
 done
+exit 0

@@ -54,7 +54,7 @@ found() {
 for n in $names; do
 	set -- fuzz/regress/$n/*
 	if [ ! -f "$1" ]; then
-		echo "ok fuzz/regress-$n # skip no kept inputs"
+		# Nothing found by this fuzzer yet: nothing to replay.
 		continue
 	fi
 	if fuzz/out/fuzz_$n -timeout="$tmo" -rss_limit_mb=2048 "$@" \
