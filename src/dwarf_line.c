@@ -251,6 +251,16 @@ struct lstate {
 	size_t		 rcap, scap;
 };
 
+/*
+ * Lines move by signed steps from the file; they wrap rather than
+ * overflow, and a line out of range is stored as unknown (row_emit).
+ */
+static int64_t
+line_add(int64_t line, int64_t step)
+{
+	return (int64_t)((uint64_t)line + (uint64_t)step);
+}
+
 static void
 lstate_reset(struct lstate *st, size_t nrows)
 {
@@ -372,7 +382,7 @@ standard(struct lhdr *h, struct buf *b, struct dw_lines *L, struct lstate *st,
 		advance(h, st, buf_uleb(b));
 		break;
 	case DW_LNS_advance_line:
-		st->line += buf_sleb(b);
+		st->line = line_add(st->line, buf_sleb(b));
 		break;
 	case DW_LNS_set_file:
 		st->file = buf_uleb(b);
@@ -409,7 +419,8 @@ program_run(struct lhdr *h, struct buf *b, struct dw_lines *L)
 		if (op >= h->opcode_base) {
 			adj = op - h->opcode_base;
 			advance(h, &st, adj / h->line_range);
-			st.line += h->line_base + (int)(adj % h->line_range);
+			st.line = line_add(st.line,
+			    h->line_base + (int)(adj % h->line_range));
 			row_emit(L, &st);
 		} else if (op == 0) {
 			if (extended(h, b, L, &st) == -1)

@@ -5,7 +5,16 @@
 # Builds them ("make fuzz", clang), replays every input kept in
 # fuzz/regress/NAME/ (each once crashed, hung or leaked), then makes the
 # seed corpora (fuzz/seeds.sh) and runs each fuzzer for FUZZ_SECONDS
-# seconds (default 60; 0 replays only).  A crash, a hang longer than
+# seconds (default 60; 0 replays only).
+#
+# In the suite the run is the same every time: a fixed random seed
+# (FUZZ_SEED, default 1), a fresh corpus, and a fixed number of inputs
+# per fuzzer (FUZZ_RUNS_trace, _elf, _dwarf, about a minute each here),
+# so that CI cannot fail by luck on a bug nobody has seen.  Longer runs
+# that look for new bugs: FUZZ_SEED=0 (random) and a large FUZZ_SECONDS
+# with FUZZ_RUNS_x=-1, keeping the corpus in fuzz/out/corpus/.
+#
+# A crash, a hang longer than
 # FUZZ_TIMEOUT seconds (default 10) or a leak fails the fuzzer's test;
 # its input is left in fuzz/out/NAME/ to be fixed and then copied to
 # fuzz/regress/NAME/.
@@ -15,6 +24,9 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 secs=${FUZZ_SECONDS:-60}
+seed=${FUZZ_SEED:-1}
+: "${FUZZ_RUNS_trace:=4000}" "${FUZZ_RUNS_elf:=150000}"
+: "${FUZZ_RUNS_dwarf:=250000}"
 tmo=${FUZZ_TIMEOUT:-10}
 names="trace elf dwarf"
 log=fuzz/out/log
@@ -71,16 +83,29 @@ done
 sh fuzz/seeds.sh >"$log/seeds" 2>&1
 export MDUMP_FUZZ_EXE="$top/fuzz/out/seeds/elf/gcc-O2-dw5"
 for n in $names; do
+	eval "runs=\$FUZZ_RUNS_$n"
 	corpus=fuzz/out/corpus/$n
+	if [ "$seed" != 0 ]; then
+		corpus=fuzz/out/corpus-fixed/$n
+		rm -rf "$corpus"
+	fi
 	mkdir -p "$corpus" "fuzz/out/$n"
-	fuzz/out/fuzz_$n -dict=fuzz/$n.dict -max_total_time="$secs" \
+	# Kept inputs are seeds too; git keeps no empty folder.
+	regress=
+	[ -d "fuzz/regress/$n" ] && regress=fuzz/regress/$n
+	# With a fixed seed the count of inputs ends the run; the time
+	# limit only guards against a machine far slower than this one.
+	t=$secs
+	[ "$seed" != 0 ] && t=$((secs * 5))
+	fuzz/out/fuzz_$n -dict=fuzz/$n.dict -max_total_time="$t" \
+	    -seed="$seed" -runs="$runs" \
 	    -timeout="$tmo" -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="fuzz/out/$n/" "$corpus" fuzz/out/seeds/$n \
-	    fuzz/regress/$n >"$log/$n" 2>&1
+	    $regress >"$log/$n" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log/$n")
 	if [ $rc -eq 0 ] && [ -z "$(found "$log/$n")" ]; then
-		echo "ok fuzz/$n (${runs:-?} runs in ${secs}s)"
+		echo "ok fuzz/$n (${runs:-?} runs, seed $seed)"
 	else
 		echo "not ok fuzz/$n ($(found "$log/$n"); input in" \
 		    "fuzz/out/$n/, log $log/$n)"
