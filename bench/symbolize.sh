@@ -10,7 +10,8 @@
 #   llvm-symbolizer --inlining --obj=LIB < addresses
 #   addr2line -f -i -e LIB < addresses
 # on N distinct frames (default 100000) and on 40 frames.  Prints the
-# times, peak memory, and mdump's time as a ratio of the faster other.
+# times (best of three), peak memory, and mdump's time as a ratio of the
+# faster other.
 #
 # usage: sh bench/symbolize.sh [frames]   (from the top of the tree)
 set -e
@@ -72,15 +73,21 @@ mktrace() {
 	head -n "$1" "$out/all" | awk '{ printf "0x%x\n", $1 }' >"$out/addr$1"
 }
 
-# run NAME INPUT CMD...: time it, print "NAME seconds KiB"
+# run NAME INPUT CMD...: the best time of three runs and the largest
+# peak memory; prints "NAME seconds KiB".
 run() {
 	name=$1
 	in=$2
 	shift 2
-	"$out/rusage" -i "$in" "$@" 2>"$out/time" >/dev/null || true
-	set -- $(tail -n 1 "$out/time")
-	printf '%-16s %8.3f s %8d KiB\n' "$name" "$1" "$2"
-	echo "$1 $2" >"$out/res.$name"
+	: >"$out/times"
+	for i in 1 2 3; do
+		"$out/rusage" -i "$in" "$@" 2>"$out/time" >/dev/null || true
+		tail -n 1 "$out/time" >>"$out/times"
+	done
+	set -- $(sort -n "$out/times" | head -n 1)
+	mem=$(sort -k2 -n "$out/times" | tail -n 1 | cut -d ' ' -f 2)
+	printf '%-16s %8.3f s %8d KiB\n' "$name" "$1" "$mem"
+	echo "$1 $mem" >"$out/res.$name"
 }
 
 ratio() {	# ratio A B: A / B

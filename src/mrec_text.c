@@ -206,12 +206,7 @@ text_line(struct mrec_state *st, struct mproc *p, const char *s, size_t n,
 		text_commit(p);
 		return 0;
 	}
-	for (i = 0; i < 4; i++)
-		t[i] = text_token(s, n, &pos, &tl[i]);
-	if (text_is(t[0], tl[0], "f") && text_is(t[1], tl[1], "sum") &&
-	    text_is(t[2], tl[2], "#") && text_is(t[3], tl[3], "avg") &&
-	    pos == n)
-		return 0;
+	/* Leak lines, by far the most, start with the address. */
 	if (text_parse_leak(s, n, &ll) == 0) {
 		/* malloc_dump() called by the program has no banners. */
 		if (p->tstate == MTEXT_NONE)
@@ -230,6 +225,12 @@ text_line(struct mrec_state *st, struct mproc *p, const char *s, size_t n,
 		text_frame(p, &ll, &st->stats);
 		return 0;
 	}
+	for (i = 0; i < 4; i++)
+		t[i] = text_token(s, n, &pos, &tl[i]);
+	if (text_is(t[0], tl[0], "f") && text_is(t[1], tl[1], "sum") &&
+	    text_is(t[2], tl[2], "#") && text_is(t[3], tl[3], "avg") &&
+	    pos == n)
+		return 0;
 	/* The pool dump between the option line and the leak report. */
 	if (p->tstate == MTEXT_DUMP)
 		return 0;
@@ -238,16 +239,23 @@ text_line(struct mrec_state *st, struct mproc *p, const char *s, size_t n,
 	return -1;
 }
 
-/* Printable text ending lines, or a binary payload of another writer. */
+/*
+ * Printable text ending lines, or a binary payload of another writer:
+ * control characters other than tab, CR and newline, and DEL, say binary.
+ */
 static int
 text_is_binary(const uint8_t *d, size_t n)
 {
+	static const uint32_t ctl = ~((1u << '\t') | (1u << '\n') |
+	    (1u << '\r'));
 	size_t i;
+	uint8_t c;
 
-	for (i = 0; i < n; i++)
-		if ((d[i] < 0x20 && d[i] != '\n' && d[i] != '\t' &&
-		    d[i] != '\r') || d[i] == 0x7f)
+	for (i = 0; i < n; i++) {
+		c = d[i];
+		if ((c < 0x20 && ((ctl >> c) & 1)) || c == 0x7f)
 			return 1;
+	}
 	return 0;
 }
 
