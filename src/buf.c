@@ -70,33 +70,6 @@ buf_bytes(struct buf *b, size_t n)
 	return p;
 }
 
-uint64_t
-buf_get(const uint8_t *p, size_t n, int be)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	/* The common sizes spelled out: compilers make them single loads. */
-	if (n == 4 && !be)
-		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
-		    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
-	if (n == 4)
-		return (uint64_t)p[3] | (uint64_t)p[2] << 8 |
-		    (uint64_t)p[1] << 16 | (uint64_t)p[0] << 24;
-	if (n == 8)
-		return be ? buf_get(p, 4, 1) << 32 | buf_get(p + 4, 4, 1) :
-		    buf_get(p + 4, 4, 0) << 32 | buf_get(p, 4, 0);
-	if (n > 8)
-		n = 8;
-	if (be) {
-		for (i = 0; i < n; i++)
-			v = v << 8 | p[i];
-	} else {
-		for (i = n; i > 0; i--)
-			v = v << 8 | p[i - 1];
-	}
-	return v;
-}
 
 uint64_t
 buf_uint(struct buf *b, size_t n)

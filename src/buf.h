@@ -33,7 +33,42 @@ uint64_t	 buf_uleb(struct buf *);
 int64_t		 buf_sleb(struct buf *);
 const char	*buf_cstr(struct buf *);
 
-/* Decode an unsigned integer of 1 to 8 bytes at p in the given order. */
-uint64_t	 buf_get(const uint8_t *, size_t, int);
+/*
+ * Decode an unsigned integer of 1 to 8 bytes at p in the given order.
+ * Inline, and the common sizes spelled out, because every header field
+ * and pointer of a trace goes through here: compilers make them loads.
+ */
+static inline uint64_t
+buf_get32(const uint8_t *p, int be)
+{
+	if (be)
+		return (uint64_t)p[3] | (uint64_t)p[2] << 8 |
+		    (uint64_t)p[1] << 16 | (uint64_t)p[0] << 24;
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+	    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+}
+
+static inline uint64_t
+buf_get(const uint8_t *p, size_t n, int be)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 4)
+		return buf_get32(p, be);
+	if (n == 8)
+		return be ? buf_get32(p, 1) << 32 | buf_get32(p + 4, 1) :
+		    buf_get32(p + 4, 0) << 32 | buf_get32(p, 0);
+	if (n > 8)
+		n = 8;
+	if (be) {
+		for (i = 0; i < n; i++)
+			v = v << 8 | p[i];
+	} else {
+		for (i = n; i > 0; i--)
+			v = v << 8 | p[i - 1];
+	}
+	return v;
+}
 
 #endif /* MDUMP_BUF_H */

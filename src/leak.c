@@ -166,25 +166,36 @@ add_sat(uint64_t a, uint64_t b)
 	return a + b < a ? UINT64_MAX : a + b;
 }
 
-void
-leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
-    uint64_t sum, uint64_t count)
+/*
+ * Adds wait in a short queue in front of the table.  The slot of each is
+ * prefetched when it arrives and the leak it points to halfway through,
+ * so that with a million stacks the cache misses of several lookups
+ * overlap instead of following one another.  The queue is first in,
+ * first out: leaks keep the order of the trace.
+ */
+#define LEAK_QUEUE	8
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p)	__builtin_prefetch(p)
+#else
+#define PREFETCH(p)	((void)(p))
+#endif
+
+static void
+leak_insert(struct leak_table *t, const struct leak_pending *q)
 {
 	struct leak *l;
-	uint32_t h;
-	size_t i;
+	size_t i, n = q->nframes;
 
-	if (n > LEAK_MAXFRAMES)
-		n = LEAK_MAXFRAMES;
 	if ((t->nleaks + 1) * 2 > t->nslots)
 		leak_rehash(t, t->nslots == 0 ? HASH_MINSLOTS : t->nslots * 2);
-	h = leak_hash(f, n);
-	for (i = h & (t->nslots - 1); t->slots[i].leak != NULL;
+	for (i = q->hash & (t->nslots - 1); t->slots[i].leak != NULL;
 	    i = (i + 1) & (t->nslots - 1)) {
 		l = t->slots[i].leak;
-		if (t->slots[i].hash == h && leak_same(l, f, n)) {
-			l->sum = add_sat(l->sum, sum);
-			l->count = add_sat(l->count, count);
+		if (t->slots[i].hash == q->hash &&
+		    leak_same(l, q->frames, n)) {
+			l->sum = add_sat(l->sum, q->sum);
+			l->count = add_sat(l->count, q->count);
 			return;
 		}
 	}
@@ -193,22 +204,69 @@ leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
 	 * less per lookup with a million stacks.  The struct's size is a
 	 * multiple of its 8-byte alignment, which is the frames'.
 	 */
-	l = xmalloc(sizeof(*l) + n * sizeof(*f));
+	l = xmalloc(sizeof(*l) + n * sizeof(*q->frames));
 	memset(l, 0, sizeof(*l));
-	l->sum = sum;
-	l->count = count;
-	l->hash = h;
+	l->sum = q->sum;
+	l->count = q->count;
+	l->hash = q->hash;
 	l->nframes = n;
 	l->frames = (struct leak_frame *)(l + 1);
 	if (n > 0)
-		memcpy(l->frames, f, n * sizeof(*f));
+		memcpy(l->frames, q->frames, n * sizeof(*q->frames));
 	if (t->nleaks == t->cap) {
 		t->cap = t->cap == 0 ? 16 : t->cap * 2;
 		t->leaks = xreallocarray(t->leaks, t->cap, sizeof(*t->leaks));
 	}
 	t->leaks[t->nleaks++] = l;
 	t->slots[i].leak = l;
-	t->slots[i].hash = h;
+	t->slots[i].hash = q->hash;
+}
+
+static void
+leak_dequeue(struct leak_table *t)
+{
+	leak_insert(t, &t->queue[t->qhead]);
+	t->qhead = (t->qhead + 1) % LEAK_QUEUE;
+	t->qlen--;
+}
+
+void
+leak_flush(struct leak_table *t)
+{
+	while (t->qlen > 0)
+		leak_dequeue(t);
+}
+
+void
+leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
+    uint64_t sum, uint64_t count)
+{
+	struct leak_pending *q;
+	size_t mid;
+
+	if (n > LEAK_MAXFRAMES)
+		n = LEAK_MAXFRAMES;
+	if (t->queue == NULL)
+		t->queue = xcalloc(LEAK_QUEUE, sizeof(*t->queue));
+	if (t->qlen == LEAK_QUEUE)
+		leak_dequeue(t);
+	q = &t->queue[(t->qhead + t->qlen++) % LEAK_QUEUE];
+	q->sum = sum;
+	q->count = count;
+	q->nframes = n;
+	if (n > 0)
+		memcpy(q->frames, f, n * sizeof(*f));
+	q->hash = leak_hash(f, n);
+	if (t->nslots == 0)
+		return;
+	PREFETCH(&t->slots[q->hash & (t->nslots - 1)]);
+	/* Halfway, the slot is in the cache: fetch the leak it names. */
+	if (t->qlen > LEAK_QUEUE / 2) {
+		mid = t->queue[(t->qhead + t->qlen - 1 - LEAK_QUEUE / 2) %
+		    LEAK_QUEUE].hash & (t->nslots - 1);
+		if (t->slots[mid].leak != NULL)
+			PREFETCH(t->slots[mid].leak);
+	}
 }
 
 void
@@ -216,6 +274,7 @@ leak_clear(struct leak_table *t)
 {
 	size_t i;
 
+	t->qlen = 0;
 	for (i = 0; i < t->nleaks; i++)
 		free(t->leaks[i]);
 	t->nleaks = 0;
@@ -229,6 +288,7 @@ leak_free(struct leak_table *t)
 	leak_clear(t);
 	free(t->leaks);
 	free(t->slots);
+	free(t->queue);
 	leak_init(t);
 }
 
@@ -290,6 +350,7 @@ leak_sort(struct leak_table *t, const char *key)
 	struct leak_pos *v;
 	size_t i;
 
+	leak_flush(t);
 	if (strcmp(key, "sum") == 0)
 		sort_key = 's';
 	else if (strcmp(key, "count") == 0)

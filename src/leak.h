@@ -34,18 +34,34 @@ struct leak_slot {
 	uint32_t	 hash;
 };
 
+/* A leak waiting in the queue in front of the table. */
+struct leak_pending {
+	uint64_t		 sum;
+	uint64_t		 count;
+	uint32_t		 hash;
+	size_t			 nframes;
+	struct leak_frame	 frames[LEAK_MAXFRAMES];
+};
+
 struct leak_table {
 	struct leak	**leaks;	/* in order of first appearance */
 	size_t		  nleaks;
 	size_t		  cap;
 	struct leak_slot *slots;	/* open hash */
 	size_t		  nslots;
+	struct leak_pending *queue;	/* adds not yet in the table */
+	size_t		  qhead;
+	size_t		  qlen;
 };
 
 void	leak_init(struct leak_table *);
-/* Add or merge one leak; the frames are copied. */
+/*
+ * Add or merge one leak; the frames are copied.  Adds may wait in a
+ * short queue: call leak_flush() before reading leaks and nleaks.
+ */
 void	leak_add(struct leak_table *, const struct leak_frame *, size_t,
 	    uint64_t, uint64_t);
+void	leak_flush(struct leak_table *);
 /* Forget every leak (a new report replaces the old). */
 void	leak_clear(struct leak_table *);
 void	leak_free(struct leak_table *);

@@ -154,9 +154,11 @@ mrec_finish(struct mrec_state *st, struct md_err *e)
 	size_t i;
 	int rv = 0;
 
-	for (i = 0; i < st->nprocs; i++)
+	for (i = 0; i < st->nprocs; i++) {
 		if (mrec_text_finish(st, st->procs[i], e) == -1)
 			rv = -1;
+		leak_flush(&st->procs[i]->leaks);
+	}
 	return rv;
 }
 

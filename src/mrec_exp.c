@@ -151,8 +151,10 @@ mrec_exp_dumpline(struct mrec_state *st, struct mproc *p,
 		if (p->bannerlen < sizeof(p->banner))
 			p->banner[p->bannerlen++] = (char)*d;
 		if (p->bannerlen == BANNERLEN &&
-		    memcmp(p->banner, exp_endbanner, BANNERLEN) == 0)
+		    memcmp(p->banner, exp_endbanner, BANNERLEN) == 0) {
 			p->done = 1;
+			leak_flush(&p->leaks);
+		}
 	}
 	return 0;
 }

@@ -195,6 +195,7 @@ text_line(struct mrec_state *st, struct mproc *p, const char *s, size_t n,
 		text_commit(p);
 		p->tstate = MTEXT_NONE;
 		p->done = 1;
+		leak_flush(&p->leaks);
 		return 0;
 	}
 	if (n == 12 && memcmp(s, "Leak report:", 12) == 0) {

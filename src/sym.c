@@ -357,6 +357,12 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 		o = get_obj(s, path);
 	s->lastpath = path;
 	s->lastobj = o;
+	/* Nothing to find in an object that cannot be read: one answer. */
+	if (o->elf == NULL) {
+		s->noframe.locs = &s->noloc;
+		s->noframe.nlocs = 1;
+		return &s->noframe;
+	}
 	if (s->nents + 1 > s->entcap / 2)
 		grow_ents(s);
 	j = hash_ent(o, off) & (s->entcap - 1);
