@@ -173,7 +173,7 @@ add_sat(uint64_t a, uint64_t b)
  * overlap instead of following one another.  The queue is first in,
  * first out: leaks keep the order of the trace.
  */
-#define LEAK_QUEUE	8
+#define LEAK_QUEUE	16
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PREFETCH(p)	__builtin_prefetch(p)

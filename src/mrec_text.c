@@ -119,9 +119,12 @@ text_parse_leak(const char *s, size_t n, struct text_leakline *ll)
 	if (pos >= n || s[pos] != ' ')
 		return -1;
 	pos++;
-	for (sp = NULL, i = pos; i < n; i++)
-		if (s[i] == ' ')
-			sp = s + i;
+	/* The offset is short: look for the last space from the end. */
+	for (sp = NULL, i = n; i > pos; i--)
+		if (s[i - 1] == ' ') {
+			sp = s + i - 1;
+			break;
+		}
 	if (sp == NULL || sp == s + pos)
 		return -1;
 	ll->object = s + pos;
@@ -254,7 +257,10 @@ text_is_binary(const uint8_t *d, size_t n)
 
 	for (i = 0; i < n; i++) {
 		c = d[i];
-		if ((c < 0x20 && ((ctl >> c) & 1)) || c == 0x7f)
+		/* One test for the printable ASCII that text is made of. */
+		if ((uint8_t)(c - 0x20) < 0x5f || c >= 0x80)
+			continue;
+		if (c == 0x7f || ((ctl >> c) & 1))
 			return 1;
 	}
 	return 0;
