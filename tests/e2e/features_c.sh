@@ -18,15 +18,7 @@ mkdir -p "$out/v1" "$out/v2"
 top=$(pwd)
 src=tests/e2e/progs/features.c
 
-check() {
-	t=$1
-	shift
-	if "$@"; then
-		echo "ok $name/$t"
-	else
-		echo "not ok $name/$t ($*)"
-	fi
-}
+. tests/e2e/check.sh.inc
 
 # Build each version in a directory of its own, as two checkouts would,
 # and trace it there, by its absolute path: the trace names objects by

@@ -23,15 +23,7 @@ src=tests/e2e/progs/features.cpp
 l_make=$(grep -n 'LEAK_MAKE' "$src" | cut -d: -f1)
 l_tmpl=$(grep -n 'LEAK_TEMPLATE' "$src" | cut -d: -f1)
 
-check() {
-	t=$1
-	shift
-	if "$@"; then
-		echo "ok $name/$t"
-	else
-		echo "not ok $name/$t ($*)"
-	fi
-}
+. tests/e2e/check.sh.inc
 
 # Does mdump have a demangler?  The build links one when the C++ runtime
 # offers it (tools/probe.sh).

@@ -17,15 +17,7 @@ if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 fi
 mkdir -p "$out"
 
-check() {
-	t=$1
-	shift
-	if "$@"; then
-		echo "ok $name/$t"
-	else
-		echo "not ok $name/$t ($*)"
-	fi
-}
+. tests/e2e/check.sh.inc
 
 build() {
 	${CC:-cc} -g -O0 -pthread -o "$out/$1" "$progs/$1.c" \

@@ -40,15 +40,7 @@ leak_at() {
 	    END { exit !found }' "$1"
 }
 
-check() {
-	t=$1
-	shift
-	if "$@"; then
-		echo "ok $name/$t"
-	else
-		echo "not ok $name/$t ($*)"
-	fi
-}
+. tests/e2e/check.sh.inc
 
 run() {
 	MALLOC_OPTIONS=$1 mdtrace/mdtrace -f "$out/$2.ktrace" "$prog" \
