@@ -158,6 +158,9 @@ sym_open(const struct sym_opts *opts)
 	s->objcap = s->entcap = SYM_HASH_INIT;
 	s->objs = xcalloc(s->objcap, sizeof(*s->objs));
 	s->ents = xcalloc(s->entcap, sizeof(*s->ents));
+	/* The answer for frames with nothing to look in: all unknown. */
+	s->noframe.locs = &s->noloc;
+	s->noframe.nlocs = 1;
 	return s;
 }
 
@@ -302,7 +305,10 @@ arena_alloc(struct symbolizer *s, size_t n)
 	return p;
 }
 
-/* Fill the inline chain of offset off in o; returns its length. */
+/*
+ * Fill the inline chain of offset off in o, an object that could be
+ * read; returns its length.
+ */
 static size_t
 symbolize(const struct symbolizer *s, const struct sym_obj *o, uint64_t off,
     struct sym_loc *chain)
@@ -311,8 +317,6 @@ symbolize(const struct symbolizer *s, const struct sym_obj *o, uint64_t off,
 	size_t n = 0;
 
 	memset(&chain[0], 0, sizeof(chain[0]));
-	if (o->elf == NULL)
-		return 1;
 	/*
 	 * The recorded offset is a return address; the call is the byte
 	 * before it.  An offset of 0 is no return address: keep it.
@@ -343,11 +347,8 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 	size_t j, n;
 
 	/* An object id the trace never named: nothing to look in. */
-	if (path == NULL) {
-		s->noframe.locs = &s->noloc;
-		s->noframe.nlocs = 1;
+	if (path == NULL)
 		return &s->noframe;
-	}
 	/* Frames of one stack mostly name the object of the one before. */
 	if (path == s->lastpath)
 		o = s->lastobj;
@@ -358,11 +359,8 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 	s->lastpath = path;
 	s->lastobj = o;
 	/* Nothing to find in an object that cannot be read: one answer. */
-	if (o->elf == NULL) {
-		s->noframe.locs = &s->noloc;
-		s->noframe.nlocs = 1;
+	if (o->elf == NULL)
 		return &s->noframe;
-	}
 	if (s->nents + 1 > s->entcap / 2)
 		grow_ents(s);
 	j = hash_ent(o, off) & (s->entcap - 1);
