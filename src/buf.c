@@ -115,7 +115,7 @@ buf_u64(struct buf *b)
  * whole number consumed, and the error flag set.
  */
 uint64_t
-buf_uleb(struct buf *b)
+buf_uleb_long(struct buf *b)
 {
 	uint64_t v = 0;
 	unsigned n = 0;

@@ -29,9 +29,22 @@ uint16_t	 buf_u16(struct buf *);
 uint32_t	 buf_u32(struct buf *);
 uint64_t	 buf_u64(struct buf *);
 uint64_t	 buf_uint(struct buf *, size_t);
-uint64_t	 buf_uleb(struct buf *);
+uint64_t	 buf_uleb_long(struct buf *);
 int64_t		 buf_sleb(struct buf *);
 const char	*buf_cstr(struct buf *);
+
+/*
+ * An unsigned LEB128.  Inline for the one-byte values that most DWARF
+ * numbers are (line advances, abbreviation codes, file indices); the
+ * rest, and the end of the bytes, go to buf_uleb_long().
+ */
+static inline uint64_t
+buf_uleb(struct buf *b)
+{
+	if (b->pos < b->len && b->p[b->pos] < 0x80)
+		return b->p[b->pos++];
+	return buf_uleb_long(b);
+}
 
 /*
  * Decode an unsigned integer of 1 to 8 bytes at p in the given order.

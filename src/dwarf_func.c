@@ -139,18 +139,54 @@ out:
 	free(encl);
 }
 
+/* Sweep order: by start, outer before inner, longer first, DIE order. */
 static int
-frange_cmp(const void *a, const void *b)
+frange_less(const struct frange *x, const struct frange *y)
 {
-	const struct frange *x = a, *y = b;
-
 	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
+		return x->lo < y->lo;
 	if (x->depth != y->depth)
-		return x->depth < y->depth ? -1 : 1;
+		return x->depth < y->depth;
 	if (x->hi != y->hi)
-		return x->hi > y->hi ? -1 : 1;
-	return x->func < y->func ? -1 : x->func > y->func;
+		return x->hi > y->hi;
+	return x->func < y->func;
+}
+
+/* Slices this short are sorted by insertion. */
+#define FRANGE_RUN	16
+
+/*
+ * Sort r[0..n) with tmp[0..n) as scratch: a merge sort with the compare
+ * inline, several times faster than qsort() on the tens of thousands of
+ * ranges of an inlining-heavy unit.  The order is total, so no two
+ * distinct ranges compare equal and the result is the same everywhere.
+ */
+static void
+frange_sort(struct frange *r, struct frange *tmp, size_t n)
+{
+	struct frange t;
+	size_t h, i, j, k;
+
+	if (n <= FRANGE_RUN) {
+		for (i = 1; i < n; i++) {
+			t = r[i];
+			for (j = i; j > 0 && frange_less(&t, &r[j - 1]); j--)
+				r[j] = r[j - 1];
+			r[j] = t;
+		}
+		return;
+	}
+	h = n / 2;
+	frange_sort(r, tmp, h);
+	frange_sort(r + h, tmp, n - h);
+	/* Already in order across the halves: nothing to merge. */
+	if (!frange_less(&r[h], &r[h - 1]))
+		return;
+	memcpy(tmp, r, h * sizeof(*r));
+	for (i = 0, j = h, k = 0; i < h && j < n; k++)
+		r[k] = frange_less(&r[j], &tmp[i]) ? r[j++] : tmp[i++];
+	while (i < h)
+		r[k++] = tmp[i++];
 }
 
 static void
@@ -206,14 +242,13 @@ static void
 segments_build(struct dw_funcs *F, struct frange *r, size_t nr)
 {
 	const struct frange **st;
+	struct frange *tmp;
 	size_t sp = 0, i, cap = 0;
 	uint64_t pos = 0;
 
-	for (i = 1; i < nr; i++)
-		if (frange_cmp(&r[i - 1], &r[i]) > 0) {
-			qsort(r, nr, sizeof(*r), frange_cmp);
-			break;
-		}
+	tmp = xreallocarray(NULL, nr / 2 + 1, sizeof(*tmp));
+	frange_sort(r, tmp, nr);
+	free(tmp);
 	st = xreallocarray(NULL, nr ? nr : 1, sizeof(*st));
 	for (i = 0; i < nr; i++) {
 		sweep_flush(F, &cap, st, &sp, &pos, r[i].lo);

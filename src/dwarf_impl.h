@@ -136,6 +136,14 @@ struct dw_attrspec {
 	uint32_t	 name;
 	uint32_t	 form;
 	int64_t		 implicit;	/* DW_FORM_implicit_const value */
+	/*
+	 * Worked out once when the abbreviation is read, as every DIE of
+	 * a unit repeats them: where the value goes in struct dw_die (a
+	 * byte offset; 0 when the reader does not keep it), and the bytes
+	 * the form takes (form_size()).
+	 */
+	uint16_t	 slot;
+	int16_t		 size;
 };
 
 struct dw_abbrev {

@@ -215,6 +215,34 @@ abbrev_get(const struct dw_abbrevs *t, uint64_t code)
 	return NULL;
 }
 
+/*
+ * Where in struct dw_die the value of an attribute goes: the member's
+ * byte offset, or 0 (the offset of die->off, which is no value) when
+ * the reader does not keep the attribute.
+ */
+static uint16_t
+die_slot(uint32_t name)
+{
+	switch (name) {
+	case DW_AT_low_pc:		return offsetof(struct dw_die, low);
+	case DW_AT_high_pc:		return offsetof(struct dw_die, high);
+	case DW_AT_ranges:		return offsetof(struct dw_die, ranges);
+	case DW_AT_name:		return offsetof(struct dw_die, name);
+	case DW_AT_linkage_name:
+	case DW_AT_MIPS_linkage_name:	return offsetof(struct dw_die, linkage);
+	case DW_AT_abstract_origin:	return offsetof(struct dw_die, origin);
+	case DW_AT_specification:	return offsetof(struct dw_die, spec);
+	case DW_AT_call_file:		return offsetof(struct dw_die, call_file);
+	case DW_AT_call_line:		return offsetof(struct dw_die, call_line);
+	case DW_AT_stmt_list:		return offsetof(struct dw_die, stmt);
+	case DW_AT_comp_dir:		return offsetof(struct dw_die, comp_dir);
+	case DW_AT_str_offsets_base:	return offsetof(struct dw_die, str_base);
+	case DW_AT_addr_base:		return offsetof(struct dw_die, addr_base);
+	case DW_AT_rnglists_base:	return offsetof(struct dw_die, rng_base);
+	default:			return 0;
+	}
+}
+
 /* Parse one attribute list into t; -1 on damage. */
 static int
 abbrev_attrs(const struct dw_unit *u, struct buf *b, struct dw_abbrevs *t,
@@ -245,6 +273,8 @@ abbrev_attrs(const struct dw_unit *u, struct buf *b, struct dw_abbrevs *t,
 		if (as->form == DW_FORM_implicit_const)
 			as->implicit = buf_sleb(b);
 		size = form_size(u, as->form);
+		as->size = (int16_t)size;
+		as->slot = die_slot(as->name);
 		if (size < 0 || ab->fixed < 0)
 			ab->fixed = -1;
 		else
@@ -453,44 +483,19 @@ dw_die_skip(struct dw_unit *u, struct buf *b, const struct dw_abbrev *ab)
 	const struct dw_attrspec *as;
 	struct dw_val v;
 	uint32_t i;
-	int n;
 
 	if (ab->fixed >= 0)
 		return buf_skip(b, (size_t)ab->fixed);
 	/* No pointer arithmetic on the table, which is NULL when empty. */
 	for (i = 0; i < ab->nattrs; i++) {
 		as = &u->ab.a[ab->first + i];
-		if ((n = form_size(u, as->form)) >= 0) {
-			if (buf_skip(b, (size_t)n) == -1)
+		if (as->size >= 0) {
+			if (buf_skip(b, (size_t)as->size) == -1)
 				return -1;
 		} else if (dw_form_read(u, b, as->form, as->implicit, &v) == -1)
 			return -1;
 	}
 	return 0;
-}
-
-/* Where in struct dw_die the value of an attribute goes, if anywhere. */
-static struct dw_val *
-die_slot(struct dw_die *die, uint32_t name)
-{
-	switch (name) {
-	case DW_AT_low_pc:		return &die->low;
-	case DW_AT_high_pc:		return &die->high;
-	case DW_AT_ranges:		return &die->ranges;
-	case DW_AT_name:		return &die->name;
-	case DW_AT_linkage_name:
-	case DW_AT_MIPS_linkage_name:	return &die->linkage;
-	case DW_AT_abstract_origin:	return &die->origin;
-	case DW_AT_specification:	return &die->spec;
-	case DW_AT_call_file:		return &die->call_file;
-	case DW_AT_call_line:		return &die->call_line;
-	case DW_AT_stmt_list:		return &die->stmt;
-	case DW_AT_comp_dir:		return &die->comp_dir;
-	case DW_AT_str_offsets_base:	return &die->str_base;
-	case DW_AT_addr_base:		return &die->addr_base;
-	case DW_AT_rnglists_base:	return &die->rng_base;
-	default:			return NULL;
-	}
 }
 
 /* Decode the attributes of a DIE into die (tag and children included). */
@@ -499,7 +504,7 @@ dw_die_attrs(struct dw_unit *u, struct buf *b, const struct dw_abbrev *ab,
     struct dw_die *die)
 {
 	const struct dw_attrspec *as;
-	struct dw_val *slot, junk;
+	struct dw_val junk;
 	uint32_t i;
 
 	die->tag = ab->tag;
@@ -512,9 +517,17 @@ dw_die_attrs(struct dw_unit *u, struct buf *b, const struct dw_abbrev *ab,
 	/* No pointer arithmetic on the table, which is NULL when empty. */
 	for (i = 0; i < ab->nattrs; i++) {
 		as = &u->ab.a[ab->first + i];
-		if ((slot = die_slot(die, as->name)) == NULL)
-			slot = &junk;
-		if (dw_form_read(u, b, as->form, as->implicit, slot) == -1)
+		if (as->slot != 0) {
+			if (dw_form_read(u, b, as->form, as->implicit,
+			    (struct dw_val *)(void *)((char *)die +
+			    as->slot)) == -1)
+				return -1;
+		} else if (as->size >= 0) {
+			/* Kept nowhere and of fixed size: step over it. */
+			if (buf_skip(b, (size_t)as->size) == -1)
+				return -1;
+		} else if (dw_form_read(u, b, as->form, as->implicit,
+		    &junk) == -1)
 			return -1;
 	}
 	return 0;

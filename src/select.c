@@ -43,6 +43,46 @@ kept(const struct sel_opts *o, const struct leak *l)
 	return supp_leak(o->keep, o->sym, o->names, l) != NULL;
 }
 
+/*
+ * Frames symbolized in one batch at most: 16 MiB of queries, so that a
+ * report of millions of stacks does not double its memory for this.
+ */
+#define SEL_BATCH	(1U << 20)
+
+/*
+ * Symbolize the frames of the leaks shown in sorted batches before the
+ * report looks them up one by one (sym_prefetch() says why).  -S, -k
+ * and -b look up frames themselves, and only until a pattern decides:
+ * a frame they never needed is never looked up.
+ */
+static void
+prefetch(struct symbolizer *sym, const struct sel_leak *sel, size_t n)
+{
+	const struct leak *l;
+	struct sym_query *q;
+	size_t i, j, nq = 0;
+
+	for (i = 0; i < n && nq < SEL_BATCH; i++)
+		nq += sel[i].leak->nframes;
+	if (nq == 0)
+		return;
+	q = xreallocarray(NULL, nq < SEL_BATCH ? nq : SEL_BATCH, sizeof(*q));
+	nq = 0;
+	for (i = 0; i < n; i++) {
+		l = sel[i].leak;
+		for (j = 0; j < l->nframes; j++) {
+			if (nq == SEL_BATCH) {
+				sym_prefetch(sym, q, nq);
+				nq = 0;
+			}
+			q[nq].object = l->frames[j].object;
+			q[nq++].offset = l->frames[j].offset;
+		}
+	}
+	sym_prefetch(sym, q, nq);
+	free(q);
+}
+
 void
 sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
 {
@@ -77,6 +117,7 @@ sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
 		s->growth = g;
 	}
 	v->tot.shown = v->nleaks;
+	prefetch(o->sym, v->leaks, v->nleaks);
 }
 
 void

@@ -381,6 +381,57 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 	return f;
 }
 
+/*
+ * Sort q[0..n) by offset: a least-significant-byte-first radix sort,
+ * skipping the bytes in which all offsets agree (most of the high ones),
+ * so a few linear passes do what qsort() did in n log n calls.  Frames
+ * of different objects interleave, which keeps each object's walk
+ * forward all the same.
+ */
+static void
+query_sort(struct sym_query *q, size_t n)
+{
+	size_t count[8][256], pos[256], i, sum;
+	struct sym_query *tmp, *from = q, *to, *t;
+	unsigned byte, c;
+
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		for (byte = 0; byte < 8; byte++)
+			count[byte][q[i].offset >> (8 * byte) & 0xff]++;
+	tmp = to = xreallocarray(NULL, n ? n : 1, sizeof(*tmp));
+	for (byte = 0; byte < 8; byte++) {
+		if (count[byte][q[0].offset >> (8 * byte) & 0xff] == n)
+			continue;
+		for (c = 0, sum = 0; c < 256; c++) {
+			pos[c] = sum;
+			sum += count[byte][c];
+		}
+		for (i = 0; i < n; i++)
+			to[pos[from[i].offset >> (8 * byte) & 0xff]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != q)
+		memcpy(q, from, n * sizeof(*q));
+	free(tmp);
+}
+
+void
+sym_prefetch(struct symbolizer *s, struct sym_query *q, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	query_sort(q, n);
+	for (i = 0; i < n; i++)
+		if (i == 0 || q[i].object != q[i - 1].object ||
+		    q[i].offset != q[i - 1].offset)
+			(void)sym_lookup(s, q[i].object, q[i].offset);
+}
+
 void
 sym_close(struct symbolizer *s)
 {

@@ -47,6 +47,20 @@ struct symbolizer	*sym_open(const struct sym_opts *);
  */
 const struct sym_frame	*sym_lookup(struct symbolizer *, const char *,
 			    uint64_t);
+/* A frame to look up ahead of time. */
+struct sym_query {
+	const char	*object;
+	uint64_t	 offset;
+};
+
+/*
+ * Look up many frames ahead of their sym_lookup() calls, which then
+ * find them cached.  The array is sorted in place: frames are
+ * symbolized in the order of their offsets, so the DWARF tables of a
+ * large library are walked forward instead of probed at random.
+ */
+void			 sym_prefetch(struct symbolizer *, struct sym_query *,
+			    size_t);
 void			 sym_close(struct symbolizer *);
 
 #endif /* MDUMP_SYM_H */
