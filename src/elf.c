@@ -104,6 +104,27 @@
 /* Deflate cannot expand data by more than this factor (RFC 1951). */
 #define DEFLATE_MAX_RATIO	1032
 
+/*
+ * Note areas (SHT_NOTE sections, then PT_NOTE segments) searched for the
+ * build-id.  Objects have a handful (build-id, ABI tag, GNU property,
+ * stapsdt, package), each usually both a section and part of a segment.
+ * Without a bound, thousands of headers naming the same large area
+ * would make the search take time quadratic in the file's size.
+ */
+#define ELF_MAX_NOTE_AREAS	64
+
+/*
+ * Symbols a lookup walks back over for one that covers the address.
+ * Sized function symbols nest only where an assembler file gives inner
+ * labels a size, a few at a time; a table that needs a longer walk was
+ * built to be slow (one huge symbol below thousands of small ones would
+ * make every lookup walk the whole table), and gets no answer.
+ */
+#define ELF_SYM_LOOKBACK	256
+
+/* elf_shdr.strend before the section was first used as a string table. */
+#define STREND_UNKNOWN		SIZE_MAX
+
 struct elf_shdr {
 	uint32_t	 name;
 	uint32_t	 type;
@@ -118,6 +139,7 @@ struct elf_shdr {
 	int		 state;		/* ELF_SECT_* once inflated, else 1 */
 	uint8_t		*inflated;	/* owned; the inflated bytes */
 	size_t		 inflen;
+	size_t		 strend;	/* one past its last NUL, or unknown */
 };
 
 struct elf_phdr {
@@ -172,22 +194,39 @@ get_word(struct buf *b, int is64)
 	return is64 ? buf_u64(b) : buf_u32(b);
 }
 
+/*
+ * The length of the part of string table s that ends in a NUL: a name at
+ * an offset below it ends inside the table.  Found once per table, from
+ * the end, rather than by a search for each name, which a table without
+ * NULs and thousands of names pointing into it would make quadratic.
+ */
+static size_t
+strtab_end(const struct elf *e, struct elf_shdr *s)
+{
+	const uint8_t *p = e->img + s->offset;
+	size_t n = (size_t)s->size;
+
+	if (s->strend == STREND_UNKNOWN) {
+		while (n > 0 && p[n - 1] != '\0')
+			n--;
+		s->strend = n;
+	}
+	return s->strend;
+}
+
 /* A NUL-terminated string at off in a string table section, or NULL. */
 static const char *
-strtab_get(const struct elf *e, size_t strndx, uint64_t off)
+strtab_get(struct elf *e, size_t strndx, uint64_t off)
 {
-	const struct elf_shdr *s;
-	const uint8_t *p;
+	struct elf_shdr *s;
 
 	if (strndx == SHN_UNDEF || strndx >= e->shnum)
 		return NULL;
 	s = &e->sh[strndx];
-	if (!s->inside || s->type == SHT_NOBITS || off >= s->size)
+	if (!s->inside || s->type == SHT_NOBITS || off >= s->size ||
+	    off >= strtab_end(e, s))
 		return NULL;
-	p = e->img + s->offset + off;
-	if (memchr(p, '\0', (size_t)(s->size - off)) == NULL)
-		return NULL;
-	return (const char *)p;
+	return (const char *)e->img + s->offset + off;
 }
 
 static void
@@ -308,6 +347,7 @@ read_sections(struct elf *e, struct ehdr *h)
 		s->inside = s->type == SHT_NOBITS ||
 		    in_file(s->offset, s->size, e->len);
 		s->state = 1;
+		s->strend = STREND_UNKNOWN;
 	}
 	for (i = 0; i < e->shnum; i++) {
 		const char *n = strtab_get(e, h->shstrndx, e->sh[i].name);
@@ -798,10 +838,12 @@ elf_symbol(struct elf *e, uint64_t addr, uint64_t *start)
 	 * Walk back to the nearest symbol that covers addr; among several
 	 * at the same address the sort put the preferred binding first.
 	 */
-	for (i = lo; i > 0 && e->syms[i - 1].maxend > addr; i--) {
+	for (i = lo; i > 0 && lo - i < ELF_SYM_LOOKBACK &&
+	    e->syms[i - 1].maxend > addr; i--) {
 		y = &e->syms[i - 1];
 		if (addr - y->value < y->size) {
-			while (i > 1 && e->syms[i - 2].value == y->value &&
+			while (i > 1 && lo - i < ELF_SYM_LOOKBACK &&
+			    e->syms[i - 2].value == y->value &&
 			    addr - e->syms[i - 2].value < e->syms[i - 2].size)
 				y = &e->syms[--i - 1];
 			if (start != NULL)
@@ -849,22 +891,25 @@ find_build_id(const struct elf *e, const uint8_t *p, size_t len,
 int
 elf_build_id(const struct elf *e, const uint8_t **id, size_t *len)
 {
-	size_t i;
+	size_t i, areas = 0;
 
-	for (i = 0; i < e->shnum; i++) {
+	for (i = 0; i < e->shnum && areas < ELF_MAX_NOTE_AREAS; i++) {
 		const struct elf_shdr *s = &e->sh[i];
 
-		if (s->type == SHT_NOTE && s->inside &&
-		    find_build_id(e, e->img + s->offset, (size_t)s->size,
+		if (s->type != SHT_NOTE || !s->inside)
+			continue;
+		areas++;
+		if (find_build_id(e, e->img + s->offset, (size_t)s->size,
 		    s->align, id, len) == 0)
 			return 0;
 	}
-	for (i = 0; i < e->phnum; i++) {
+	for (i = 0; i < e->phnum && areas < ELF_MAX_NOTE_AREAS; i++) {
 		const struct elf_phdr *p = &e->ph[i];
 
-		if (p->type == PT_NOTE &&
-		    in_file(p->offset, p->filesz, e->len) &&
-		    find_build_id(e, e->img + p->offset, (size_t)p->filesz,
+		if (p->type != PT_NOTE || !in_file(p->offset, p->filesz, e->len))
+			continue;
+		areas++;
+		if (find_build_id(e, e->img + p->offset, (size_t)p->filesz,
 		    p->align, id, len) == 0)
 			return 0;
 	}
