@@ -140,5 +140,6 @@ dwarf_close(struct dwarf *d)
 	free(d->units);
 	free(d->ar);
 	dw_rvec_free(&d->rv);
+	u64map_free(&d->origin_names);
 	free(d);
 }

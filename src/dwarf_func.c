@@ -293,6 +293,9 @@ dw_funcs_find(const struct dw_funcs *F, uint64_t addr)
 	return F->segs[lo - 1].func;
 }
 
+/* What origin_names holds for a chain that names nothing. */
+static const char no_name[] = "";
+
 /*
  * The name of a function: a linkage name anywhere along its
  * abstract_origin/specification chain first, else the first plain name,
@@ -304,24 +307,38 @@ dw_func_name(struct dwarf *d, struct dw_func *f)
 {
 	struct dw_unit *u;
 	struct dw_die die;
-	const char *s;
+	const char *linkage = NULL, *first = NULL, *name;
 	uint64_t off = f->origin;
 	int i;
 
 	if (f->named)
 		return f->name;
 	f->named = 1;
+	/*
+	 * Every inlined copy of a function points at the same abstract
+	 * DIE: its chain is followed once.  A DIE with a name of its own
+	 * (rare beside an origin) takes the slow way, as the answer then
+	 * depends on it too.
+	 */
+	if (f->name == NULL &&
+	    (name = u64map_get(&d->origin_names, f->origin)) != NULL)
+		return f->name = name == no_name ? NULL : name;
 	for (i = 0; i < DW_MAX_ORIGIN && off != UINT64_MAX; i++) {
 		if (dw_die_at(d, off, &u, &die) == -1)
 			break;
-		if ((s = dw_val_str(d, u, &die.linkage)) != NULL) {
-			f->name = s;
+		if ((linkage = dw_val_str(d, u, &die.linkage)) != NULL)
 			break;
-		}
-		if (f->name == NULL)
-			f->name = dw_val_str(d, u, &die.name);
+		if (first == NULL)
+			first = dw_val_str(d, u, &die.name);
 		off = die_origin(u, &die);
 	}
+	name = linkage != NULL ? linkage : first;
+	if (f->name == NULL) {
+		(void)u64map_put(&d->origin_names, f->origin,
+		    (void *)(uintptr_t)(name != NULL ? name : no_name));
+		f->name = name;
+	} else if (linkage != NULL)
+		f->name = linkage;
 	return f->name;
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "u64map.h"
 #include "dwarf.h"
 
 /* Tags. */
@@ -268,6 +269,8 @@ struct dwarf {
 	struct dw_arange	*ar;
 	size_t			 nar;
 	struct dw_rvec		 rv;	/* scratch for range lists */
+	/* Names found through origin chains, by the chain's first DIE. */
+	struct u64map		 origin_names;
 };
 
 /* The fields of one DIE the reader cares about. */
