@@ -47,8 +47,15 @@ mrec_exp_object(struct mrec_state *st, struct mproc *p,
 
 	if (st->ptrsize != 0)
 		return exp_object_decode(st, p, d, n, rec->off, rec->recno, e);
-	p->rawobjs = xreallocarray(p->rawobjs, p->nrawobjs + 1,
-	    sizeof(*p->rawobjs));
+	/*
+	 * The array doubles when its count reaches a power of two, so a
+	 * trace of many object records before the first leak record costs
+	 * linear time, not a copy of the whole array per record.
+	 */
+	if ((p->nrawobjs & (p->nrawobjs - 1)) == 0)
+		p->rawobjs = xreallocarray(p->rawobjs,
+		    p->nrawobjs == 0 ? 1 : 2 * p->nrawobjs,
+		    sizeof(*p->rawobjs));
 	r = &p->rawobjs[p->nrawobjs++];
 	r->bytes = xmalloc(n);
 	memcpy(r->bytes, d, n);
