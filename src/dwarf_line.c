@@ -49,6 +49,12 @@ struct lhdr {
 	uint8_t		 min_inst, max_ops, default_stmt, line_range;
 	uint8_t		 opcode_base;
 	int8_t		 line_base;
+	/*
+	 * What each special opcode adds to the operation advance and to
+	 * the line, worked out once: the program has one per row.
+	 */
+	uint8_t		 sp_adv[256];
+	int16_t		 sp_line[256];
 	const uint8_t	*std_len;
 	const char	**dirs;
 	size_t		 ndirs;
@@ -327,10 +333,29 @@ seq_end(struct dw_lines *L, struct lstate *st)
 static void
 advance(const struct lhdr *h, struct lstate *st, uint64_t adv)
 {
-	uint64_t ops = st->op + adv;
+	uint64_t ops;
 
+	/* Only VLIW targets have more than one operation per instruction. */
+	if (h->max_ops == 1) {
+		st->addr += h->min_inst * adv;
+		return;
+	}
+	ops = st->op + adv;
 	st->addr += h->min_inst * (ops / h->max_ops);
 	st->op = ops % h->max_ops;
+}
+
+static void
+special_init(struct lhdr *h)
+{
+	unsigned op, adj;
+
+	for (op = h->opcode_base; op < 256; op++) {
+		adj = op - h->opcode_base;
+		h->sp_adv[op] = (uint8_t)(adj / h->line_range);
+		h->sp_line[op] = (int16_t)(h->line_base +
+		    (int)(adj % h->line_range));
+	}
 }
 
 static int
@@ -410,17 +435,16 @@ static void
 program_run(struct lhdr *h, struct buf *b, struct dw_lines *L)
 {
 	struct lstate st;
-	unsigned op, adj;
+	unsigned op;
 
 	memset(&st, 0, sizeof(st));
 	lstate_reset(&st, 0);
+	special_init(h);
 	while (b->pos < h->end && !b->err) {
 		op = b->p[b->pos++];
 		if (op >= h->opcode_base) {
-			adj = op - h->opcode_base;
-			advance(h, &st, adj / h->line_range);
-			st.line = line_add(st.line,
-			    h->line_base + (int)(adj % h->line_range));
+			advance(h, &st, h->sp_adv[op]);
+			st.line = line_add(st.line, h->sp_line[op]);
 			row_emit(L, &st);
 		} else if (op == 0) {
 			if (extended(h, b, L, &st) == -1)
