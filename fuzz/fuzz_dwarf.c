@@ -91,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		v[i]->len = len;
 		pos += len;
 	}
-	if ((d = dwarf_open(&ds)) != NULL) {
+	if ((d = dwarf_open(&ds, NULL)) != NULL) {
 		for (i = 0; i < d->nar && i < FUZZ_MAXRANGES; i++) {
 			fuzz_look(d, d->ar[i].lo);
 			fuzz_look(d, d->ar[i].lo + (d->ar[i].hi - d->ar[i].lo) / 2);

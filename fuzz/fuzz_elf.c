@@ -61,7 +61,7 @@ fuzz_dwarf(struct elf *e)
 		}
 	ds.big_endian = elf_big_endian(e);
 	ds.addr_size = elf_addr_size(e);
-	if ((d = dwarf_open(&ds)) == NULL)
+	if ((d = dwarf_open(&ds, NULL)) == NULL)
 		return;
 	a = elf_link_base(e);
 	for (i = 0; i < FUZZ_NADDR; i++)

@@ -94,14 +94,15 @@ try_crc(const char *path, uint32_t crc)
 	return NULL;
 }
 
+/* ROOT/.build-id/xx/rest.debug for the build-id id[0..len), checked. */
 static struct elf *
-by_build_id(struct elf *obj, const char *root, char *path, size_t size)
+by_id(const uint8_t *id, size_t len, const char *root, char *path,
+    size_t size)
 {
-	const uint8_t *id;
-	size_t len, i, n;
+	size_t i, n;
 	int w;
 
-	if (elf_build_id(obj, &id, &len) == -1 || len < 2)
+	if (len < 2)
 		return NULL;
 	w = snprintf(path, size, "%s/.build-id/%02x/", root, id[0]);
 	if (w < 0 || (size_t)w >= size)
@@ -114,6 +115,17 @@ by_build_id(struct elf *obj, const char *root, char *path, size_t size)
 		snprintf(path + n, 3, "%02x", id[i]);
 	memcpy(path + n, ".debug", sizeof(".debug"));
 	return try_build_id(path, id, len);
+}
+
+static struct elf *
+by_build_id(struct elf *obj, const char *root, char *path, size_t size)
+{
+	const uint8_t *id;
+	size_t len;
+
+	if (elf_build_id(obj, &id, &len) == -1)
+		return NULL;
+	return by_id(id, len, root, path, size);
 }
 
 /* The directory part of path, "." when it has none, in dir[size]. */
@@ -202,5 +214,51 @@ debugfile_find(struct elf *obj, const char *objpath, const char *root,
 		d = by_debuglink(obj, objpath, root, path, sizeof(path));
 	if (d != NULL && found != NULL)
 		*found = xstrdup(path);
+	return d;
+}
+
+/*
+ * The file .gnu_debugaltlink names: a path, a NUL, then the build-id
+ * the file must have.  Tried as named (relative to the directory of the
+ * file holding the link when relative), under root when it lies in
+ * DEBUGFILE_ROOT, then by its build-id under root.
+ */
+struct elf *
+debugfile_alt(struct elf *dbg, const char *dbgpath, const char *root)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	const uint8_t *p, *nul;
+	const char *link;
+	size_t len, idlen;
+	struct elf *d = NULL;
+	int w;
+
+	if (elf_section(dbg, ".gnu_debugaltlink", &p, &len) != ELF_SECT_OK ||
+	    (nul = memchr(p, '\0', len)) == NULL || nul == p)
+		return NULL;
+	link = (const char *)p;
+	idlen = len - (size_t)(nul + 1 - p);
+	/* Without a build-id nothing says the file is the right one. */
+	if (idlen < 2)
+		return NULL;
+	if (root == NULL)
+		root = DEBUGFILE_ROOT;
+	if (link[0] == '/')
+		w = snprintf(path, sizeof(path), "%s", link);
+	else if (dir_of(dbgpath, dir, sizeof(dir)) == 0)
+		w = snprintf(path, sizeof(path), "%s/%s", dir, link);
+	else
+		w = -1;
+	if (w >= 0 && (size_t)w < sizeof(path))
+		d = try_build_id(path, nul + 1, idlen);
+	len = strlen(DEBUGFILE_ROOT);
+	if (d == NULL && strcmp(root, DEBUGFILE_ROOT) != 0 &&
+	    strncmp(link, DEBUGFILE_ROOT "/", len + 1) == 0) {
+		w = snprintf(path, sizeof(path), "%s%s", root, link + len);
+		if (w >= 0 && (size_t)w < sizeof(path))
+			d = try_build_id(path, nul + 1, idlen);
+	}
+	if (d == NULL)
+		d = by_id(nul + 1, idlen, root, path, sizeof(path));
 	return d;
 }

@@ -36,4 +36,14 @@ uint32_t	 debugfile_crc32(uint32_t, const uint8_t *, size_t);
 struct elf	*debugfile_find(struct elf *, const char *, const char *,
 		    char **);
 
+/*
+ * Find the dwz common file that dbg, opened from dbgpath, names in its
+ * .gnu_debugaltlink, with the build-id the link gives, trying in order:
+ *   the path as named, relative to the directory of dbgpath if relative;
+ *   the same path under root, when it lies under DEBUGFILE_ROOT;
+ *   ROOT/.build-id/xx/rest.debug.
+ * Returns the opened file, owned by the caller (elf_close), or NULL.
+ */
+struct elf	*debugfile_alt(struct elf *, const char *, const char *);
+
 #endif /* MDUMP_DEBUGFILE_H */

@@ -34,10 +34,11 @@ ar_cmp(const void *a, const void *b)
 
 /*
  * Prepare a reader over the caller's section bytes (which must outlive
- * it).  Returns NULL when there is no .debug_info.
+ * it), with its alternate file's reader if any.  Returns NULL when there
+ * is no .debug_info.
  */
 struct dwarf *
-dwarf_open(const struct dwarf_sections *s)
+dwarf_open(const struct dwarf_sections *s, struct dwarf *alt)
 {
 	struct dwarf *d;
 
@@ -45,6 +46,9 @@ dwarf_open(const struct dwarf_sections *s)
 		return NULL;
 	d = xcalloc(1, sizeof(*d));
 	d->s = *s;
+	/* Units read their root DIEs below: the alternate comes first. */
+	if (alt != NULL && alt->alt == NULL)
+		d->alt = alt;
 	dw_units_scan(d);
 	dw_aranges_load(d);
 	if (d->nar > 1)

@@ -29,8 +29,14 @@ struct dwarf_sections {
  * Prepare a reader.  The section bytes must stay valid until
  * dwarf_close(); the reader copies the struct.  Returns NULL only when
  * there is no .debug_info at all.
+ *
+ * alt, when not NULL, is the reader of the alternate file: the common
+ * file dwz makes (.gnu_debugaltlink), whose strings and DIEs the forms
+ * DW_FORM_GNU_strp_alt and DW_FORM_GNU_ref_alt (DWARF 5: strp_sup,
+ * ref_sup4, ref_sup8) point into.  It must outlive this reader and have
+ * no alternate of its own.  Without one, those values are unknown.
  */
-struct dwarf	*dwarf_open(const struct dwarf_sections *);
+struct dwarf	*dwarf_open(const struct dwarf_sections *, struct dwarf *);
 
 /*
  * Fill chain[0..max) with the inline chain of addr, innermost first:

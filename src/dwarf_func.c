@@ -305,6 +305,7 @@ static const char no_name[] = "";
 const char *
 dw_func_name(struct dwarf *d, struct dw_func *f)
 {
+	struct dwarf *dd = d;
 	struct dw_unit *u;
 	struct dw_die die;
 	const char *linkage = NULL, *first = NULL, *name;
@@ -324,12 +325,12 @@ dw_func_name(struct dwarf *d, struct dw_func *f)
 	    (name = u64map_get(&d->origin_names, f->origin)) != NULL)
 		return f->name = name == no_name ? NULL : name;
 	for (i = 0; i < DW_MAX_ORIGIN && off != UINT64_MAX; i++) {
-		if (dw_die_at(d, off, &u, &die) == -1)
+		if (dw_die_at(&dd, off, &u, &die) == -1)
 			break;
-		if ((linkage = dw_val_str(d, u, &die.linkage)) != NULL)
+		if ((linkage = dw_val_str(dd, u, &die.linkage)) != NULL)
 			break;
 		if (first == NULL)
-			first = dw_val_str(d, u, &die.name);
+			first = dw_val_str(dd, u, &die.name);
 		off = die_origin(u, &die);
 	}
 	name = linkage != NULL ? linkage : first;

@@ -124,6 +124,8 @@ enum dw_cls {
 	DW_V_REFADDR,	/* u: offset in .debug_info */
 	DW_V_SECOFF,	/* u: offset into some other section */
 	DW_V_RNGLISTX,	/* u: index into the unit's range list offsets */
+	DW_V_STRP_ALT,	/* u: offset into the alternate file's .debug_str */
+	DW_V_REF_ALT,	/* u: offset in the alternate file's .debug_info */
 	DW_V_OTHER	/* blocks, flags, signatures, alternate files */
 };
 
@@ -269,9 +271,17 @@ struct dwarf {
 	struct dw_arange	*ar;
 	size_t			 nar;
 	struct dw_rvec		 rv;	/* scratch for range lists */
+	/*
+	 * The dwz common file (dwarf_set_alt()); not owned.  Its DIE
+	 * offsets, as dw_val_ref() returns them, carry DW_ALT_BIT.
+	 */
+	struct dwarf		*alt;
 	/* Names found through origin chains, by the chain's first DIE. */
 	struct u64map		 origin_names;
 };
+
+/* Marks a DIE offset as one in the alternate file. */
+#define DW_ALT_BIT	(UINT64_C(1) << 63)
 
 /* The fields of one DIE the reader cares about. */
 struct dw_die {
@@ -297,7 +307,7 @@ int		 dw_die_attrs(struct dw_unit *, struct buf *,
 		    const struct dw_abbrev *, struct dw_die *);
 int		 dw_die_skip(struct dw_unit *, struct buf *,
 		    const struct dw_abbrev *);
-int		 dw_die_at(struct dwarf *, uint64_t, struct dw_unit **,
+int		 dw_die_at(struct dwarf **, uint64_t, struct dw_unit **,
 		    struct dw_die *);
 const char	*dw_val_str(struct dwarf *, struct dw_unit *,
 		    const struct dw_val *);

@@ -264,6 +264,7 @@ aranges_set(struct dwarf *d, struct buf *b, size_t *cap)
 void
 dw_aranges_load(struct dwarf *d)
 {
+	struct dwarf *dd = d;
 	struct buf b;
 	struct dw_unit *u;
 	struct dw_die die;
@@ -282,7 +283,7 @@ dw_aranges_load(struct dwarf *d)
 		if (seen[i] || (u->type != DW_UT_compile &&
 		    u->type != DW_UT_partial))
 			continue;
-		if (dw_die_at(d, u->die_off, &u, &die) == -1)
+		if (dw_die_at(&dd, u->die_off, &u, &die) == -1)
 			continue;
 		dw_die_ranges(d, u, &die, &d->rv);
 		for (j = 0; j < d->rv.n; j++)

@@ -394,13 +394,15 @@ dw_form_read(const struct dw_unit *u, struct buf *b, uint32_t form,
 		v->cls = DW_V_STR;
 		v->s = buf_cstr(b);
 		break;
-	case DW_FORM_strp:
-		v->cls = DW_V_STRP;
+	case DW_FORM_strp: case DW_FORM_line_strp:
+	case DW_FORM_GNU_strp_alt: case DW_FORM_strp_sup:
+		v->cls = form == DW_FORM_strp ? DW_V_STRP :
+		    form == DW_FORM_line_strp ? DW_V_LSTRP : DW_V_STRP_ALT;
 		v->u = buf_uint(b, u->off_size);
 		break;
-	case DW_FORM_line_strp:
-		v->cls = DW_V_LSTRP;
-		v->u = buf_uint(b, u->off_size);
+	case DW_FORM_GNU_ref_alt: case DW_FORM_ref_sup4: case DW_FORM_ref_sup8:
+		v->cls = DW_V_REF_ALT;
+		v->u = buf_uint(b, (size_t)form_size(u, form));
 		break;
 	case DW_FORM_strx: case DW_FORM_GNU_str_index:
 		v->cls = DW_V_STRX;
@@ -572,6 +574,9 @@ dw_val_str(struct dwarf *d, struct dw_unit *u, const struct dw_val *v)
 		return dw_sect_str(&d->s.str, v->u);
 	case DW_V_LSTRP:
 		return dw_sect_str(&d->s.line_str, v->u);
+	case DW_V_STRP_ALT:
+		return d->alt != NULL ? dw_sect_str(&d->alt->s.str, v->u) :
+		    NULL;
 	case DW_V_STRX:
 		if (table_get(d, &d->s.str_offsets, u->str_base, v->u,
 		    u->off_size, &off) == -1)
@@ -604,6 +609,8 @@ dw_val_ref(struct dw_unit *u, const struct dw_val *v)
 		return u->off + v->u;
 	if (v->cls == DW_V_REFADDR)
 		return v->u;
+	if (v->cls == DW_V_REF_ALT && v->u < DW_ALT_BIT)
+		return v->u | DW_ALT_BIT;
 	return UINT64_MAX;
 }
 
@@ -655,15 +662,26 @@ dw_root_read(struct dwarf *d, struct dw_unit *u)
 	return 0;
 }
 
-/* Read the DIE at .debug_info offset off, with the unit it lies in. */
+/*
+ * Read the DIE at .debug_info offset off, with the unit it lies in.  An
+ * offset with DW_ALT_BIT is one in the alternate file: *dp becomes that
+ * file's reader, as the DIE's strings and references are its own.
+ */
 int
-dw_die_at(struct dwarf *d, uint64_t off, struct dw_unit **up,
+dw_die_at(struct dwarf **dp, uint64_t off, struct dw_unit **up,
     struct dw_die *die)
 {
+	struct dwarf *d = *dp;
 	struct dw_unit *u;
 	struct buf b;
 	const struct dw_abbrev *ab;
 
+	if (off & DW_ALT_BIT) {
+		/* The alternate file has no alternate of its own. */
+		if ((d = d->alt) == NULL || d->alt != NULL)
+			return -1;
+		off &= ~DW_ALT_BIT;
+	}
 	if ((u = dw_unit_by_off(d, off)) == NULL ||
 	    dw_root_read(d, u) == -1 ||
 	    unit_cursor(d, u, &b, (size_t)off) == -1 ||
@@ -672,5 +690,6 @@ dw_die_at(struct dwarf *d, uint64_t off, struct dw_unit **up,
 		return -1;
 	die->off = (size_t)off;
 	*up = u;
+	*dp = d;
 	return 0;
 }

@@ -47,6 +47,8 @@ struct sym_obj {
 	struct elf	*elf;		/* owned; NULL when unreadable */
 	struct elf	*dbg;		/* owned; separate debug file */
 	struct dwarf	*dw;		/* owned; NULL without debug info */
+	struct elf	*alt;		/* owned; dwz common file */
+	struct dwarf	*altdw;		/* owned; its DWARF */
 	uint64_t	 base;		/* link base added to offsets */
 };
 
@@ -186,15 +188,44 @@ dwarf_sections_of(struct elf *e, struct dwarf_sections *ds, int *rc)
 	return ds->info.p != NULL ? 0 : -1;
 }
 
+/*
+ * The DWARF reader of the dwz common file that holder (opened from path)
+ * names, if it names one; NULL when none.
+ */
+static struct dwarf *
+load_alt(struct symbolizer *s, struct sym_obj *o, struct elf *holder,
+    const char *path)
+{
+	struct dwarf_sections ds;
+	const uint8_t *p;
+	size_t len;
+	int rc;
+
+	if (elf_section(holder, ".gnu_debugaltlink", &p, &len) ==
+	    ELF_SECT_ABSENT)
+		return NULL;
+	if ((o->alt = debugfile_alt(holder, path, s->root)) == NULL) {
+		sym_warn(s, o->path, "dwz common file (.gnu_debugaltlink) "
+		    "not found");
+		return NULL;
+	}
+	if (dwarf_sections_of(o->alt, &ds, &rc) == -1 ||
+	    (o->altdw = dwarf_open(&ds, NULL)) == NULL)
+		sym_warn(s, o->path, "dwz common file has no debug info");
+	return o->altdw;
+}
+
 /* Find the debug info of o, in the object or its debug file. */
 static void
 load_debug(struct symbolizer *s, struct sym_obj *o)
 {
 	struct dwarf_sections ds;
+	struct dwarf *alt;
+	char *found = NULL;
 	int rc, drc;
 
 	if (dwarf_sections_of(o->elf, &ds, &rc) == -1) {
-		o->dbg = debugfile_find(o->elf, o->path, s->root, NULL);
+		o->dbg = debugfile_find(o->elf, o->path, s->root, &found);
 		if (o->dbg == NULL ||
 		    dwarf_sections_of(o->dbg, &ds, &drc) == -1) {
 			if (o->dbg != NULL && rc == ELF_SECT_ABSENT)
@@ -203,11 +234,15 @@ load_debug(struct symbolizer *s, struct sym_obj *o)
 			    "compressed debug info, and no zlib" :
 			    rc == ELF_SECT_BAD ? "damaged debug info" :
 			    "no debug info");
+			free(found);
 			return;
 		}
 	}
-	if ((o->dw = dwarf_open(&ds)) == NULL)
+	alt = load_alt(s, o, o->dbg != NULL ? o->dbg : o->elf,
+	    found != NULL ? found : o->path);
+	if ((o->dw = dwarf_open(&ds, alt)) == NULL)
 		sym_warn(s, o->path, "no debug info");
+	free(found);
 }
 
 static struct sym_obj *
@@ -452,6 +487,9 @@ sym_close(struct symbolizer *s)
 			continue;
 		if (o->dw != NULL)
 			dwarf_close(o->dw);
+		if (o->altdw != NULL)
+			dwarf_close(o->altdw);
+		elf_close(o->alt);
 		elf_close(o->dbg);
 		elf_close(o->elf);
 		free(o->path);

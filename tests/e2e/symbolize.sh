@@ -202,6 +202,91 @@ if build "$n" gcc -O2 -g -DFREESTANDING -nostdlib -static; then
 	compare "$n"
 fi
 
+# dwz, as Debian makes its debug packages: with -m, what two programs
+# share (types, and the abstract DIEs that name inline functions) moves
+# to a common file that .gnu_debugaltlink names, reached through the
+# forms GNU_strp_alt and GNU_ref_alt; without it, to partial units in
+# the object itself.  dwz moves no code, so the oracle reads the build
+# from before dwz.  gcc names the common file relative to the objects,
+# clang absolutely.  (dwz 0.15 cannot read clang's DWARF 5.)
+# dwzcheck NAME FILE: compare mdump on FILE, dwz'd, with the oracle on
+# the original NAME.bin.
+dwzcheck() {
+	offsets "$out/$1.bin" >"$out/$1.addr"
+	mktrace "$1" "$2"
+	compare "$1"
+}
+if ! command -v dwz >/dev/null 2>&1; then
+	echo "ok symbolize/dwz # skip dwz is not installed"
+else
+	for cc in gcc clang; do
+		a=$cc-O2-dwz-m
+		b=$cc-O0-dwz-m
+		c=$cc-common.debug
+		build "$a" $cc -O2 -gdwarf-4 -DFREESTANDING -nostdlib -static &&
+		    build "$b" $cc -O0 -gdwarf-4 -DFREESTANDING -nostdlib \
+		    -static || continue
+		cp "$out/$a.bin" "$out/$a.dwz"
+		cp "$out/$b.bin" "$out/$b.dwz"
+		m=$c
+		[ $cc = gcc ] || m=$(pwd)/$out/$c
+		if ! (cd "$out" && dwz -m "$c" -M "$m" "$a.dwz" "$b.dwz") \
+		    >"$out/$a.dwzlog" 2>&1 ||
+		    ! readelf -wi "$out/$a.dwz" | grep -q 'alt indirect string'
+		then
+			echo "not ok symbolize/$a (dwz made no common file:" \
+			    "$(head -n 1 "$out/$a.dwzlog"))"
+			continue
+		fi
+		dwzcheck "$a" "$out/$a.dwz"
+		dwzcheck "$b" "$out/$b.dwz"
+	done
+	n=gcc-O2-dwz
+	if build "$n" gcc -O2 -gdwarf-5 -DFREESTANDING -nostdlib -static; then
+		cp "$out/$n.bin" "$out/$n.dwz"
+		dwz "$out/$n.dwz" 2>"$out/$n.dwzlog"
+		dwzcheck "$n" "$out/$n.dwz"
+	fi
+	# Without the common file, what it held is unknown (the names of
+	# inline functions, the compilation directory), and mdump says so
+	# once; the chains keep their shape, and every line and file name
+	# still agrees with the oracle.
+	n=gcc-O2-dwz-m
+	if [ -f "$out/$n.dwz" ] && [ -f "$out/gcc-common.debug" ]; then
+		mv "$out/gcc-common.debug" "$out/gcc-common.gone"
+		./mdump -v -r -f "$out/$n.trace" 2>"$out/$n.gone.err" |
+		    norm_mdump >"$out/$n.gone.raw"
+		tail1='s,^[^|#]*|\([^|]*/\)*,,'
+		sed "$tail1" "$out/$n.gone.raw" >"$out/$n.gone"
+		sed "$tail1" "$out/$n.llvm" >"$out/$n.gone.want"
+		w=$(grep -c 'dwz common file (.gnu_debugaltlink) not found' \
+		    "$out/$n.gone.err")
+		if [ "$w" != 1 ]; then
+			echo "not ok symbolize/$n-missing ($w warnings)"
+		elif ! cmp -s "$out/$n.gone" "$out/$n.gone.want"; then
+			echo "not ok symbolize/$n-missing (lines differ:" \
+			    "diff $out/$n.gone.want $out/$n.gone)"
+		elif ! grep -q '^??|' "$out/$n.gone.raw"; then
+			echo "not ok symbolize/$n-missing (names were found)"
+		else
+			echo "ok symbolize/$n-missing"
+		fi
+		# Found by its build-id under the debug root instead.
+		id=$(readelf -n "$out/gcc-common.gone" |
+		    sed -n 's/.*Build ID: *//p')
+		r=$out/root/.build-id/$(echo "$id" | cut -c1-2)
+		mkdir -p "$r"
+		mv "$out/gcc-common.gone" "$r/$(echo "$id" | cut -c3-).debug"
+		MDUMP_DEBUG_ROOT=$(pwd)/$out/root
+		export MDUMP_DEBUG_ROOT
+		for x in bin addr trace; do
+			cp "$out/$n.$x" "$out/$n-build-id.$x"
+		done
+		compare "$n-build-id"
+		unset MDUMP_DEBUG_ROOT
+	fi
+fi
+
 # Foreign OpenBSD targets: 32-bit, big-endian; OpenBSD's clang defaults
 # to DWARF 2, so that is what these get too.
 for t in i386 sparc64 powerpc armv7 aarch64; do

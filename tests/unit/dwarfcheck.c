@@ -166,7 +166,7 @@ main(int argc, char *argv[])
 	}
 	p = map_file(argv[1], &len);
 	elf_sections(p, len, &s);
-	if ((d = dwarf_open(&s)) == NULL)
+	if ((d = dwarf_open(&s, NULL)) == NULL)
 		errx(1, "%s: no .debug_info", argv[1]);
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		n = dwarf_lookup(d, strtoull(line, NULL, 16), loc,

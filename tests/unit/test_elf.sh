@@ -55,8 +55,8 @@ fi
 
 cat > "$tmp/stub.c" <<'STUB'
 #include "dwarf.h"
-struct dwarf *dwarf_open(const struct dwarf_sections *s)
-{ (void)s; return NULL; }
+struct dwarf *dwarf_open(const struct dwarf_sections *s, struct dwarf *a)
+{ (void)s; (void)a; return NULL; }
 size_t dwarf_lookup(struct dwarf *d, uint64_t a, struct sym_loc *l, size_t n)
 { (void)d; (void)a; (void)l; (void)n; return 0; }
 void dwarf_close(struct dwarf *d) { (void)d; }
