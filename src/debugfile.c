@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "debugfile.h"
 #include "elf.h"
 #include "xmalloc.h"
@@ -94,27 +95,27 @@ try_crc(const char *path, uint32_t crc)
 	return NULL;
 }
 
-/* ROOT/.build-id/xx/rest.debug for the build-id id[0..len), checked. */
-static struct elf *
-by_id(const uint8_t *id, size_t len, const char *root, char *path,
+/* Make ROOT/.build-id/xx/rest.debug for the build-id id[0..len). */
+static int
+id_path(const uint8_t *id, size_t len, const char *root, char *path,
     size_t size)
 {
 	size_t i, n;
 	int w;
 
 	if (len < 2)
-		return NULL;
+		return -1;
 	w = snprintf(path, size, "%s/.build-id/%02x/", root, id[0]);
 	if (w < 0 || (size_t)w >= size)
-		return NULL;
+		return -1;
 	n = (size_t)w;
 	/* Two hex digits per byte and ".debug": check before writing. */
 	if ((len - 1) * 2 + sizeof(".debug") > size - n)
-		return NULL;
+		return -1;
 	for (i = 1; i < len; i++, n += 2)
 		snprintf(path + n, 3, "%02x", id[i]);
 	memcpy(path + n, ".debug", sizeof(".debug"));
-	return try_build_id(path, id, len);
+	return 0;
 }
 
 static struct elf *
@@ -123,9 +124,10 @@ by_build_id(struct elf *obj, const char *root, char *path, size_t size)
 	const uint8_t *id;
 	size_t len;
 
-	if (elf_build_id(obj, &id, &len) == -1)
+	if (elf_build_id(obj, &id, &len) == -1 ||
+	    id_path(id, len, root, path, size) == -1)
 		return NULL;
-	return by_id(id, len, root, path, size);
+	return try_build_id(path, id, len);
 }
 
 /* The directory part of path, "." when it has none, in dir[size]. */
@@ -217,48 +219,123 @@ debugfile_find(struct elf *obj, const char *objpath, const char *root,
 	return d;
 }
 
+/* What names a common file, and how to know it. */
+struct altlink {
+	const char	*name;
+	const uint8_t	*id;		/* build-id, or .debug_sup checksum */
+	size_t		 idlen;
+	int		 sup;		/* from .debug_sup */
+};
+
 /*
- * The file .gnu_debugaltlink names: a path, a NUL, then the build-id
- * the file must have.  Tried as named (relative to the directory of the
- * file holding the link when relative), under root when it lies in
- * DEBUGFILE_ROOT, then by its build-id under root.
+ * Parse .debug_sup: version 5, is_supplementary, a path and a NUL, a
+ * ULEB128 length and as many bytes of checksum.  The file that refers
+ * to a supplementary file has is_supplementary 0 and names it; the
+ * supplementary file has 1, no name, and the same checksum.
+ */
+static int
+sup_parse(struct elf *e, int supplementary, struct altlink *l)
+{
+	const uint8_t *p;
+	size_t len;
+	struct buf b;
+	uint64_t n;
+
+	if (elf_section(e, ".debug_sup", &p, &len) != ELF_SECT_OK)
+		return -1;
+	buf_init(&b, p, len, elf_big_endian(e));
+	if (buf_u16(&b) != 5 || buf_u8(&b) != supplementary)
+		return -1;
+	l->name = buf_cstr(&b);
+	n = buf_uleb(&b);
+	l->idlen = n > buf_left(&b) ? 0 : (size_t)n;
+	l->id = buf_bytes(&b, l->idlen);
+	l->sup = 1;
+	return b.err || l->name == NULL ? -1 : 0;
+}
+
+/*
+ * The common file dbg names: from .gnu_debugaltlink (a path, a NUL, the
+ * build-id the file has), else from DWARF 5's .debug_sup.
+ */
+static int
+alt_link(struct elf *dbg, struct altlink *l)
+{
+	const uint8_t *p;
+	size_t len;
+	struct buf b;
+
+	if (elf_section(dbg, ".gnu_debugaltlink", &p, &len) == ELF_SECT_OK) {
+		buf_init(&b, p, len, 0);
+		l->name = buf_cstr(&b);
+		l->idlen = buf_left(&b);
+		l->id = buf_bytes(&b, l->idlen);
+		l->sup = 0;
+		if (b.err || l->name == NULL)
+			return -1;
+	} else if (sup_parse(dbg, 0, l) == -1)
+		return -1;
+	return l->name[0] == '\0' ? -1 : 0;
+}
+
+/* Open path if it is the common file l names. */
+static struct elf *
+try_alt(const char *path, const struct altlink *l)
+{
+	struct altlink mine;
+	struct elf *d;
+
+	if (!l->sup)
+		return try_build_id(path, l->id, l->idlen);
+	if ((d = elf_open(path, NULL)) == NULL)
+		return NULL;
+	if (sup_parse(d, 1, &mine) == 0 && mine.idlen == l->idlen &&
+	    memcmp(mine.id, l->id, l->idlen) == 0)
+		return d;
+	elf_close(d);
+	return NULL;
+}
+
+/*
+ * Tried as named (relative to the directory of the file holding the link
+ * when relative), under root when it lies in DEBUGFILE_ROOT, then by its
+ * build-id under root.
  */
 struct elf *
-debugfile_alt(struct elf *dbg, const char *dbgpath, const char *root)
+debugfile_alt(struct elf *dbg, const char *dbgpath, const char *root,
+    int *named)
 {
 	char path[PATH_MAX], dir[PATH_MAX];
-	const uint8_t *p, *nul;
-	const char *link;
-	size_t len, idlen;
+	struct altlink l;
 	struct elf *d = NULL;
+	size_t n;
 	int w;
 
-	if (elf_section(dbg, ".gnu_debugaltlink", &p, &len) != ELF_SECT_OK ||
-	    (nul = memchr(p, '\0', len)) == NULL || nul == p)
+	*named = 0;
+	if (alt_link(dbg, &l) == -1)
 		return NULL;
-	link = (const char *)p;
-	idlen = len - (size_t)(nul + 1 - p);
+	*named = 1;
 	/* Without a build-id nothing says the file is the right one. */
-	if (idlen < 2)
+	if (l.idlen < 2)
 		return NULL;
 	if (root == NULL)
 		root = DEBUGFILE_ROOT;
-	if (link[0] == '/')
-		w = snprintf(path, sizeof(path), "%s", link);
+	if (l.name[0] == '/')
+		w = snprintf(path, sizeof(path), "%s", l.name);
 	else if (dir_of(dbgpath, dir, sizeof(dir)) == 0)
-		w = snprintf(path, sizeof(path), "%s/%s", dir, link);
+		w = snprintf(path, sizeof(path), "%s/%s", dir, l.name);
 	else
 		w = -1;
 	if (w >= 0 && (size_t)w < sizeof(path))
-		d = try_build_id(path, nul + 1, idlen);
-	len = strlen(DEBUGFILE_ROOT);
+		d = try_alt(path, &l);
+	n = strlen(DEBUGFILE_ROOT);
 	if (d == NULL && strcmp(root, DEBUGFILE_ROOT) != 0 &&
-	    strncmp(link, DEBUGFILE_ROOT "/", len + 1) == 0) {
-		w = snprintf(path, sizeof(path), "%s%s", root, link + len);
+	    strncmp(l.name, DEBUGFILE_ROOT "/", n + 1) == 0) {
+		w = snprintf(path, sizeof(path), "%s%s", root, l.name + n);
 		if (w >= 0 && (size_t)w < sizeof(path))
-			d = try_build_id(path, nul + 1, idlen);
+			d = try_alt(path, &l);
 	}
-	if (d == NULL)
-		d = by_id(nul + 1, idlen, root, path, sizeof(path));
+	if (d == NULL && id_path(l.id, l.idlen, root, path, sizeof(path)) == 0)
+		d = try_alt(path, &l);
 	return d;
 }

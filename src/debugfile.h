@@ -38,12 +38,14 @@ struct elf	*debugfile_find(struct elf *, const char *, const char *,
 
 /*
  * Find the dwz common file that dbg, opened from dbgpath, names in its
- * .gnu_debugaltlink, with the build-id the link gives, trying in order:
+ * .gnu_debugaltlink (or DWARF 5 .debug_sup), with the build-id the link
+ * gives, trying in order:
  *   the path as named, relative to the directory of dbgpath if relative;
  *   the same path under root, when it lies under DEBUGFILE_ROOT;
  *   ROOT/.build-id/xx/rest.debug.
- * Returns the opened file, owned by the caller (elf_close), or NULL.
+ * Returns the opened file, owned by the caller (elf_close), or NULL;
+ * *named says whether dbg names a common file at all.
  */
-struct elf	*debugfile_alt(struct elf *, const char *, const char *);
+struct elf	*debugfile_alt(struct elf *, const char *, const char *, int *);
 
 #endif /* MDUMP_DEBUGFILE_H */

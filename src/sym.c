@@ -197,16 +197,12 @@ load_alt(struct symbolizer *s, struct sym_obj *o, struct elf *holder,
     const char *path)
 {
 	struct dwarf_sections ds;
-	const uint8_t *p;
-	size_t len;
-	int rc;
+	int rc, named;
 
-	if (elf_section(holder, ".gnu_debugaltlink", &p, &len) ==
-	    ELF_SECT_ABSENT)
-		return NULL;
-	if ((o->alt = debugfile_alt(holder, path, s->root)) == NULL) {
-		sym_warn(s, o->path, "dwz common file (.gnu_debugaltlink) "
-		    "not found");
+	if ((o->alt = debugfile_alt(holder, path, s->root, &named)) == NULL) {
+		if (named)
+			sym_warn(s, o->path, "dwz common file "
+			    "(.gnu_debugaltlink or .debug_sup) not found");
 		return NULL;
 	}
 	if (dwarf_sections_of(o->alt, &ds, &rc) == -1 ||

@@ -206,9 +206,10 @@ fi
 # share (types, and the abstract DIEs that name inline functions) moves
 # to a common file that .gnu_debugaltlink names, reached through the
 # forms GNU_strp_alt and GNU_ref_alt; without it, to partial units in
-# the object itself.  dwz moves no code, so the oracle reads the build
-# from before dwz.  gcc names the common file relative to the objects,
-# clang absolutely.  (dwz 0.15 cannot read clang's DWARF 5.)
+# the object itself; with -m --dwarf-5 the common file is a DWARF 5
+# supplementary file (.debug_sup, forms strp_sup and ref_sup4).  dwz
+# moves no code, so the oracle reads the build from before dwz.  gcc
+# names the common file relative to the objects, clang absolutely.  (dwz 0.15 cannot read clang's DWARF 5.)
 # dwzcheck NAME FILE: compare mdump on FILE, dwz'd, with the oracle on
 # the original NAME.bin.
 dwzcheck() {
@@ -219,20 +220,30 @@ dwzcheck() {
 if ! command -v dwz >/dev/null 2>&1; then
 	echo "ok symbolize/dwz # skip dwz is not installed"
 else
-	for cc in gcc clang; do
-		a=$cc-O2-dwz-m
-		b=$cc-O0-dwz-m
-		c=$cc-common.debug
-		build "$a" $cc -O2 -gdwarf-4 -DFREESTANDING -nostdlib -static &&
-		    build "$b" $cc -O0 -gdwarf-4 -DFREESTANDING -nostdlib \
-		    -static || continue
+	# CC DWARF-VERSION DWZ-OPTION: the common file by .gnu_debugaltlink,
+	# or with --dwarf-5 by .debug_sup.  Absolute source paths give dwz
+	# enough to share that it does not decline the work as too small.
+	relsrc=$src
+	src=$(pwd)/$src
+	for v in "gcc 4 -m" "clang 4 -m" "gcc 5 --dwarf-5"; do
+		set -- $v
+		cc=$1
+		a=$cc-O2-dwz$3
+		b=$cc-O0-dwz$3
+		c=$cc$3-common.debug
+		build "$a" $cc -O2 -gdwarf-$2 -DFREESTANDING -nostdlib \
+		    -static && build "$b" $cc -O0 -gdwarf-$2 -DFREESTANDING \
+		    -nostdlib -static || continue
 		cp "$out/$a.bin" "$out/$a.dwz"
 		cp "$out/$b.bin" "$out/$b.dwz"
 		m=$c
 		[ $cc = gcc ] || m=$(pwd)/$out/$c
-		if ! (cd "$out" && dwz -m "$c" -M "$m" "$a.dwz" "$b.dwz") \
-		    >"$out/$a.dwzlog" 2>&1 ||
-		    ! readelf -wi "$out/$a.dwz" | grep -q 'alt indirect string'
+		opt=
+		[ "$3" = -m ] || opt=$3
+		if ! (cd "$out" && dwz $opt -m "$c" -M "$m" "$a.dwz" \
+		    "$b.dwz") >"$out/$a.dwzlog" 2>&1 ||
+		    ! readelf -S "$out/$a.dwz" |
+		    grep -Eq '.gnu_debugaltlink|.debug_sup'
 		then
 			echo "not ok symbolize/$a (dwz made no common file:" \
 			    "$(head -n 1 "$out/$a.dwzlog"))"
@@ -241,6 +252,7 @@ else
 		dwzcheck "$a" "$out/$a.dwz"
 		dwzcheck "$b" "$out/$b.dwz"
 	done
+	src=$relsrc
 	n=gcc-O2-dwz
 	if build "$n" gcc -O2 -gdwarf-5 -DFREESTANDING -nostdlib -static; then
 		cp "$out/$n.bin" "$out/$n.dwz"
@@ -252,14 +264,14 @@ else
 	# once; the chains keep their shape, and every line and file name
 	# still agrees with the oracle.
 	n=gcc-O2-dwz-m
-	if [ -f "$out/$n.dwz" ] && [ -f "$out/gcc-common.debug" ]; then
-		mv "$out/gcc-common.debug" "$out/gcc-common.gone"
+	if [ -f "$out/$n.dwz" ] && [ -f "$out/gcc-m-common.debug" ]; then
+		mv "$out/gcc-m-common.debug" "$out/gcc-common.gone"
 		./mdump -v -r -f "$out/$n.trace" 2>"$out/$n.gone.err" |
 		    norm_mdump >"$out/$n.gone.raw"
 		tail1='s,^[^|#]*|\([^|]*/\)*,,'
 		sed "$tail1" "$out/$n.gone.raw" >"$out/$n.gone"
 		sed "$tail1" "$out/$n.llvm" >"$out/$n.gone.want"
-		w=$(grep -c 'dwz common file (.gnu_debugaltlink) not found' \
+		w=$(grep -c 'dwz common file (.* not found' \
 		    "$out/$n.gone.err")
 		if [ "$w" != 1 ]; then
 			echo "not ok symbolize/$n-missing ($w warnings)"
