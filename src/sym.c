@@ -139,8 +139,13 @@ hash_ent(const struct sym_obj *o, uint64_t off)
 {
 	uint64_t h;
 
-	/* One multiply mixes the offset's low bits into the high ones. */
-	h = ((uint64_t)(uintptr_t)o ^ off) * 0x9e3779b97f4a7c15ULL;
+	/*
+	 * The high half is folded in before the multiply, which carries
+	 * bits only upward: slots are low bits, and offsets that differ
+	 * only in high bits (a crafted trace) must not share one.
+	 */
+	h = (uint64_t)(uintptr_t)o ^ off;
+	h = (h ^ h >> 32) * 0x9e3779b97f4a7c15ULL;
 	return h >> 32 ^ h;
 }
 

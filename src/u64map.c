@@ -13,8 +13,12 @@
 static size_t
 u64map_slot(uint64_t key, size_t nslots)
 {
-	/* Fibonacci hashing spreads ids that differ only in high bits. */
-	key *= 0x9e3779b97f4a7c15ULL;
+	/*
+	 * Fibonacci hashing; the high half is folded in first, as the
+	 * multiply carries bits only upward and ids that differ only in
+	 * high bits (a crafted trace) must not share one slot.
+	 */
+	key = (key ^ key >> 32) * 0x9e3779b97f4a7c15ULL;
 	return (size_t)(key >> 32) & (nslots - 1);
 }
 
