@@ -125,7 +125,18 @@ leak_hash(const struct leak_frame *f, size_t n)
 		h = mix64(h, (uint64_t)(uintptr_t)f[i].object);
 		h = mix64(h, f[i].offset);
 	}
-	return (uint32_t)(h >> 32);
+	/*
+	 * The slot is taken from the low bits.  Offsets a fixed stride
+	 * apart would land on a lattice of slots and make long runs for
+	 * linear probing (24 probes a lookup at a million stacks); a full
+	 * finalizer (MurmurHash3's) scatters them.
+	 */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 static int
@@ -181,6 +192,9 @@ add_sat(uint64_t a, uint64_t b)
 #define PREFETCH(p)	((void)(p))
 #endif
 
+/* A cache line, on the machines we know. */
+#define LEAK_LINE	64
+
 static void
 leak_insert(struct leak_table *t, const struct leak_pending *q)
 {
@@ -222,6 +236,26 @@ leak_insert(struct leak_table *t, const struct leak_pending *q)
 	t->slots[i].hash = q->hash;
 }
 
+/*
+ * Fetch the leak an add will meet: the first in its probe run whose hash
+ * is the same.  The run is short, and its slots were fetched already.
+ */
+static void
+leak_prefetch(const struct leak_table *t, uint32_t hash)
+{
+	const struct leak_slot *s;
+	size_t i;
+
+	for (i = hash & (t->nslots - 1); (s = &t->slots[i])->leak != NULL;
+	    i = (i + 1) & (t->nslots - 1))
+		if (s->hash == hash) {
+			PREFETCH(s->leak);
+			/* A leak of one or two frames may cross a line. */
+			PREFETCH((const char *)s->leak + LEAK_LINE - 1);
+			return;
+		}
+}
+
 static void
 leak_dequeue(struct leak_table *t)
 {
@@ -242,7 +276,6 @@ leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
     uint64_t sum, uint64_t count)
 {
 	struct leak_pending *q;
-	size_t mid;
 
 	if (n > LEAK_MAXFRAMES)
 		n = LEAK_MAXFRAMES;
@@ -260,13 +293,10 @@ leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
 	if (t->nslots == 0)
 		return;
 	PREFETCH(&t->slots[q->hash & (t->nslots - 1)]);
-	/* Halfway, the slot is in the cache: fetch the leak it names. */
-	if (t->qlen > LEAK_QUEUE / 2) {
-		mid = t->queue[(t->qhead + t->qlen - 1 - LEAK_QUEUE / 2) %
-		    LEAK_QUEUE].hash & (t->nslots - 1);
-		if (t->slots[mid].leak != NULL)
-			PREFETCH(t->slots[mid].leak);
-	}
+	/* Halfway, the slots are in the cache: fetch the leak they name. */
+	if (t->qlen > LEAK_QUEUE / 2)
+		leak_prefetch(t, t->queue[(t->qhead + t->qlen - 1 -
+		    LEAK_QUEUE / 2) % LEAK_QUEUE].hash);
 }
 
 void
