@@ -49,6 +49,9 @@ dwarf_open(const struct dwarf_sections *s, struct dwarf *alt)
 	/* Units read their root DIEs below: the alternate comes first. */
 	if (alt != NULL && alt->alt == NULL)
 		d->alt = alt;
+	/* An entry takes 4 bytes at least in .debug_ranges, 1 in rnglists. */
+	d->range_budget = DW_RANGES_REUSE *
+	    ((uint64_t)s->ranges.len / 4 + (uint64_t)s->rnglists.len);
 	dw_units_scan(d);
 	dw_aranges_load(d);
 	if (d->nar > 1)
@@ -79,6 +82,7 @@ unit_for(struct dwarf *d, uint64_t addr)
 		return NULL;
 	if (!u->decoded) {
 		u->decoded = 1;
+		u->funcs = xcalloc(1, sizeof(*u->funcs));
 		if (dw_root_read(d, u) == 0) {
 			dw_lines_decode(d, u);
 			dw_funcs_decode(d, u);
@@ -104,18 +108,17 @@ dwarf_lookup(struct dwarf *d, uint64_t addr, struct sym_loc *chain,
 
 	if (d == NULL || max == 0 || (u = unit_for(d, addr)) == NULL)
 		return 0;
-	row = dw_lines_find(&u->lines, addr);
-	chain[0].file = row != NULL ? dw_lines_file(&u->lines, row->file) :
-	    NULL;
+	row = u->lines != NULL ? dw_lines_find(u->lines, addr) : NULL;
+	chain[0].file = row != NULL ? dw_lines_file(u, row->file) : NULL;
 	chain[0].line = row != NULL ? row->line : 0;
 	chain[0].function = NULL;
-	if ((fi = dw_funcs_find(&u->funcs, addr)) == DW_NONE)
+	if ((fi = dw_funcs_find(u->funcs, addr)) == DW_NONE)
 		return 1;
-	f = &u->funcs.v[fi];
+	f = &u->funcs->v[fi];
 	chain[0].function = dw_func_name(d, f);
 	/* Parent links point outward, to lower indices: the walk ends. */
 	for (n = 1; n < max && f->inlined; n++) {
-		chain[n].file = dw_lines_file(&u->lines, f->call_file);
+		chain[n].file = dw_lines_file(u, f->call_file);
 		chain[n].line = f->call_line;
 		chain[n].function = NULL;
 		if (f->parent == DW_NONE || f->parent >= fi) {
@@ -123,7 +126,7 @@ dwarf_lookup(struct dwarf *d, uint64_t addr, struct sym_loc *chain,
 			break;
 		}
 		fi = f->parent;
-		f = &u->funcs.v[fi];
+		f = &u->funcs->v[fi];
 		chain[n].function = dw_func_name(d, f);
 	}
 	return n;
@@ -137,10 +140,14 @@ dwarf_close(struct dwarf *d)
 	if (d == NULL)
 		return;
 	for (i = 0; i < d->nunits; i++) {
-		dw_abbrev_free(&d->units[i].ab);
-		dw_lines_free(&d->units[i].lines);
-		dw_funcs_free(&d->units[i].funcs);
+		dw_lines_unit_free(&d->units[i]);
+		if (d->units[i].funcs != NULL) {
+			dw_funcs_free(d->units[i].funcs);
+			free(d->units[i].funcs);
+		}
 	}
+	dw_abbrevs_free(d);
+	dw_lines_free(d);
 	free(d->units);
 	free(d->ar);
 	dw_rvec_free(&d->rv);

@@ -266,11 +266,11 @@ dw_funcs_decode(struct dwarf *d, struct dw_unit *u)
 	struct fwalk w;
 
 	memset(&w, 0, sizeof(w));
-	w.F = &u->funcs;
+	w.F = u->funcs;
 	if (dw_root_read(d, u) == -1)
 		return -1;
 	tree_walk(d, u, &w);
-	segments_build(&u->funcs, w.r, w.nr);
+	segments_build(u->funcs, w.r, w.nr);
 	free(w.r);
 	return 0;
 }

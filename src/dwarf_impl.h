@@ -106,6 +106,14 @@
 #define DW_MAX_ORIGIN		16	/* abstract_origin/specification links */
 #define DW_MAX_ATTRS		512	/* attributes of one abbreviation */
 #define DW_MAX_INDIRECT		4	/* DW_FORM_indirect nested in itself */
+/*
+ * Range list entries one reader reads in all, as a multiple of what the
+ * two sections can hold.  Compilers point one DIE at each list, and the
+ * reader reads a unit's own list twice at most (for the unit index and
+ * for its functions); many DIEs of a crafted file pointing at one long
+ * list would otherwise cost DIEs times entries.
+ */
+#define DW_RANGES_REUSE		4
 
 #define DW_NONE			UINT32_MAX
 
@@ -158,6 +166,11 @@ struct dw_abbrev {
 	uint8_t		 children;
 };
 
+/*
+ * An abbreviation table, parsed once for all the units that share it
+ * (dwz and LTO output do): the reader keeps each by its offset and the
+ * unit fields form_size() depends on.
+ */
 struct dw_abbrevs {
 	struct dw_abbrev	*v;
 	size_t			 n;
@@ -165,6 +178,12 @@ struct dw_abbrevs {
 	size_t			 na;
 	uint32_t		*dense;	/* code -> index, when codes are dense */
 	size_t			 ndense;
+	uint64_t		 off;	/* the key */
+	uint16_t		 version;
+	uint8_t			 addr_size, off_size;
+	int			 bad;	/* damaged: units using it fail */
+	struct dw_abbrevs	*same;	/* next with the same offset */
+	struct dw_abbrevs	*all;	/* next of the reader's, to free */
 };
 
 /* One line-table row; end_sequence rows are kept in dw_seq.hi only. */
@@ -188,16 +207,41 @@ struct dw_seq {
 	size_t		 skip;		/* its first entry in dw_lines.skip */
 };
 
+/*
+ * A file entry of a line table.  Its path is joined on first use by a
+ * unit (dw_lines_file()), as the compilation directory is the unit's:
+ * decoding joins nothing, so a table of many entries costs no more than
+ * its bytes.
+ */
+struct dw_lfile {
+	const char	*name;
+	const char	*dir;		/* "" when none */
+	int		 cd;		/* the compilation directory goes first */
+};
+
+/*
+ * A decoded line program, shared by the units whose DW_AT_stmt_list
+ * names it (partial and type units share their unit's).
+ */
 struct dw_lines {
 	struct dw_row	*rows;
 	size_t		 nrows;
 	struct dw_seq	*seqs;
 	size_t		 nseqs;
 	uint64_t	*skip;		/* every DW_LINE_STRIDE-th address */
-	char		**files;	/* joined paths, owned */
+	struct dw_lfile	*files;
 	size_t		 nfiles;
 	int		 v5;		/* file indices count from 0 */
+	uint64_t	 off;		/* the key: offset in .debug_line */
+	struct dw_lines	*all;		/* next of the reader's, to free */
 };
+
+/*
+ * A joined path longer than this is taken for unknown: no system opens
+ * a longer one (PATH_MAX is 4096 on Linux, 1024 on OpenBSD), and it
+ * bounds what one file entry can cost.
+ */
+#define DW_MAX_PATH	4096
 
 /* A subprogram or inlined_subroutine DIE that covers some addresses. */
 struct dw_func {
@@ -251,12 +295,13 @@ struct dw_unit {
 	uint64_t	 str_base, addr_base, rng_base;
 	int		 has_rng_base;
 
-	int		 abbrev_state;	/* 0 unread, 1 read, -1 damaged */
-	struct dw_abbrevs ab;
+	struct dw_abbrevs *ab;		/* shared; NULL until loaded */
 
+	/* Set when an address first lands in the unit. */
 	int		 decoded;
-	struct dw_lines	 lines;
-	struct dw_funcs	 funcs;
+	struct dw_lines	*lines;		/* shared; NULL: none */
+	struct dw_funcs	*funcs;		/* owned */
+	struct u64map	 paths;		/* file index -> joined path, owned */
 };
 
 struct dw_arange {
@@ -271,6 +316,7 @@ struct dwarf {
 	struct dw_arange	*ar;
 	size_t			 nar;
 	struct dw_rvec		 rv;	/* scratch for range lists */
+	uint64_t		 range_budget;	/* entries left to read */
 	/*
 	 * The dwz common file (dwarf_set_alt()); not owned.  Its DIE
 	 * offsets, as dw_val_ref() returns them, carry DW_ALT_BIT.
@@ -278,6 +324,11 @@ struct dwarf {
 	struct dwarf		*alt;
 	/* Names found through origin chains, by the chain's first DIE. */
 	struct u64map		 origin_names;
+	/* Shared tables: abbreviations and line programs by offset. */
+	struct u64map		 abbrevs;
+	struct dw_abbrevs	*abbrev_list;
+	struct u64map		 lines;
+	struct dw_lines		*line_list;
 };
 
 /* Marks a DIE offset as one in the alternate file. */
@@ -297,7 +348,7 @@ struct dw_die {
 void		 dw_units_scan(struct dwarf *);
 struct dw_unit	*dw_unit_by_off(struct dwarf *, uint64_t);
 int		 dw_abbrev_load(struct dwarf *, struct dw_unit *);
-void		 dw_abbrev_free(struct dw_abbrevs *);
+void		 dw_abbrevs_free(struct dwarf *);
 int		 dw_root_read(struct dwarf *, struct dw_unit *);
 int		 dw_form_read(const struct dw_unit *, struct buf *, uint32_t,
 		    int64_t, struct dw_val *);
@@ -326,8 +377,9 @@ void		 dw_rvec_free(struct dw_rvec *);
 /* dwarf_line.c */
 int		 dw_lines_decode(struct dwarf *, struct dw_unit *);
 const struct dw_row *dw_lines_find(const struct dw_lines *, uint64_t);
-const char	*dw_lines_file(const struct dw_lines *, uint64_t);
-void		 dw_lines_free(struct dw_lines *);
+const char	*dw_lines_file(struct dw_unit *, uint64_t);
+void		 dw_lines_unit_free(struct dw_unit *);
+void		 dw_lines_free(struct dwarf *);
 
 /* dwarf_func.c */
 int		 dw_funcs_decode(struct dwarf *, struct dw_unit *);

@@ -1,11 +1,12 @@
 /*
  * dwarf_line.c: the line-program decoder (.debug_line versions 2-5).
  *
- * A unit's line program is run once, when an address first lands in
- * the unit, into sorted rows grouped by sequence, so that a lookup is
- * two binary searches.  File names are joined with their directory and
- * the compilation directory the way llvm-symbolizer and addr2line show
- * them.  Columns, discriminators, ISA and view numbers are not kept.
+ * A line program is run once, when an address first lands in a unit
+ * naming it, into sorted rows grouped by sequence, so that a lookup is
+ * two binary searches; units naming the same program share it.  A file
+ * name is joined with its directory and the unit's compilation
+ * directory the way llvm-symbolizer and addr2line show it, when a row
+ * or call first names it.  Columns, discriminators, ISA and view numbers are not kept.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -198,54 +199,53 @@ header_read(struct dwarf *d, struct dw_unit *u, uint64_t off, struct lhdr *h)
 	return tables_v4(&b, h);
 }
 
-/* Join a and b with one slash between them, as llvm's path::append. */
-static char *
-path_join(const char *a, const char *b)
+/*
+ * Append b to the path in buf[0..*len) with one slash between them, as
+ * llvm's path::append joins; -1 when the result would pass DW_MAX_PATH.
+ */
+static int
+path_append(char *buf, size_t *len, const char *b)
 {
-	size_t la, lb;
-	char *p;
+	size_t la = *len, lb;
 
-	la = a != NULL ? strlen(a) : 0;
-	if (la > 0 && a[la - 1] == '/')
+	if (la > 0 && buf[la - 1] == '/')
 		while (*b == '/')
 			b++;
 	lb = strlen(b);
-	p = xmalloc(la + lb + 2);
-	memcpy(p, a, la);
-	if (la > 0 && lb > 0 && a[la - 1] != '/' && b[0] != '/')
-		p[la++] = '/';
-	memcpy(p + la, b, lb + 1);
-	return p;
+	if (la > 0 && lb > 0 && buf[la - 1] != '/' && b[0] != '/') {
+		if (la + 1 > DW_MAX_PATH)
+			return -1;
+		buf[la++] = '/';
+	}
+	if (lb > DW_MAX_PATH - la)
+		return -1;
+	memcpy(buf + la, b, lb + 1);
+	*len = la + lb;
+	return 0;
 }
 
 /*
- * The full path of a file entry.  An absolute name stays; otherwise its
- * directory comes first, and the compilation directory before a
- * relative directory, except for DWARF 5 directory 0, which already is
- * the compilation directory.
+ * A file entry as the table keeps it.  An absolute name stays;
+ * otherwise its directory comes first, and the compilation directory
+ * before a relative directory, except for DWARF 5 directory 0, which
+ * already is the compilation directory.
  */
-static char *
-file_path(const struct lhdr *h, const struct dw_unit *u, size_t i)
+static void
+file_entry(const struct lhdr *h, size_t i, struct dw_lfile *out)
 {
 	const struct lfile *f = &h->files[i];
-	const char *dir = "";
-	char *cd, *p;
 	int v5 = h->lu.version >= 5;
 
+	out->name = f->name;
+	out->dir = "";
+	out->cd = 0;
 	if (f->name[0] == '/')
-		return xstrdup(f->name);
+		return;
 	if (v5 && f->dir < h->ndirs)
-		dir = h->dirs[f->dir];
+		out->dir = h->dirs[f->dir];
 	else if (!v5 && f->dir > 0 && f->dir <= h->ndirs)
-		dir = h->dirs[f->dir - 1];
-	if (dir[0] != '/' && (!v5 || f->dir != 0) && u->comp_dir != NULL &&
-	    u->comp_dir[0] != '\0') {
-		cd = path_join(u->comp_dir, dir);
-		p = path_join(cd, f->name);
-		free(cd);
-		return p;
-	}
-	return path_join(dir, f->name);
+		out->dir = h->dirs[f->dir - 1];
+	out->cd = out->dir[0] != '/' && (!v5 || f->dir != 0);
 }
 
 /* The state machine registers the reader keeps. */
@@ -485,18 +485,33 @@ skip_build(struct dw_lines *L)
 	}
 }
 
-/* Decode u's line program into u->lines; -1 when there is none. */
+/*
+ * Point u at its line program, decoded on first use by any unit naming
+ * the same one; -1 when it has none.  A damaged program keeps the rows
+ * read before the damage.
+ */
 int
 dw_lines_decode(struct dwarf *d, struct dw_unit *u)
 {
 	struct lhdr h;
 	struct buf b;
-	struct dw_lines *L = &u->lines;
+	struct dw_lines *L;
 	size_t i;
-	int rc = -1;
 
+	if (!u->has_stmt)
+		return -1;
+	if ((L = u64map_get(&d->lines, u->stmt_list)) != NULL) {
+		u->lines = L;
+		return 0;
+	}
+	L = xcalloc(1, sizeof(*L));
+	L->off = u->stmt_list;
+	(void)u64map_put(&d->lines, L->off, L);
+	L->all = d->line_list;
+	d->line_list = L;
+	u->lines = L;
 	memset(&h, 0, sizeof(h));
-	if (!u->has_stmt || header_read(d, u, u->stmt_list, &h) == -1 ||
+	if (header_read(d, u, u->stmt_list, &h) == -1 ||
 	    h.line_range == 0 || h.opcode_base == 0)
 		goto out;
 	dw_buf(d, &b, &d->s.line);
@@ -512,12 +527,11 @@ dw_lines_decode(struct dwarf *d, struct dw_unit *u)
 	L->files = xreallocarray(NULL, h.nfiles ? h.nfiles : 1,
 	    sizeof(*L->files));
 	for (i = 0; i < h.nfiles; i++)
-		L->files[i] = file_path(&h, u, i);
-	rc = 0;
+		file_entry(&h, i, &L->files[i]);
 out:
 	free(h.dirs);
 	free(h.files);
-	return rc;
+	return 0;
 }
 
 /* The row for addr: the last at or below it in the sequence holding it. */
@@ -567,28 +581,71 @@ dw_lines_find(const struct dw_lines *L, uint64_t addr)
 	return lo == 0 ? NULL : &r[lo - 1];
 }
 
-/* The joined path of a file index as rows and DW_AT_call_file use it. */
+/* What a unit's path cache holds for a path too long to keep. */
+static const char too_long[] = "";
+
+/*
+ * The joined path of a file index as rows and DW_AT_call_file use it,
+ * joined on first use with u's compilation directory and kept in u.
+ */
 const char *
-dw_lines_file(const struct dw_lines *L, uint64_t idx)
+dw_lines_file(struct dw_unit *u, uint64_t idx)
 {
+	const struct dw_lines *L = u->lines;
+	const struct dw_lfile *f;
+	char buf[DW_MAX_PATH + 1], *p;
+	size_t len = 0;
+
+	if (L == NULL)
+		return NULL;
 	if (!L->v5) {
 		if (idx == 0)
 			return NULL;
 		idx--;
 	}
-	return idx < L->nfiles ? L->files[idx] : NULL;
+	if (idx >= L->nfiles)
+		return NULL;
+	if ((p = u64map_get(&u->paths, idx)) != NULL)
+		return p == too_long ? NULL : p;
+	f = &L->files[idx];
+	buf[0] = '\0';
+	if ((f->cd && u->comp_dir != NULL &&
+	    path_append(buf, &len, u->comp_dir) == -1) ||
+	    path_append(buf, &len, f->dir) == -1 ||
+	    path_append(buf, &len, f->name) == -1) {
+		(void)u64map_put(&u->paths, idx, (void *)(uintptr_t)too_long);
+		return NULL;
+	}
+	p = xstrdup(buf);
+	(void)u64map_put(&u->paths, idx, p);
+	return p;
 }
 
+/* Free the paths a unit joined. */
 void
-dw_lines_free(struct dw_lines *L)
+dw_lines_unit_free(struct dw_unit *u)
 {
 	size_t i;
 
-	for (i = 0; i < L->nfiles; i++)
-		free(L->files[i]);
-	free(L->files);
-	free(L->rows);
-	free(L->seqs);
-	free(L->skip);
-	memset(L, 0, sizeof(*L));
+	for (i = 0; i < u->paths.nslots; i++)
+		if (u->paths.vals[i] != NULL && u->paths.vals[i] != too_long)
+			free(u->paths.vals[i]);
+	u64map_free(&u->paths);
+}
+
+/* Free every line table of the reader. */
+void
+dw_lines_free(struct dwarf *d)
+{
+	struct dw_lines *L;
+
+	while ((L = d->line_list) != NULL) {
+		d->line_list = L->all;
+		free(L->files);
+		free(L->rows);
+		free(L->seqs);
+		free(L->skip);
+		free(L);
+	}
+	u64map_free(&d->lines);
 }

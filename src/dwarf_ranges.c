@@ -48,7 +48,8 @@ dw_rvec_free(struct dw_rvec *rv)
 /*
  * A DWARF 2-4 list in .debug_ranges: address pairs relative to a base,
  * a pair with an all-ones start selecting a new base, (0, 0) ending it.
- * Every entry consumes bytes, so the section bounds the loop.
+ * Every entry consumes bytes, so the section bounds the loop, and the
+ * reader's budget (DW_RANGES_REUSE) the lists read again.
  */
 static void
 ranges_v4(struct dwarf *d, struct dw_unit *u, uint64_t off,
@@ -63,6 +64,9 @@ ranges_v4(struct dwarf *d, struct dw_unit *u, uint64_t off,
 	if (off > b.len || buf_seek(&b, (size_t)off) == -1)
 		return;
 	for (;;) {
+		if (d->range_budget == 0)
+			return;
+		d->range_budget--;
 		lo = buf_uint(&b, u->addr_size);
 		hi = buf_uint(&b, u->addr_size);
 		if (b.err || (lo == 0 && hi == 0))
@@ -103,6 +107,9 @@ ranges_v5(struct dwarf *d, struct dw_unit *u, uint64_t off,
 	if (off > b.len || buf_seek(&b, (size_t)off) == -1)
 		return;
 	for (;;) {
+		if (d->range_budget == 0)
+			return;
+		d->range_budget--;
 		ok = 1;
 		kind = buf_u8(&b);
 		if (b.err || kind == DW_RLE_end_of_list)

@@ -82,13 +82,20 @@ dw_units_scan(struct dwarf *d)
 	while (buf_left(&b) >= UNIT_MIN_HEADER) {
 		if (unit_header(&b, &u) == -1)
 			break;
-		if (d->nunits == cap) {
-			cap = cap ? cap * 2 : 16;
-			d->units = xreallocarray(d->units, cap,
-			    sizeof(*d->units));
-		}
-		d->units[d->nunits++] = u;
 		b.err = 0;
+		/*
+		 * A unit of unknown shape, or without a DIE, holds nothing
+		 * to find: only its extent is kept, as the gap between the
+		 * units around it, so that its header costs no memory.
+		 */
+		if (u.type != 0 && u.die_off < u.end) {
+			if (d->nunits == cap) {
+				cap = cap ? cap * 2 : 16;
+				d->units = xreallocarray(d->units, cap,
+				    sizeof(*d->units));
+			}
+			d->units[d->nunits++] = u;
+		}
 		if (buf_seek(&b, u.end) == -1)
 			break;
 	}
@@ -320,27 +327,62 @@ abbrev_parse(struct dwarf *d, struct dw_unit *u, struct dw_abbrevs *t)
 	return 0;
 }
 
-/* Load u's abbreviation table once; -1 when it is damaged. */
+/*
+ * Point u at its abbreviation table, parsed on first use by any unit
+ * with the same offset and sizes; -1 when the table is damaged.
+ */
 int
 dw_abbrev_load(struct dwarf *d, struct dw_unit *u)
 {
-	if (u->abbrev_state == 0) {
-		u->abbrev_state = 1;
-		if (u->type == 0 || abbrev_parse(d, u, &u->ab) == -1) {
-			dw_abbrev_free(&u->ab);
-			u->abbrev_state = -1;
+	struct dw_abbrevs *t, *head;
+
+	if (u->ab != NULL)
+		return u->ab->bad ? -1 : 0;
+	if (u->type == 0)
+		return -1;
+	head = u64map_get(&d->abbrevs, u->abbrev_off);
+	for (t = head; t != NULL; t = t->same)
+		if (t->version == u->version && t->addr_size == u->addr_size &&
+		    t->off_size == u->off_size)
+			break;
+	if (t == NULL) {
+		t = xcalloc(1, sizeof(*t));
+		t->off = u->abbrev_off;
+		t->version = u->version;
+		t->addr_size = u->addr_size;
+		t->off_size = u->off_size;
+		if (abbrev_parse(d, u, t) == -1) {
+			free(t->v);
+			free(t->a);
+			free(t->dense);
+			t->v = NULL;
+			t->a = NULL;
+			t->dense = NULL;
+			t->n = t->na = t->ndense = 0;
+			t->bad = 1;
 		}
+		t->same = head;
+		(void)u64map_put(&d->abbrevs, t->off, t);
+		t->all = d->abbrev_list;
+		d->abbrev_list = t;
 	}
-	return u->abbrev_state == 1 ? 0 : -1;
+	u->ab = t;
+	return t->bad ? -1 : 0;
 }
 
 void
-dw_abbrev_free(struct dw_abbrevs *t)
+dw_abbrevs_free(struct dwarf *d)
 {
-	free(t->v);
-	free(t->a);
-	free(t->dense);
-	memset(t, 0, sizeof(*t));
+	struct dw_abbrevs *t;
+
+	while ((t = d->abbrev_list) != NULL) {
+		d->abbrev_list = t->all;
+		free(t->v);
+		free(t->a);
+		free(t->dense);
+		free(t);
+	}
+	u64map_free(&d->abbrevs);
 }
 
 /* Decode one attribute value of the given form. */
@@ -473,7 +515,7 @@ dw_die_begin(struct dw_unit *u, struct buf *b, const struct dw_abbrev **ab)
 		*ab = NULL;
 		return 0;
 	}
-	if ((*ab = abbrev_get(&u->ab, code)) == NULL)
+	if ((*ab = abbrev_get(u->ab, code)) == NULL)
 		return -1;
 	return 0;
 }
@@ -490,7 +532,7 @@ dw_die_skip(struct dw_unit *u, struct buf *b, const struct dw_abbrev *ab)
 		return buf_skip(b, (size_t)ab->fixed);
 	/* No pointer arithmetic on the table, which is NULL when empty. */
 	for (i = 0; i < ab->nattrs; i++) {
-		as = &u->ab.a[ab->first + i];
+		as = &u->ab->a[ab->first + i];
 		if (as->size >= 0) {
 			if (buf_skip(b, (size_t)as->size) == -1)
 				return -1;
@@ -518,7 +560,7 @@ dw_die_attrs(struct dw_unit *u, struct buf *b, const struct dw_abbrev *ab,
 	die->addr_base.cls = die->rng_base.cls = DW_V_NONE;
 	/* No pointer arithmetic on the table, which is NULL when empty. */
 	for (i = 0; i < ab->nattrs; i++) {
-		as = &u->ab.a[ab->first + i];
+		as = &u->ab->a[ab->first + i];
 		if (as->slot != 0) {
 			if (dw_form_read(u, b, as->form, as->implicit,
 			    (struct dw_val *)(void *)((char *)die +
