@@ -32,6 +32,23 @@ ar_cmp(const void *a, const void *b)
 	return x->unit < y->unit ? -1 : x->unit > y->unit;
 }
 
+/* A reader with its units indexed, none read yet. */
+static struct dwarf *
+reader_new(const struct dwarf_sections *s)
+{
+	struct dwarf *d;
+
+	if (s->info.p == NULL || s->info.len == 0)
+		return NULL;
+	d = xcalloc(1, sizeof(*d));
+	d->s = *s;
+	/* An entry takes 4 bytes at least in .debug_ranges, 1 in rnglists. */
+	d->range_budget = DW_RANGES_REUSE *
+	    ((uint64_t)s->ranges.len / 4 + (uint64_t)s->rnglists.len);
+	dw_units_scan(d);
+	return d;
+}
+
 /*
  * Prepare a reader over the caller's section bytes (which must outlive
  * it), with its alternate file's reader if any.  Returns NULL when there
@@ -42,21 +59,103 @@ dwarf_open(const struct dwarf_sections *s, struct dwarf *alt)
 {
 	struct dwarf *d;
 
-	if (s->info.p == NULL || s->info.len == 0)
+	if ((d = reader_new(s)) == NULL)
 		return NULL;
-	d = xcalloc(1, sizeof(*d));
-	d->s = *s;
 	/* Units read their root DIEs below: the alternate comes first. */
 	if (alt != NULL && alt->alt == NULL)
 		d->alt = alt;
-	/* An entry takes 4 bytes at least in .debug_ranges, 1 in rnglists. */
-	d->range_budget = DW_RANGES_REUSE *
-	    ((uint64_t)s->ranges.len / 4 + (uint64_t)s->rnglists.len);
-	dw_units_scan(d);
 	dw_aranges_load(d);
 	if (d->nar > 1)
 		qsort(d->ar, d->nar, sizeof(*d->ar), ar_cmp);
 	return d;
+}
+
+void
+dwarf_set_dwo(struct dwarf *d, dwarf_dwo_fn fn, void *arg)
+{
+	if (d != NULL) {
+		d->dwo_fn = fn;
+		d->dwo_arg = arg;
+	}
+}
+
+/*
+ * The size of the header of a DWARF 5 table section (.debug_str_offsets
+ * 8 or 16, .debug_rnglists 12 or 20, by the offset size its length
+ * says): a split unit's tables start after the header of the only
+ * table of its file.
+ */
+static uint64_t
+table_header(const struct dwarf_sect *s, int be, uint64_t small)
+{
+	if (s->p == NULL || s->len < 4)
+		return small;
+	return buf_get32(s->p, be) == 0xffffffffu ? small + 8 : small;
+}
+
+/* Make u, a unit of the .dwo reader sub, the split unit of skel. */
+static int
+split_unit(struct dwarf *sub, struct dw_unit *u, const struct dw_unit *skel)
+{
+	int be = sub->s.big_endian;
+
+	if (u->root != 0)
+		return -1;
+	u->addr_base = skel->addr_base;
+	if (u->version >= 5) {
+		u->str_base = table_header(&sub->s.str_offsets, be, 8);
+		u->rng_base = table_header(&sub->s.rnglists, be, 12);
+		u->has_rng_base = 1;
+	} else
+		u->ranges_bias = skel->gnu_rng_base;
+	if (dw_root_read(sub, u) == -1)
+		return -1;
+	if (u->has_dwo_id && skel->has_dwo_id && u->dwo_id != skel->dwo_id)
+		return -1;
+	return 0;
+}
+
+/*
+ * Decode the functions of skeleton unit u from its .dwo, into u->funcs;
+ * -1 when there is no .dwo or no unit there that matches.  A .dwo that
+ * several skeletons name is read once: only a crafted file does that.
+ */
+static int
+split_decode(struct dwarf *d, struct dw_unit *u)
+{
+	struct dwarf_sections ds;
+	struct dwarf *sub;
+	size_t i;
+
+	memset(&ds, 0, sizeof(ds));
+	if (d->dwo_fn == NULL || u->dwo_name == NULL ||
+	    d->dwo_fn(d->dwo_arg, u->comp_dir, u->dwo_name, &ds) == -1 ||
+	    ds.info.p == NULL)
+		return -1;
+	if ((sub = u64map_get(&d->splits, (uintptr_t)ds.info.p)) == NULL) {
+		/* Addresses and old range lists stay in the main file. */
+		ds.addr = d->s.addr;
+		if (ds.ranges.p == NULL)
+			ds.ranges = d->s.ranges;
+		ds.big_endian = d->s.big_endian;
+		ds.addr_size = d->s.addr_size;
+		/* No address index: the skeleton has the ranges. */
+		if ((sub = reader_new(&ds)) == NULL)
+			return -1;
+		(void)u64map_put(&d->splits, (uintptr_t)ds.info.p, sub);
+		sub->next_split = d->split_list;
+		d->split_list = sub;
+	}
+	for (i = 0; i < sub->nunits; i++)
+		if ((sub->units[i].type == DW_UT_split_compile ||
+		    (sub->units[i].version < 5 &&
+		    sub->units[i].type == DW_UT_compile)) &&
+		    split_unit(sub, &sub->units[i], u) == 0) {
+			dw_funcs_decode(sub, &sub->units[i], u->funcs);
+			u->fd = sub;
+			return 0;
+		}
+	return -1;
 }
 
 /* The unit covering addr, decoded; NULL when none does. */
@@ -83,9 +182,11 @@ unit_for(struct dwarf *d, uint64_t addr)
 	if (!u->decoded) {
 		u->decoded = 1;
 		u->funcs = xcalloc(1, sizeof(*u->funcs));
+		u->fd = d;
 		if (dw_root_read(d, u) == 0) {
 			dw_lines_decode(d, u);
-			dw_funcs_decode(d, u);
+			if (u->dwo_name == NULL || split_decode(d, u) == -1)
+				dw_funcs_decode(d, u, u->funcs);
 		}
 	}
 	return u;
@@ -115,7 +216,7 @@ dwarf_lookup(struct dwarf *d, uint64_t addr, struct sym_loc *chain,
 	if ((fi = dw_funcs_find(u->funcs, addr)) == DW_NONE)
 		return 1;
 	f = &u->funcs->v[fi];
-	chain[0].function = dw_func_name(d, f);
+	chain[0].function = dw_func_name(u->fd, f);
 	/* Parent links point outward, to lower indices: the walk ends. */
 	for (n = 1; n < max && f->inlined; n++) {
 		chain[n].file = dw_lines_file(u, f->call_file);
@@ -127,7 +228,7 @@ dwarf_lookup(struct dwarf *d, uint64_t addr, struct sym_loc *chain,
 		}
 		fi = f->parent;
 		f = &u->funcs->v[fi];
-		chain[n].function = dw_func_name(d, f);
+		chain[n].function = dw_func_name(u->fd, f);
 	}
 	return n;
 }
@@ -148,6 +249,13 @@ dwarf_close(struct dwarf *d)
 	}
 	dw_abbrevs_free(d);
 	dw_lines_free(d);
+	while (d->split_list != NULL) {
+		struct dwarf *sub = d->split_list;
+
+		d->split_list = sub->next_split;
+		dwarf_close(sub);
+	}
+	u64map_free(&d->splits);
 	free(d->units);
 	free(d->ar);
 	dw_rvec_free(&d->rv);

@@ -39,6 +39,24 @@ struct dwarf_sections {
 struct dwarf	*dwarf_open(const struct dwarf_sections *, struct dwarf *);
 
 /*
+ * Opens the split DWARF file (.dwo) a skeleton unit names: the unit's
+ * compilation directory (NULL when unknown) and the name.  On success
+ * it fills the sections found there (.debug_info.dwo as info, and so
+ * on) and returns 0; the bytes must stay valid until dwarf_close().
+ * Returns -1 when there is no such file.
+ */
+typedef int	(*dwarf_dwo_fn)(void *, const char *, const char *,
+		    struct dwarf_sections *);
+
+/*
+ * Let the reader open the .dwo files of skeleton units, each when an
+ * address first lands in its unit.  Without this, or without the file,
+ * such a unit still has its lines, and its functions come from the
+ * symbol table.
+ */
+void		 dwarf_set_dwo(struct dwarf *, dwarf_dwo_fn, void *);
+
+/*
  * Fill chain[0..max) with the inline chain of addr, innermost first:
  * chain[0] is the line-table row (file, line) with the innermost
  * (possibly inlined) function; each further entry names the caller with

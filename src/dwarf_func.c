@@ -259,18 +259,18 @@ segments_build(struct dw_funcs *F, struct frange *r, size_t nr)
 	free(st);
 }
 
-/* Decode u's functions into u->funcs; what was read before damage stays. */
+/* Decode u's functions into F; what was read before damage stays. */
 int
-dw_funcs_decode(struct dwarf *d, struct dw_unit *u)
+dw_funcs_decode(struct dwarf *d, struct dw_unit *u, struct dw_funcs *F)
 {
 	struct fwalk w;
 
 	memset(&w, 0, sizeof(w));
-	w.F = u->funcs;
+	w.F = F;
 	if (dw_root_read(d, u) == -1)
 		return -1;
 	tree_walk(d, u, &w);
-	segments_build(u->funcs, w.r, w.nr);
+	segments_build(F, w.r, w.nr);
 	free(w.r);
 	return 0;
 }

@@ -37,7 +37,12 @@
 #define DW_AT_str_offsets_base		0x72
 #define DW_AT_addr_base			0x73
 #define DW_AT_rnglists_base		0x74
+#define DW_AT_dwo_name			0x76
 #define DW_AT_MIPS_linkage_name		0x2007
+#define DW_AT_GNU_dwo_name		0x2130
+#define DW_AT_GNU_dwo_id		0x2131
+#define DW_AT_GNU_ranges_base		0x2132
+#define DW_AT_GNU_addr_base		0x2133
 
 /* Forms. */
 #define DW_FORM_addr			0x01
@@ -294,6 +299,18 @@ struct dw_unit {
 	int		 has_stmt;
 	uint64_t	 str_base, addr_base, rng_base;
 	int		 has_rng_base;
+	/*
+	 * Split DWARF.  A skeleton unit names its .dwo file and the id
+	 * the unit there must have (from the header in DWARF 5, from
+	 * DW_AT_GNU_dwo_id before), and before DWARF 5 the base its split
+	 * unit's DW_AT_ranges offsets are relative to; the split unit
+	 * keeps that base in ranges_bias.
+	 */
+	const char	*dwo_name;
+	uint64_t	 dwo_id;
+	int		 has_dwo_id;
+	uint64_t	 gnu_rng_base;
+	uint64_t	 ranges_bias;
 
 	struct dw_abbrevs *ab;		/* shared; NULL until loaded */
 
@@ -301,6 +318,7 @@ struct dw_unit {
 	int		 decoded;
 	struct dw_lines	*lines;		/* shared; NULL: none */
 	struct dw_funcs	*funcs;		/* owned */
+	struct dwarf	*fd;		/* the reader funcs' DIEs are in */
 	struct u64map	 paths;		/* file index -> joined path, owned */
 };
 
@@ -329,6 +347,12 @@ struct dwarf {
 	struct dw_abbrevs	*abbrev_list;
 	struct u64map		 lines;
 	struct dw_lines		*line_list;
+	/* Split DWARF: how to open a .dwo, and the readers of those open. */
+	dwarf_dwo_fn		 dwo_fn;
+	void			*dwo_arg;
+	struct u64map		 splits;	/* by .debug_info.dwo bytes */
+	struct dwarf		*split_list;
+	struct dwarf		*next_split;
 };
 
 /* Marks a DIE offset as one in the alternate file. */
@@ -341,7 +365,7 @@ struct dw_die {
 	int		 children;
 	struct dw_val	 low, high, ranges, name, linkage, origin, spec,
 			 call_file, call_line, stmt, comp_dir, str_base,
-			 addr_base, rng_base;
+			 addr_base, rng_base, dwo_name, dwo_id, gnu_rng_base;
 };
 
 /* dwarf_unit.c */
@@ -382,7 +406,8 @@ void		 dw_lines_unit_free(struct dw_unit *);
 void		 dw_lines_free(struct dwarf *);
 
 /* dwarf_func.c */
-int		 dw_funcs_decode(struct dwarf *, struct dw_unit *);
+int		 dw_funcs_decode(struct dwarf *, struct dw_unit *,
+		    struct dw_funcs *);
 uint32_t	 dw_funcs_find(const struct dw_funcs *, uint64_t);
 const char	*dw_func_name(struct dwarf *, struct dw_func *);
 void		 dw_funcs_free(struct dw_funcs *);

@@ -156,8 +156,10 @@ ranges_offset(struct dwarf *d, struct dw_unit *u, const struct dw_val *v)
 	const struct dwarf_sect *s = &d->s.rnglists;
 	uint64_t base = u->rng_base, idx = v->u;
 
+	/* A split unit's offsets before DWARF 5 are from its skeleton's base. */
 	if (v->cls == DW_V_SECOFF || v->cls == DW_V_CONST)
-		return v->u;
+		return v->u + u->ranges_bias < v->u ? UINT64_MAX :
+		    v->u + u->ranges_bias;
 	if (v->cls != DW_V_RNGLISTX || !u->has_rng_base || s->p == NULL)
 		return UINT64_MAX;
 	/* The offsets table after the base is relative to the base. */
@@ -264,9 +266,9 @@ aranges_set(struct dwarf *d, struct buf *b, size_t *cap)
 }
 
 /*
- * List .debug_aranges, then add the ranges of every compile or partial
- * unit it does not mention from the unit's root DIE, as compilers that
- * skip .debug_aranges (clang) leave them out.
+ * List .debug_aranges, then add the ranges of every compile, skeleton
+ * or partial unit it does not mention from the unit's root DIE, as
+ * compilers that skip .debug_aranges (clang) leave them out.
  */
 void
 dw_aranges_load(struct dwarf *d)
@@ -288,7 +290,7 @@ dw_aranges_load(struct dwarf *d)
 	for (i = 0; i < d->nunits; i++) {
 		u = &d->units[i];
 		if (seen[i] || (u->type != DW_UT_compile &&
-		    u->type != DW_UT_partial))
+		    u->type != DW_UT_partial && u->type != DW_UT_skeleton))
 			continue;
 		if (dw_die_at(&dd, u->die_off, &u, &die) == -1)
 			continue;

@@ -52,8 +52,10 @@ unit_header(struct buf *b, struct dw_unit *u)
 		u->addr_size = buf_u8(b);
 		u->abbrev_off = buf_uint(b, u->off_size);
 		if (u->type == DW_UT_skeleton ||
-		    u->type == DW_UT_split_compile)
-			buf_skip(b, 8);
+		    u->type == DW_UT_split_compile) {
+			u->dwo_id = buf_u64(b);
+			u->has_dwo_id = 1;
+		}
 		else if (u->type == DW_UT_type || u->type == DW_UT_split_type)
 			buf_skip(b, 8 + (size_t)u->off_size);
 	} else
@@ -244,7 +246,13 @@ die_slot(uint32_t name)
 	case DW_AT_stmt_list:		return offsetof(struct dw_die, stmt);
 	case DW_AT_comp_dir:		return offsetof(struct dw_die, comp_dir);
 	case DW_AT_str_offsets_base:	return offsetof(struct dw_die, str_base);
-	case DW_AT_addr_base:		return offsetof(struct dw_die, addr_base);
+	case DW_AT_addr_base:
+	case DW_AT_GNU_addr_base:	return offsetof(struct dw_die, addr_base);
+	case DW_AT_dwo_name:
+	case DW_AT_GNU_dwo_name:	return offsetof(struct dw_die, dwo_name);
+	case DW_AT_GNU_dwo_id:		return offsetof(struct dw_die, dwo_id);
+	case DW_AT_GNU_ranges_base:	return offsetof(struct dw_die,
+					    gnu_rng_base);
 	case DW_AT_rnglists_base:	return offsetof(struct dw_die, rng_base);
 	default:			return 0;
 	}
@@ -558,6 +566,7 @@ dw_die_attrs(struct dw_unit *u, struct buf *b, const struct dw_abbrev *ab,
 	die->spec.cls = die->call_file.cls = die->call_line.cls = DW_V_NONE;
 	die->stmt.cls = die->comp_dir.cls = die->str_base.cls = DW_V_NONE;
 	die->addr_base.cls = die->rng_base.cls = DW_V_NONE;
+	die->dwo_name.cls = die->dwo_id.cls = die->gnu_rng_base.cls = DW_V_NONE;
 	/* No pointer arithmetic on the table, which is NULL when empty. */
 	for (i = 0; i < ab->nattrs; i++) {
 		as = &u->ab->a[ab->first + i];
@@ -699,6 +708,14 @@ dw_root_read(struct dwarf *d, struct dw_unit *u)
 		u->has_stmt = 1;
 	}
 	u->comp_dir = dw_val_str(d, u, &die.comp_dir);
+	u->dwo_name = dw_val_str(d, u, &die.dwo_name);
+	if (die.dwo_id.cls == DW_V_CONST) {
+		u->dwo_id = die.dwo_id.u;
+		u->has_dwo_id = 1;
+	}
+	if (die.gnu_rng_base.cls == DW_V_SECOFF ||
+	    die.gnu_rng_base.cls == DW_V_CONST)
+		u->gnu_rng_base = die.gnu_rng_base.u;
 	if (dw_val_addr(d, u, &die.low, &u->base) == -1)
 		u->base = 0;
 	return 0;

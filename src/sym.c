@@ -34,6 +34,7 @@
 #include "dwarf.h"
 #include "elf.h"
 #include "sym.h"
+#include "u64map.h"
 #include "xmalloc.h"
 
 /* The executable for frames that name no object, as the seed tool. */
@@ -50,6 +51,35 @@ struct sym_obj {
 	struct elf	*alt;		/* owned; dwz common file */
 	struct dwarf	*altdw;		/* owned; its DWARF */
 	uint64_t	 base;		/* link base added to offsets */
+	/* Split DWARF files opened for the object, by path hash. */
+	struct symbolizer *s;
+	struct u64map	 dwos;
+	struct sym_dwo	*dwo_list;
+	int		 dwo_warned;
+};
+
+/* A .dwo file, opened once; elf is NULL when it could not be. */
+struct sym_dwo {
+	char		*path;
+	struct elf	*elf;
+	struct sym_dwo	*same;		/* next with the same hash */
+	struct sym_dwo	*all;		/* next of the object's */
+};
+
+/* A DWARF section by name, and where it goes. */
+struct sect_name {
+	const char	*name;
+	size_t		 off;
+};
+
+/* The DWARF sections of a .dwo file. */
+static const struct sect_name dwo_names[] = {
+	{ ".debug_info.dwo", offsetof(struct dwarf_sections, info) },
+	{ ".debug_abbrev.dwo", offsetof(struct dwarf_sections, abbrev) },
+	{ ".debug_str.dwo", offsetof(struct dwarf_sections, str) },
+	{ ".debug_str_offsets.dwo",
+	    offsetof(struct dwarf_sections, str_offsets) },
+	{ ".debug_rnglists.dwo", offsetof(struct dwarf_sections, rnglists) },
 };
 
 /*
@@ -88,11 +118,8 @@ struct symbolizer {
 	struct sym_frame  noframe;
 };
 
-/* The DWARF sections by name, and where each goes. */
-static const struct {
-	const char	*name;
-	size_t		 off;
-} dwarf_names[] = {
+/* The DWARF sections of an object or debug file. */
+static const struct sect_name dwarf_names[] = {
 	{ ".debug_info", offsetof(struct dwarf_sections, info) },
 	{ ".debug_abbrev", offsetof(struct dwarf_sections, abbrev) },
 	{ ".debug_str", offsetof(struct dwarf_sections, str) },
@@ -171,26 +198,98 @@ sym_open(const struct sym_opts *opts)
 	return s;
 }
 
-/* Point sections at the DWARF sections of e; 0 if it has .debug_info. */
+/*
+ * Point ds at the sections of e the table names; 0 if the first (the
+ * .debug_info) is there, and its elf_section() answer in *rc.
+ */
 static int
-dwarf_sections_of(struct elf *e, struct dwarf_sections *ds, int *rc)
+sections_of(struct elf *e, const struct sect_name *names, size_t n,
+    struct dwarf_sections *ds, int *rc)
 {
 	size_t i;
 
 	memset(ds, 0, sizeof(*ds));
-	for (i = 0; i < sizeof(dwarf_names) / sizeof(dwarf_names[0]); i++) {
+	for (i = 0; i < n; i++) {
 		struct dwarf_sect *d;
 		int r;
 
-		d = (struct dwarf_sect *)(void *)((char *)ds +
-		    dwarf_names[i].off);
-		r = elf_section(e, dwarf_names[i].name, &d->p, &d->len);
+		d = (struct dwarf_sect *)(void *)((char *)ds + names[i].off);
+		r = elf_section(e, names[i].name, &d->p, &d->len);
 		if (i == 0)
 			*rc = r;
 	}
 	ds->big_endian = elf_big_endian(e);
 	ds->addr_size = elf_addr_size(e);
 	return ds->info.p != NULL ? 0 : -1;
+}
+
+static int
+dwarf_sections_of(struct elf *e, struct dwarf_sections *ds, int *rc)
+{
+	return sections_of(e, dwarf_names,
+	    sizeof(dwarf_names) / sizeof(dwarf_names[0]), ds, rc);
+}
+
+/* The .dwo file at path, opened on first use. */
+static struct sym_dwo *
+dwo_get(struct sym_obj *o, const char *path)
+{
+	struct sym_dwo *w, *head;
+	uint64_t h = hash_bytes(FNV_INIT, path, strlen(path));
+
+	head = u64map_get(&o->dwos, h);
+	for (w = head; w != NULL; w = w->same)
+		if (strcmp(w->path, path) == 0)
+			return w;
+	w = xcalloc(1, sizeof(*w));
+	w->path = xstrdup(path);
+	w->elf = elf_open(path, NULL);
+	w->same = head;
+	(void)u64map_put(&o->dwos, h, w);
+	w->all = o->dwo_list;
+	o->dwo_list = w;
+	return w;
+}
+
+/*
+ * The dwarf_dwo_fn of an object: NAME under the compilation directory
+ * (as named when absolute), else next to the object.  Not finding one
+ * is said once per object.
+ */
+static int
+dwo_open(void *arg, const char *comp_dir, const char *name,
+    struct dwarf_sections *ds)
+{
+	struct sym_obj *o = arg;
+	char path[4096];
+	const char *slash;
+	struct sym_dwo *w = NULL;
+	int n, rc;
+
+	if (name[0] == '/' || comp_dir == NULL || comp_dir[0] == '\0')
+		n = snprintf(path, sizeof(path), "%s", name);
+	else
+		n = snprintf(path, sizeof(path), "%s/%s", comp_dir, name);
+	if (n >= 0 && (size_t)n < sizeof(path))
+		w = dwo_get(o, path);
+	if ((w == NULL || w->elf == NULL) && name[0] != '/' &&
+	    (slash = strrchr(o->path, '/')) != NULL) {
+		n = snprintf(path, sizeof(path), "%.*s/%s",
+		    (int)(slash - o->path), o->path, name);
+		if (n >= 0 && (size_t)n < sizeof(path))
+			w = dwo_get(o, path);
+	}
+	if (w != NULL && w->elf != NULL && sections_of(w->elf, dwo_names,
+	    sizeof(dwo_names) / sizeof(dwo_names[0]), ds, &rc) == 0)
+		return 0;
+	if (!o->dwo_warned) {
+		o->dwo_warned = 1;
+		n = snprintf(path, sizeof(path), "split DWARF file %s not found",
+		    name);
+		sym_warn(o->s, o->path, n >= 0 && (size_t)n < sizeof(path) ?
+		    path : "split DWARF file not found");
+	}
+	return -1;
 }
 
 /*
@@ -243,6 +342,8 @@ load_debug(struct symbolizer *s, struct sym_obj *o)
 	    found != NULL ? found : o->path);
 	if ((o->dw = dwarf_open(&ds, alt)) == NULL)
 		sym_warn(s, o->path, "no debug info");
+	else
+		dwarf_set_dwo(o->dw, dwo_open, o);
 	free(found);
 }
 
@@ -254,6 +355,7 @@ load_obj(struct symbolizer *s, const char *path)
 
 	o = xcalloc(1, sizeof(*o));
 	o->path = xstrdup(path);
+	o->s = s;
 	if ((o->elf = elf_open(path, &why)) == NULL) {
 		sym_warn(s, path, why);
 		return o;
@@ -491,6 +593,15 @@ sym_close(struct symbolizer *s)
 		if (o->altdw != NULL)
 			dwarf_close(o->altdw);
 		elf_close(o->alt);
+		while (o->dwo_list != NULL) {
+			struct sym_dwo *w = o->dwo_list;
+
+			o->dwo_list = w->all;
+			elf_close(w->elf);
+			free(w->path);
+			free(w);
+		}
+		u64map_free(&o->dwos);
 		elf_close(o->dbg);
 		elf_close(o->elf);
 		free(o->path);

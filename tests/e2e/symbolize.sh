@@ -4,8 +4,9 @@
 #
 # Compiles the program in tests/e2e/symsrc with gcc and clang, -O0 and
 # -O2, DWARF 2, 4 and 5, PIE and not, as a shared library, with
-# compressed debug sections, with a separate debug file, and for foreign
-# OpenBSD targets (32-bit and big-endian, lld, -nostdlib).  For each
+# compressed debug sections, with a separate debug file, with split
+# DWARF (.dwo), compressed by dwz, and for foreign OpenBSD targets
+# (32-bit and big-endian, lld, -nostdlib).  For each
 # build it samples addresses inside every function, writes a trace in the
 # in-tree text format with one single-frame leak per address, runs
 # "mdump -r", and compares every frame's whole inline chain (function,
@@ -200,6 +201,52 @@ if build "$n" gcc -O2 -g -DFREESTANDING -nostdlib -static; then
 	sed "s,$out/$n.bin,$out/$n.stripped," "$out/$n.desc" >"$out/$n.d2"
 	tests/tracegen -o "$out/$n.trace" "$out/$n.d2"
 	compare "$n"
+fi
+
+# Split DWARF: the functions and inline trees in .dwo files beside the
+# objects, which the skeleton units in the binary name (DWARF 5, and the
+# GNU extension before it); the lines stay in the binary.  Each file is
+# compiled on its own, so each .dwo lands beside its object.
+for cc in gcc clang; do
+	for dw in 4 5; do
+		n=$cc-O2-dwarf$dw-split
+		command -v $cc >/dev/null 2>&1 || continue
+		for f in main util; do
+			$cc -O2 -gdwarf-$dw -gsplit-dwarf -DFREESTANDING -c \
+			    -o "$out/$n-$f.o" "$src/$f.c" 2>>"$out/$n.cc"
+		done
+		if ! $cc -nostdlib -static -o "$out/$n.bin" "$out/$n-main.o" \
+		    "$out/$n-util.o" 2>>"$out/$n.cc" ||
+		    [ ! -f "$out/$n-util.dwo" ]; then
+			echo "not ok symbolize/$n (does not build:" \
+			    "$(head -n 1 "$out/$n.cc"))"
+			continue
+		fi
+		check "$n"
+	done
+done
+# Without one of the .dwo files, its functions come from the symbol
+# table, and mdump says so once; each frame's innermost file and line
+# still agree.
+firstloc() {
+	awk -F'|' 'BEGIN { f = 1 } $1 == "#" { f = 1; next }
+	    f { print $2 "|" $3; f = 0 }' "$@"
+}
+n=gcc-O2-dwarf5-split
+if [ -f "$out/$n-util.dwo" ]; then
+	mv "$out/$n-util.dwo" "$out/$n-util.gone"
+	./mdump -v -r -f "$out/$n.trace" 2>"$out/$n.gone.err" | norm_mdump |
+	    firstloc >"$out/$n.gone"
+	firstloc "$out/$n.llvm" >"$out/$n.gone.want"
+	w=$(grep -c "split DWARF file .*-util.dwo not found" "$out/$n.gone.err")
+	if [ "$w" != 1 ]; then
+		echo "not ok symbolize/$n-missing ($w warnings)"
+	elif ! cmp -s "$out/$n.gone" "$out/$n.gone.want"; then
+		echo "not ok symbolize/$n-missing (lines differ:" \
+		    "diff $out/$n.gone.want $out/$n.gone)"
+	else
+		echo "ok symbolize/$n-missing"
+	fi
 fi
 
 # dwz, as Debian makes its debug packages: with -m, what two programs

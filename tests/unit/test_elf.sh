@@ -60,10 +60,12 @@ struct dwarf *dwarf_open(const struct dwarf_sections *s, struct dwarf *a)
 size_t dwarf_lookup(struct dwarf *d, uint64_t a, struct sym_loc *l, size_t n)
 { (void)d; (void)a; (void)l; (void)n; return 0; }
 void dwarf_close(struct dwarf *d) { (void)d; }
+void dwarf_set_dwo(struct dwarf *d, dwarf_dwo_fn f, void *a)
+{ (void)d; (void)f; (void)a; }
 STUB
 
 srcs=
-for f in $MINE buf.c xmalloc.c; do srcs="$srcs $top/src/$f"; done
+for f in $MINE buf.c xmalloc.c u64map.c; do srcs="$srcs $top/src/$f"; done
 realdwarf=0
 if ls "$top"/src/dwarf*.c >/dev/null 2>&1 &&
     $CC $WARN $san $zdef -g -I"$top/src" -o "$tmp/elfcheck" \
