@@ -11,8 +11,6 @@
 # the compiler has them, else run under valgrind when it is there).
 #
 # Prints "ok elf/NAME" or "not ok elf/NAME" per check; always exits 0.
-# When src/dwarf*.c do not build yet, a stub DWARF reader is used and the
-# checks that need DWARF are skipped.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_elf.XXXXXX") || exit 0
@@ -53,30 +51,11 @@ if $CC "$tmp/z.c" -o "$tmp/z" -lz 2>/dev/null; then
 	zlib=-lz
 fi
 
-cat > "$tmp/stub.c" <<'STUB'
-#include "dwarf.h"
-struct dwarf *dwarf_open(const struct dwarf_sections *s, struct dwarf *a)
-{ (void)s; (void)a; return NULL; }
-size_t dwarf_lookup(struct dwarf *d, uint64_t a, struct sym_loc *l, size_t n)
-{ (void)d; (void)a; (void)l; (void)n; return 0; }
-void dwarf_close(struct dwarf *d) { (void)d; }
-void dwarf_set_dwo(struct dwarf *d, dwarf_dwo_fn f, void *a)
-{ (void)d; (void)f; (void)a; }
-STUB
-
 srcs=
 for f in $MINE buf.c xmalloc.c u64map.c; do srcs="$srcs $top/src/$f"; done
-realdwarf=0
-if ls "$top"/src/dwarf*.c >/dev/null 2>&1 &&
-    $CC $WARN $san $zdef -g -I"$top/src" -o "$tmp/elfcheck" \
+if $CC $WARN $san $zdef -g -I"$top/src" -o "$tmp/elfcheck" \
     "$top/tests/unit/elfcheck.c" $srcs "$top"/src/dwarf*.c $zlib \
     2>"$tmp/build.err"; then
-	realdwarf=1
-	ok build
-elif $CC $WARN $san $zdef -g -I"$top/src" -o "$tmp/elfcheck" \
-    "$top/tests/unit/elfcheck.c" $srcs "$tmp/stub.c" $zlib \
-    2>"$tmp/build.err"; then
-	echo "# DWARF reader not built: using a stub"
 	ok build
 else
 	nok build
@@ -527,9 +506,7 @@ chaincheck() {
 	    ok "$1" || nok "$1"
 }
 
-if [ $realdwarf = 0 ]; then
-	skip chains "the DWARF reader does not build yet"
-elif ! have llvm-symbolizer; then
+if ! have llvm-symbolizer; then
 	skip chains "no llvm-symbolizer"
 else
 	for cc in gcc clang; do
