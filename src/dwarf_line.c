@@ -281,6 +281,19 @@ row_emit(struct dw_lines *L, struct lstate *st)
 {
 	struct dw_row *r;
 
+	/*
+	 * Of rows at one address a lookup answers with the last: an
+	 * earlier one (a view, a column or is_stmt change) is replaced.
+	 */
+	if (L->nrows > st->seq_first &&
+	    L->rows[L->nrows - 1].addr == st->addr) {
+		r = &L->rows[L->nrows - 1];
+		r->file = st->file > UINT32_MAX ? UINT32_MAX :
+		    (uint32_t)st->file;
+		r->line = st->line < 0 || st->line > UINT32_MAX ? 0 :
+		    (uint32_t)st->line;
+		return;
+	}
 	if (L->nrows == st->rcap) {
 		st->rcap = st->rcap ? st->rcap * 2 : 256;
 		L->rows = xreallocarray(L->rows, st->rcap, sizeof(*L->rows));
