@@ -5,8 +5,10 @@
  * .debug_aranges, else from each unit's root DIE), sorted once.  A
  * lookup finds the unit by binary search, decodes its line program and
  * function tree the first time an address lands in it, and builds the
- * inline chain from those without allocating.  The reader never prints
- * and never fails on damaged input: it answers with what it could read.
+ * inline chain from those without allocating.  A skeleton unit of split
+ * DWARF takes its function tree from its .dwo, read by a reader of its
+ * own over that file's sections.  The reader never prints and never
+ * fails on damaged input: it answers with what it could read.
  */
 #include <stdlib.h>
 #include <string.h>
