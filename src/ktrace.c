@@ -40,14 +40,25 @@
 #define KTR_DETECTLEN	(64 * 1024)
 
 /*
- * The read buffer holds the detection prefix, a record with the header
- * after it (a record is believed only once the next header checks out,
- * see ktr_confirm()), and is the window the search for a record after
- * damage looks through.  1 MiB covers every record the kernel writes
- * but the longest exec arguments, and makes each read(2) large enough
- * that its fixed cost vanishes.
+ * The window: the most bytes from the first unread one that any
+ * decision looks at.  It holds the detection prefix, a record with the
+ * header after it (a record is believed only once the next header
+ * checks out, see ktr_confirm()), and is what the search for a record
+ * after damage looks through.  1 MiB covers every record the kernel
+ * writes but the longest exec arguments, and makes each read(2) large
+ * enough that its fixed cost vanishes.
  */
-#define KTR_BUFLEN	(1024 * 1024)
+#define KTR_WINDOW	(1024 * 1024)
+
+/*
+ * The read buffer holds two windows, so that the unread bytes are moved
+ * to its front only after more than a window has been consumed: moving
+ * then costs less than one byte per byte read.  With a buffer of one
+ * window, the search after damage moved a whole window for every header
+ * whose record ran past the window's end, a window of work per few bytes
+ * skipped.
+ */
+#define KTR_BUFLEN	(2 * KTR_WINDOW)
 
 #define NSEC_PER_SEC	1000000000ULL
 
@@ -375,6 +386,21 @@ ktr_avail(const struct ktr_reader *r)
 	return r->end - r->start;
 }
 
+/*
+ * The bytes a decision looks at: the unread ones, at most a window.
+ * *whole says whether they run to the end of a file that is complete.
+ */
+static size_t
+ktr_window(const struct ktr_reader *r, int *whole)
+{
+	*whole = r->eof && !r->follow;
+	if (ktr_avail(r) > KTR_WINDOW) {
+		*whole = 0;
+		return KTR_WINDOW;
+	}
+	return ktr_avail(r);
+}
+
 static void
 ktr_consume(struct ktr_reader *r, size_t n)
 {
@@ -388,16 +414,19 @@ ktr_fill(struct ktr_reader *r, size_t want, struct md_err *e)
 {
 	ssize_t n;
 
-	if (want > KTR_BUFLEN)
-		want = KTR_BUFLEN;
-	if (r->start > 0) {
+	if (want > KTR_WINDOW)
+		want = KTR_WINDOW;
+	if (ktr_avail(r) >= want)
+		return 0;
+	/* Move only when the wanted bytes do not fit behind the unread. */
+	if (r->start > 0 && r->start + want > KTR_BUFLEN) {
 		memmove(r->buf, r->buf + r->start, ktr_avail(r));
 		r->end -= r->start;
 		r->start = 0;
 	}
 	if (r->follow)
 		r->eof = 0;
-	while (r->end < want && !r->eof) {
+	while (ktr_avail(r) < want && !r->eof) {
 		n = read(r->fd, r->buf + r->end, KTR_BUFLEN - r->end);
 		if (n == -1 && errno == EINTR) {
 			/* Let follow mode look at its signals. */
@@ -406,7 +435,7 @@ ktr_fill(struct ktr_reader *r, size_t want, struct md_err *e)
 			continue;
 		}
 		if (n == -1) {
-			md_seterr(e, r->off + r->end, 0, "read: %s",
+			md_seterr(e, r->off + ktr_avail(r), 0, "read: %s",
 			    strerror(errno));
 			return -1;
 		}
@@ -467,7 +496,7 @@ ktr_skip(struct ktr_reader *r, struct md_err *e)
 
 	while (r->skip > 0) {
 		if (ktr_avail(r) == 0) {
-			if (ktr_fill(r, KTR_BUFLEN, e) == -1)
+			if (ktr_fill(r, KTR_WINDOW, e) == -1)
 				return ktr_fail(r);
 			if (ktr_avail(r) == 0)
 				return r->follow ? KTR_AGAIN : KTR_EOF;
@@ -568,8 +597,7 @@ ktr_resync(struct ktr_reader *r, struct ktr_record *rec, struct md_err *e)
 	int c, whole;
 
 	for (;;) {
-		whole = r->eof && !r->follow;
-		n = ktr_avail(r);
+		n = ktr_window(r, &whole);
 		for (c = 0, q = 0; q < n; q++)
 			if ((c = ktr_chain(r->lay, r->buf + r->start, n, q,
 			    whole)) != 0)
@@ -585,13 +613,13 @@ ktr_resync(struct ktr_reader *r, struct ktr_record *rec, struct md_err *e)
 			ktr_consume(r, n);
 			return ktr_fail(r);
 		}
-		if (q == 0 && n == KTR_BUFLEN) {
+		if (q == 0 && n == KTR_WINDOW) {
 			ktr_consume(r, 1);
 			continue;
 		}
 		ktr_consume(r, q);
 		before = ktr_avail(r);
-		if (ktr_fill(r, KTR_BUFLEN, e) == -1)
+		if (ktr_fill(r, KTR_WINDOW, e) == -1)
 			return ktr_fail(r);
 		if (r->follow && ktr_avail(r) == before)
 			return KTR_AGAIN;
@@ -617,14 +645,13 @@ ktr_confirm(struct ktr_reader *r, const struct ktr_hdr *h, struct md_err *e)
 	int whole;
 
 	/* Longer than the window (exec arguments): trusted as it is. */
-	if (h->len > KTR_BUFLEN - 2 * l->hdrlen)
+	if (h->len > KTR_WINDOW - 2 * l->hdrlen)
 		return KTR_REC;
 	ext = l->hdrlen + (size_t)h->len;
 	if (ktr_avail(r) < ext + l->hdrlen &&
 	    ktr_fill(r, ext + l->hdrlen, e) == -1)
 		return ktr_fail(r);
-	whole = r->eof && !r->follow;
-	n = ktr_avail(r);
+	n = ktr_window(r, &whole);
 	if (ext <= n && n - ext >= l->hdrlen) {
 		ktr_decode(l, r->buf + r->start + ext, &nh);
 		if (ktr_check(&nh) == NULL)
