@@ -28,6 +28,19 @@ seed=${FUZZ_SEED:-1}
 : "${FUZZ_RUNS_trace:=4000}" "${FUZZ_RUNS_elf:=150000}"
 : "${FUZZ_RUNS_dwarf:=250000}"
 tmo=${FUZZ_TIMEOUT:-10}
+# The longest input each fuzzer makes.  Without it libFuzzer takes the
+# longest seed, and the kept inputs of fuzz/regress/ (seeds too) run to
+# megabytes: fuzz_trace, whose time grows with the length (layout
+# detection tries a header at every byte for each of seven layouts), went
+# from hundreds of inputs a second to ten.  Longer seeds are cut to it,
+# fuzzed only in part; the replay above reads them whole.
+#   trace: one utrace record of the largest size (64 + 20 + 2048 bytes)
+#          and a dozen ordinary ones;
+#   dwarf: what it had from its seeds (libFuzzer's least default);
+#   elf:   the longest seed binary (18 KB) whole, with room to grow, as
+#          its section headers are at the end.
+: "${FUZZ_MAXLEN_trace:=4096}" "${FUZZ_MAXLEN_dwarf:=4096}"
+: "${FUZZ_MAXLEN_elf:=32768}"
 names="trace elf dwarf"
 log=fuzz/out/log
 mkdir -p "$log"
@@ -84,6 +97,7 @@ sh fuzz/seeds.sh >"$log/seeds" 2>&1
 export MDUMP_FUZZ_EXE="$top/fuzz/out/seeds/elf/gcc-O2-dw5"
 for n in $names; do
 	eval "runs=\$FUZZ_RUNS_$n"
+	eval "maxlen=\${FUZZ_MAXLEN_$n:-0}"
 	corpus=fuzz/out/corpus/$n
 	if [ "$seed" != 0 ]; then
 		corpus=fuzz/out/corpus-fixed/$n
@@ -98,7 +112,7 @@ for n in $names; do
 	t=$secs
 	[ "$seed" != 0 ] && t=$((secs * 5))
 	fuzz/out/fuzz_$n -dict=fuzz/$n.dict -max_total_time="$t" \
-	    -seed="$seed" -runs="$runs" \
+	    -seed="$seed" -runs="$runs" -max_len="$maxlen" \
 	    -timeout="$tmo" -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="fuzz/out/$n/" "$corpus" fuzz/out/seeds/$n \
 	    $regress >"$log/$n" 2>&1
