@@ -37,33 +37,101 @@ text_isspace(int c)
 	return c == ' ' || c == '\t';
 }
 
-/* A whole decimal or 0x-hex number, nothing else; no overflow. */
+/* Whether a token ends at s[i]: at the end of the line or a space. */
 static int
-text_number(const char *s, size_t n, int hex, uint64_t *v)
+text_tokend(const char *s, size_t n, size_t i)
+{
+	return i == n || text_isspace(s[i]);
+}
+
+#define TEXT_ONES	0x0101010101010101ULL
+#define TEXT_HIGHS	0x8080808080808080ULL
+
+/*
+ * Skip spaces and tabs.  The columns of leak lines are padded with runs
+ * of spaces: eight at a time while a whole word is spaces.
+ */
+static void
+text_skipspace(const char *s, size_t n, size_t *pos)
+{
+	uint64_t w;
+	size_t i = *pos;
+
+	while (n - i >= 8) {
+		memcpy(&w, s + i, 8);
+		if (w != ' ' * TEXT_ONES)
+			break;
+		i += 8;
+	}
+	while (i < n && text_isspace(s[i]))
+		i++;
+	*pos = i;
+}
+
+/* The value of each hex digit plus one; 0 for other bytes. */
+static const uint8_t text_hexval[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+	['E'] = 15, ['F'] = 16
+};
+
+/*
+ * The token at s[*pos] is a whole 0x-hex number, nothing else, without
+ * overflow; *pos moves past it.
+ */
+static int
+text_hex(const char *s, size_t n, size_t *pos, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i = *pos, b;
+	unsigned d;
+
+	if (n - i < 3 || s[i] != '0' || (s[i + 1] != 'x' && s[i + 1] != 'X'))
+		return -1;
+	for (b = i += 2; i < n && (d = text_hexval[(uint8_t)s[i]]) != 0;
+	    i++) {
+		if (x >> 60 != 0)
+			return -1;
+		x = x << 4 | (d - 1);
+	}
+	if (i == b || !text_tokend(s, n, i))
+		return -1;
+	*pos = i;
+	*v = x;
+	return 0;
+}
+
+/* The same for a decimal number. */
+static int
+text_dec(const char *s, size_t n, size_t *pos, uint64_t *v)
 {
 	uint64_t x = 0, d;
-	size_t i = 0;
+	size_t i = *pos, b;
 
-	if (hex) {
-		if (n < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+	for (b = i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		d = (uint64_t)(s[i] - '0');
+		if (x > (UINT64_MAX - d) / 10)
 			return -1;
-		i = 2;
-	} else if (n == 0)
-		return -1;
-	for (; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			d = (uint64_t)(s[i] - '0');
-		else if (hex && s[i] >= 'a' && s[i] <= 'f')
-			d = (uint64_t)(s[i] - 'a' + 10);
-		else if (hex && s[i] >= 'A' && s[i] <= 'F')
-			d = (uint64_t)(s[i] - 'A' + 10);
-		else
-			return -1;
-		if (x > (UINT64_MAX - d) / (hex ? 16 : 10))
-			return -1;
-		x = x * (hex ? 16 : 10) + d;
+		x = x * 10 + d;
 	}
+	if (i == b || !text_tokend(s, n, i))
+		return -1;
+	*pos = i;
 	*v = x;
+	return 0;
+}
+
+/* The token at s[*pos] is word; *pos moves past it. */
+static int
+text_word(const char *s, size_t n, size_t *pos, const char *word,
+    size_t wl)
+{
+	if (n - *pos < wl || memcmp(s + *pos, word, wl) != 0 ||
+	    !text_tokend(s, n, *pos + wl))
+		return -1;
+	*pos += wl;
 	return 0;
 }
 
@@ -89,32 +157,53 @@ text_is(const char *t, size_t tl, const char *word)
 	return t != NULL && tl == strlen(word) && memcmp(t, word, tl) == 0;
 }
 
+/* The three number columns of a first frame, or three "-". */
+static int
+text_columns(const char *s, size_t n, size_t *pos, struct text_leakline *ll)
+{
+	uint64_t avg;
+	int i;
+
+	text_skipspace(s, n, pos);
+	ll->first = text_word(s, n, pos, "-", 1) == -1;
+	if (!ll->first) {
+		for (i = 0; i < 2; i++) {
+			text_skipspace(s, n, pos);
+			if (text_word(s, n, pos, "-", 1) == -1)
+				return -1;
+		}
+		return 0;
+	}
+	if (text_dec(s, n, pos, &ll->sum) == -1)
+		return -1;
+	text_skipspace(s, n, pos);
+	if (text_dec(s, n, pos, &ll->count) == -1)
+		return -1;
+	text_skipspace(s, n, pos);
+	return text_dec(s, n, pos, &avg);
+}
+
 /*
  * "%18p %7zu %6u %6zu addr2line -e %s %p", or the continuation with "-"
- * in the three number columns.  The object may hold spaces: the offset
- * is what follows the last space.
+ * in the three number columns, read left to right in one pass.  Tokens
+ * are separated by spaces and tabs.  The object may hold spaces: the
+ * offset is what follows the last space.
  */
 static int
 text_parse_leak(const char *s, size_t n, struct text_leakline *ll)
 {
-	const char *t[6], *sp;
-	size_t tl[6], pos = 0, i;
-	uint64_t avg;
+	const char *sp;
+	size_t pos = 0, i;
 
-	for (i = 0; i < 6; i++)
-		if ((t[i] = text_token(s, n, &pos, &tl[i])) == NULL)
-			return -1;
-	if (!text_is(t[4], tl[4], "addr2line") || !text_is(t[5], tl[5], "-e"))
+	text_skipspace(s, n, &pos);
+	if (text_hex(s, n, &pos, &ll->f) == -1 ||
+	    text_columns(s, n, &pos, ll) == -1)
 		return -1;
-	if (text_number(t[0], tl[0], 1, &ll->f) == -1)
+	text_skipspace(s, n, &pos);
+	if (text_word(s, n, &pos, "addr2line", 9) == -1)
 		return -1;
-	ll->first = !text_is(t[1], tl[1], "-");
-	if (ll->first) {
-		if (text_number(t[1], tl[1], 0, &ll->sum) == -1 ||
-		    text_number(t[2], tl[2], 0, &ll->count) == -1 ||
-		    text_number(t[3], tl[3], 0, &avg) == -1)
-			return -1;
-	} else if (!text_is(t[2], tl[2], "-") || !text_is(t[3], tl[3], "-"))
+	text_skipspace(s, n, &pos);
+	if (text_word(s, n, &pos, "-e", 2) == -1)
 		return -1;
 	if (pos >= n || s[pos] != ' ')
 		return -1;
@@ -129,7 +218,8 @@ text_parse_leak(const char *s, size_t n, struct text_leakline *ll)
 		return -1;
 	ll->object = s + pos;
 	ll->objlen = (size_t)(sp - (s + pos));
-	return text_number(sp + 1, (size_t)(s + n - sp - 1), 1, &ll->offset);
+	pos = (size_t)(sp + 1 - s);
+	return text_hex(s, n, &pos, &ll->offset) == -1 || pos != n ? -1 : 0;
 }
 
 /* The leak being built is complete: add it to the table. */
@@ -243,26 +333,47 @@ text_line(struct mrec_state *st, struct mproc *p, const char *s, size_t n,
 	return -1;
 }
 
+/* Whether one byte is a control character other than tab, CR, newline. */
+static int
+text_ctl(uint8_t c)
+{
+	static const uint32_t ctl = ~((1u << '\t') | (1u << '\n') |
+	    (1u << '\r'));
+
+	if (c == 0x7f)
+		return 1;
+	return c < 0x20 && ((ctl >> c) & 1);
+}
+
 /*
  * Printable text ending lines, or a binary payload of another writer:
  * control characters other than tab, CR and newline, and DEL, say binary.
+ * Eight bytes are tested at once: a word passes when no byte is below
+ * 0x20 or equal to 0x7f (bytes from 0x80 up are text); the rare word that
+ * does not, such as the one holding the newline, is looked at byte by
+ * byte.  The test may flag a byte beside a real hit, never miss one, so
+ * the byte order of the load does not matter.
  */
 static int
 text_is_binary(const uint8_t *d, size_t n)
 {
-	static const uint32_t ctl = ~((1u << '\t') | (1u << '\n') |
-	    (1u << '\r'));
-	size_t i;
-	uint8_t c;
+	uint64_t w, low, del;
+	size_t i = 0, j;
 
-	for (i = 0; i < n; i++) {
-		c = d[i];
-		/* One test for the printable ASCII that text is made of. */
-		if ((uint8_t)(c - 0x20) < 0x5f || c >= 0x80)
+	for (; n - i >= 8; i += 8) {
+		memcpy(&w, d + i, 8);
+		low = (w - 0x20 * TEXT_ONES) & ~w & TEXT_HIGHS;
+		del = ((w ^ 0x7f * TEXT_ONES) - TEXT_ONES) &
+		    ~(w ^ 0x7f * TEXT_ONES) & TEXT_HIGHS;
+		if ((low | del) == 0)
 			continue;
-		if (c == 0x7f || ((ctl >> c) & 1))
-			return 1;
+		for (j = i; j < i + 8; j++)
+			if (text_ctl(d[j]))
+				return 1;
 	}
+	for (; i < n; i++)
+		if (text_ctl(d[i]))
+			return 1;
 	return 0;
 }
 
