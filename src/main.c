@@ -494,7 +494,9 @@ main(int argc, char *argv[])
 	 * smaller view of the file system would still work; "rpath"
 	 * without "wpath", "cpath" or "exec" is the restriction that fits.
 	 */
-	if (pledge("stdio rpath", NULL) == -1) {
+	/* -C may demangle in a child process (demangle.c says why). */
+	if (pledge(o.demangle ? "stdio rpath proc" : "stdio rpath", NULL) ==
+	    -1) {
 		warnmsg("pledge: %s", strerror(errno));
 		return 1;
 	}

@@ -81,4 +81,40 @@ for cxx in g++ clang++; do
 	check "$n-new" grep -qF " $(c++filt _Znwm) at ??:0 (" "$out/$n.C"
 	check "$n-json" grep -qF "{\"function\": \"$d_make\", " "$out/$n.json"
 done
+
+# Names with many back-references, as a crafted object may hold: one
+# whose demangling doubles 30 times (hundreds of megabytes) is shown as
+# recorded, and quickly; one with 15 that expands modestly is demangled
+# all the same, as c++filt does.  Each names a function of a small
+# library made from assembly.
+n=backrefs
+if [ $demangles = yes ] && command -v gcc >/dev/null 2>&1; then
+	big=$(cat fuzz/regress/demangle/pair-doubling-30)
+	many=_Z1fSt4pairIiiES0_S0_S0_S0_S0_S0_S0_S0_S0_S0_S0_S0_S0_S0_
+	{
+		printf '\t.text\n'
+		for f in "$big" "$many"; do
+			printf '\t.globl %s\n\t.type %s, @function\n%s:\n' \
+			    "$f" "$f" "$f"
+			printf '\t.fill 16, 1, 0x90\n\t.size %s, 16\n' "$f"
+		done
+	} >"$out/$n.s"
+	if gcc -shared -nostdlib -o "$out/$n.so" "$out/$n.s" \
+	    2>"$out/$n.cc"; then
+		addr() { nm "$out/$n.so" | awk -v f="$1" '$3 == f { print $1 }'; }
+		printf 'layout lp64le\nstart\nproc 1 t\nobject 1 %s\n' \
+		    "$top/$out/$n.so" >"$out/$n.desc"
+		printf 'leak 10 1 0x%x@1\nleak 20 1 0x%x@1\n' \
+		    $((0x$(addr "$big") + 4)) $((0x$(addr "$many") + 4)) \
+		    >>"$out/$n.desc"
+		tests/tracegen -o "$out/$n.ktrace" "$out/$n.desc"
+		timeout 30 ./mdump -C -r -f "$out/$n.ktrace" >"$out/$n.C" 2>&1
+		check "$n-finishes" test $? = 0
+		check "$n-big-as-recorded" grep -qF " $big at ??:0" "$out/$n.C"
+		check "$n-many-demangled" grep -qF \
+		    " $(c++filt "$many") at ??:0" "$out/$n.C"
+	else
+		echo "not ok $name/$n (does not build: $(head -n 1 "$out/$n.cc"))"
+	fi
+fi
 exit 0
