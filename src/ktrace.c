@@ -85,6 +85,17 @@ static const struct ktr_layout ktr_layouts[] = {
 #define NLAYOUTS	(sizeof(ktr_layouts) / sizeof(ktr_layouts[0]))
 #define KTR_MAXHDR	64	/* the longest header of any layout */
 
+/* A decoded header, valid or not. */
+struct ktr_hdr {
+	int		 start;		/* a start record */
+	uint32_t	 type;
+	int32_t		 pid;
+	int32_t		 tid;
+	uint64_t	 nsec;
+	uint64_t	 len;
+	int		 padok;		/* padding and comm are zero-filled */
+};
+
 struct ktr_reader {
 	int			 fd;
 	int			 follow;
@@ -103,17 +114,8 @@ struct ktr_reader {
 	uint64_t		 dmgrecno;	/* the damaged record */
 	char			 dmgwhy[160];	/* what was wrong there */
 	struct md_err		 dmg;		/* the last damage record */
-};
-
-/* A decoded header, valid or not. */
-struct ktr_hdr {
-	int		 start;		/* a start record */
-	uint32_t	 type;
-	int32_t		 pid;
-	int32_t		 tid;
-	uint64_t	 nsec;
-	uint64_t	 len;
-	int		 padok;		/* padding and comm are zero-filled */
+	struct ktr_hdr		 ahead;		/* checked by ktr_confirm() */
+	uint64_t		 aheadoff;	/* its offset; 0: none */
 };
 
 /*
@@ -155,6 +157,7 @@ ktr_pad_init(void)
 static int
 ktr_padding_ok(const struct ktr_layout *l, const uint8_t *p)
 {
+	static const uint8_t zero[KTR_COMMLEN];
 	const uint8_t *c = p + l->commoff, *nul;
 	size_t i, k = (size_t)(l - ktr_layouts);
 
@@ -165,10 +168,8 @@ ktr_padding_ok(const struct ktr_layout *l, const uint8_t *p)
 			return 0;
 	if ((nul = memchr(c, '\0', l->commlen)) == NULL)
 		return 0;
-	for (i = (size_t)(nul - c); i < l->commlen; i++)
-		if (c[i] != 0)
-			return 0;
-	return 1;
+	/* Every header is checked twice: the rest of comm in one compare. */
+	return memcmp(nul, zero, l->commlen - (size_t)(nul - c)) == 0;
 }
 
 static void
@@ -654,8 +655,12 @@ ktr_confirm(struct ktr_reader *r, const struct ktr_hdr *h, struct md_err *e)
 	n = ktr_window(r, &whole);
 	if (ext <= n && n - ext >= l->hdrlen) {
 		ktr_decode(l, r->buf + r->start + ext, &nh);
-		if (ktr_check(&nh) == NULL)
+		if (ktr_check(&nh) == NULL) {
+			/* ktr_next() need not decode it again. */
+			r->ahead = nh;
+			r->aheadoff = r->off + ext;
 			return KTR_REC;
+		}
 	} else if (ext <= n || !whole)
 		return KTR_REC;
 	lim = ext < n ? ext : n;
@@ -697,8 +702,15 @@ ktr_next(struct ktr_reader *r, struct ktr_record *rec, struct md_err *e)
 		rv = ktr_need(r, r->lay->hdrlen, NULL, r->recno + 1, e);
 		if (rv != KTR_REC)
 			return rv;
-		ktr_decode(r->lay, r->buf + r->start, &h);
-		if ((why = ktr_check(&h)) != NULL) {
+		/* The bytes at an offset stay what they were. */
+		if (r->aheadoff == r->off && r->off > 0) {
+			h = r->ahead;
+			why = NULL;
+		} else {
+			ktr_decode(r->lay, r->buf + r->start, &h);
+			why = ktr_check(&h);
+		}
+		if (why != NULL) {
 			ktr_damage(r, "bad record header (%s layout): %s",
 			    r->lay->name, why);
 			ktr_consume(r, 1);
