@@ -13,16 +13,20 @@
 
 struct mrec_label {
 	const char	*label;
+	size_t		 len;
 	int		(*decode)(struct mrec_state *, struct mproc *,
 			    const struct ktr_record *, const uint8_t *, size_t,
 			    struct md_err *);
 };
 
+/* A label and its length. */
+#define LABEL(s)	s, sizeof(s) - 1
+
 static const struct mrec_label mrec_labels[] = {
-	{ "mallocobjectrecord",	mrec_exp_object },
-	{ "mallocleakrecord",	mrec_exp_leak },
-	{ "mallocdumpline",	mrec_exp_dumpline },
-	{ "malloc",		mrec_text_record },
+	{ LABEL("mallocobjectrecord"),	mrec_exp_object },
+	{ LABEL("mallocleakrecord"),	mrec_exp_leak },
+	{ LABEL("mallocdumpline"),	mrec_exp_dumpline },
+	{ LABEL("malloc"),		mrec_text_record },
 };
 #define NLABELS	(sizeof(mrec_labels) / sizeof(mrec_labels[0]))
 
@@ -47,10 +51,13 @@ mrec_proc(struct mrec_state *st, const struct ktr_record *rec)
 {
 	struct mproc *p;
 
+	/* Records of one process mostly come one after the other. */
+	if ((p = st->last) == NULL || p->pid != rec->pid)
+		p = u64map_get(&st->bypid, (uint32_t)rec->pid);
 	/* exec keeps the pid; the report is written by the last image. */
-	if ((p = u64map_get(&st->bypid, (uint32_t)rec->pid)) != NULL) {
+	if (p != NULL) {
 		memcpy(p->comm, rec->comm, sizeof(p->comm));
-		return p;
+		return st->last = p;
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->pid = rec->pid;
@@ -63,7 +70,7 @@ mrec_proc(struct mrec_state *st, const struct ktr_record *rec)
 	}
 	st->procs[st->nprocs++] = p;
 	u64map_put(&st->bypid, (uint32_t)rec->pid, p);
-	return p;
+	return st->last = p;
 }
 
 void
@@ -82,16 +89,22 @@ mrec_dumptext(struct mproc *p, const uint8_t *s, size_t n)
 	p->dumplen += n;
 }
 
-/* The label: NUL-terminated within its 20 bytes, else not ours. */
+/*
+ * The label: NUL-terminated within its 20 bytes, else not ours.  Its
+ * length picks the one label it can be.
+ */
 static const struct mrec_label *
 mrec_find_label(const uint8_t *data)
 {
-	size_t i;
+	const uint8_t *nul;
+	size_t i, len;
 
-	if (memchr(data, '\0', KTR_LABELLEN) == NULL)
+	if ((nul = memchr(data, '\0', KTR_LABELLEN)) == NULL)
 		return NULL;
+	len = (size_t)(nul - data);
 	for (i = 0; i < NLABELS; i++)
-		if (strcmp((const char *)data, mrec_labels[i].label) == 0)
+		if (mrec_labels[i].len == len &&
+		    memcmp(data, mrec_labels[i].label, len) == 0)
 			return &mrec_labels[i];
 	return NULL;
 }

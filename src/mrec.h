@@ -67,6 +67,7 @@ struct mrec_state {
 	size_t		  nprocs;
 	size_t		  cap;
 	struct u64map	  bypid;
+	struct mproc	 *last;		/* the process of the last record */
 	int		  ptrsize;	/* 0 until known */
 	int		  be;
 	int		  keepdump;	/* keep dump text for -D */
