@@ -4,7 +4,18 @@
  *
  * Both are hash tables with open addressing, grown by doubling, so
  * memory grows with the distinct stacks and paths, not with the trace.
+ * Leaks are packed in chunks that belong to their table, and the cache
+ * lines a lookup will read are fetched while the next adds are decoded:
+ * with a million stacks the table is far larger than any cache.
  */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+/* madvise() and MADV_HUGEPAGE, see leak_hugepages(). */
+#define _DEFAULT_SOURCE
+#endif
+
+#include <sys/mman.h>
+
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +164,36 @@ leak_same(const struct leak *l, const struct leak_frame *f, size_t n)
 	return 1;
 }
 
+/*
+ * A table of a million stacks spans tens of thousands of pages, so
+ * nearly every lookup would also wait for the page tables to be walked:
+ * a quarter of the time, measured on Linux, which gives huge pages to
+ * those who ask.  Only regions of several huge pages ask, so that small
+ * tables, one for each of many processes, do not each hold a huge page.
+ * Elsewhere the system decides alone.
+ */
+#define LEAK_HUGE	(2 * 1024 * 1024)	/* amd64, arm64 */
+#define LEAK_HUGEMIN	(2 * LEAK_HUGE)
+
+static void
+leak_hugepages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t b, e;
+
+	if (n < LEAK_HUGEMIN)
+		return;
+	b = ((uintptr_t)p + LEAK_HUGE - 1) & ~(uintptr_t)(LEAK_HUGE - 1);
+	e = ((uintptr_t)p + n) & ~(uintptr_t)(LEAK_HUGE - 1);
+	/* Advice only: where it is refused, lookups are slower. */
+	if (e > b)
+		(void)madvise((void *)b, (size_t)(e - b), MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 /* Rebuild the hash slots for nslots slots (a power of two). */
 static void
 leak_rehash(struct leak_table *t, size_t nslots)
@@ -162,12 +203,14 @@ leak_rehash(struct leak_table *t, size_t nslots)
 	free(t->slots);
 	t->nslots = nslots;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
+	leak_hugepages(t->slots, t->nslots * sizeof(*t->slots));
 	for (i = 0; i < t->nleaks; i++) {
 		j = t->leaks[i]->hash & (t->nslots - 1);
 		while (t->slots[j].leak != NULL)
 			j = (j + 1) & (t->nslots - 1);
 		t->slots[j].leak = t->leaks[i];
 		t->slots[j].hash = t->leaks[i]->hash;
+		t->slots[j].nframes = t->leaks[i]->nframes;
 	}
 }
 
@@ -195,6 +238,56 @@ add_sat(uint64_t a, uint64_t b)
 /* A cache line, on the machines we know. */
 #define LEAK_LINE	64
 
+/*
+ * Chunks start small, for the many processes with a few leaks, and
+ * double up to a size where allocating costs nothing per leak.  No leak
+ * is larger than the smallest chunk: LEAK_MAXFRAMES frames are 1 KiB.
+ */
+#define LEAK_CHUNKMIN	(4 * 1024)
+#define LEAK_CHUNKMAX	(8 * 1024 * 1024)
+
+/* Bytes of a leak with n frames. */
+static size_t
+leak_size(size_t n)
+{
+	return sizeof(struct leak) + n * sizeof(struct leak_frame);
+}
+
+/*
+ * Room for a leak of n bytes, 8-byte aligned.  Leaks are allocated one
+ * after the other in chunks: no allocator overhead per leak, and the
+ * leaks of a table are packed in order of appearance.  A leak that
+ * would cross one cache line more than its size needs starts on a new
+ * line instead: a lookup then reads one line fewer.
+ */
+static struct leak *
+leak_alloc(struct leak_table *t, size_t n)
+{
+	struct leak_chunk *c = t->chunks;
+	size_t size, at;
+	void *l;
+
+	n = (n + 7) & ~(size_t)7;
+	if (c == NULL || c->size - c->used < n + LEAK_LINE) {
+		size = c == NULL ? LEAK_CHUNKMIN : c->size * 2;
+		if (size > LEAK_CHUNKMAX)
+			size = LEAK_CHUNKMAX;
+		c = xmalloc(sizeof(*c) + size);
+		c->next = t->chunks;
+		c->used = 0;
+		c->size = size;
+		leak_hugepages(c->mem, size);
+		t->chunks = c;
+	}
+	at = (size_t)((uintptr_t)((char *)c->mem + c->used) % LEAK_LINE);
+	if ((at + n + LEAK_LINE - 1) / LEAK_LINE > (n + LEAK_LINE - 1) /
+	    LEAK_LINE)
+		c->used += LEAK_LINE - at;
+	l = (char *)c->mem + c->used;
+	c->used += n;
+	return l;
+}
+
 static void
 leak_insert(struct leak_table *t, const struct leak_pending *q)
 {
@@ -207,23 +300,22 @@ leak_insert(struct leak_table *t, const struct leak_pending *q)
 	    i = (i + 1) & (t->nslots - 1)) {
 		l = t->slots[i].leak;
 		if (t->slots[i].hash == q->hash &&
-		    leak_same(l, q->frames, n)) {
+		    t->slots[i].nframes == n && leak_same(l, q->frames, n)) {
 			l->sum = add_sat(l->sum, q->sum);
 			l->count = add_sat(l->count, q->count);
 			return;
 		}
 	}
 	/*
-	 * One allocation for the leak and its frames: one cache miss
-	 * less per lookup with a million stacks.  The struct's size is a
-	 * multiple of its 8-byte alignment, which is the frames'.
+	 * The leak and its frames together: one cache miss less per
+	 * lookup with a million stacks.
 	 */
-	l = xmalloc(sizeof(*l) + n * sizeof(*q->frames));
+	l = leak_alloc(t, leak_size(n));
 	memset(l, 0, sizeof(*l));
 	l->sum = q->sum;
 	l->count = q->count;
 	l->hash = q->hash;
-	l->nframes = n;
+	l->nframes = (uint32_t)n;
 	l->frames = (struct leak_frame *)(l + 1);
 	if (n > 0)
 		memcpy(l->frames, q->frames, n * sizeof(*q->frames));
@@ -234,24 +326,34 @@ leak_insert(struct leak_table *t, const struct leak_pending *q)
 	t->leaks[t->nleaks++] = l;
 	t->slots[i].leak = l;
 	t->slots[i].hash = q->hash;
+	t->slots[i].nframes = (uint32_t)n;
 }
+
+/* The lines of a deep leak beyond these are read when compared. */
+#define LEAK_PFLINES	4
 
 /*
  * Fetch the leak an add will meet: the first in its probe run whose hash
- * is the same.  The run is short, and its slots were fetched already.
+ * and depth are the same.  The run is short, and its slots were fetched
+ * already.
  */
 static void
-leak_prefetch(const struct leak_table *t, uint32_t hash)
+leak_prefetch(const struct leak_table *t, const struct leak_pending *q)
 {
 	const struct leak_slot *s;
-	size_t i;
+	const char *l;
+	size_t i, o, end;
 
-	for (i = hash & (t->nslots - 1); (s = &t->slots[i])->leak != NULL;
+	for (i = q->hash & (t->nslots - 1); (s = &t->slots[i])->leak != NULL;
 	    i = (i + 1) & (t->nslots - 1))
-		if (s->hash == hash) {
-			PREFETCH(s->leak);
-			/* A leak of one or two frames may cross a line. */
-			PREFETCH((const char *)s->leak + LEAK_LINE - 1);
+		if (s->hash == q->hash && s->nframes == q->nframes) {
+			/* leak_alloc() keeps it on as few lines as can be. */
+			l = (const char *)s->leak;
+			end = leak_size(q->nframes);
+			if (end > LEAK_PFLINES * LEAK_LINE)
+				end = LEAK_PFLINES * LEAK_LINE;
+			for (o = 0; o < end; o += LEAK_LINE)
+				PREFETCH(l + o);
 			return;
 		}
 }
@@ -295,18 +397,20 @@ leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
 	PREFETCH(&t->slots[q->hash & (t->nslots - 1)]);
 	/* Halfway, the slots are in the cache: fetch the leak they name. */
 	if (t->qlen > LEAK_QUEUE / 2)
-		leak_prefetch(t, t->queue[(t->qhead + t->qlen - 1 -
-		    LEAK_QUEUE / 2) % LEAK_QUEUE].hash);
+		leak_prefetch(t, &t->queue[(t->qhead + t->qlen - 1 -
+		    LEAK_QUEUE / 2) % LEAK_QUEUE]);
 }
 
 void
 leak_clear(struct leak_table *t)
 {
-	size_t i;
+	struct leak_chunk *c;
 
 	t->qlen = 0;
-	for (i = 0; i < t->nleaks; i++)
-		free(t->leaks[i]);
+	while ((c = t->chunks) != NULL) {
+		t->chunks = c->next;
+		free(c);
+	}
 	t->nleaks = 0;
 	if (t->slots != NULL)
 		memset(t->slots, 0, t->nslots * sizeof(*t->slots));

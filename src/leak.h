@@ -17,21 +17,25 @@ struct leak_frame {
 	uint64_t	 offset;	/* as recorded */
 };
 
+/* Small, so that a leak of one frame fits in a cache line. */
 struct leak {
 	uint64_t		 sum;		/* bytes */
 	uint64_t		 count;		/* allocations */
-	size_t			 nframes;	/* 0: anonymous */
-	struct leak_frame	*frames;	/* innermost first; stored
-						   after the leak, in the same
-						   allocation */
+	uint32_t		 nframes;	/* 0: anonymous */
 	uint32_t		 hash;
+	struct leak_frame	*frames;	/* innermost first; stored
+						   right after the leak */
 };
 
-/* A hash slot: the stack's hash kept beside the leak, so a probe that
- * misses costs no visit to the leak itself. */
+/*
+ * A hash slot: the stack's hash and depth kept beside the leak, so a
+ * probe that misses costs no visit to the leak itself, and the lines of
+ * the leak a lookup will read can be fetched ahead.
+ */
 struct leak_slot {
 	struct leak	*leak;		/* NULL: free */
 	uint32_t	 hash;
+	uint32_t	 nframes;
 };
 
 /* A leak waiting in the queue in front of the table. */
@@ -43,6 +47,14 @@ struct leak_pending {
 	struct leak_frame	 frames[LEAK_MAXFRAMES];
 };
 
+/* Leaks live in chunks, one after the other in order of appearance. */
+struct leak_chunk {
+	struct leak_chunk	*next;
+	size_t			 used;		/* bytes of mem in use */
+	size_t			 size;		/* bytes of mem */
+	uint64_t		 mem[];		/* 8-byte aligned leaks */
+};
+
 struct leak_table {
 	struct leak	**leaks;	/* in order of first appearance */
 	size_t		  nleaks;
@@ -52,6 +64,7 @@ struct leak_table {
 	struct leak_pending *queue;	/* adds not yet in the table */
 	size_t		  qhead;
 	size_t		  qlen;
+	struct leak_chunk *chunks;	/* the newest first */
 };
 
 void	leak_init(struct leak_table *);
