@@ -412,8 +412,14 @@ leak_clear(struct leak_table *t)
 		free(c);
 	}
 	t->nleaks = 0;
-	if (t->slots != NULL)
-		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+	/*
+	 * The slots go, not their contents: clearing a big table for each
+	 * of many "Leak report:" lines would cost slots times lines.  The
+	 * next add starts a small one.
+	 */
+	free(t->slots);
+	t->slots = NULL;
+	t->nslots = 0;
 }
 
 void

@@ -118,13 +118,24 @@ mrec_find_label(const uint8_t *data)
 static void
 mrec_damaged(struct mrec_state *st)
 {
-	size_t i;
+	st->damage++;
+}
 
-	for (i = 0; i < st->nprocs; i++) {
-		st->procs[i]->linelen = 0;
-		st->procs[i]->linebad = 0;
-		st->procs[i]->bannerlen = 0;
-	}
+/*
+ * Drop p's open lines if damage came since p last had a record.  Done
+ * when a process is next used, not for every process at each damage: a
+ * trace of many processes and many damaged records would cost their
+ * product.
+ */
+static void
+mrec_sync(const struct mrec_state *st, struct mproc *p)
+{
+	if (p->damage == st->damage)
+		return;
+	p->damage = st->damage;
+	p->linelen = 0;
+	p->linebad = 0;
+	p->bannerlen = 0;
 }
 
 int
@@ -157,6 +168,7 @@ mrec_feed(struct mrec_state *st, const struct ktr_record *rec,
 		return 0;
 	}
 	p = *pp = mrec_proc(st, rec);
+	mrec_sync(st, p);
 	return l->decode(st, p, rec, rec->data + KTR_LABELLEN,
 	    rec->len - KTR_LABELLEN, e);
 }
@@ -168,6 +180,7 @@ mrec_finish(struct mrec_state *st, struct md_err *e)
 	int rv = 0;
 
 	for (i = 0; i < st->nprocs; i++) {
+		mrec_sync(st, st->procs[i]);
 		if (mrec_text_finish(st, st->procs[i], e) == -1)
 			rv = -1;
 		leak_flush(&st->procs[i]->leaks);

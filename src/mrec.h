@@ -52,6 +52,7 @@ struct mproc {
 	size_t			 nrawobjs;
 	int			 done;		/* End dump seen */
 	int			 printed;	/* follow mode printed it */
+	uint64_t		 damage;	/* mrec_state.damage it saw */
 };
 
 struct mrec_stats {
@@ -73,6 +74,7 @@ struct mrec_state {
 	int		  keepdump;	/* keep dump text for -D */
 	int		  onlypid;	/* with pid: only that process */
 	int32_t		  pid;
+	uint64_t	  damage;	/* damage records so far */
 	struct mrec_stats stats;
 };
 
