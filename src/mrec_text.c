@@ -55,6 +55,7 @@ static void
 text_skipspace(const char *s, size_t n, size_t *pos)
 {
 	uint64_t w;
+	uint32_t h;
 	size_t i = *pos;
 
 	while (n - i >= 8) {
@@ -62,6 +63,11 @@ text_skipspace(const char *s, size_t n, size_t *pos)
 		if (w != ' ' * TEXT_ONES)
 			break;
 		i += 8;
+	}
+	if (n - i >= 4) {
+		memcpy(&h, s + i, 4);
+		if (h == (uint32_t)(' ' * TEXT_ONES))
+			i += 4;
 	}
 	while (i < n && text_isspace(s[i]))
 		i++;
@@ -112,7 +118,9 @@ text_dec(const char *s, size_t n, size_t *pos, uint64_t *v)
 
 	for (b = i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
 		d = (uint64_t)(s[i] - '0');
-		if (x > (UINT64_MAX - d) / 10)
+		/* x * 10 + d overflows; one compare for the usual small x. */
+		if (x >= UINT64_MAX / 10 &&
+		    (x > UINT64_MAX / 10 || d > UINT64_MAX % 10))
 			return -1;
 		x = x * 10 + d;
 	}
@@ -123,13 +131,22 @@ text_dec(const char *s, size_t n, size_t *pos, uint64_t *v)
 	return 0;
 }
 
-/* The token at s[*pos] is word; *pos moves past it. */
+/*
+ * The token at s[*pos] is word; *pos moves past it.  The words are
+ * short: compared here rather than by a call.
+ */
 static int
 text_word(const char *s, size_t n, size_t *pos, const char *word,
     size_t wl)
 {
-	if (n - *pos < wl || memcmp(s + *pos, word, wl) != 0 ||
-	    !text_tokend(s, n, *pos + wl))
+	size_t i;
+
+	if (n - *pos < wl)
+		return -1;
+	for (i = 0; i < wl; i++)
+		if (s[*pos + i] != word[i])
+			return -1;
+	if (!text_tokend(s, n, *pos + wl))
 		return -1;
 	*pos += wl;
 	return 0;
@@ -257,7 +274,8 @@ text_starts(const char *s, size_t n, const char *prefix)
 {
 	size_t pl = strlen(prefix);
 
-	return n >= pl && memcmp(s, prefix, pl) == 0;
+	/* The first byte alone tells leak lines apart. */
+	return n >= pl && s[0] == prefix[0] && memcmp(s, prefix, pl) == 0;
 }
 
 /* A new leak report for this process replaces what an older one said. */
@@ -345,6 +363,15 @@ text_ctl(uint8_t c)
 	return c < 0x20 && ((ctl >> c) & 1);
 }
 
+/* Whether d[i] says binary; the first newline seen goes to *nl. */
+static int
+text_byte(const uint8_t *d, size_t i, size_t *nl)
+{
+	if (d[i] == '\n' && i < *nl)
+		*nl = i;
+	return text_ctl(d[i]);
+}
+
 /*
  * Printable text ending lines, or a binary payload of another writer:
  * control characters other than tab, CR and newline, and DEL, say binary.
@@ -352,14 +379,16 @@ text_ctl(uint8_t c)
  * 0x20 or equal to 0x7f (bytes from 0x80 up are text); the rare word that
  * does not, such as the one holding the newline, is looked at byte by
  * byte.  The test may flag a byte beside a real hit, never miss one, so
- * the byte order of the load does not matter.
+ * the byte order of the load does not matter.  The newline of a record
+ * is in such a word: where the first one is goes to *nl (n: none).
  */
 static int
-text_is_binary(const uint8_t *d, size_t n)
+text_is_binary(const uint8_t *d, size_t n, size_t *nl)
 {
 	uint64_t w, low, del;
 	size_t i = 0, j;
 
+	*nl = n;
 	for (; n - i >= 8; i += 8) {
 		memcpy(&w, d + i, 8);
 		low = (w - 0x20 * TEXT_ONES) & ~w & TEXT_HIGHS;
@@ -368,11 +397,11 @@ text_is_binary(const uint8_t *d, size_t n)
 		if ((low | del) == 0)
 			continue;
 		for (j = i; j < i + 8; j++)
-			if (text_ctl(d[j]))
+			if (text_byte(d, j, nl))
 				return 1;
 	}
 	for (; i < n; i++)
-		if (text_ctl(d[i]))
+		if (text_byte(d, i, nl))
 			return 1;
 	return 0;
 }
@@ -407,16 +436,18 @@ mrec_text_record(struct mrec_state *st, struct mproc *p,
     struct md_err *e)
 {
 	const uint8_t *nl;
-	size_t len;
+	size_t len, first;
 	int rv = 0;
 
-	if (text_is_binary(d, n)) {
+	if (text_is_binary(d, n, &first)) {
 		st->stats.binary++;
 		return 0;
 	}
 	if (st->keepdump)
 		mrec_dumptext(p, d, n);
-	while ((nl = memchr(d, '\n', n)) != NULL) {
+	/* A record is mostly one line: its end is known already. */
+	for (nl = first < n ? d + first : NULL; nl != NULL;
+	    nl = n > 0 ? memchr(d, '\n', n) : NULL) {
 		len = (size_t)(nl - d);
 		if (p->linelen == 0 && !p->linebad) {
 			/* The usual case: a record is one line; no copy. */
