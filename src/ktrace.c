@@ -229,6 +229,19 @@ ktr_plausible(const struct ktr_hdr *h)
  * nothing.  Returns 1 or 0, or -1 when the n bytes at p do not tell
  * because the file goes on past them.
  */
+/*
+ * Whether the type field at p could start a plausible header: most
+ * offsets a damage scan tries fail on it alone, before a whole decode.
+ */
+static int
+ktr_type_ok(const struct ktr_layout *l, const uint8_t *p)
+{
+	uint64_t t = buf_get32(p, l->be);
+
+	return (t != 0 && t <= KTR_TYPEMAX) ||
+	    memcmp(p, ktr_magic, sizeof(ktr_magic)) == 0;
+}
+
 static int
 ktr_chain(const struct ktr_layout *l, const uint8_t *p, size_t n, size_t q,
     int whole)
@@ -238,6 +251,8 @@ ktr_chain(const struct ktr_layout *l, const uint8_t *p, size_t n, size_t q,
 
 	if (q > n || n - q < l->hdrlen)
 		return whole ? 0 : -1;
+	if (!ktr_type_ok(l, p + q))
+		return 0;
 	ktr_decode(l, p + q, &h);
 	if (!ktr_plausible(&h))
 		return 0;
@@ -248,6 +263,8 @@ ktr_chain(const struct ktr_layout *l, const uint8_t *p, size_t n, size_t q,
 		return whole ? 1 : -1;
 	if (n - next < l->hdrlen)
 		return whole ? 0 : -1;
+	if (!ktr_type_ok(l, p + next))
+		return 0;
 	ktr_decode(l, p + next, &h);
 	return ktr_plausible(&h);
 }
