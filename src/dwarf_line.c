@@ -6,7 +6,8 @@
  * two binary searches; units naming the same program share it.  A file
  * name is joined with its directory and the unit's compilation
  * directory the way llvm-symbolizer and addr2line show it, when a row
- * or call first names it.  Columns, discriminators, ISA and view numbers are not kept.
+ * or call first names it.  Columns, discriminators, ISA and view
+ * numbers are not kept.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -286,20 +287,17 @@ row_emit(struct dw_lines *L, struct lstate *st)
 	 * earlier one (a view, a column or is_stmt change) is replaced.
 	 */
 	if (L->nrows > st->seq_first &&
-	    L->rows[L->nrows - 1].addr == st->addr) {
+	    L->rows[L->nrows - 1].addr == st->addr)
 		r = &L->rows[L->nrows - 1];
-		r->file = st->file > UINT32_MAX ? UINT32_MAX :
-		    (uint32_t)st->file;
-		r->line = st->line < 0 || st->line > UINT32_MAX ? 0 :
-		    (uint32_t)st->line;
-		return;
+	else {
+		if (L->nrows == st->rcap) {
+			st->rcap = st->rcap ? st->rcap * 2 : 256;
+			L->rows = xreallocarray(L->rows, st->rcap,
+			    sizeof(*L->rows));
+		}
+		r = &L->rows[L->nrows++];
+		r->addr = st->addr;
 	}
-	if (L->nrows == st->rcap) {
-		st->rcap = st->rcap ? st->rcap * 2 : 256;
-		L->rows = xreallocarray(L->rows, st->rcap, sizeof(*L->rows));
-	}
-	r = &L->rows[L->nrows++];
-	r->addr = st->addr;
 	r->file = st->file > UINT32_MAX ? UINT32_MAX : (uint32_t)st->file;
 	r->line = st->line < 0 || st->line > UINT32_MAX ? 0 :
 	    (uint32_t)st->line;

@@ -25,6 +25,7 @@
  * /usr/lib/debug as the root of the debug file search (for tests, and
  * for debug files installed elsewhere).
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,7 +262,7 @@ dwo_open(void *arg, const char *comp_dir, const char *name,
     struct dwarf_sections *ds)
 {
 	struct sym_obj *o = arg;
-	char path[4096];
+	char path[PATH_MAX];
 	const char *slash;
 	struct sym_dwo *w = NULL;
 	int n, rc;
