@@ -45,6 +45,16 @@ dw_rvec_free(struct dw_rvec *rv)
 	memset(rv, 0, sizeof(*rv));
 }
 
+/* Take one range-list entry from the reader's budget; -1 when spent. */
+static int
+range_spend(struct dwarf *d)
+{
+	if (d->range_budget == 0)
+		return -1;
+	d->range_budget--;
+	return 0;
+}
+
 /*
  * A DWARF 2-4 list in .debug_ranges: address pairs relative to a base,
  * a pair with an all-ones start selecting a new base, (0, 0) ending it.
@@ -64,9 +74,8 @@ ranges_v4(struct dwarf *d, struct dw_unit *u, uint64_t off,
 	if (off > b.len || buf_seek(&b, (size_t)off) == -1)
 		return;
 	for (;;) {
-		if (d->range_budget == 0)
+		if (range_spend(d) == -1)
 			return;
-		d->range_budget--;
 		lo = buf_uint(&b, u->addr_size);
 		hi = buf_uint(&b, u->addr_size);
 		if (b.err || (lo == 0 && hi == 0))
@@ -107,9 +116,8 @@ ranges_v5(struct dwarf *d, struct dw_unit *u, uint64_t off,
 	if (off > b.len || buf_seek(&b, (size_t)off) == -1)
 		return;
 	for (;;) {
-		if (d->range_budget == 0)
+		if (range_spend(d) == -1)
 			return;
-		d->range_budget--;
 		ok = 1;
 		kind = buf_u8(&b);
 		if (b.err || kind == DW_RLE_end_of_list)

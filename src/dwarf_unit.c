@@ -59,7 +59,7 @@ unit_header(struct buf *b, struct dw_unit *u)
 		else if (u->type == DW_UT_type || u->type == DW_UT_split_type)
 			buf_skip(b, 8 + (size_t)u->off_size);
 	} else
-		u->type = 0;	/* Unknown version: keep only its extent. */
+		u->type = 0;	/* Unknown version: dw_units_scan skips it. */
 	u->die_off = b->pos;
 	if (b->err || u->die_off > u->end)
 		u->type = 0;
@@ -120,7 +120,7 @@ dw_unit_by_off(struct dwarf *d, uint64_t off)
 	if (lo == 0)
 		return NULL;
 	u = &d->units[lo - 1];
-	if (off < u->die_off || off >= u->end || u->type == 0)
+	if (off < u->die_off || off >= u->end)
 		return NULL;
 	return u;
 }
@@ -346,8 +346,6 @@ dw_abbrev_load(struct dwarf *d, struct dw_unit *u)
 
 	if (u->ab != NULL)
 		return u->ab->bad ? -1 : 0;
-	if (u->type == 0)
-		return -1;
 	head = u64map_get(&d->abbrevs, u->abbrev_off);
 	for (t = head; t != NULL; t = t->same)
 		if (t->version == u->version && t->addr_size == u->addr_size &&
