@@ -28,8 +28,10 @@
 #include "names.h"
 #include "report.h"
 #include "select.h"
+#include "strpool.h"
 #include "suppress.h"
 #include "sym.h"
+#include "u64map.h"
 
 /* How long follow mode sleeps at the end of the file, in milliseconds. */
 #define FOLLOW_MS	200
@@ -264,14 +266,28 @@ parse_options(int argc, char *argv[], struct options *o)
 struct run {
 	struct options		*o;
 	const char		*name;	/* the trace, for messages */
-	struct mrec_state	 st;
-	int			 inited;
+	struct mrec		*st;	/* NULL until the first record */
+	struct u64map		 printed;	/* pid -> report_tag() */
 	struct report		*rep;
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
 	uint64_t		 found;		/* leaks past -S, -k, -b */
 	int			 status;
 };
+
+/* Which report of its process p holds: never NULL, one for each. */
+static void *
+report_tag(const struct mproc *p)
+{
+	return (void *)((uintptr_t)p->report * 2 + 1);
+}
+
+/* Whether follow mode printed the report p holds now. */
+static int
+printed(const struct run *run, const struct mproc *p)
+{
+	return u64map_get(&run->printed, (uint32_t)p->pid) == report_tag(p);
+}
 
 /* Print one process, in the order asked for. */
 static void
@@ -283,13 +299,13 @@ print_proc(struct run *run, struct mproc *p, int header)
 		report_dump(run->rep, p, header);
 	} else {
 		if (run->o->sortkey != NULL)
-			leak_sort(&p->leaks, run->o->sortkey);
+			leak_sort(p->leaks, run->o->sortkey);
 		sel_proc(&run->sel, p, &v);
 		run->found += v.tot.leaks;
 		report_proc(run->rep, p, &v, header);
 		sel_free(&v);
 	}
-	p->printed = 1;
+	u64map_put(&run->printed, (uint32_t)p->pid, report_tag(p));
 }
 
 static void
@@ -298,18 +314,17 @@ feed(struct run *run, const struct ktr_reader *r, const struct ktr_record *rec)
 	struct mproc *p;
 	struct md_err e;
 
-	if (!run->inited) {
-		mrec_init(&run->st, ktr_layout(r), run->o->dump);
+	if (run->st == NULL) {
+		run->st = mrec_open(ktr_layout(r), run->o->dump);
 		if (run->o->onlypid)
-			mrec_select(&run->st, run->o->pid);
-		run->inited = 1;
+			mrec_select(run->st, run->o->pid);
 	}
-	if (mrec_feed(&run->st, rec, &p, &e) == -1) {
+	if (mrec_feed(run->st, rec, &p, &e) == -1) {
 		trace_error(run->name, &e);
 		run->status = 1;
 	}
 	/* Follow mode prints each report once its end banner is there. */
-	if (run->o->follow && p != NULL && p->done && !p->printed)
+	if (run->o->follow && p != NULL && p->done && !printed(run, p))
 		print_proc(run, p, !run->o->onlypid);
 }
 
@@ -347,11 +362,20 @@ read_trace(struct run *run, int fd)
 static void
 print_stats(const struct run *run)
 {
-	const struct mrec_stats *s = &run->st.stats;
+	const struct mrec_stats *s;
+	int ptrsize;
 
-	if (run->layout != NULL && run->st.ptrsize != 0)
+	if (run->st == NULL) {
+		if (run->layout != NULL)
+			warnmsg("%s: %s header layout", run->name,
+			    run->layout);
+		return;
+	}
+	s = mrec_stats(run->st);
+	ptrsize = mrec_ptrsize(run->st);
+	if (run->layout != NULL && ptrsize != 0)
 		warnmsg("%s: %s header layout, %d-byte pointers", run->name,
-		    run->layout, run->st.ptrsize);
+		    run->layout, ptrsize);
 	else if (run->layout != NULL)
 		warnmsg("%s: %s header layout", run->name, run->layout);
 	if (s->other > 0)
@@ -389,20 +413,24 @@ static void
 finish(struct run *run)
 {
 	struct md_err e;
-	size_t i;
-	int header, found = 0;
+	struct mproc *p;
+	size_t i, n = 0;
+	int header;
 
-	if (run->inited && mrec_finish(&run->st, &e) == -1) {
-		trace_error(run->name, &e);
-		run->status = 1;
+	if (run->st != NULL) {
+		if (mrec_finish(run->st, &e) == -1) {
+			trace_error(run->name, &e);
+			run->status = 1;
+		}
+		n = mrec_nprocs(run->st);
 	}
-	header = !run->o->onlypid && (run->st.nprocs > 1 || run->o->follow);
-	for (i = 0; i < run->st.nprocs; i++) {
-		found = 1;
-		if (!run->st.procs[i]->printed)
-			print_proc(run, run->st.procs[i], header);
+	header = !run->o->onlypid && (n > 1 || run->o->follow);
+	for (i = 0; i < n; i++) {
+		p = mrec_proc(run->st, i);
+		if (!printed(run, p))
+			print_proc(run, p, header);
 	}
-	if (run->o->onlypid && !found) {
+	if (run->o->onlypid && n == 0) {
 		warnmsg("%s: no malloc records of process %" PRId32,
 		    run->name, run->o->pid);
 		run->status = 1;
@@ -424,8 +452,9 @@ read_baseline(struct options *o, struct symbolizer *sym, int *status)
 	struct options bo = *o;
 	struct run brun;
 	struct cmp_base *base;
+	struct leak *const *leaks;
 	struct md_err e;
-	size_t i, j;
+	size_t i, j, n;
 	int fd;
 
 	bo.follow = bo.onlypid = bo.dump = 0;
@@ -438,17 +467,19 @@ read_baseline(struct options *o, struct symbolizer *sym, int *status)
 	}
 	read_trace(&brun, fd);
 	close(fd);
-	if (brun.inited && mrec_finish(&brun.st, &e) == -1) {
-		trace_error(brun.name, &e);
-		brun.status = 1;
-	}
 	base = cmp_open();
-	for (i = 0; i < brun.st.nprocs; i++)
-		for (j = 0; j < brun.st.procs[i]->leaks.nleaks; j++)
-			cmp_add(base, sym, o->names,
-			    brun.st.procs[i]->leaks.leaks[j]);
-	if (brun.inited)
-		mrec_free(&brun.st);
+	if (brun.st != NULL) {
+		if (mrec_finish(brun.st, &e) == -1) {
+			trace_error(brun.name, &e);
+			brun.status = 1;
+		}
+		for (i = 0; i < mrec_nprocs(brun.st); i++) {
+			leaks = leak_list(mrec_proc(brun.st, i)->leaks, &n);
+			for (j = 0; j < n; j++)
+				cmp_add(base, sym, o->names, leaks[j]);
+		}
+		mrec_close(brun.st);
+	}
 	if (brun.status != 0)
 		*status = brun.status;
 	return base;
@@ -545,8 +576,8 @@ main(int argc, char *argv[])
 	}
 	cmp_close(run.sel.base);
 	sym_close(sym);
-	if (run.inited)
-		mrec_free(&run.st);
+	mrec_close(run.st);
+	u64map_free(&run.printed);
 	strpool_free();
 	free_options(&o);
 	if (fd != STDIN_FILENO)

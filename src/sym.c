@@ -34,11 +34,12 @@
 #include "debugfile.h"
 #include "dwarf.h"
 #include "elf.h"
+#include "hash.h"
 #include "sym.h"
 #include "u64map.h"
 #include "xmalloc.h"
 
-/* The executable for frames that name no object, as the seed tool. */
+/* The executable for frames that name no object, as the original mdump. */
 #define SYM_DEFAULT_EXE	"a.out"
 
 /* The first size of both hash tables; they double at half full. */
@@ -148,33 +149,10 @@ sym_warn(struct symbolizer *s, const char *path, const char *msg)
 	free(line);
 }
 
-/* FNV-1a: the keys are short, and the tables only need a fair spread. */
-static uint64_t
-hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ c[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-#define FNV_INIT	0xcbf29ce484222325ULL
-
 static uint64_t
 hash_ent(const struct sym_obj *o, uint64_t off)
 {
-	uint64_t h;
-
-	/*
-	 * The high half is folded in before the multiply, which carries
-	 * bits only upward: slots are low bits, and offsets that differ
-	 * only in high bits (a crafted trace) must not share one.
-	 */
-	h = (uint64_t)(uintptr_t)o ^ off;
-	h = (h ^ h >> 32) * 0x9e3779b97f4a7c15ULL;
-	return h >> 32 ^ h;
+	return hash_fmix(hash_word((uint64_t)(uintptr_t)o, off));
 }
 
 struct symbolizer *
@@ -236,7 +214,7 @@ static struct sym_dwo *
 dwo_get(struct sym_obj *o, const char *path)
 {
 	struct sym_dwo *w, *head;
-	uint64_t h = hash_bytes(FNV_INIT, path, strlen(path));
+	uint64_t h = hash_bytes(HASH_INIT, path, strlen(path));
 
 	head = u64map_get(&o->dwos, h);
 	for (w = head; w != NULL; w = w->same)
@@ -378,7 +356,7 @@ grow_objs(struct symbolizer *s)
 	for (i = 0; i < oldcap; i++) {
 		if (old[i] == NULL)
 			continue;
-		j = hash_bytes(FNV_INIT, old[i]->path,
+		j = hash_bytes(HASH_INIT, old[i]->path,
 		    strlen(old[i]->path)) & (s->objcap - 1);
 		while (s->objs[j] != NULL)
 			j = (j + 1) & (s->objcap - 1);
@@ -395,7 +373,7 @@ get_obj(struct symbolizer *s, const char *path)
 
 	if (s->nobjs + 1 > s->objcap / 2)
 		grow_objs(s);
-	j = hash_bytes(FNV_INIT, path, strlen(path)) & (s->objcap - 1);
+	j = hash_bytes(HASH_INIT, path, strlen(path)) & (s->objcap - 1);
 	while (s->objs[j] != NULL) {
 		if (strcmp(s->objs[j]->path, path) == 0)
 			return s->objs[j];
