@@ -52,6 +52,7 @@ struct mdt_stack *mdt_table_sum(void);
 /* unwind.c: the stack of the current malloc call. */
 void		 mdt_unwind_init(void);
 uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
+void		 mdt_unwind_stats(uint64_t *, uint64_t *);
 
 /* record.c: the leak report, written at exit. */
 void		 mdt_report(const struct mdt_opts *);
