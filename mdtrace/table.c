@@ -401,6 +401,11 @@ mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
 	return 1;
 }
 
+/*
+ * One multiply per frame, rotated so that frame order counts, and the
+ * full mix once at the end: the frames are return addresses, already
+ * spread, and this runs at every allocation.
+ */
 static uint64_t
 stack_hash(const uintptr_t *f, uint32_t n)
 {
@@ -408,16 +413,22 @@ stack_hash(const uintptr_t *f, uint32_t n)
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		h = mix64(h ^ f[i]) + i;
-	return h;
+		h = ((h << 23 | h >> 41) ^ f[i]) * 0x9e3779b97f4a7c15ULL;
+	return mix64(h);
 }
 
 static int
 stack_equal(const struct mdt_stack *s, uint64_t h, const uintptr_t *f,
     uint32_t n)
 {
-	return s->hash == h && s->nframes == n &&
-	    memcmp(s->frames, f, n * sizeof(*f)) == 0;
+	uint32_t i;
+
+	if (s->hash != h || s->nframes != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s->frames[i] != f[i])
+			return 0;
+	return 1;
 }
 
 /* Probe an index without the lock; NULL if the stack is not there. */

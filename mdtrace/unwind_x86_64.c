@@ -261,8 +261,8 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 	while (n < max) {
 		if ((rule = uw_cache_get(key)) == UW_EMPTY)
 			rule = uw_rule_slow(key, gen, &row);
-		switch (UW_KIND(rule)) {
-		case UW_CFA:
+		/* The compact rule first: nearly every frame takes it. */
+		if (__builtin_expect(UW_KIND(rule) == UW_CFA, 1)) {
 			if (rule & F_RBPBASE) {
 				if (!rbp_ok)
 					goto cut;
@@ -278,7 +278,9 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 				goto cut;
 			rsp = cfa;
 			full = 0;
-			break;
+			goto next;
+		}
+		switch (UW_KIND(rule)) {
 		case UW_SIGNAL:
 			if (sigframe(&g, rsp) != 0)
 				goto cut;
@@ -325,6 +327,7 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 			uw_note_cut((rule & F_BAD) != 0);
 			return n;
 		}
+next:
 		if (ra == 0)
 			return n;	/* some runtimes end stacks so */
 		if (ra < LOWEST_CODE)
