@@ -32,7 +32,8 @@
  * threads off one lock most of the time; each shard costs one page at
  * first use.
  */
-#define LIVE_SHARDS	64
+#define LIVE_SHIFT	4
+#define LIVE_SHARDS	(1 << LIVE_SHIFT)
 #define LIVE_MINCAP	256	/* slots of a shard's first table */
 
 /*
@@ -48,7 +49,7 @@
 #define SIZE_BIG	UINT32_MAX
 
 /* Tables from this size on ask for transparent huge pages. */
-#define HUGE_MIN	(4 * 1024 * 1024)
+#define HUGE_MIN	(2 * 1024 * 1024)
 #define HUGE_PAGE	(2 * 1024 * 1024)
 
 /* Spins before a waiting thread gives its core away. */
@@ -173,45 +174,44 @@ home_of(uintptr_t key, size_t cap)
 	return i >= cap ? i - cap : i;
 }
 
-static void
-huge_advice(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-	uintptr_t b, e;
-
-	if (n < HUGE_MIN)
-		return;
-	b = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-	e = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
-	/* Advice only: where it is refused, lookups are slower. */
-	if (e > b)
-		(void)madvise((void *)b, (size_t)(e - b), MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)n;
-#endif
-}
-
 /*
- * A shard's new table, its pages made present at once where Linux can
- * (MAP_POPULATE): a rehash writes all over it, and one call costs less
- * than a fault per page.
+ * A shard's new table.  Small ones get their pages at once where Linux
+ * can (MAP_POPULATE): a rehash writes all over them, and one call costs
+ * less than a fault per page.  Large ones are placed on a huge-page
+ * boundary and ask for transparent huge pages: the table is far larger
+ * than what the TLB covers in small pages, and every lookup would wait
+ * for a page walk.
  */
 static struct live_slot *
 live_newslots(size_t cap)
 {
 	size_t n = cap * sizeof(struct live_slot);
-	void *s;
+	void *p;
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+#if defined(MADV_HUGEPAGE)
+	uintptr_t a, b;
 
+	if (n >= HUGE_MIN) {
+		p = mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE, flags,
+		    -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		a = (uintptr_t)p;
+		b = (a + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+		if (b > a)
+			munmap(p, b - a);
+		if (a + HUGE_PAGE > b)
+			munmap((void *)(b + n), a + HUGE_PAGE - b);
+		/* Advice only: where it is refused, lookups are slower. */
+		(void)madvise((void *)b, n, MADV_HUGEPAGE);
+		return (struct live_slot *)(void *)b;
+	}
+#endif
 #ifdef MAP_POPULATE
 	flags |= MAP_POPULATE;
 #endif
-	s = mmap(NULL, n, PROT_READ | PROT_WRITE, flags, -1, 0);
-	if (s == MAP_FAILED)
-		return NULL;
-	huge_advice(s, n);
-	return s;
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, flags, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 /* Put a key known to be absent into a table with room. */
@@ -246,11 +246,11 @@ live_grow(struct live_shard *sh)
 	return 0;
 }
 
-/* A window's blocks share a shard: top 6 bits, LIVE_SHARDS == 64. */
+/* A window's blocks share a shard, chosen by the top bits. */
 static struct live_shard *
 live_shard(uintptr_t key)
 {
-	return &live[win_hash(key) >> 58];
+	return &live[win_hash(key) >> (64 - LIVE_SHIFT)];
 }
 
 /*
