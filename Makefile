@@ -83,7 +83,7 @@ MDT_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c11 -pedantic \
 		-D_POSIX_C_SOURCE=200809L
 MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/table.c mdtrace/unwind.c \
-		mdtrace/record.c
+		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux
@@ -101,7 +101,8 @@ mdtrace/mdtrace: mdtrace/mdtrace.c
 	$(CC) $(MDT_CFLAGS) -DMDT_LIBDIR=\"$(MDT_LIBDIR)\" -o $@ \
 	    mdtrace/mdtrace.c
 
-mdtrace/libmdtrace.so: $(MDT_LIBSRCS) mdtrace/mdt.h
+mdtrace/libmdtrace.so: $(MDT_LIBSRCS) mdtrace/mdt.h mdtrace/cfi.h \
+	    mdtrace/unwind.h
 	$(CC) $(MDT_CFLAGS) $(MDT_SOFLAGS) -shared -o $@ $(MDT_LIBSRCS) -ldl
 
 bench: mdtrace
