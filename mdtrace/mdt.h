@@ -59,4 +59,8 @@ void		 mdt_report(const struct mdt_opts *);
 /* preload.c: map anonymous memory, or NULL. */
 void		*mdt_mmap(size_t);
 
+/* preload.c: allocate and free for C++'s operators (cxxnew.c). */
+void		*mdt_alloc_at(size_t, size_t, uintptr_t, void *);
+void		 mdt_free(void *);
+
 #endif /* MDT_H */
