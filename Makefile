@@ -86,7 +86,7 @@ MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
 MDT_SOFLAGS +=	-fasynchronous-unwind-tables
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/table.c mdtrace/unwind.c \
 		mdtrace/record.c
-MDT_LIBSRCS +=	mdtrace/cxxnew.c
+MDT_LIBSRCS +=	mdtrace/cxxnew.c mdtrace/unload.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux

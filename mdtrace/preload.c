@@ -340,6 +340,15 @@ mdt_alloc_at(size_t al, size_t n, uintptr_t ra, void *fp)
 	return memalign_traced(al, n, ra, fp);
 }
 
+int
+mdt_guard(int on)
+{
+	int was = busy;
+
+	busy = on;
+	return was;
+}
+
 /* For operator delete (cxxnew.c). */
 void
 mdt_free(void *p)

@@ -211,6 +211,11 @@ frame_name(uintptr_t ra, struct frame *f)
 	Dl_info di;
 
 	f->ra = ra;
+	/* A frame of a library dlclose unloaded (unload.c). */
+	if (mdt_gone_frame(ra, &f->path, &f->id, &f->off)) {
+		f->ra = f->id + f->off;
+		return;
+	}
 	/* ra - 1 lies in the call: a call ending a function still counts. */
 	if (ra != 0 && dladdr((void *)(ra - 1), &di) != 0 &&
 	    di.dli_fbase != NULL && di.dli_fname != NULL) {
