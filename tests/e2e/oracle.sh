@@ -21,7 +21,8 @@
 # compared frames reach the test's own code, mdump must have leaks
 # with the same stack and, all processes together, the same bytes and
 # blocks: one result per distinct stack, named by its first own
-# location.  One exception: the dynamic loader's thread vector (TLS)
+# location.  Conversely no mdump stack that reaches the test's code may
+# be missing from valgrind's (one result per program).  One exception: the dynamic loader's thread vector (TLS)
 # has one slot per object with thread-local storage, and the tracer is
 # one more such object than valgrind's preload, so there only the
 # blocks are compared.
@@ -137,6 +138,13 @@ for p in leaks leakspp; do
 		continue
 	fi
 	compare $p >"$out/$p.results"
+	# And no mdump stack reaching the test's code that valgrind lacks.
+	awk -F '\t' -v name="$name/$p/no-extra" '
+	    NR == FNR { vg[$2] = 1; next }
+	    $3 != "-" && !($2 in vg) { n++; if (n == 1) first = $2 }
+	    END { if (n) print "not ok " name " (" n " stacks, e.g. " first ")"
+		else print "ok " name }' "$out/$p.vg" "$out/$p.md" \
+	    >>"$out/$p.results"
 	while read -r line; do
 		result "$line"
 	done <"$out/$p.results"

@@ -6,7 +6,8 @@
 #
 # Either input is recognised by its lines; several files may be given
 # (one per process).  Variables: own, the basenames of the objects the
-# test built (space-separated); depth, the physical frames compared.
+# test built, and srcs, of its source files (space-separated); depth,
+# the physical frames compared (default 6).
 #
 # KEY is the stack as both tools can agree on it:
 # - Leading frames of the allocator itself are dropped: those in
@@ -15,21 +16,27 @@
 #   stack that ends before (at _start, or at the thread's clone) ends
 #   with " | END".  valgrind walks on past _start into the auxiliary
 #   vector; those frames are dropped.
-# - A frame is its object's basename and its inline locations, the
-#   innermost first.  In the test's own objects a location is
-#   "function@file:line": names without parameters and without GCC's
-#   clone suffixes (.constprop.0, .isra.0, .part.0, .cold), files by
-#   basename.  In other objects (the C library, the C++ runtime) the
-#   tools may pick different aliases of one symbol (strdup, __strdup,
-#   __GI___strdup), so a location there is "file:line" when valgrind
-#   has debug information for it, else the name with the prefixes of
-#   glibc's internal aliases removed.
+# - A frame is its object's basename (without the version after .so)
+#   and its inline locations, the innermost first.  In the test's own
+#   objects a location is "function@file:line": names without
+#   parameters and without GCC's clone suffixes (.constprop.0, .isra.0,
+#   .part.0, .cold), files by basename.  The physical frame's function
+#   (the last location) by its qualified name; an inlined one by its
+#   bare name without template arguments, as valgrind names those by
+#   their DWARF name (allocate) where mdump gives the qualified one
+#   (std::__new_allocator<int>::allocate).
+# - In other objects (the C library, the C++ runtime) the tools pick
+#   different aliases of one C symbol (strdup, __strdup, __GI___strdup),
+#   so a location there is "file:line" where there is debug
+#   information, else the name if it is a C++ one (with "::"), else
+#   "?": the object alone.
 # - valgrind runs threads with clone where the C library uses clone3
 #   (valgrind lacks it); both count as one function, "clone".
 #
 # LABEL names the stack for a test result: its first location in the
-# test's own objects.  From valgrind, only leaks with such a location
-# anywhere in their stack are printed; from mdump, every leak.
+# test's own source files (srcs, basenames), or "-".  From valgrind,
+# only stacks with such a location among the compared frames are
+# printed; from mdump, every stack.
 
 BEGIN {
 	if (depth == 0)
@@ -129,15 +136,6 @@ function bare(s,    i, c, d, cut) {
 	return s
 }
 
-# The name of a foreign location when no file is known.
-function alias(s) {
-	s = fname(s)
-	sub(/^__GI_/, "", s)
-	sub(/^_+/, "", s)
-	sub(/_impl$/, "", s)
-	return s
-}
-
 # A location; inl: it is inlined into another in the same frame.
 function loc(obj, fn, file, line, inl) {
 	file = base(file)
@@ -147,7 +145,7 @@ function loc(obj, fn, file, line, inl) {
 		return (inl ? bare(fn) : fname(fn)) "@" file ":" line
 	if (file != "")
 		return file ":" line
-	return fn == "" ? "?" : alias(fn)
+	return fn ~ /::/ ? fname(fn) : "?"
 }
 
 # An object by its basename, without the version after ".so"
