@@ -7,19 +7,23 @@
 # must print the same under the tracer as without it.  Its leaks must
 # start at the lines that say new (marker comments), with the sizes the
 # source asks for.  And every operator new and delete the C++ runtime
-# exports is interposed (nm).
+# exports is interposed (nm), and the README's C++ example shows what
+# mdtrace and mdump print for examples/entry.cpp (its frames in the
+# program and in the C++ headers; the author checked them against
+# valgrind).
 
 out=tests/out/cxxnew
 name=cxxnew
-echo "1..11"
+echo "1..12"
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
-	for t in 1 2 3 4 5 6 7 8 9 10 11; do
+	for t in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		echo "ok $name/$t # skip mdtrace is built on Linux only"
 	done
 	exit 0
 fi
 rm -rf "$out"
 mkdir -p "$out"
+top=$(pwd)
 src=tests/e2e/progs/cxxnew.cpp
 . tests/e2e/check.sh.inc
 
@@ -64,3 +68,22 @@ ops "$std" >"$out/runtime.ops"
 ops mdtrace/libmdtrace.so >"$out/mdtrace.ops"
 check variants sh -c "test -s $out/runtime.ops &&
     cmp -s $out/runtime.ops $out/mdtrace.ops"
+
+# The README's example, run as it says; the lines of the program and of
+# the headers must be the README's.
+frames() {
+	grep -E '^(Leak |.* at (examples/entry\.cpp|bits/))' "$1"
+}
+if c++ -g -o "$out/prog" examples/entry.cpp 2>"$out/entry.cc" &&
+    (cd "$out" && MALLOC_OPTIONS=D8 "$top/mdtrace/mdtrace" ./prog &&
+    "$top/mdump" -C -P "$top/" -P /usr/include/c++/12/ >entry.report \
+    2>&1); then
+	sed -n '/^\$ c++ -g -o prog examples\/entry.cpp/,/^Summary/p' README.md \
+	    >"$out/entry.readme"
+	frames "$out/entry.readme" >"$out/entry.want"
+	frames "$out/entry.report" >"$out/entry.got"
+	check readme sh -c "test -s $out/entry.want &&
+	    cmp -s $out/entry.want $out/entry.got"
+else
+	echo "not ok $name/readme (cannot build or trace examples/entry.cpp)"
+fi

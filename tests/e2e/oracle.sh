@@ -93,7 +93,7 @@ run() {
 }
 
 # keys PROG SIDE FILES...: the stacks, summed over processes and over
-# records of one key, as "BYTES BLOCKS<TAB>KEY<TAB>LABEL".
+# records of one key, as "BYTES BLOCKS<TAB>KEY<TAB>LABEL<TAB>TLS".
 keys() {
 	p=$1
 	s=$2
@@ -101,8 +101,10 @@ keys() {
 	awk -v own="$own" -v srcs="$srcs" -v depth=$depth \
 	    -f "$src/stacks.awk" "$@" |
 	    awk -F '\t' '
-		{ split($1, n, " "); b[$2] += n[1]; c[$2] += n[2]; l[$2] = $3 }
-		END { for (k in b) print b[k] " " c[k] "\t" k "\t" l[k] }' |
+		{ split($1, n, " "); b[$2] += n[1]; c[$2] += n[2]
+		    l[$2] = $3; t[$2] = $4 }
+		END { for (k in b)
+		    print b[k] " " c[k] "\t" k "\t" l[k] "\t" t[k] }' |
 	    sort >"$out/$p.$s"
 }
 
@@ -119,8 +121,7 @@ compare() {
 		}
 		split($1, v, " ")
 		split(md[$2], m, " ")
-		tls = $2 ~ /dl-tls\.c|allocate_dtv|_dl_allocate_tls/
-		if (v[2] != m[2] || (!tls && v[1] != m[1]))
+		if (v[2] != m[2] || ($4 != "tls" && v[1] != m[1]))
 			print "not ok " what " (valgrind " $1 ", mdump " \
 			    md[$2] " bytes, blocks: " $2 ")"
 		else

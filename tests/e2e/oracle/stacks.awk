@@ -2,7 +2,7 @@
 # mdump's JSON output (-o json), one line each, in one shape so that
 # tests/e2e/oracle.sh can compare them:
 #
-#	BYTES BLOCKS <TAB> KEY <TAB> LABEL
+#	BYTES BLOCKS <TAB> KEY <TAB> LABEL <TAB> TLS
 #
 # Either input is recognised by its lines; several files may be given
 # (one per process).  Variables: own, the basenames of the objects the
@@ -37,6 +37,9 @@
 # test's own source files (srcs, basenames), or "-".  From valgrind,
 # only stacks with such a location among the compared frames are
 # printed; from mdump, every stack.
+#
+# TLS is "tls" for a block of the dynamic loader's thread vector (its
+# size counts the loaded objects with thread-local storage), else "-".
 
 BEGIN {
 	if (depth == 0)
@@ -165,6 +168,7 @@ function reset() {
 	ended = 0
 	lastip = ""
 	firstloc = ""
+	tls = 0
 }
 
 # Close the last physical frame: its last location is the function the
@@ -201,6 +205,9 @@ function add(obj, fn, file, line, newphys) {
 	pinl = loc(obj, fn, file, line, 1)
 	if (label == "" && (obj in isown) && nphys <= depth)
 		label = (base(file) in issrc) ? fname(fn) "@" base(file) ":" line : ""
+	if (nphys <= depth && (base(file) == "dl-tls.c" ||
+	    fname(fn) ~ /^(allocate_dtv|_dl_allocate_tls|_dl_resize_dtv)$/))
+		tls = 1
 	if (fname(fn) == "_start")
 		ended = 1
 }
@@ -216,7 +223,8 @@ function emit(bytes, blocks, mustown,    k, i) {
 		k = k (i > 1 ? " | " : "") phys[i]
 	if (nphys < depth)
 		k = k " | END"
-	print bytes " " blocks "\t" k "\t" (label == "" ? "-" : label)
+	print bytes " " blocks "\t" k "\t" (label == "" ? "-" : label) "\t" \
+	    (tls ? "tls" : "-")
 }
 
 # valgrind's XML.
