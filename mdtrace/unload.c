@@ -15,10 +15,11 @@
  * 64-bit only: on 32-bit systems user addresses may use every bit, and
  * frames of unloaded libraries keep being named at exit as before.
  *
- * Runs with the tracer's recursion guard set (mdt_guard): what
- * dl_iterate_phdr and dlsym allocate goes untraced.  Its memory comes
- * from mmap.  A stack interned by another thread while dlclose unloads
- * may still hold raw addresses of the unloaded object.
+ * The snapshots allocate nothing (dl_iterate_phdr does not; the memory
+ * comes from mmap), so the guard is set only around dlsym: what the
+ * library's destructors allocate during the real dlclose is traced.  A
+ * stack interned by another thread while dlclose unloads may still hold
+ * raw addresses of the unloaded object.
  */
 #define _GNU_SOURCE	/* dl_iterate_phdr, RTLD_NEXT */
 
@@ -169,8 +170,9 @@ retag(struct mdt_stack *s, void *arg)
 	const struct obj *o = &gone[idx];
 	uint32_t i;
 
+	/* As dladdr(ra - 1) in the report: a call may end the object. */
 	for (i = 0; i < s->nframes; i++)
-		if (s->frames[i] >= o->lo && s->frames[i] < o->hi)
+		if (s->frames[i] > o->lo && s->frames[i] <= o->hi)
 			s->frames[i] = GONE_BIT | (uintptr_t)idx << GONE_SHIFT |
 			    (s->frames[i] - o->base);
 }
@@ -296,15 +298,14 @@ dlclose(void *h)
 	int rc, guard, ready = 0;
 	size_t made = 0;
 
-	guard = mdt_guard(1);
 	if (real_dlclose == NULL) {
+		guard = mdt_guard(1);
 		f = dlsym(RTLD_NEXT, "dlclose");
+		mdt_guard(guard);
 		/* ISO C has no cast between object and function pointers. */
 		memcpy(&real_dlclose, &f, sizeof(f));
-	}
-	if (real_dlclose == NULL) {
-		mdt_guard(guard);
-		return -1;
+		if (real_dlclose == NULL)
+			return -1;
 	}
 	if (snap_take(&before) == 0) {
 		if (snap_alloc(&after, before.cap, before.ncap) == 0 &&
@@ -322,6 +323,5 @@ dlclose(void *h)
 	/* Records of gone objects keep their names in before's memory. */
 	if (before.o != NULL && made == 0)
 		munmap(before.o, snap_size(&before));
-	mdt_guard(guard);
 	return rc;
 }

@@ -27,9 +27,10 @@
 # one more such object than valgrind's preload, so there only the
 # blocks are compared.
 #
-# Then each marker comment "ORACLE name" in the sources must be a
-# frame of some compared stack (so no case silently vanishes), and the
-# libraries loaded one after the other must have shared an address.
+# Then each marker comment ("ORACLE:" and a name) in the sources must
+# be a frame of some compared stack (so no case silently vanishes), the
+# libraries loaded one after the other must have shared an address, and
+# with the experimental records too both must be named.
 #
 # ORACLE_UNWIND sets MDTRACE_UNWIND for the traced runs (default dwarf;
 # ORACLE_UNWIND= runs mdtrace's default unwinder).
@@ -44,7 +45,7 @@ unwind=${ORACLE_UNWIND-dwarf}
 nres=0
 
 result() {
-	echo "$1"
+	echo "$*"
 	nres=$((nres + 1))
 }
 
@@ -179,5 +180,18 @@ if grep -q 'plugs: same address' "$out/leaks.mdtrace.log"; then
 else
 	result "not ok $name/same-address (libplug_b.so was not loaded" \
 	    "where libplug_a.so had been; see $out/leaks.mdtrace.log)"
+fi
+
+# The same in the experimental records (MALLOC_OPTIONS=DTTTT), where
+# objects are named by id: each library keeps its own.
+MDTRACE_UNWIND=$unwind MALLOC_OPTIONS=DTTTT mdtrace/mdtrace \
+    -f "$out/exp.ktrace" "$out/leaks" 2>/dev/null
+./mdump -f "$out/exp.ktrace" >"$out/exp.report" 2>&1
+if grep -q '^ plug_alloc_a at .*plug\.c:' "$out/exp.report" &&
+    grep -q '^ plug_alloc_b at .*plug\.c:' "$out/exp.report"; then
+	result "ok $name/same-address-exp"
+else
+	result "not ok $name/same-address-exp (plug_alloc_a or plug_alloc_b" \
+	    "missing in $out/exp.report)"
 fi
 echo "1..$nres"
