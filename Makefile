@@ -82,8 +82,11 @@ clean:
 MDT_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c11 -pedantic \
 		-D_POSIX_C_SOURCE=200809L
 MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
+# Unwind tables: a C++ new_handler may throw through operator new.
+MDT_SOFLAGS +=	-fasynchronous-unwind-tables
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/table.c mdtrace/unwind.c \
-		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c
+		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
+		mdtrace/cxxnew.c mdtrace/unload.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux
