@@ -58,6 +58,7 @@ void		 mdt_spin_unlock(int *);
 void		 mdt_unwind_init(void);
 uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
 void		 mdt_unwind_stats(uint64_t *, uint64_t *);
+void		 mdt_unwind_forget(void);
 
 /* unload.c: a frame of an object dlclose unloaded, or 0. */
 int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,

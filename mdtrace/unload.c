@@ -314,7 +314,9 @@ dlclose(void *h)
 		else if (after.o != NULL)
 			munmap(after.o, snap_size(&after));
 	}
+	mdt_unwind_forget();
 	rc = real_dlclose(h);
+	mdt_unwind_forget();
 	if (ready) {
 		snap_fill(&after);
 		made = retag_gone(&before, &after);
