@@ -14,7 +14,7 @@ MDUMP_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c99 -D_POSIX_C_SOURCE=200809L \
 MDUMP_LIBS =	$(PROBE_LIBS)
 
 OBJS =		src/main.o src/buf.o src/ktrace.o src/leak.o src/mdump_err.o \
-		src/mrec.o src/mrec_exp.o src/mrec_text.o src/report.o \
+		src/mrec.o src/mrec_exp.o src/mrec_text.o src/out.o src/report.o \
 		src/u64map.o src/xmalloc.o \
 		src/sym.o src/elf.o src/debugfile.o \
 		src/dwarf.o src/dwarf_unit.o src/dwarf_line.o src/dwarf_ranges.o \
@@ -32,7 +32,7 @@ mdump: $(OBJS)
 	$(CC) $(MDUMP_CFLAGS) -c $< -o $@
 
 $(OBJS): src/buf.h src/ktrace.h src/leak.h src/mdump.h src/mrec.h \
-	src/report.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
+	src/out.h src/report.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
 	src/debugfile.h src/dwarf.h src/dwarf_impl.h \
 	src/names.h src/demangle.h src/suppress.h src/compare.h src/select.h
 
