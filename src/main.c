@@ -393,6 +393,10 @@ print_stats(const struct run *run)
 	if (s->deep > 0)
 		warnmsg("%" PRIu64 " frames beyond %d per stack dropped",
 		    s->deep, LEAK_MAXFRAMES);
+	if (s->cut > 0)
+		warnmsg("%" PRIu64 " allocations' stacks cut short by the "
+		    "tracer, %" PRIu64 " at damaged frame information",
+		    s->cut, s->cutbad);
 }
 
 /* -v: how many leaks each suppression matched, so stale ones show. */

@@ -17,6 +17,7 @@
 static const struct mrec_decoder *const decoders[] = {
 	&mrec_exp_decoder,
 	&mrec_text_decoder,
+	&mrec_mdt_decoder,
 };
 #define NDECODERS	(sizeof(decoders) / sizeof(decoders[0]))
 

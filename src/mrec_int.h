@@ -51,15 +51,19 @@ struct mrec_decoder {
 	 */
 	int	 (*other)(void *, size_t, const struct ktr_record *,
 		    const uint8_t *, size_t, struct md_err *);
-	/* Bytes of unknown processes were lost: forget open lines. */
+	/*
+	 * For a decoder that keeps state per process (else all three
+	 * NULL): bytes of unknown processes were lost, forget open lines;
+	 * the end of the trace (returns as record()); free the state.
+	 */
 	void	 (*damaged)(void *, void *);
-	/* The end of the trace, for one process.  Returns as record(). */
 	int	 (*finish)(void *, struct mproc *, void *, struct md_err *);
 	void	 (*procfree)(void *, void *);
 	void	 (*close)(void *);
 };
 
 extern const struct mrec_decoder mrec_exp_decoder;
+extern const struct mrec_decoder mrec_mdt_decoder;
 extern const struct mrec_decoder mrec_text_decoder;
 
 #endif /* MDUMP_MREC_INT_H */
