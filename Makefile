@@ -51,8 +51,8 @@ check:
 	$(MAKE) all
 	sh tests/run.sh
 
-# The README's main job: the seed's example program under mdtrace, then
-# mdump's report of it (Linux; see the mdtrace section below).
+# The README's main job: the original mdump's example program under
+# mdtrace, then mdump's report of it (Linux; see the mdtrace section).
 demo: all
 	@[ "`uname`" = Linux ] || { echo "demo: mdtrace runs on Linux only"; \
 	    exit 1; }
@@ -75,7 +75,7 @@ clean:
 
 .PHONY: all test check demo install clean
 
-# ---- mdtrace: the Linux malloc tracer (issue 4) ---------------------------
+# ---- mdtrace: the Linux malloc tracer ------------------------------------
 # Linux only: on OpenBSD the system's malloc writes the records itself, so
 # "all" builds the tracer only where uname says Linux.  The launcher and
 # the library live in mdtrace/ (the folder holds the sources, so the
@@ -128,9 +128,9 @@ clean-mdtrace:
 	clean-mdtrace
 # ---- end of the mdtrace section --------------------------------------------
 
-# ---- fuzzing, sanitizers, portability (issue 5) -----------------------------
+# ---- fuzzing, sanitizers, portability ---------------------------------------
 # "make fuzz" builds the libFuzzer harnesses of fuzz/ with clang, and the
-# seed extractor mkseed, into fuzz/out/; tests/e2e/fuzz.sh runs them for
+# seed-corpus extractor mkseed, into fuzz/out/; tests/e2e/fuzz.sh runs them for
 # a bounded time.  "make test-asan" runs the whole suite on a copy of the tree built
 # with ASan+UBSan (tests/asan.sh).  "make portcheck" builds mdump with
 # musl-gcc and with gcc and clang in strict C99, all with -Werror.

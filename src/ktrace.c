@@ -2,8 +2,8 @@
  * ktrace.c: the ktrace.out container: layout detection and record
  * iteration, for traces of any OpenBSD architecture read on any host.
  *
- * The layout is found from the file alone (FORMATS.md 1.5): every layout
- * that could have written the first bytes is tried by walking the
+ * The layout is found from the file alone (doc/FORMATS.md, "Finding the
+ * layout"): every layout that could have written the first bytes is tried by walking the
  * records in a prefix of the file, checking every header field that has
  * a known shape.  After that the file is streamed through a fixed
  * buffer, so memory does not grow with the file.  This file knows
