@@ -336,7 +336,7 @@ struct dwarf {
 	struct dw_rvec		 rv;	/* scratch for range lists */
 	uint64_t		 range_budget;	/* entries left to read */
 	/*
-	 * The dwz common file (dwarf_set_alt()); not owned.  Its DIE
+	 * The dwz common file (dwarf_open()'s alt); not owned.  Its DIE
 	 * offsets, as dw_val_ref() returns them, carry DW_ALT_BIT.
 	 */
 	struct dwarf		*alt;
@@ -353,6 +353,11 @@ struct dwarf {
 	struct u64map		 splits;	/* by .debug_info.dwo bytes */
 	struct dwarf		*split_list;
 	struct dwarf		*next_split;
+	/* The first damage met (dw_damaged()), for dwarf_damage(). */
+	const char		*dmg_sect;	/* NULL: none */
+	uint64_t		 dmg_off;
+	const char		*dmg_what;
+	int			 dmg_told;	/* dwarf_damage() said it */
 };
 
 /* Marks a DIE offset as one in the alternate file. */
@@ -369,6 +374,12 @@ struct dw_die {
 };
 
 /* dwarf_unit.c */
+/*
+ * Note damage at offset off of section sect (".debug_info" and so on):
+ * what was read before it stays, and the first is kept for -v.
+ */
+void		 dw_damaged(struct dwarf *, const char *, uint64_t,
+		    const char *);
 void		 dw_units_scan(struct dwarf *);
 struct dw_unit	*dw_unit_by_off(struct dwarf *, uint64_t);
 int		 dw_abbrev_load(struct dwarf *, struct dw_unit *);

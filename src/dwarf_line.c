@@ -523,13 +523,19 @@ dw_lines_decode(struct dwarf *d, struct dw_unit *u)
 	u->lines = L;
 	memset(&h, 0, sizeof(h));
 	if (header_read(d, u, u->stmt_list, &h) == -1 ||
-	    h.line_range == 0 || h.opcode_base == 0)
+	    h.line_range == 0 || h.opcode_base == 0) {
+		dw_damaged(d, ".debug_line", u->stmt_list,
+		    "unreadable line program header");
 		goto out;
+	}
 	dw_buf(d, &b, &d->s.line);
 	b.len = h.end;
 	if (buf_seek(&b, h.prog) == -1)
 		goto out;
 	program_run(&h, &b, L);
+	if (b.err)
+		dw_damaged(d, ".debug_line", b.pos,
+		    "line program cut short");
 	if (L->nseqs > 1)
 		qsort(L->seqs, L->nseqs, sizeof(*L->seqs), seq_cmp);
 	skip_build(L);

@@ -82,8 +82,11 @@ dw_units_scan(struct dwarf *d)
 
 	dw_buf(d, &b, &d->s.info);
 	while (buf_left(&b) >= UNIT_MIN_HEADER) {
-		if (unit_header(&b, &u) == -1)
+		if (unit_header(&b, &u) == -1) {
+			dw_damaged(d, ".debug_info", u.off,
+			    "unit length past the section's end");
 			break;
+		}
 		b.err = 0;
 		/*
 		 * A unit of unknown shape, or without a DIE, holds nothing

@@ -271,6 +271,21 @@ dwo_open(void *arg, const char *comp_dir, const char *name,
 	return -1;
 }
 
+/* Damage the DWARF reader met, once per object, with where it was. */
+static void
+dmg_warn(const struct sym_obj *o)
+{
+	const char *sect, *what;
+	char msg[160];
+	uint64_t off;
+
+	if (!dwarf_damage(o->dw, &sect, &off, &what))
+		return;
+	snprintf(msg, sizeof(msg), "damaged DWARF: %s offset 0x%llx: %s",
+	    sect, (unsigned long long)off, what);
+	sym_warn(o->s, o->path, msg);
+}
+
 /*
  * The DWARF reader of the dwz common file that holder (opened from path)
  * names, if it names one; NULL when none.
@@ -441,8 +456,10 @@ symbolize(const struct symbolizer *s, const struct sym_obj *o, uint64_t off,
 	addr = o->base + off;
 	if (!s->raw && off > 0)
 		addr--;
-	if (o->dw != NULL)
+	if (o->dw != NULL) {
 		n = dwarf_lookup(o->dw, addr, chain, SYM_MAX_INLINE);
+		dmg_warn(o);
+	}
 	if (n == 0) {
 		memset(&chain[0], 0, sizeof(chain[0]));
 		n = 1;
