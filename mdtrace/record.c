@@ -40,6 +40,7 @@
 #define TID_OFFSET	100000	/* OpenBSD's kernel adds this to tids */
 #define FRAG_MAX	100	/* a mallocdumpline fragment, at most */
 #define LINE_MAX_	USER_MAX	/* one in-tree text line, one record */
+#define TAIL_ROOM	24	/* after a path: " 0x", 16 digits, newline */
 
 /*
  * Objects whose record was written.  A process maps few objects; past
@@ -308,7 +309,7 @@ text_leak(struct out *w, const struct mdt_stack *s)
 		sb.b = line;
 		sb.len = 0;
 		/* Leave room for the offset and newline after a long path. */
-		sb.cap = sizeof(line) - 24;
+		sb.cap = sizeof(line) - TAIL_ROOM;
 		if (s->nframes == 0) {
 			f.ra = f.off = 0;
 			f.path = ".";

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dwarf_impl.h"
+#include "sym.h"
 #include "xmalloc.h"
 
 /*

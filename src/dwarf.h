@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sym.h"
+struct sym_loc;
 
 struct dwarf_sect {
 	const uint8_t	*p;		/* not owned; NULL when absent */
