@@ -33,7 +33,8 @@ mdump: $(OBJS)
 	$(CC) $(MDUMP_CFLAGS) -c $< -o $@
 
 $(OBJS): src/buf.h src/ktrace.h src/leak.h src/mdump.h src/mrec.h \
-	src/mrec_int.h src/hash.h src/strpool.h src/out.h src/report.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
+	src/mrec_int.h src/hash.h src/strpool.h src/out.h src/report.h \
+	src/bsearch.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
 	src/debugfile.h src/dwarf.h src/dwarf_impl.h \
 	src/names.h src/demangle.h src/suppress.h src/compare.h src/select.h
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bsearch.h"
 #include "dwarf_impl.h"
 #include "sym.h"
 #include "xmalloc.h"
@@ -165,16 +166,10 @@ split_decode(struct dwarf *d, struct dw_unit *u)
 static struct dw_unit *
 unit_for(struct dwarf *d, uint64_t addr)
 {
-	size_t lo = 0, hi = d->nar, mid, i;
+	size_t lo, i;
 	struct dw_unit *u = NULL;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (d->ar[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = BS_UPPER(d->ar, d->nar, struct dw_arange, lo, addr);
 	for (i = lo; i > 0 && lo - i < AR_LOOKBACK; i--)
 		if (addr < d->ar[i - 1].hi) {
 			u = &d->units[d->ar[i - 1].unit];

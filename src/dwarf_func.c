@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bsearch.h"
 #include "dwarf_impl.h"
 #include "xmalloc.h"
 
@@ -279,15 +280,9 @@ dw_funcs_decode(struct dwarf *d, struct dw_unit *u, struct dw_funcs *F)
 uint32_t
 dw_funcs_find(const struct dw_funcs *F, uint64_t addr)
 {
-	size_t lo = 0, hi = F->nsegs, mid;
+	size_t lo;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (F->segs[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = BS_UPPER(F->segs, F->nsegs, struct dw_seg, lo, addr);
 	if (lo == 0 || addr >= F->segs[lo - 1].hi)
 		return DW_NONE;
 	return F->segs[lo - 1].func;

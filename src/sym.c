@@ -517,10 +517,12 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 
 /*
  * Sort q[0..n) by offset: a least-significant-byte-first radix sort,
- * skipping the bytes in which all offsets agree (most of the high ones),
- * so a few linear passes do what qsort() did in n log n calls.  Frames
- * of different objects interleave, which keeps each object's walk
- * forward all the same.
+ * skipping the bytes in which all offsets agree (most of the high ones):
+ * a few linear passes instead of n log n calls of a comparison.  On
+ * bench/symbolize.sh's 100000 frames, ten runs of mdump take 1.65 s of
+ * CPU with it and 1.66 to 1.89 s with qsort(3).  Frames of different
+ * objects interleave, which keeps each object's walk forward all the
+ * same.
  */
 static void
 query_sort(struct sym_query *q, size_t n)
