@@ -36,9 +36,9 @@ die_origin(struct dw_unit *u, const struct dw_die *die)
 {
 	uint64_t o;
 
-	if ((o = dw_val_ref(u, &die->origin)) != UINT64_MAX)
+	if ((o = dw_val_ref(u, &die->v[DW_S_ORIGIN])) != UINT64_MAX)
 		return o;
-	return dw_val_ref(u, &die->spec);
+	return dw_val_ref(u, &die->v[DW_S_SPEC]);
 }
 
 /* A small unsigned constant (implicit_const ones arrive signed), or 0. */
@@ -69,12 +69,12 @@ func_add(struct dwarf *d, struct dw_unit *u, struct fwalk *w,
 	f = &w->F->v[idx];
 	f->parent = parent;
 	f->inlined = die->tag == DW_TAG_inlined_subroutine;
-	f->call_file = val_u32(&die->call_file);
-	f->call_line = val_u32(&die->call_line);
-	f->name = dw_val_str(d, u, &die->linkage);
+	f->call_file = val_u32(&die->v[DW_S_CALL_FILE]);
+	f->call_line = val_u32(&die->v[DW_S_CALL_LINE]);
+	f->name = dw_val_str(d, u, &die->v[DW_S_LINKAGE]);
 	f->origin = UINT64_MAX;
 	if (f->name == NULL) {
-		f->name = dw_val_str(d, u, &die->name);
+		f->name = dw_val_str(d, u, &die->v[DW_S_NAME]);
 		f->origin = die_origin(u, die);
 	}
 	f->named = f->origin == UINT64_MAX;
@@ -322,10 +322,10 @@ dw_func_name(struct dwarf *d, struct dw_func *f)
 	for (i = 0; i < DW_MAX_ORIGIN && off != UINT64_MAX; i++) {
 		if (dw_die_at(&dd, off, &u, &die) == -1)
 			break;
-		if ((linkage = dw_val_str(dd, u, &die.linkage)) != NULL)
+		if ((linkage = dw_val_str(dd, u, &die.v[DW_S_LINKAGE])) != NULL)
 			break;
 		if (first == NULL)
-			first = dw_val_str(dd, u, &die.name);
+			first = dw_val_str(dd, u, &die.v[DW_S_NAME]);
 		off = die_origin(u, &die);
 	}
 	name = linkage != NULL ? linkage : first;
