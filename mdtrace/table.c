@@ -120,6 +120,19 @@ spin_unlock(int *l)
 }
 
 /* A 64-bit mix (the finalizer of MurmurHash3): all bits count. */
+/* For the other files of the tracer (unload.c). */
+void
+mdt_spin_lock(int *l)
+{
+	spin_lock(l);
+}
+
+void
+mdt_spin_unlock(int *l)
+{
+	spin_unlock(l);
+}
+
 static uint64_t
 mix64(uint64_t x)
 {
@@ -542,6 +555,23 @@ mdt_stack_intern(const uintptr_t *f, uint32_t n)
 out:
 	spin_unlock(&stack_lock);
 	return s;
+}
+
+/*
+ * Call fn on every stack, in creation order, with the stack lock held:
+ * fn may rewrite frames (unload.c) but must not intern.  Lock-free
+ * readers comparing a stack meanwhile may miss it and make a duplicate,
+ * which the report merges.
+ */
+void
+mdt_stack_each(void (*fn)(struct mdt_stack *, void *), void *arg)
+{
+	struct mdt_stack *s;
+
+	spin_lock(&stack_lock);
+	for (s = stack_first; s != NULL; s = s->order)
+		fn(s, arg);
+	spin_unlock(&stack_lock);
 }
 
 /* fork(2): hold every lock so the child gets consistent tables. */

@@ -105,7 +105,6 @@ uint32_t		 uw_gen;
 static int		 mode = MODE_CFI;
 static uw_backtrace_fn	 uw_backtrace;
 static uw_getip_fn	 uw_getip;
-static int		(*real_dlclose)(void *);
 
 static int		 snap_lock;
 static struct snapshot	*snap;
@@ -166,10 +165,7 @@ void
 mdt_unwind_init(void)
 {
 	const char *e;
-	void *f;
 
-	if ((f = dlsym(RTLD_NEXT, "dlclose")) != NULL)
-		memcpy(&real_dlclose, &f, sizeof(f));
 	e = getenv("MDTRACE_UNWIND");
 	if (e != NULL && strcmp(e, "fp") == 0) {
 		mode = MODE_FP;
@@ -190,25 +186,15 @@ mdt_unwind_init(void)
 }
 
 /*
- * dlclose: code at an address may change, so every cached rule goes.
- * Advanced before (nothing computed during the unload is kept) and
- * after (nothing computed from the old object survives it).
+ * An object is being unloaded (unload.c's dlclose calls this before and
+ * after the real one): code at an address may change, so every cached
+ * rule goes.  Advanced before, so nothing computed during the unload is
+ * kept, and after, so nothing computed from the old object survives it.
  */
-__attribute__((visibility("default"))) int
-dlclose(void *h)
+void
+mdt_unwind_forget(void)
 {
-	void *f;
-	int r;
-
-	if (real_dlclose == NULL) {
-		if ((f = dlsym(RTLD_NEXT, "dlclose")) == NULL)
-			return -1;
-		memcpy(&real_dlclose, &f, sizeof(f));
-	}
 	__atomic_add_fetch(&uw_gen, 1, __ATOMIC_RELEASE);
-	r = real_dlclose(h);
-	__atomic_add_fetch(&uw_gen, 1, __ATOMIC_RELEASE);
-	return r;
 }
 
 /* dl_iterate_phdr callback: one object into the snapshot. */
