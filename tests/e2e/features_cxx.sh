@@ -13,7 +13,7 @@ name=features/cxx
 # The checks of each compiler: without -C, then with it.
 plain="nm filt mangled"
 withC="demangled demangled-line template no-mangled keep keep-size supp
-    supp-count folded new json"
+    supp-count folded new no-operator-new json"
 big="finishes big-as-recorded many-demangled"
 # Two compilers, and the names with many back-references.
 plan $((2 * $(echo $plain $withC | wc -w) + $(echo $big | wc -w)))

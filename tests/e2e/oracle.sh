@@ -49,16 +49,18 @@ result() {
 	nres=$((nres + 1))
 }
 
+skip1() {
+	echo "ok $name/all # skip $1"
+	echo "1..1"
+	exit 0
+}
+
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
-	echo "ok $name/all # skip mdtrace is built on Linux only"
-	echo "1..1"
-	exit 0
+	skip1 "mdtrace is built on Linux only"
 fi
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "ok $name/all # skip valgrind is not installed"
-	echo "1..1"
-	exit 0
-fi
+for t in valgrind cc c++; do
+	command -v $t >/dev/null 2>&1 || skip1 "missing $t"
+done
 rm -rf "$out"
 mkdir -p "$out"
 top=$(pwd)
