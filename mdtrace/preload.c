@@ -182,6 +182,7 @@ track(void *p, size_t size, uintptr_t ra, void *fp)
 	uint32_t n;
 
 	busy = 1;
+	mdt_live_prefetch(p);
 	n = mdt_unwind(ra, fp, f, (uint32_t)opts.depth);
 	stk = mdt_stack_intern(f, n);
 	if (stk != NULL)

@@ -416,6 +416,25 @@ header(struct out *w)
 	emit_line(w, &sb);
 }
 
+/*
+ * "mdtracestacks" (mdump.5), only if the unwinder ended stacks early:
+ * how many allocations' stacks, and how many of those at damaged call
+ * frame information, each 8 bytes little-endian.
+ */
+static void
+stacks_record(struct out *w)
+{
+	unsigned char d[16];
+	uint64_t cut, bad;
+
+	mdt_unwind_stats(&cut, &bad);
+	if (cut == 0)
+		return;
+	put_le(d, cut, 8);
+	put_le(d + 8, bad, 8);
+	utrace(w, "mdtracestacks", d, sizeof(d));
+}
+
 /* Write the leak report of this process to the trace file. */
 void
 mdt_report(const struct mdt_opts *o)
@@ -448,5 +467,6 @@ mdt_report(const struct mdt_opts *o)
 		dump_text(&w, nl, 1);
 	banner(&w, "End");
 	dump_flush(&w);
+	stacks_record(&w);
 	close(w.fd);
 }

@@ -289,13 +289,6 @@ mdt_gone_frame(uintptr_t ra, const char **path, uintptr_t *base,
 }
 #endif
 
-/*
- * An unwinder that caches what it learnt about code addresses defines
- * this to forget it: called before and after the real dlclose.
- */
-extern void	mdt_unwind_unloading(void)
-    __attribute__((weak, visibility("hidden")));
-
 EXPORT int
 dlclose(void *h)
 {
@@ -321,11 +314,9 @@ dlclose(void *h)
 		else if (after.o != NULL)
 			munmap(after.o, snap_size(&after));
 	}
-	if (mdt_unwind_unloading != NULL)
-		mdt_unwind_unloading();
+	mdt_unwind_forget();
 	rc = real_dlclose(h);
-	if (mdt_unwind_unloading != NULL)
-		mdt_unwind_unloading();
+	mdt_unwind_forget();
 	if (ready) {
 		snap_fill(&after);
 		made = retag_gone(&before, &after);
