@@ -22,10 +22,10 @@
 # with the same stack and, all processes together, the same bytes and
 # blocks: one result per distinct stack, named by its first own
 # location.  Conversely no mdump stack that reaches the test's code may
-# be missing from valgrind's (one result per program).  One exception: the dynamic loader's thread vector (TLS)
-# has one slot per object with thread-local storage, and the tracer is
-# one more such object than valgrind's preload, so there only the
-# blocks are compared.
+# be missing from valgrind's (one result per program).  One exception:
+# the dynamic loader's thread vector (TLS) has one slot per object with
+# thread-local storage, and the tracer is one more such object than
+# valgrind's preload, so there only the blocks are compared.
 #
 # Then each marker comment ("ORACLE:" and a name) in the sources must
 # be a frame of some compared stack (so no case silently vanishes), the
