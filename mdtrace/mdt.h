@@ -56,6 +56,10 @@ uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
 /* record.c: the leak report, written at exit. */
 void		 mdt_report(const struct mdt_opts *);
 
+/* buildid.c: fn(arg, build-id, its length, path) for each object. */
+void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
+		    const char *), void *);
+
 /* preload.c: map anonymous memory, or NULL. */
 void		*mdt_mmap(size_t);
 
