@@ -128,6 +128,13 @@ load(struct dbgd *d)
 	set_progress_fn set_progress;
 	const char *p;
 
+	/*
+	 * The library retries a query that failed (twice by default), so
+	 * a server that does not answer would cost three timeouts; one is
+	 * enough, unless the user asked for retries.
+	 */
+	if (getenv("DEBUGINFOD_RETRY_LIMIT") == NULL)
+		(void)setenv("DEBUGINFOD_RETRY_LIMIT", "0", 0);
 	if ((d->lib = dlopen(DBGD_LIBRARY, RTLD_NOW | RTLD_LOCAL)) == NULL)
 		return -1;
 	if (sym(d->lib, "debuginfod_begin", &begin, sizeof(begin)) == -1 ||

@@ -23,6 +23,8 @@ c++filt binutils
 musl-gcc musl-tools
 valgrind valgrind
 dwz dwz
+debuginfod debuginfod
+curl curl
 '
 
 missing=
