@@ -1,17 +1,21 @@
 #!/bin/sh
 #
-# symbolize.sh: how fast mdump symbolizes, against llvm-symbolizer and
-# GNU addr2line reading the same addresses in the same run.
+# symbolize.sh: how fast mdump symbolizes, in each output format,
+# against llvm-symbolizer and GNU addr2line reading the same addresses
+# in the same run.
 #
 # Builds a large library with DWARF 5 and heavy inlining (-O3, always-
 # inline helper chains), samples distinct addresses inside its functions,
 # writes a trace whose leaks name them, and times
-#   mdump -r -f TRACE                    (every frame symbolized once)
+#   mdump -r -o FORMAT -f TRACE          (every frame symbolized once)
 #   llvm-symbolizer --inlining --obj=LIB < addresses
 #   addr2line -f -i -e LIB < addresses
-# on N distinct frames (default 100000) and on 40 frames.  Prints the
-# times (best of three), peak memory, and mdump's time as a ratio of the
-# faster other.
+# on N distinct frames (default 100000) and on 40 frames, FORMAT being
+# each of text, json, folded (and html, when this mdump has it).  Prints
+# the times (best of three), peak memory, and for each format its time
+# as a ratio of the text report's and of the faster other's, with the
+# targets: each format within 1.2x text; at most 0.25x the faster other
+# on N frames (goal 0.15x), 0.3x on 40.
 #
 # usage: sh bench/symbolize.sh [frames]   (from the top of the tree)
 set -e
@@ -94,19 +98,28 @@ ratio() {	# ratio A B: A / B
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }'
 }
 
+formats="text json folded"
+./mdump -o html -f /dev/null >/dev/null 2>&1 && formats="$formats html"
+
 for frames in "$n" 40; do
 	mktrace "$frames"
 	echo "== $frames distinct frames"
-	run mdump /dev/null ./mdump -r -f "$out/trace$frames"
+	for f in $formats; do
+		run "mdump-$f" /dev/null ./mdump -r -o "$f" -f "$out/trace$frames"
+	done
 	run llvm-symbolizer "$out/addr$frames" \
 	    llvm-symbolizer --inlining --obj="$lib"
 	run addr2line "$out/addr$frames" addr2line -f -i -e "$lib"
-	read -r tm mm <"$out/res.mdump"
+	read -r tt mt <"$out/res.mdump-text"
 	read -r tl ml <"$out/res.llvm-symbolizer"
 	read -r ta ma <"$out/res.addr2line"
 	best=$(awk -v a="$ta" -v b="$tl" 'BEGIN { print (a < b) ? a : b }')
-	echo "mdump time / faster other: $(ratio "$tm" "$best")" \
-	    "(target <= 0.5)"
-	echo "mdump memory / llvm-symbolizer: $(ratio "$mm" "$ml")" \
+	if [ "$frames" -eq 40 ]; then target=0.3; else target="0.25 (goal 0.15)"; fi
+	for f in $formats; do
+		read -r tm mm <"$out/res.mdump-$f"
+		printf '%-7s time / text: %s (target <= 1.2)  time / faster other: %s (target <= %s)\n' \
+		    "$f" "$(ratio "$tm" "$tt")" "$(ratio "$tm" "$best")" "$target"
+	done
+	echo "mdump memory / llvm-symbolizer: $(ratio "$mt" "$ml")" \
 	    "(target <= 1)"
 done
