@@ -8,6 +8,7 @@
 #   - frames name the file and line addr2line gives on the unstripped
 #     build, and -v names the address the debug file came from;
 #   - each build-id is asked once (the server's log);
+#   - DEBUGINFOD_PROGRESS shows downloads on standard error;
 #   - DEBUGINFOD_URLS unset or empty, or -N: no request (the log);
 #   - the executable removed from disk is fetched by the build-id
 #     mdtrace records;
@@ -32,11 +33,11 @@ t() {
 	results=$((results + 1))
 }
 skip_all() {
-	for c in fetch line url once unset empty noflag exe dwz wrong \
+	for c in fetch line url once progress unset empty noflag exe dwz wrong \
 	    wrongstatus stop stoponce stopreport stopstatus; do
 		echo "ok $name/$c # skip $1"
 	done
-	echo "1..15"
+	echo "1..16"
 	exit 0
 }
 
@@ -101,7 +102,7 @@ cp "$out/p" "$out/srv/p"
 mv "$out/common.debug" "$out/srv/common.debug"
 
 buildid() {
-	readelf -n "$1" | sed -n 's/.*Build ID: //p' | head -n 1
+	readelf -n "$1" 2>/dev/null | sed -n 's/.*Build ID: //p' | head -n 1
 }
 
 # Start the server on a free port: a few random ones are tried.
@@ -123,7 +124,10 @@ while [ $try -lt 8 ]; do
 done
 [ -n "$pid" ] || { echo "not ok $name/server (does not start)"; echo "1..1"; exit 0; }
 url=http://127.0.0.1:$port
-# Wait until the folder is indexed: 6 files (bounded: 30 s).
+# Wait until the folder is indexed: the scan count in /metrics rises
+# before a file's entry is committed, so each debug file is asked for
+# by curl until it is served (bounded: 30 s in all).  The client's
+# requests are told from these by their user agent.
 n=0
 while [ $n -lt 300 ]; do
 	s=$(curl -s "$url/metrics" | sed -n \
@@ -131,6 +135,14 @@ while [ $n -lt 300 ]; do
 	[ "${s:-0}" -ge 6 ] && break
 	sleep 0.1
 	n=$((n + 1))
+done
+for f in p.debug q.debug d1.debug common.debug; do
+	id=$(buildid "$out/srv/$f")
+	while [ $n -lt 300 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' \
+	    "$url/buildid/$id/debuginfo")" != 200 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
 done
 
 # The wrong file: q's debug file is replaced, after indexing, by p's
@@ -144,8 +156,8 @@ for p in p q d1; do
 	    -f "$p.ktrace" "./$p")
 done
 
-requests() {	# requests for build-id $1 in the server's log
-	grep -c "GET /buildid/$1/" "$out/server.log"
+requests() {	# mdump's requests for build-id $1 ("": any) in the log
+	grep -c "UA:elfutils.* GET /buildid/$1" "$out/server.log"
 }
 
 # run NAME URLS ARGS...: mdump in $out with DEBUGINFOD_URLS=URLS ("-":
@@ -188,13 +200,19 @@ t line grep -qx " leak_p at $want" "$out/fetch.out"
 t url grep -q "debug file .* from $url/buildid/$pid_p/debuginfo" \
     "$out/fetch.err"
 t once test "$(requests "$pid_p")" -eq 1
+# DEBUGINFOD_PROGRESS: downloads shown on standard error, only then.
+extra=DEBUGINFOD_PROGRESS=1
+run progress "$url" -f p.ktrace
+extra=
+t progress sh -c "grep -q 'downloading debug info $pid_p' \
+    '$out/progress.err' && ! grep -q downloading '$out/fetch.err'"
 
-before=$(grep -c 'GET /buildid/' "$out/server.log")
+before=$(requests "")
 run unset - -f p.ktrace
-t unset test "$(grep -c 'GET /buildid/' "$out/server.log")" -eq "$before"
+t unset test "$(requests "")" -eq "$before"
 run empty "" -f p.ktrace
 run noflag "$url" -N -f p.ktrace
-t empty test "$(grep -c 'GET /buildid/' "$out/server.log")" -eq "$before"
+t empty test "$(requests "")" -eq "$before"
 t noflag grep -q '^ leak_p at ??:0' "$out/noflag.out"
 
 # The executable gone: fetched by the build-id in the trace.
@@ -219,7 +237,7 @@ t wrongstatus test "$st" -eq 0
 # The server stopped midway: d1's debug file is asked (and waits for
 # the timeout); d1's common file and everything after are not.
 kill -STOP "$pid"
-before=$(grep -c 'GET /buildid/' "$out/server.log")
+before=$(requests "")
 extra="DEBUGINFOD_TIMEOUT=2 DEBUGINFOD_VERBOSE=1"
 run stop "$url" -f d1.ktrace
 st=$?
