@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_html.h"
 #include "xmalloc.h"
 
 /*
@@ -32,6 +33,7 @@ struct report {
 	struct names		*nm;
 	int			 nprocs;	/* JSON: processes printed */
 	struct sel_totals	 tot;		/* of every process */
+	struct html_report	*html;		/* -o html */
 	size_t			 buflen;
 	char			 buf[REPORT_BUFLEN];
 };
@@ -90,6 +92,9 @@ report_open(FILE *out, const struct report_opts *o)
 	r->nm = o->names;
 	if (r->format == REPORT_JSON)
 		fputs("{\n  \"processes\": [", out);
+	if (r->format == REPORT_HTML)
+		r->html = html_open(out, o->sym, o->names, o->compare,
+		    o->hidden, o->top);
 	return r;
 }
 
@@ -132,7 +137,8 @@ report_close(struct report *r)
 	} else if (r->format == REPORT_TEXT) {
 		fputs("Summary ", r->out);
 		text_totals(r, &r->tot);
-	}
+	} else if (r->format == REPORT_HTML)
+		html_close(r->html, &r->tot);
 	free(r);
 }
 
@@ -229,9 +235,8 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 	}
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const unsigned char *s)
+size_t
+report_utf8len(const unsigned char *s)
 {
 	size_t n, i;
 
@@ -272,7 +277,7 @@ json_string(FILE *out, const char *s)
 			fputc(*p++, out);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			fprintf(out, "\\u%04x", *p++);
-		} else if ((n = utf8_len(p)) == 0) {
+		} else if ((n = report_utf8len(p)) == 0) {
 			fprintf(out, "\\u%04x", *p++);
 		} else {
 			fwrite(p, 1, n, out);
@@ -426,6 +431,9 @@ report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		break;
 	case REPORT_FOLDED:
 		folded_proc(r, p, v, header);
+		break;
+	case REPORT_HTML:
+		html_proc(r->html, p, v);
 		break;
 	}
 }

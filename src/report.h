@@ -16,7 +16,8 @@
 enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
-	REPORT_FOLDED
+	REPORT_FOLDED,
+	REPORT_HTML		/* report_html.h */
 };
 
 struct report;
@@ -43,5 +44,7 @@ void		 report_proc(struct report *, const struct mproc *,
 void		 report_close(struct report *);
 /* -D: the dump text of one process as it was written. */
 void		 report_dump(FILE *, const struct mproc *, int);
+/* The length of a valid UTF-8 sequence at the bytes, or 0. */
+size_t		 report_utf8len(const unsigned char *);
 
 #endif /* MDUMP_REPORT_H */

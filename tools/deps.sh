@@ -23,6 +23,7 @@ c++filt binutils
 musl-gcc musl-tools
 valgrind valgrind
 dwz dwz
+chromium chromium
 '
 
 missing=

@@ -1,0 +1,327 @@
+/*
+ * report_html.c: -o html, one HTML page that shows the report without
+ * anything else: the page (src/html/, compiled in as report_page.c)
+ * with the report embedded as JSON in a <script type="application/json">
+ * element, which the page's script reads and draws.
+ *
+ * The JSON is the page's private format, written to be small, not a
+ * public interface (that is -o json).  Names repeat across leaks, so
+ * every string is written once in "strings" and every distinct frame
+ * (object and offset) once in "frames"; leaks refer to them by index:
+ *
+ *   {"v": 1, "compare": B, "hidden": B, "top": B,
+ *    "processes": [{"pid": N, "command": S, "summary": T,
+ *                   "leaks": [[bytes, count, [frame...], kind,
+ *                              growth bytes, growth count, new], ...]}],
+ *    "frames": [[object, "hex offset", [function, file, line, ...]]],
+ *    "strings": [S, ...], "summary": T}
+ *
+ * A leak's frames are innermost first and each frame's locations are its
+ * inline chain, innermost first, three values each, as sym.h gives them.
+ * A string index of -1 is unknown (null), line 0 unknown; kind is a
+ * string index, -1 while traces carry no kinds; the growth and "new" (0
+ * or 1) are there with -b only.  T is {"leaks", "bytes", "allocations",
+ * "suppressed", "hidden", "shown"} as select.h counts them.
+ *
+ * Nothing in the data can end the <script> element or be read as
+ * markup: besides JSON's own escapes, '<', '>' and '&' are written as
+ * \u escapes, and U+2028 and U+2029 too (line ends to older scripts).
+ * The page builds its DOM with textContent only, so names stay text.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leak.h"
+#include "report.h"
+#include "report_html.h"
+#include "xmalloc.h"
+
+/* An interned pointer and a number: a string (v 0) or a frame. */
+struct html_slot {
+	const char	*p;
+	uint64_t	 v;
+	uint32_t	 id;		/* index in its list + 1; 0: free */
+};
+
+struct html_map {
+	struct html_slot *slots;
+	size_t		  nslots;	/* a power of two, or 0 */
+	size_t		  n;
+};
+
+/* A distinct frame, in order of first use. */
+struct html_frame {
+	const char	*object;	/* interned by the leak table */
+	uint64_t	 offset;
+};
+
+struct html_report {
+	FILE			*out;
+	struct symbolizer	*sym;
+	struct names		*nm;
+	int			 compare;
+	int			 hidden;
+	int			 top;
+	int			 nprocs;
+	struct html_map		 strmap;
+	const char		**strs;		/* interned, by index */
+	size_t			 nstrs;
+	struct html_map		 framemap;
+	struct html_frame	*frames;	/* by index */
+	size_t			 nframes;
+};
+
+static uint64_t
+map_hash(const char *p, uint64_t v)
+{
+	uint64_t h;
+
+	h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL ^
+	    v * 0xc2b2ae3d27d4eb4fULL;
+	return h ^ h >> 29;
+}
+
+static void
+map_grow(struct html_map *m)
+{
+	struct html_slot *old = m->slots;
+	size_t i, j, n = m->nslots;
+
+	m->nslots = n == 0 ? 256 : n * 2;
+	m->slots = xcalloc(m->nslots, sizeof(*m->slots));
+	for (i = 0; i < n; i++) {
+		if (old[i].id == 0)
+			continue;
+		j = map_hash(old[i].p, old[i].v) & (m->nslots - 1);
+		while (m->slots[j].id != 0)
+			j = (j + 1) & (m->nslots - 1);
+		m->slots[j] = old[i];
+	}
+	free(old);
+}
+
+/*
+ * The slot of (p, v): the one holding it, or the free one where it
+ * goes, its id then 0 for the caller to set.
+ */
+static struct html_slot *
+map_find(struct html_map *m, const char *p, uint64_t v)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->nslots)
+		map_grow(m);
+	i = map_hash(p, v) & (m->nslots - 1);
+	while (m->slots[i].id != 0 &&
+	    (m->slots[i].p != p || m->slots[i].v != v))
+		i = (i + 1) & (m->nslots - 1);
+	return &m->slots[i];
+}
+
+/* The index of a string in "strings", -1 for NULL. */
+static long
+str_index(struct html_report *r, const char *s)
+{
+	struct html_slot *sl;
+
+	if (s == NULL)
+		return -1;
+	/* Equal texts behind different pointers are written once. */
+	s = strpool_intern(s, strlen(s));
+	sl = map_find(&r->strmap, s, 0);
+	if (sl->id == 0) {
+		if ((r->nstrs & (r->nstrs - 1)) == 0)
+			r->strs = xreallocarray(r->strs,
+			    r->nstrs == 0 ? 64 : r->nstrs * 2,
+			    sizeof(*r->strs));
+		r->strs[r->nstrs++] = s;
+		sl->p = s;
+		sl->id = (uint32_t)r->nstrs;
+		r->strmap.n++;
+	}
+	return (long)sl->id - 1;
+}
+
+/* The index of a frame in "frames". */
+static size_t
+frame_index(struct html_report *r, const struct leak_frame *f)
+{
+	struct html_slot *sl;
+
+	sl = map_find(&r->framemap, f->object, f->offset);
+	if (sl->id == 0) {
+		if ((r->nframes & (r->nframes - 1)) == 0)
+			r->frames = xreallocarray(r->frames,
+			    r->nframes == 0 ? 64 : r->nframes * 2,
+			    sizeof(*r->frames));
+		r->frames[r->nframes].object = f->object;
+		r->frames[r->nframes++].offset = f->offset;
+		sl->p = f->object;
+		sl->v = f->offset;
+		sl->id = (uint32_t)r->nframes;
+		r->framemap.n++;
+	}
+	return sl->id - 1;
+}
+
+/* Must the byte be escaped in a string inside the page's script? */
+static int
+html_unsafe(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '<' ||
+	    c == '>' || c == '&' || c >= 0x80;
+}
+
+/*
+ * A JSON string safe inside <script>.  Bytes that are not valid UTF-8
+ * become the code point of the same number, as in -o json.
+ */
+static void
+json_str(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *run;
+	size_t n;
+
+	putc('"', out);
+	while (*p != '\0') {
+		for (run = p; *p != '\0' && !html_unsafe(*p); p++)
+			;
+		fwrite(run, 1, (size_t)(p - run), out);
+		if (*p == '\0')
+			break;
+		if (*p == '"' || *p == '\\') {
+			putc('\\', out);
+			putc(*p++, out);
+		} else if (*p < 0x80 || (n = report_utf8len(p)) == 0) {
+			fprintf(out, "\\u%04x", *p++);
+		} else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+		    (p[2] == 0xa8 || p[2] == 0xa9)) {
+			fprintf(out, "\\u%04x", p[2] == 0xa8 ? 0x2028 : 0x2029);
+			p += 3;
+		} else {
+			fwrite(p, 1, n, out);
+			p += n;
+		}
+	}
+	putc('"', out);
+}
+
+static void
+json_totals(FILE *out, const struct sel_totals *t)
+{
+	fprintf(out, "{\"leaks\": %" PRIu64 ", \"bytes\": %" PRIu64
+	    ", \"allocations\": %" PRIu64 ", \"suppressed\": %" PRIu64
+	    ", \"hidden\": %" PRIu64 ", \"shown\": %" PRIu64 "}", t->leaks,
+	    t->bytes, t->allocs, t->suppressed, t->hidden, t->shown);
+}
+
+static void
+put_lines(FILE *out, const char *const *lines)
+{
+	for (; *lines != NULL; lines++)
+		fputs(*lines, out);
+}
+
+struct html_report *
+html_open(FILE *out, struct symbolizer *sym, struct names *nm, int compare,
+    int hidden, int top)
+{
+	struct html_report *r;
+
+	r = xcalloc(1, sizeof(*r));
+	r->out = out;
+	r->sym = sym;
+	r->nm = nm;
+	r->compare = compare;
+	r->hidden = hidden;
+	r->top = top;
+	put_lines(out, html_page_head);
+	fprintf(out, "{\"v\": 1, \"compare\": %s, \"hidden\": %s, "
+	    "\"top\": %s,\n\"processes\": [", compare ? "true" : "false",
+	    hidden ? "true" : "false", top ? "true" : "false");
+	return r;
+}
+
+static void
+html_leak(struct html_report *r, const struct sel_leak *s)
+{
+	const struct leak *l = s->leak;
+	uint32_t i;
+
+	fprintf(r->out, "[%" PRIu64 ",%" PRIu64 ",[", l->sum, l->count);
+	for (i = 0; i < l->nframes; i++)
+		fprintf(r->out, "%s%zu", i > 0 ? "," : "",
+		    frame_index(r, &l->frames[i]));
+	fputs("],-1", r->out);
+	if (r->compare)
+		fprintf(r->out, ",%" PRIu64 ",%" PRIu64 ",%d", s->growth.sum,
+		    s->growth.count, s->growth.isnew);
+	putc(']', r->out);
+}
+
+void
+html_proc(struct html_report *r, const struct mproc *p,
+    const struct sel_view *v)
+{
+	size_t i;
+
+	fprintf(r->out, "%s\n{\"pid\": %" PRId32 ", \"command\": ",
+	    r->nprocs++ > 0 ? "," : "", p->pid);
+	json_str(r->out, p->comm);
+	fputs(", \"summary\": ", r->out);
+	json_totals(r->out, &v->tot);
+	fputs(",\n\"leaks\": [", r->out);
+	for (i = 0; i < v->nleaks; i++) {
+		fputs(i == 0 ? "\n" : ",\n", r->out);
+		html_leak(r, &v->leaks[i]);
+	}
+	fputs("]}", r->out);
+}
+
+/* One frame of "frames": its object, offset and inline chain. */
+static void
+html_frame(struct html_report *r, const struct html_frame *f)
+{
+	const struct sym_frame *sf;
+	const struct sym_loc *l;
+	size_t i;
+
+	sf = sym_lookup(r->sym, f->object, f->offset);
+	fprintf(r->out, "[%ld,\"%" PRIx64 "\",[",
+	    str_index(r, names_path(r->nm, f->object)), f->offset);
+	for (i = 0; i < sf->nlocs; i++) {
+		l = &sf->locs[i];
+		fprintf(r->out, "%s%ld,%ld,%lu", i > 0 ? "," : "",
+		    str_index(r, names_function(r->nm, l->function)),
+		    str_index(r, names_path(r->nm, l->file)), l->line);
+	}
+	fputs("]]", r->out);
+}
+
+void
+html_close(struct html_report *r, const struct sel_totals *tot)
+{
+	size_t i;
+
+	fputs("],\n\"frames\": [", r->out);
+	/* Strings are numbered here, so "strings" comes last. */
+	for (i = 0; i < r->nframes; i++) {
+		fputs(i == 0 ? "\n" : ",\n", r->out);
+		html_frame(r, &r->frames[i]);
+	}
+	fputs("],\n\"strings\": [", r->out);
+	for (i = 0; i < r->nstrs; i++) {
+		fputs(i == 0 ? "\n" : ",\n", r->out);
+		json_str(r->out, r->strs[i]);
+	}
+	fputs("],\n\"summary\": ", r->out);
+	json_totals(r->out, tot);
+	fputs("}\n", r->out);
+	put_lines(r->out, html_page_tail);
+	free(r->strmap.slots);
+	free(r->strs);
+	free(r->framemap.slots);
+	free(r->frames);
+	free(r);
+}

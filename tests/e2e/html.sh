@@ -1,0 +1,265 @@
+#!/bin/sh
+#
+# html.sh: -o html in a real browser.  A program with known leaks
+# (tests/e2e/progs/html.c: sizes and functions from its source, one
+# function named "<script>alert(1)</script>", built as a program named
+# p<x>&" from a file in a folder whose names hold quotes and markup) runs
+# under mdtrace; mdump writes pages of its traces, with the selection
+# options too; headless Chromium loads each page, runs its script and
+# prints the DOM, which must show every leak's function and the total
+# bytes as text.  Chromium's own console log must be silent (a script
+# error or a fetch the page's policy blocked is logged there) and its
+# network log must hold no request made by the page (the browser's own
+# requests have no page as initiator); a control page that does fetch
+# shows that both logs would tell.  Screenshots go to tests/out/html/.
+#
+# Also checks that src/report_page.c is what tools/htmlpage.sh makes of
+# src/html/.
+
+out=tests/out/html
+name=html
+n=0
+. tests/e2e/check.sh.inc
+c() {
+	check "$@"
+	n=$((n + 1))
+}
+fail() {
+	echo "not ok $name/$1 ($2)"
+	n=$((n + 1))
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+c page-source sh -c 'sh tools/htmlpage.sh src/html | cmp -s - src/report_page.c'
+if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
+	echo "ok $name/browser # skip mdtrace is built on Linux only"
+	echo "1..$((n + 1))"
+	exit 0
+fi
+browser=
+for b in chromium chromium-browser; do
+	command -v $b >/dev/null 2>&1 && browser=$b && break
+done
+if [ -z "$browser" ]; then
+	fail browser "chromium not installed (tools/deps.sh installs it)"
+	echo "1..$n"
+	exit 0
+fi
+
+top=$(pwd)
+dir=$top/$out/'d"q<i>'
+src=$dir/'h"<b>.c'
+prog=$dir/'p<x>&"'
+mkdir -p "$dir"
+cp tests/e2e/progs/html.c "$src"
+# clang: gcc's output would need the assembler to take a quoted symbol.
+if ! clang -g -O0 -o "$prog" "$src" 2>"$out/cc"; then
+	fail build "clang cannot build progs/html.c: $(head -n 1 "$out/cc")"
+	echo "1..$n"
+	exit 0
+fi
+if ! ${CC:-cc} -g -O0 -o "$out/noleak" tests/e2e/progs/noleak.c \
+    2>>"$out/cc"; then
+	fail build "cannot build progs/noleak.c"
+	echo "1..$n"
+	exit 0
+fi
+
+# trace NAME PROGRAM [ARG]: the program's trace in $out/NAME.ktrace.
+trace() {
+	t=$1
+	shift
+	MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f "$out/$t.ktrace" "$@" \
+	    >"$out/$t.stdout" 2>"$out/$t.stderr"
+}
+# page NAME TRACE [OPTION...]: mdump's page of a trace, $out/NAME.html.
+page() {
+	p=$1 t=$2
+	shift 2
+	./mdump -o html -f "$out/$t.ktrace" -e "$prog" "$@" >"$out/$p.html" \
+	    2>"$out/$p.err"
+}
+# load NAME [FRAGMENT]: the DOM after the page's scripts ran, in
+# NAME.dom; NAME.text is it without the scripts' own text; NAME.log
+# the console and NAME.netlog the network log.
+load() {
+	prof=$(mktemp -d "${TMPDIR:-/tmp}/mdump-html.XXXXXX")
+	$browser --headless --no-sandbox --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$prof" --enable-logging=stderr --v=0 \
+	    --log-net-log="$top/$out/$1.netlog" --window-size=1280,900 \
+	    --dump-dom "file://$top/$out/$1.html$2" >"$out/$1.dom" \
+	    2>"$out/$1.log"
+	rm -rf "$prof"
+	awk '/<script/ { s = 1 } !s { print } /<\/script>/ { s = 0 }' \
+	    "$out/$1.dom" >"$out/$1.text"
+}
+# shot NAME: a picture of the page for people to look at.
+shot() {
+	prof=$(mktemp -d "${TMPDIR:-/tmp}/mdump-html.XXXXXX")
+	$browser --headless --no-sandbox --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$prof" --hide-scrollbars \
+	    --window-size=1280,${2:-900} --screenshot="$top/$out/$1.png" \
+	    "file://$top/$out/$1.html" >/dev/null 2>&1
+	rm -rf "$prof"
+}
+# Requests a page made: those with the page as initiator.
+page_requests() {
+	grep -o '"initiator":"[^"]*"' "$out/$1.netlog" |
+	    grep -v '"not an origin"'
+}
+no_requests() {
+	[ -z "$(page_requests "$1")" ]
+}
+has_requests() {
+	[ -n "$(page_requests "$1")" ]
+}
+# lacks FILE TEXT...: none of the texts is in the file.
+lacks() {
+	f=$1
+	shift
+	for s in "$@"; do
+		grep -qF "$s" "$f" && return 1
+	done
+	return 0
+}
+# has FILE TEXT...: every text is in the file.
+has() {
+	f=$1
+	shift
+	for s in "$@"; do
+		grep -qF "$s" "$f" || return 1
+	done
+	return 0
+}
+# clean NAME: the page's script ran to its end, wrote no error, logged
+# nothing to the console and fetched nothing.
+clean() {
+	c "$1-ran" grep -q '<body data-ready="[0-9]*">' "$out/$1.dom"
+	c "$1-no-error" grep -q '<pre id="errors"></pre>' "$out/$1.dom"
+	c "$1-console-silent" lacks "$out/$1.log" ':CONSOLE'
+	c "$1-no-request" no_requests "$1"
+}
+# shows NAME CLASS TEXT: a table cell of that class holds the text.
+shows() {
+	grep -qF "<td class=\"$2\">$3</td>" "$out/$1.text"
+}
+
+if ! trace t0 "$prog" || ! trace more "$prog" more ||
+    ! trace fork "$prog" fork || ! trace none "$out/noleak"; then
+	fail trace "mdtrace failed: $(head -n 1 "$out/t0.stderr")"
+	echo "1..$n"
+	exit 0
+fi
+
+# The whole report: every function, the total, the names as text.
+script='&lt;script&gt;alert(1)&lt;/script&gt;'
+if page main t0; then
+	load main
+	clean main
+	for f in leak_small leak_big helper; do
+		c "main-fn-$f" shows main fn "$f"
+	done
+	c main-fn-hostile shows main fn "$script"
+	c main-total grep -qF '<td>6017 (5.9 KiB)</td>' "$out/main.text"
+	c main-command shows main cmd 'p&lt;x&gt;&amp;"'
+	c main-path grep -qF "/d\"q&lt;i&gt;/h\"&lt;b&gt;.c:30</td>" \
+	    "$out/main.text"
+	c main-no-markup lacks "$out/main.html" '<script>alert'
+	c main-no-markup-dom lacks "$out/main.dom" '<script>alert'
+	c main-policy grep -qF "content=\"default-src 'none'; style-src \
+'unsafe-inline'; script-src 'unsafe-inline'\"" "$out/main.html"
+	# The search says what share of the bytes the matches hold.
+	load main '#q=leak_big'
+	c main-search grep -qF '1 leak matches: 5000 bytes, 83% of 6017' \
+	    "$out/main.text"
+	shot main
+else
+	fail main "mdump failed: $(head -n 1 "$out/main.err")"
+fi
+
+# -b: the growth (400 - 300 and the new 900), the new stack marked.
+if page base more -b "$out/t0.ktrace"; then
+	load base
+	clean base
+	c base-total grep -qF '<td>1000 (1000 B)</td>' "$out/base.text"
+	c base-new grep -qF '<span class="badge">new</span> +900 B, +1</td>' \
+	    "$out/base.text"
+	c base-grown grep -qF '<td class="num"> +100 B, +1</td>' \
+	    "$out/base.text"
+	c base-only-grown lacks "$out/base.text" '>leak_big</td>'
+	shot base
+else
+	fail base "mdump failed: $(head -n 1 "$out/base.err")"
+fi
+
+# Two processes: a selector; the address chooses the child.
+child=$(sed -n 's/^child //p' "$out/fork.stdout")
+parent=$(sed -n 's/^parent //p' "$out/fork.stdout")
+if page fork fork; then
+	load fork "#pid=$child"
+	clean fork
+	c fork-child shows fork fn leak_child
+	c fork-options has "$out/fork.text" "<option value=\"0\">$child " \
+	    "<option value=\"1\">$parent "
+	c fork-all grep -qF 'All 2 processes: 5 leaks, 6350 bytes' \
+	    "$out/fork.text"
+else
+	fail fork "mdump failed: $(head -n 1 "$out/fork.err")"
+fi
+# -p: that process alone, no selector.
+if page onlyp fork -p "$parent"; then
+	load onlyp
+	c onlyp-parent shows onlyp fn leak_big
+	c onlyp-no-child lacks "$out/onlyp.text" leak_child '<option'
+else
+	fail onlyp "mdump failed: $(head -n 1 "$out/onlyp.err")"
+fi
+
+# -S, -n: suppressed and shown counted, the table as the text report.
+echo 'leak:leak_small' >"$out/supp"
+if page sel t0 -S "$out/supp" -n 2; then
+	load sel
+	clean sel
+	c sel-shown has "$out/sel.text" '>leak_big</td>' '>helper</td>'
+	c sel-not-shown lacks "$out/sel.text" 'alert(1)' '>leak_small<'
+	c sel-suppressed grep -qF '<th>Suppressed</th><td>1</td>' \
+	    "$out/sel.text"
+	c sel-count grep -qF '<th>Shown</th><td>2 of 3</td>' "$out/sel.text"
+else
+	fail sel "mdump failed: $(head -n 1 "$out/sel.err")"
+fi
+# -k and -P: one leak kept, the others hidden; the prefix gone.
+if page keep t0 -k leak_inline -P "$dir"; then
+	load keep
+	c keep-kept has "$out/keep.text" '>helper</td>'
+	c keep-not-kept lacks "$out/keep.text" '>leak_big</td>'
+	c keep-hidden grep -qF '<th>Hidden</th><td>3</td>' "$out/keep.text"
+	c keep-prefix grep -qF '<td class="where">h"&lt;b&gt;.c:30</td>' \
+	    "$out/keep.text"
+else
+	fail keep "mdump failed: $(head -n 1 "$out/keep.err")"
+fi
+
+# No leaks: a page that says so.
+if page none none; then
+	load none
+	clean none
+	c none-empty grep -qF 'No leaks to draw.' "$out/none.text"
+else
+	fail none "mdump failed: $(head -n 1 "$out/none.err")"
+fi
+
+# The control: a page that fetches and fails is seen in both logs.
+printf '%s\n' '<!DOCTYPE html><img src="http://127.0.0.1:9/x.png">' \
+    '<script>undefinedFunction();</script>' >"$out/control.html"
+load control
+c control-request has_requests control
+c control-console grep -q ':CONSOLE.*undefinedFunction' "$out/control.log"
+
+echo "1..$n"
+exit 0
