@@ -24,6 +24,7 @@ musl-gcc musl-tools
 valgrind valgrind
 dwz dwz
 chromium chromium
+node nodejs
 '
 
 missing=

@@ -254,8 +254,11 @@ function buildTree(p) {
 			addLeak(n = child(n, anon, null, false), l);
 		for (i = l.frames.length - 1; i >= 0; i--) {
 			f = l.frames[i];
+			/* The last location is the frame's function, the
+			   others were inlined into it, each into the next. */
 			for (k = f.locs.length - 1; k >= 0; k--) {
-				n = child(n, f.locs[k], f, k > 0);
+				n = child(n, f.locs[k], f,
+				    k < f.locs.length - 1);
 				addLeak(n, l);
 			}
 		}
@@ -694,26 +697,29 @@ var table = {
 	shown: 0
 };
 
-/* The columns: title, value to sort by, cell maker. */
+/* The columns: title, value to sort by, cell maker, numeric. */
 function columns() {
 	var cols = [
 		['#', function (l) { return l.index; },
 		    function (l) { return el('td', String(l.index + 1), 'rank'); }],
 		['Bytes', function (l) { return l.bytes; },
-		    function (l) { return el('td', String(l.bytes), 'num'); }],
+		    function (l) { return el('td', String(l.bytes), 'num'); },
+		    true],
 		['Allocations', function (l) { return l.count; },
-		    function (l) { return el('td', String(l.count), 'num'); }],
+		    function (l) { return el('td', String(l.count), 'num'); },
+		    true],
 		['Average', function (l) { return l.avg; },
-		    function (l) { return el('td', String(l.avg), 'num'); }]
+		    function (l) { return el('td', String(l.avg), 'num'); },
+		    true]
 	];
 	if (D.compare)
 		cols.push(['Growth', function (l) { return l.gbytes; },
-		    growthCell]);
+		    growthCell, true]);
 	if (HAS_KIND)
 		cols.push(['Kind', function (l) { return l.kind || ''; },
 		    function (l) { return el('td', l.kind || ''); }]);
 	cols.push(['Function', function (l) { return userLoc(l, 'fn'); },
-	    function (l) { return el('td', userLoc(l, 'fn'), 'fn'); }]);
+	    fnCell]);
 	cols.push(['Location', function (l) { return userLoc(l, 'where'); },
 	    function (l) { return el('td', userLoc(l, 'where'), 'where'); }]);
 	return cols;
@@ -726,6 +732,26 @@ function growthCell(l) {
 	td.appendChild(document.createTextNode(' +' + l.gbytes + ' B, +' +
 	    l.gcount));
 	return td;
+}
+
+/* The innermost user function, and in grey the one that called it. */
+function fnCell(l) {
+	var td = el('td', userLoc(l, 'fn'), 'fn'), c = caller(l);
+	if (c !== null)
+		td.appendChild(el('span', ' \u2190 ' + c, 'caller'));
+	return td;
+}
+
+/* The location outside the innermost user one: inlined into, or called by. */
+function caller(l) {
+	var i = l.frames.indexOf(l.user), f = l.user;
+	if (f === null)
+		return null;
+	if (f.locs.length > 1)
+		return locName(f.locs[1], f);
+	if (i + 1 < l.frames.length)
+		return locName(l.frames[i + 1].locs[0], l.frames[i + 1]);
+	return null;
 }
 
 /* The innermost user frame's function, or its file:line. */
@@ -747,6 +773,8 @@ function makeHeader() {
 		b.addEventListener('click', function () { sortBy(i); });
 		th.appendChild(b);
 		th.setAttribute('scope', 'col');
+		if (c[3])
+			th.className = 'num';
 		tr.appendChild(th);
 	});
 }

@@ -144,9 +144,9 @@ clean() {
 	c "$1-console-silent" lacks "$out/$1.log" ':CONSOLE'
 	c "$1-no-request" no_requests "$1"
 }
-# shows NAME CLASS TEXT: a table cell of that class holds the text.
+# shows NAME CLASS TEXT: a table cell of that class begins with the text.
 shows() {
-	grep -qF "<td class=\"$2\">$3</td>" "$out/$1.text"
+	grep -qF "<td class=\"$2\">$3<" "$out/$1.text"
 }
 
 if ! trace t0 "$prog" || ! trace more "$prog" more ||
@@ -182,6 +182,40 @@ else
 	fail main "mdump failed: $(head -n 1 "$out/main.err")"
 fi
 
+# The same page used with mouse and keys (html_ui.js); lines of the
+# source as the page must show them.
+line() {
+	grep -n "/\* $1 \*/" "$src" | cut -d: -f1
+}
+# ui NAME PATTERN: html_ui.js's line NAME matches the pattern (grep -x).
+ui() {
+	grep "^$1	" "$out/ui" | cut -f 2- | grep -qx "$2"
+}
+if ! command -v node >/dev/null 2>&1; then
+	fail ui "node not installed (tools/deps.sh installs it)"
+elif [ -f "$out/main.html" ]; then
+	node tests/e2e/html_ui.js "$browser" "$out/main.html" >"$out/ui" \
+	    2>&1
+	c ui-ran lacks "$out/ui" 'failed	'
+	c ui-hover ui hover "leak_big|$src:$(line BIG)|Bytes: 5000\
+ (4.9 KiB, 83%)|Allocations: 1 in 1 leak"
+	c ui-click ui click "Zoomed into .* main . leak_big: 5000 bytes, 83%\
+ of all\\."
+	c ui-back ui back 'Showing everything: 6017 bytes\.'
+	c ui-key-zoom ui key-zoom '.* main . leak_big: 5000 bytes.*'
+	c ui-key-tip ui key-tip leak_big
+	c ui-key-next ui key-next '.* main . leak_inline: 640 bytes, 11% of all\.'
+	c ui-key-home ui key-home 'Showing everything: 6017 bytes\.'
+	c ui-sort-down ui sort-down 5000
+	c ui-sort-up ui sort-up 77
+	c ui-stack ui stack "Leak sum=640 count=1 avg=640| helper at\
+ $src:$(line HELPER)|  (inlined by) leak_inline at $src:$(line INLINED)|\
+ main at $src:$(line CALL_INLINED)|.*"
+	c ui-search ui search '1 leak matches: 300 bytes, 5\.0% of 6017'
+	c ui-search-rows ui search-rows 1
+	c ui-no-error ui errors ''
+fi
+
 # -b: the growth (400 - 300 and the new 900), the new stack marked.
 if page base more -b "$out/t0.ktrace"; then
 	load base
@@ -191,7 +225,7 @@ if page base more -b "$out/t0.ktrace"; then
 	    "$out/base.text"
 	c base-grown grep -qF '<td class="num"> +100 B, +1</td>' \
 	    "$out/base.text"
-	c base-only-grown lacks "$out/base.text" '>leak_big</td>'
+	c base-only-grown lacks "$out/base.text" '>leak_big<'
 	shot base
 else
 	fail base "mdump failed: $(head -n 1 "$out/base.err")"
@@ -225,7 +259,7 @@ echo 'leak:leak_small' >"$out/supp"
 if page sel t0 -S "$out/supp" -n 2; then
 	load sel
 	clean sel
-	c sel-shown has "$out/sel.text" '>leak_big</td>' '>helper</td>'
+	c sel-shown has "$out/sel.text" '>leak_big<' '>helper<'
 	c sel-not-shown lacks "$out/sel.text" 'alert(1)' '>leak_small<'
 	c sel-suppressed grep -qF '<th>Suppressed</th><td>1</td>' \
 	    "$out/sel.text"
@@ -236,8 +270,8 @@ fi
 # -k and -P: one leak kept, the others hidden; the prefix gone.
 if page keep t0 -k leak_inline -P "$dir"; then
 	load keep
-	c keep-kept has "$out/keep.text" '>helper</td>'
-	c keep-not-kept lacks "$out/keep.text" '>leak_big</td>'
+	c keep-kept has "$out/keep.text" '>helper<'
+	c keep-not-kept lacks "$out/keep.text" '>leak_big<'
 	c keep-hidden grep -qF '<th>Hidden</th><td>3</td>' "$out/keep.text"
 	c keep-prefix grep -qF '<td class="where">h"&lt;b&gt;.c:30</td>' \
 	    "$out/keep.text"

@@ -27,13 +27,13 @@ hostile(size_t n)
 static inline __attribute__((always_inline)) void *
 helper(size_t n)
 {
-	return malloc(n);
+	return malloc(n);		/* HELPER */
 }
 
 __attribute__((noinline)) void
 leak_inline(void)
 {
-	keep[nkeep++] = helper(640);
+	keep[nkeep++] = helper(640);	/* INLINED */
 }
 
 __attribute__((noinline)) void
@@ -48,7 +48,7 @@ leak_small(int times)
 __attribute__((noinline)) void
 leak_big(void)
 {
-	keep[nkeep++] = calloc(1, 5000);
+	keep[nkeep++] = calloc(1, 5000);	/* BIG */
 }
 
 __attribute__((noinline)) void
@@ -94,7 +94,7 @@ main(int argc, char *argv[])
 	leak_small(more ? 4 : 3);
 	leak_big();
 	keep[nkeep++] = hostile(77);
-	leak_inline();
+	leak_inline();			/* CALL_INLINED */
 	if (more)
 		leak_new();
 	return 0;
