@@ -1,5 +1,5 @@
 // html_cdp.js: time an mdump -o html page in headless Chromium through
-// the DevTools protocol (tests/e2e/cdp.js).  Prints, in milliseconds:
+// the DevTools protocol (tools/cdp.js).  Prints, in milliseconds:
 //   load        navigation start to the load event (HTML and JSON
 //               parsed, the page's script run: summary, tree, graph,
 //               first rows of the table)
@@ -14,7 +14,7 @@
 // usage: node bench/html_cdp.js CHROMIUM PAGE.html
 'use strict';
 const path = require('path');
-const cdp = require('../tests/e2e/cdp.js');
+const cdp = require('../tools/cdp.js');
 
 const [browser, page] = process.argv.slice(2);
 const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;

@@ -7,7 +7,7 @@
 // usage: node tests/e2e/html_ui.js CHROMIUM PAGE.html
 'use strict';
 const path = require('path');
-const cdp = require('./cdp.js');
+const cdp = require('../../tools/cdp.js');
 
 const [browser, file] = process.argv.slice(2);
 const say = (name, text) => console.log(name + '\t' +

@@ -1,7 +1,7 @@
 // cdp.js: a minimal client of Chromium's DevTools protocol over
 // --remote-debugging-pipe (file descriptors 3 and 4, JSON messages each
 // ended by a NUL byte): no port, no module beyond Node's own.  Used by
-// tests/e2e/html_ui.js and bench/html_cdp.js.
+// tests/e2e/html_ui.js, bench/html_cdp.js and tools/screenshot.js.
 //
 //   const b = await cdp.launch(browserPath);
 //   const p = await b.page('file:///...');   // loaded
@@ -97,13 +97,16 @@ async function launch(browser) {
 		await loaded;
 		return p;
 	}
+	// The browser's helper processes may still write to the profile
+	// for a moment after it exits: removing it retries.
 	function close() {
 		return new Promise((res) => {
 			chrome.on('exit', () => {
-				fs.rmSync(prof, { recursive: true, force: true });
+				fs.rmSync(prof, { recursive: true, force: true,
+				    maxRetries: 20, retryDelay: 100 });
 				res();
 			});
-			chrome.kill();
+			send('Browser.close').catch(() => chrome.kill());
 		});
 	}
 	return { page, close };
