@@ -36,14 +36,26 @@ var S = D.strings;
 function str(i) { return i < 0 ? null : S[i]; }
 
 /*
- * Frames as objects: object path, offset and inline chain, innermost
- * first, each location {fn, file, line} (null or 0 when unknown).
+ * Frames as objects: object path, offset, whether in a system library,
+ * and inline chain, innermost first, each location {fn, file, line}
+ * (null or 0 when unknown) with the key of its flame graph node: the
+ * last location is the frame's own function, the others were inlined
+ * into it, each into the next.
  */
+var SYSLIB = /^\/(usr\/)?(local\/)?lib(32|64|exec)?\//;
 var FRAMES = D.frames.map(function (f) {
-	var locs = [], a = f[2], i;
-	for (i = 0; i + 2 < a.length; i += 3)
-		locs.push({ fn: str(a[i]), file: str(a[i + 1]), line: a[i + 2] });
-	return { object: str(f[0]), offset: f[1], locs: locs };
+	var fr = { object: str(f[0]), offset: f[1], locs: [] }, a = f[2];
+	var i, loc;
+
+	fr.sys = fr.object !== null && SYSLIB.test(fr.object);
+	for (i = 0; i + 2 < a.length; i += 3) {
+		loc = { fn: str(a[i]), file: str(a[i + 1]), line: a[i + 2] };
+		loc.inlined = i + 3 < a.length;
+		loc.key = locName(loc, fr) + '\u0000' + (loc.file || '') +
+		    (loc.inlined ? '\u0001' : '');
+		fr.locs.push(loc);
+	}
+	return fr;
 });
 
 /*
@@ -82,10 +94,8 @@ var HAS_KIND = PROCS.some(function (p) {
  * every frame is a library's.
  */
 function userFrame(frames) {
-	var sys = /^\/(usr\/)?(local\/)?lib(32|64|exec)?\//, i;
-
-	for (i = 0; i < frames.length; i++)
-		if (frames[i].object === null || !sys.test(frames[i].object))
+	for (var i = 0; i < frames.length; i++)
+		if (!frames[i].sys)
 			return frames[i];
 	return frames.length > 0 ? frames[0] : null;
 }
@@ -190,13 +200,15 @@ function showSummary(p) {
 /*
  * One node per distinct path of locations from the outermost frame:
  * children of a node are told apart by name, file and whether they
- * were inlined.  value is the weight of the leaks under the node.
+ * were inlined (the location's key).  value is the weight of the leaks
+ * under the node.
  */
 function newNode(parent, name, loc, frame, inlined) {
 	return {
 		parent: parent,
 		depth: parent ? parent.depth + 1 : 0,
 		name: name,
+		key: loc ? loc.key : null,
 		loc: loc,
 		frame: frame,
 		inlined: inlined,
@@ -205,23 +217,36 @@ function newNode(parent, name, loc, frame, inlined) {
 		count: 0,
 		leaks: 0,
 		newValue: 0,
-		kinds: {},
+		kinds: null,		/* kind -> weight, when leaks have kinds */
 		children: [],
-		byKey: new Map(),
+		byKey: null,		/* key -> child, once there are many */
 		match: false,
 		height: 0		/* depth of the subtree below */
 	};
 }
 
-function child(n, loc, frame, inlined) {
-	var name = locName(loc, frame);
-	var key = name + '\u0000' + (loc.file || '') + (inlined ? '\u0001' : '');
-	var c = n.byKey.get(key);
+/* The child of n for the location, made if new. */
+function child(n, loc, frame) {
+	var c, i, kids = n.children;
 
+	if (n.byKey !== null) {
+		c = n.byKey.get(loc.key);
+	} else {
+		for (i = 0; i < kids.length && kids[i].key !== loc.key; i++)
+			;
+		c = kids[i];
+		/* Past a few children a map is faster than a scan. */
+		if (kids.length >= 16) {
+			n.byKey = new Map();
+			for (i = 0; i < kids.length; i++)
+				n.byKey.set(kids[i].key, kids[i]);
+		}
+	}
 	if (c === undefined) {
-		c = newNode(n, name, loc, frame, inlined);
-		n.byKey.set(key, c);
-		n.children.push(c);
+		c = newNode(n, locName(loc, frame), loc, frame, loc.inlined);
+		kids.push(c);
+		if (n.byKey !== null)
+			n.byKey.set(c.key, c);
 	} else if (c.lines.indexOf(loc.line) < 0 && c.lines.length < 8) {
 		c.lines.push(loc.line);
 	}
@@ -234,14 +259,18 @@ function addLeak(n, l) {
 	n.leaks++;
 	if (l.isnew)
 		n.newValue += l.weight;
-	if (l.kind !== null)
+	if (l.kind !== null) {
+		if (n.kinds === null)
+			n.kinds = {};
 		n.kinds[l.kind] = (n.kinds[l.kind] || 0) + l.weight;
+	}
 }
 
 /* Outermost frame first; a frame's inline chain outermost first too. */
 function buildTree(p) {
 	var root = newNode(null, 'all', null, null, false);
-	var anon = { fn: '[no frames]', file: null, line: 0 };
+	var anon = { fn: '[no frames]', file: null, line: 0, inlined: false,
+	    key: '\u0002' };
 
 	root.name = p.command + ' (' + p.pid + ')';
 	p.leaks.forEach(function (l) {
@@ -251,20 +280,23 @@ function buildTree(p) {
 			return;
 		addLeak(root, l);
 		if (l.frames.length === 0)
-			addLeak(n = child(n, anon, null, false), l);
+			addLeak(n = child(n, anon, null), l);
 		for (i = l.frames.length - 1; i >= 0; i--) {
 			f = l.frames[i];
-			/* The last location is the frame's function, the
-			   others were inlined into it, each into the next. */
 			for (k = f.locs.length - 1; k >= 0; k--) {
-				n = child(n, f.locs[k], f,
-				    k < f.locs.length - 1);
+				n = child(n, f.locs[k], f);
 				addLeak(n, l);
 			}
 		}
 	});
 	finishNode(root);
 	return root;
+}
+
+/* push.apply would pass a node's children as arguments: too many. */
+function pushAll(a, b) {
+	for (var i = 0; i < b.length; i++)
+		a.push(b[i]);
 }
 
 /* Largest child first (the left-heavy order), heights, no maps. */
@@ -277,7 +309,7 @@ function finishNode(n) {
 		order.push(m);
 		m.byKey = null;
 		m.children.sort(function (a, b) { return b.value - a.value; });
-		Array.prototype.push.apply(stack, m.children);
+		pushAll(stack, m.children);
 	}
 	for (var i = order.length - 1; i >= 0; i--) {
 		m = order[i];
@@ -485,7 +517,7 @@ function showTip(n, x, y) {
 	if (D.compare && n.newValue > 0)
 		tip.appendChild(el('div', 'From new stacks: ' + n.newValue +
 		    ' (' + percent(n.newValue, n.value) + ')'));
-	for (k in n.kinds)
+	for (k in n.kinds || {})
 		tip.appendChild(el('div', 'Kind ' + k + ': ' + n.kinds[k] +
 		    ' bytes'));
 	tip.hidden = false;
@@ -640,7 +672,7 @@ function markTree(root, q) {
 		n = stack.pop();
 		n.match = q !== '' && n.loc !== null &&
 		    locMatches(n.loc, n.frame || { object: null, offset: '' }, q);
-		Array.prototype.push.apply(stack, n.children);
+		pushAll(stack, n.children);
 	}
 }
 
