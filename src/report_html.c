@@ -253,6 +253,7 @@ html_leak(struct html_report *r, const struct sel_leak *s)
 	for (i = 0; i < l->nframes; i++)
 		fprintf(r->out, "%s%zu", i > 0 ? "," : "",
 		    frame_index(r, &l->frames[i]));
+	/* The kind: none while the leak table has no kinds. */
 	fputs("],-1", r->out);
 	if (r->compare)
 		fprintf(r->out, ",%" PRIu64 ",%" PRIu64 ",%d", s->growth.sum,

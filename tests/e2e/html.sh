@@ -311,6 +311,24 @@ else
 	fail keep "mdump failed: $(head -n 1 "$out/keep.err")"
 fi
 
+# -C: the C++ name as c++filt shows it.
+printf '%s\n' '#include <cstdlib>' 'namespace ns {' \
+    '__attribute__((noinline)) void *leaky(int n) { return std::malloc(n); }' \
+    '}' 'void *keep;' 'int main() { keep = ns::leaky(42); return 0; }' \
+    >"$out/cxx.cpp"
+mangled=_ZN2ns5leakyEi
+if ${CXX:-c++} -g -O0 -o "$out/cxx" "$out/cxx.cpp" 2>>"$out/cc" &&
+    trace cxx "$out/cxx" && page cxx cxx -C -e "$out/cxx"; then
+	load cxx
+	c cxx-demangled shows cxx fn "$(c++filt "$mangled")"
+	c cxx-not-mangled lacks "$out/cxx.text" "$mangled"
+	# Without -C the name as recorded.
+	page cxxraw cxx -e "$out/cxx" && load cxxraw
+	c cxx-raw shows cxxraw fn "$mangled"
+else
+	fail cxx "cannot build, trace or report progs/cxx.cpp"
+fi
+
 # No leaks: a page that says so.
 if page none none; then
 	load none
