@@ -340,8 +340,7 @@ function theme() {
 	var cs = getComputedStyle(document.documentElement);
 	var v = function (n) { return cs.getPropertyValue(n).trim(); };
 	colors = {
-		bg: v('--bg'), fg: v('--fg'), muted: v('--muted'),
-		match: v('--match'), newc: v('--new'), focus: v('--focus'),
+		muted: v('--muted'), match: v('--match'), focus: v('--focus'),
 		l: v('--flame-l'), li: v('--flame-inline-l'),
 		text: v('--flame-text'), dim: v('--flame-dim')
 	};
@@ -383,7 +382,9 @@ function drawFlame() {
 		return;
 	for (var a = z.parent; a !== null; a = a.parent)
 		chain.unshift(a);
-	rows = chain.length + z.height + 1;
+	/* Browsers draw no canvas much over 32767 pixels high. */
+	rows = Math.min(chain.length + z.height + 1,
+	    Math.floor(30000 / ROW / dpr));
 	canvas.style.height = rows * ROW + 'px';
 	canvas.width = Math.round(w * dpr);
 	canvas.height = Math.round(rows * ROW * dpr);
@@ -394,23 +395,24 @@ function drawFlame() {
 	view.hits = [];
 	for (i = 0; i < rows; i++)
 		view.hits.push([]);
-	for (i = 0; i < chain.length; i++)
+	for (i = 0; i < chain.length && i < rows; i++)
 		drawFrame(chain[i], 0, w, i, true);
-	drawTree(z, 0, w, chain.length);
+	if (chain.length < rows)
+		drawTree(z, 0, w, chain.length, rows);
 	$('zoomline').textContent = zoomText();
 	$('back').disabled = view.history.length === 0;
 	$('reset').disabled = z === view.root;
 }
 
-/* A subtree, depth first, iteratively (stacks may be deep). */
-function drawTree(top, x0, w0, row0) {
+/* A subtree above row rows, depth first, iteratively (stacks are deep). */
+function drawTree(top, x0, w0, row0, rows) {
 	var stack = [[top, x0, w0, row0]], it, n, x, w, row, i, c, cw;
 
 	while (stack.length > 0) {
 		it = stack.pop();
 		n = it[0]; x = it[1]; w = it[2]; row = it[3];
 		drawFrame(n, x, w, row, false);
-		for (i = 0; i < n.children.length; i++) {
+		for (i = 0; i < n.children.length && row + 1 < rows; i++) {
 			c = n.children[i];
 			cw = n.value > 0 ? w * c.value / n.value : 0;
 			if (cw < MIN_WIDTH)
