@@ -9,7 +9,7 @@
  *   ./mdump -f examples/wordfreq.ktrace -e examples/wordfreq \
  *       -P "$PWD/examples" -o html >examples/wordfreq.html
  *   node tools/screenshot.js chromium examples/wordfreq.html \
- *       doc/report.png hover=5,200 width=1000
+ *       doc/report.png open=2 hover=4,560 width=1000
  */
 #include <ctype.h>
 #include <stdlib.h>

@@ -4,9 +4,10 @@
 // the README's picture (doc/report.png) and for looking at changes.
 //
 // usage: node tools/screenshot.js CHROMIUM PAGE.html OUT.png
-//            [dark] [hover=ROW,X] [width=PIXELS]
-// ROW is the flame graph's row (0: the process), X the pixel from its
-// left edge.  The picture is as tall as the page.
+//            [dark] [open=N] [hover=ROW,X] [width=PIXELS]
+// open=N opens the table's Nth row to its stack; ROW is the flame
+// graph's row (0: the process), X the pixel from its left edge.  The
+// picture is as tall as the page.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -34,6 +35,16 @@ const opt = (k) => {
 		await p.send('Emulation.setDeviceMetricsOverride', { width,
 		    height, deviceScaleFactor: 1, mobile: false });
 		await p.frame();
+		if (opt('open') !== null) {
+			await p.eval(`document.querySelectorAll('#leaks tr.leak')[
+			    ${Number(opt('open')) - 1}].click(), 1`);
+			const height = await p.eval('document.documentElement' +
+			    '.scrollHeight');
+			await p.send('Emulation.setDeviceMetricsOverride',
+			    { width, height, deviceScaleFactor: 1,
+			    mobile: false });
+			await p.frame();
+		}
 		if (opt('hover') !== null) {
 			const [row, x] = opt('hover').split(',').map(Number);
 			const r = await p.eval(`(() => { const r = document

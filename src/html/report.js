@@ -380,6 +380,7 @@ function drawFlame() {
 
 	if (z === null)
 		return;
+	drawnWidth = w;
 	for (var a = z.parent; a !== null; a = a.parent)
 		chain.unshift(a);
 	/* Browsers draw no canvas much over 32767 pixels high. */
@@ -638,12 +639,20 @@ document.addEventListener('keydown', function (e) {
 	}
 });
 
-/* Redraw when the width or the colour scheme changes. */
-var resizeTimer = 0;
-window.addEventListener('resize', function () {
-	clearTimeout(resizeTimer);
-	resizeTimer = setTimeout(drawFlame, 100);
-});
+/*
+ * Redraw when the graph's width changes (the window, or a scroll bar
+ * coming or going) or the colour scheme does; a canvas drawn for
+ * another width would be stretched.
+ */
+var drawnWidth = 0;
+function redrawIfResized() {
+	if ($('flamebox').clientWidth !== drawnWidth)
+		drawFlame();
+}
+if (window.ResizeObserver)
+	new ResizeObserver(redrawIfResized).observe($('flamebox'));
+else
+	window.addEventListener('resize', redrawIfResized);
 if (window.matchMedia)
 	window.matchMedia('(prefers-color-scheme: dark)').addEventListener(
 	    'change', function () { theme(); drawFlame(); });
