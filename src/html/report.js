@@ -994,6 +994,11 @@ function fromAddress() {
 
 theme();
 $('hint-growth').hidden = !D.compare;
+if (D.compare)
+	$('graph-title').textContent = 'Where the bytes grew since the baseline';
+/* The tab names the program (a title is text, whatever it holds). */
+if (PROCS.length > 0)
+	document.title = 'Leaks of ' + PROCS[0].command + ' - mdump';
 makeHeader();
 setupProcs();
 if (PROCS.length === 0) {
