@@ -143,7 +143,8 @@ if tests/tracegen -o "$out/bytes.ktrace" "$out/bytes.desc" &&
 	    "$(printf '\342\200\250')" "$(printf '\342\200\251')" \
 	    "$(printf '\377')"
 	c bytes-json has "$out/bytes.html" \
-	    '\u003c/script\u003e\u003cscript\u003ealert(2)\u003c/script\u003e\u2028\u2029\u00ff\u0026amp;.so'
+	    '\u003c/script\u003e\u003cscript\u003ealert(2)\u003c/script\u003e' \
+	    'script\u003e\u2028\u2029\u00ff\u0026amp;.so"'
 	# No function: the object's file name (after the last '/', in the
 	# last "</script>") and the offset; 0xff shown as U+00FF.
 	c bytes-text shows bytes fn "script&gt;$(printf \
