@@ -67,9 +67,11 @@ struct html_report {
 	struct html_map		 strmap;
 	const char		**strs;		/* interned, by index */
 	size_t			 nstrs;
+	size_t			 strcap;
 	struct html_map		 framemap;
 	struct html_frame	*frames;	/* by index */
 	size_t			 nframes;
+	size_t			 framecap;
 };
 
 static uint64_t
@@ -131,10 +133,11 @@ str_index(struct html_report *r, const char *s)
 	s = strpool_intern(s, strlen(s));
 	sl = map_find(&r->strmap, s, 0);
 	if (sl->id == 0) {
-		if ((r->nstrs & (r->nstrs - 1)) == 0)
-			r->strs = xreallocarray(r->strs,
-			    r->nstrs == 0 ? 64 : r->nstrs * 2,
+		if (r->nstrs == r->strcap) {
+			r->strcap = r->strcap == 0 ? 64 : r->strcap * 2;
+			r->strs = xreallocarray(r->strs, r->strcap,
 			    sizeof(*r->strs));
+		}
 		r->strs[r->nstrs++] = s;
 		sl->p = s;
 		sl->id = (uint32_t)r->nstrs;
@@ -151,10 +154,11 @@ frame_index(struct html_report *r, const struct leak_frame *f)
 
 	sl = map_find(&r->framemap, f->object, f->offset);
 	if (sl->id == 0) {
-		if ((r->nframes & (r->nframes - 1)) == 0)
-			r->frames = xreallocarray(r->frames,
-			    r->nframes == 0 ? 64 : r->nframes * 2,
+		if (r->nframes == r->framecap) {
+			r->framecap = r->framecap == 0 ? 64 : r->framecap * 2;
+			r->frames = xreallocarray(r->frames, r->framecap,
 			    sizeof(*r->frames));
+		}
 		r->frames[r->nframes].object = f->object;
 		r->frames[r->nframes++].offset = f->offset;
 		sl->p = f->object;
