@@ -336,6 +336,25 @@ else
 	fail none "mdump failed: $(head -n 1 "$out/none.err")"
 fi
 
+# The page's writer frees what it took and reads nothing it should not
+# (under ASan, LeakSanitizer and ASan see to that instead).
+vg() {
+	valgrind -q --leak-check=full --error-exitcode=99 ./mdump -o html \
+	    -e "$prog" "$@" >/dev/null 2>>"$out/valgrind"
+}
+if [ -n "${MDUMP_ASAN:-}" ]; then
+	echo "ok $name/valgrind # skip the ASan build checks this"
+	n=$((n + 1))
+elif ! command -v valgrind >/dev/null 2>&1; then
+	echo "ok $name/valgrind # skip missing valgrind"
+	n=$((n + 1))
+else
+	c valgrind-fork vg -f "$out/fork.ktrace"
+	c valgrind-base vg -f "$out/more.ktrace" -b "$out/t0.ktrace" -C \
+	    -S "$out/supp" -n 1
+	c valgrind-bytes vg -f "$out/bytes.ktrace"
+fi
+
 # The control: a page that fetches and fails is seen in both logs.
 printf '%s\n' '<!DOCTYPE html><img src="http://127.0.0.1:9/x.png">' \
     '<script>undefinedFunction();</script>' >"$out/control.html"
