@@ -276,6 +276,7 @@ function buildTree(p) {
 	p.leaks.forEach(function (l) {
 		var n = root, i, k, f;
 
+		l.leaf = null;
 		if (l.weight <= 0)
 			return;
 		addLeak(root, l);
@@ -288,6 +289,7 @@ function buildTree(p) {
 				addLeak(n, l);
 			}
 		}
+		l.leaf = n;
 	});
 	finishNode(root);
 	return root;
@@ -545,6 +547,7 @@ function zoomTo(n, remember) {
 	view.zoom = n;
 	view.cursor = n;
 	drawFlame();
+	laterTable();
 }
 
 function back() {
@@ -552,6 +555,7 @@ function back() {
 		view.zoom = view.history.pop();
 		view.cursor = view.zoom;
 		drawFlame();
+		showTable();
 	}
 }
 
@@ -711,7 +715,7 @@ function search() {
 		    percent(bytes, total) + ' of ' + total;
 	}
 	drawFlame();
-	showTable();
+	laterTable();
 }
 
 var searchTimer = 0;
@@ -836,14 +840,25 @@ function sortBy(i) {
 	showTable();
 }
 
+/*
+ * The table after a zoom: once the graph is drawn, and once for a burst
+ * of zooms, so that the graph answers first.
+ */
+var tableTimer = 0;
+function laterTable() {
+	clearTimeout(tableTimer);
+	tableTimer = setTimeout(showTable, 50);
+}
+
 function showTable() {
+	clearTimeout(tableTimer);
 	var cols = columns(), p = view.proc, rows = p.leaks, key, dir;
 	var ths = $('leaks').tHead.rows[0].cells, i;
 
-	if (table.filter !== null)
-		rows = rows.filter(table.filter);
-	else
-		rows = rows.slice();
+	rows = rows.filter(function (l) {
+		return (table.filter === null || table.filter(l)) &&
+		    underZoom(l);
+	});
 	if (table.key !== null) {
 		key = cols[table.key][1];
 		dir = table.dir;
@@ -869,10 +884,25 @@ function showTable() {
 	addRows(PAGE);
 }
 
+/* Is the leak drawn under the zoomed frame? */
+function underZoom(l) {
+	if (view.zoom === view.root)
+		return true;
+	for (var n = l.leaf; n !== null; n = n.parent)
+		if (n === view.zoom)
+			return true;
+	return false;
+}
+
 function listNote(n, all) {
-	var s = table.filter !== null ? n + ' of ' + all +
-	    ' leaks match the search.' : all + (all === 1 ? ' leak.' :
-	    ' leaks.');
+	var why = [], s;
+
+	if (table.filter !== null)
+		why.push('match the search');
+	if (view.zoom !== view.root)
+		why.push('are under ' + view.zoom.name);
+	s = why.length > 0 ? n + ' of ' + all + ' leaks ' +
+	    why.join(' and ') + '.' : all + (all === 1 ? ' leak.' : ' leaks.');
 	if (D.top)
 		s += ' -n: only the largest ' + all + ' are in this report.';
 	if (D.compare)

@@ -231,6 +231,7 @@ elif [ -f "$out/main.html" ]; then
  (4.9 KiB, 83%)|Allocations: 1 in 1 leak"
 	c ui-click ui click "Zoomed into .* main . leak_big: 5000 bytes, 83%\
  of all\\."
+	c ui-click-table ui click-table '1 of 4 leaks are under leak_big\. .* 1'
 	c ui-back ui back 'Showing everything: 6017 bytes\.'
 	c ui-key-zoom ui key-zoom '.* main . leak_big: 5000 bytes.*'
 	c ui-key-tip ui key-tip leak_big

@@ -31,6 +31,8 @@ async function run(p) {
 	await p.click(...at(3));
 	await p.frame();
 	say('click', await zoom());
+	say('click-table', await text('#listnote') + ' ' + await p.eval(
+	    `document.querySelectorAll('#leaks tr.leak').length`));
 	await p.eval(`document.getElementById('back').click(), 1`);
 	await p.frame();
 	say('back', await zoom());
