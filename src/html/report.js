@@ -555,7 +555,7 @@ function back() {
 		view.zoom = view.history.pop();
 		view.cursor = view.zoom;
 		drawFlame();
-		showTable();
+		laterTable();
 	}
 }
 
@@ -715,7 +715,7 @@ function search() {
 		    percent(bytes, total) + ' of ' + total;
 	}
 	drawFlame();
-	laterTable();
+	showTable();
 }
 
 var searchTimer = 0;

@@ -31,6 +31,7 @@ async function run(p) {
 	await p.click(...at(3));
 	await p.frame();
 	say('click', await zoom());
+	await sleep(300);	/* the table follows the graph */
 	say('click-table', await text('#listnote') + ' ' + await p.eval(
 	    `document.querySelectorAll('#leaks tr.leak').length`));
 	await p.eval(`document.getElementById('back').click(), 1`);
