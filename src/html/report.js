@@ -128,6 +128,10 @@ function human(n) {
 	return (i === 0 ? String(n) : n.toFixed(1)) + ' ' + u[i];
 }
 
+function plural(n, what) {
+	return n + ' ' + what + (n === 1 ? '' : 's');
+}
+
 function percent(part, whole) {
 	if (whole <= 0)
 		return '0%';
@@ -169,9 +173,9 @@ function stackText(leak) {
 
 /* ---- The summary ------------------------------------------------- */
 
-/* Label and value pairs, in rows of up to four. */
+/* Label and value pairs. */
 function showSummary(p) {
-	var body = $('summary').tBodies[0], t = p.summary, pairs, row, i;
+	var dl = $('summary'), t = p.summary, pairs, div, i;
 
 	pairs = [
 		['Command', p.command, 'cmd'],
@@ -186,12 +190,11 @@ function showSummary(p) {
 		pairs.push(['Hidden', String(t.hidden)]);
 	if (D.top)
 		pairs.push(['Shown', String(t.shown) + ' of ' + t.leaks]);
-	body.textContent = '';
+	dl.textContent = '';
 	for (i = 0; i < pairs.length; i++) {
-		if (i % 4 === 0)
-			row = body.appendChild(el('tr'));
-		row.appendChild(el('th', pairs[i][0]));
-		row.appendChild(el('td', pairs[i][1], pairs[i][2]));
+		div = dl.appendChild(el('div'));
+		div.appendChild(el('dt', pairs[i][0]));
+		div.appendChild(el('dd', pairs[i][1], pairs[i][2]));
 	}
 }
 
@@ -995,7 +998,8 @@ function setupProcs() {
 		return;
 	PROCS.forEach(function (p, i) {
 		var o = el('option', p.pid + ' ' + p.command + ': ' +
-		    p.summary.leaks + ' leaks, ' + human(p.summary.bytes));
+		    plural(p.summary.leaks, 'leak') + ', ' +
+		    human(p.summary.bytes));
 		o.value = String(i);
 		sel.appendChild(o);
 	});
@@ -1003,9 +1007,9 @@ function setupProcs() {
 		showProc(Number(sel.value));
 	});
 	$('allprocs').textContent = 'All ' + PROCS.length + ' processes: ' +
-	    t.leaks + ' leaks, ' + t.bytes + ' bytes, ' + t.allocations +
-	    ' allocations, ' + t.suppressed + ' suppressed' +
-	    (D.hidden ? ', ' + t.hidden + ' hidden' : '');
+	    plural(t.leaks, 'leak') + ', ' + plural(t.bytes, 'byte') + ', ' +
+	    plural(t.allocations, 'allocation') + ', ' + t.suppressed +
+	    ' suppressed' + (D.hidden ? ', ' + t.hidden + ' hidden' : '');
 	$('procbar').hidden = false;
 }
 
@@ -1039,8 +1043,8 @@ fromAddress();
 window.addEventListener('hashchange', fromAddress);
 var ms = performance.now() - t0;
 document.body.setAttribute('data-ready', String(Math.round(performance.now())));
-$('status').textContent = 'mdump report: ' + FRAMES.length +
-    ' distinct frames, ' + PROCS.reduce(function (s, p) {
-	return s + p.leaks.length; }, 0) + ' leaks; drawn in ' +
-    Math.round(ms) + ' ms.';
+$('status').textContent = 'mdump report: ' +
+    plural(FRAMES.length, 'distinct frame') + ', ' +
+    plural(PROCS.reduce(function (s, p) { return s + p.leaks.length; }, 0),
+    'leak') + '; drawn in ' + Math.round(ms) + ' ms.';
 })();

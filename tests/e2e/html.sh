@@ -149,7 +149,8 @@ if tests/tracegen -o "$out/bytes.ktrace" "$out/bytes.desc" &&
 	# last "</script>") and the offset; 0xff shown as U+00FF.
 	c bytes-text shows bytes fn "script&gt;$(printf \
 	    '\342\200\250\342\200\251\303\277')&amp;amp;.so+0x10"
-	c bytes-command shows bytes cmd 'x&lt;/b&gt;'
+	c bytes-command grep -qF '<dd class="cmd">x&lt;/b&gt;</dd>' \
+	    "$out/bytes.text"
 else
 	fail bytes "tracegen or mdump failed: $(head -n 1 "$out/bytes.err")"
 fi
@@ -194,8 +195,9 @@ if page main t0; then
 		c "main-fn-$f" shows main fn "$f"
 	done
 	c main-fn-hostile shows main fn "$script"
-	c main-total grep -qF '<td>6017 (5.9 KiB)</td>' "$out/main.text"
-	c main-command shows main cmd 'p&lt;x&gt;&amp;"'
+	c main-total grep -qF '<dd>6017 (5.9 KiB)</dd>' "$out/main.text"
+	c main-command grep -qF '<dd class="cmd">p&lt;x&gt;&amp;"</dd>' \
+	    "$out/main.text"
 	c main-path grep -qF "/d\"q&lt;i&gt;/h\"&lt;b&gt;.c:30</td>" \
 	    "$out/main.text"
 	c main-no-markup lacks "$out/main.html" '<script>alert'
@@ -251,7 +253,7 @@ fi
 if page base more -b "$out/t0.ktrace"; then
 	load base
 	clean base
-	c base-total grep -qF '<td>1000 (1000 B)</td>' "$out/base.text"
+	c base-total grep -qF '<dd>1000 (1000 B)</dd>' "$out/base.text"
 	c base-new grep -qF '<span class="badge">new</span> +900 B, +1</td>' \
 	    "$out/base.text"
 	c base-grown grep -qF '<td class="num"> +100 B, +1</td>' \
@@ -271,7 +273,7 @@ if page fork fork; then
 	c fork-child shows fork fn leak_child
 	c fork-options has "$out/fork.text" "<option value=\"0\">$child " \
 	    "<option value=\"1\">$parent "
-	c fork-all grep -qF 'All 2 processes: 5 leaks, 6350 bytes' \
+	c fork-all grep -qF 'All 2 processes: 5 leaks, 6350 bytes, 7 allocations' \
 	    "$out/fork.text"
 else
 	fail fork "mdump failed: $(head -n 1 "$out/fork.err")"
@@ -292,9 +294,9 @@ if page sel t0 -S "$out/supp" -n 2; then
 	clean sel
 	c sel-shown has "$out/sel.text" '>leak_big<' '>helper<'
 	c sel-not-shown lacks "$out/sel.text" 'alert(1)' '>leak_small<'
-	c sel-suppressed grep -qF '<th>Suppressed</th><td>1</td>' \
+	c sel-suppressed grep -qF '<dt>Suppressed</dt><dd>1</dd>' \
 	    "$out/sel.text"
-	c sel-count grep -qF '<th>Shown</th><td>2 of 3</td>' "$out/sel.text"
+	c sel-count grep -qF '<dt>Shown</dt><dd>2 of 3</dd>' "$out/sel.text"
 else
 	fail sel "mdump failed: $(head -n 1 "$out/sel.err")"
 fi
@@ -303,7 +305,7 @@ if page keep t0 -k leak_inline -P "$dir"; then
 	load keep
 	c keep-kept has "$out/keep.text" '>helper<'
 	c keep-not-kept lacks "$out/keep.text" '>leak_big<'
-	c keep-hidden grep -qF '<th>Hidden</th><td>3</td>' "$out/keep.text"
+	c keep-hidden grep -qF '<dt>Hidden</dt><dd>3</dd>' "$out/keep.text"
 	c keep-prefix grep -qF '<td class="where">h"&lt;b&gt;.c:30</td>' \
 	    "$out/keep.text"
 else
