@@ -1,22 +1,24 @@
 /*
- * report.h: the leak report in text (the seed's shape), JSON and folded
- * stacks, each with a summary of the totals, and the malloc dump text
- * for -D.
+ * report.h: the leak report in text (the original mdump's shape), JSON
+ * and folded stacks, each with a summary of the totals, and the malloc
+ * dump text for -D.  All of it goes out through one buffer (out.h).
  */
 #ifndef MDUMP_REPORT_H
 #define MDUMP_REPORT_H
 
 #include <stdio.h>
 
-#include "mrec.h"
-#include "names.h"
-#include "select.h"
-#include "sym.h"
+struct mproc;
+struct names;
+struct out;
+struct sel_view;
+struct symbolizer;
 
 enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
 	REPORT_FOLDED,
+	REPORT_DUMP,		/* -D: report_dump() only */
 	REPORT_HTML		/* report_html.h */
 };
 
@@ -36,15 +38,24 @@ struct report	*report_open(FILE *, const struct report_opts *);
 /*
  * The leaks of one process chosen by select.h, and its totals.  With
  * header set, a line (or frame) names the process first and a summary
- * line of its own ends it.
+ * line of its own ends it.  The stream has it all on return.
  */
 void		 report_proc(struct report *, const struct mproc *,
 		    const struct sel_view *, int);
-/* The summary of all processes; ends the document; frees the report. */
-void		 report_close(struct report *);
-/* -D: the dump text of one process as it was written. */
-void		 report_dump(FILE *, const struct mproc *, int);
-/* The length of a valid UTF-8 sequence at the bytes, or 0. */
-size_t		 report_utf8len(const unsigned char *);
+/* -D: the dump text of one process as it was written, the same way. */
+void		 report_dump(struct report *, const struct mproc *, int);
+/*
+ * The summary of all processes; ends the document; frees the report.
+ * Returns -1 if writing to the stream failed (errno says why).
+ */
+int		 report_close(struct report *);
+
+/*
+ * A JSON string (null for NULL).  Bytes that are not valid UTF-8 become
+ * the code point of the same number.  With html set it is also safe
+ * inside an HTML <script> element: '<', '>', '&', U+2028 and U+2029
+ * are written as \u escapes.
+ */
+void		 report_json_string(struct out *, const char *, int);
 
 #endif /* MDUMP_REPORT_H */

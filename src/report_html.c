@@ -28,11 +28,11 @@
  * \u escapes, and U+2028 and U+2029 too (line ends to older scripts).
  * The page builds its DOM with textContent only, so names stay text.
  */
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "leak.h"
+#include "out.h"
 #include "report.h"
 #include "report_html.h"
 #include "xmalloc.h"
@@ -57,7 +57,7 @@ struct html_frame {
 };
 
 struct html_report {
-	FILE			*out;
+	struct out		*out;
 	struct symbolizer	*sym;
 	struct names		*nm;
 	int			 compare;
@@ -169,67 +169,41 @@ frame_index(struct html_report *r, const struct leak_frame *f)
 	return sl->id - 1;
 }
 
-/* Must the byte be escaped in a string inside the page's script? */
-static int
-html_unsafe(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '<' ||
-	    c == '>' || c == '&' || c >= 0x80;
-}
-
-/*
- * A JSON string safe inside <script>.  Bytes that are not valid UTF-8
- * become the code point of the same number, as in -o json.
- */
 static void
-json_str(FILE *out, const char *s)
+json_totals(struct out *o, const struct sel_totals *t)
 {
-	const unsigned char *p = (const unsigned char *)s, *run;
-	size_t n;
-
-	putc('"', out);
-	while (*p != '\0') {
-		for (run = p; *p != '\0' && !html_unsafe(*p); p++)
-			;
-		fwrite(run, 1, (size_t)(p - run), out);
-		if (*p == '\0')
-			break;
-		if (*p == '"' || *p == '\\') {
-			putc('\\', out);
-			putc(*p++, out);
-		} else if (*p < 0x80 || (n = report_utf8len(p)) == 0) {
-			fprintf(out, "\\u%04x", *p++);
-		} else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80 &&
-		    (p[2] == 0xa8 || p[2] == 0xa9)) {
-			fprintf(out, "\\u%04x", p[2] == 0xa8 ? 0x2028 : 0x2029);
-			p += 3;
-		} else {
-			fwrite(p, 1, n, out);
-			p += n;
-		}
-	}
-	putc('"', out);
+	out_str(o, "{\"leaks\": ");
+	out_u64(o, t->leaks);
+	out_str(o, ", \"bytes\": ");
+	out_u64(o, t->bytes);
+	out_str(o, ", \"allocations\": ");
+	out_u64(o, t->allocs);
+	out_str(o, ", \"suppressed\": ");
+	out_u64(o, t->suppressed);
+	out_str(o, ", \"hidden\": ");
+	out_u64(o, t->hidden);
+	out_str(o, ", \"shown\": ");
+	out_u64(o, t->shown);
+	out_char(o, '}');
 }
 
 static void
-json_totals(FILE *out, const struct sel_totals *t)
+json_bool(struct out *o, const char *name, int b)
 {
-	fprintf(out, "{\"leaks\": %" PRIu64 ", \"bytes\": %" PRIu64
-	    ", \"allocations\": %" PRIu64 ", \"suppressed\": %" PRIu64
-	    ", \"hidden\": %" PRIu64 ", \"shown\": %" PRIu64 "}", t->leaks,
-	    t->bytes, t->allocs, t->suppressed, t->hidden, t->shown);
+	out_str(o, name);
+	out_str(o, b ? "true" : "false");
 }
 
 static void
-put_lines(FILE *out, const char *const *lines)
+put_lines(struct out *o, const char *const *lines)
 {
 	for (; *lines != NULL; lines++)
-		fputs(*lines, out);
+		out_str(o, *lines);
 }
 
 struct html_report *
-html_open(FILE *out, struct symbolizer *sym, struct names *nm, int compare,
-    int hidden, int top)
+html_open(struct out *out, struct symbolizer *sym, struct names *nm,
+    int compare, int hidden, int top)
 {
 	struct html_report *r;
 
@@ -241,9 +215,10 @@ html_open(FILE *out, struct symbolizer *sym, struct names *nm, int compare,
 	r->hidden = hidden;
 	r->top = top;
 	put_lines(out, html_page_head);
-	fprintf(out, "{\"v\": 1, \"compare\": %s, \"hidden\": %s, "
-	    "\"top\": %s,\n\"processes\": [", compare ? "true" : "false",
-	    hidden ? "true" : "false", top ? "true" : "false");
+	json_bool(out, "{\"v\": 1, \"compare\": ", compare);
+	json_bool(out, ", \"hidden\": ", hidden);
+	json_bool(out, ", \"top\": ", top);
+	out_str(out, ",\n\"processes\": [");
 	return r;
 }
 
@@ -251,37 +226,50 @@ static void
 html_leak(struct html_report *r, const struct sel_leak *s)
 {
 	const struct leak *l = s->leak;
+	struct out *o = r->out;
 	uint32_t i;
 
-	fprintf(r->out, "[%" PRIu64 ",%" PRIu64 ",[", l->sum, l->count);
-	for (i = 0; i < l->nframes; i++)
-		fprintf(r->out, "%s%zu", i > 0 ? "," : "",
-		    frame_index(r, &l->frames[i]));
+	out_char(o, '[');
+	out_u64(o, l->sum);
+	out_char(o, ',');
+	out_u64(o, l->count);
+	out_str(o, ",[");
+	for (i = 0; i < l->nframes; i++) {
+		if (i > 0)
+			out_char(o, ',');
+		out_u64(o, frame_index(r, &l->frames[i]));
+	}
 	/* The kind: none while the leak table has no kinds. */
-	fputs("],-1", r->out);
-	if (r->compare)
-		fprintf(r->out, ",%" PRIu64 ",%" PRIu64 ",%d", s->growth.sum,
-		    s->growth.count, s->growth.isnew);
-	putc(']', r->out);
+	out_str(o, "],-1");
+	if (r->compare) {
+		out_char(o, ',');
+		out_u64(o, s->growth.sum);
+		out_char(o, ',');
+		out_u64(o, s->growth.count);
+		out_str(o, s->growth.isnew ? ",1" : ",0");
+	}
+	out_char(o, ']');
 }
 
 void
 html_proc(struct html_report *r, const struct mproc *p,
     const struct sel_view *v)
 {
+	struct out *o = r->out;
 	size_t i;
 
-	fprintf(r->out, "%s\n{\"pid\": %" PRId32 ", \"command\": ",
-	    r->nprocs++ > 0 ? "," : "", p->pid);
-	json_str(r->out, p->comm);
-	fputs(", \"summary\": ", r->out);
-	json_totals(r->out, &v->tot);
-	fputs(",\n\"leaks\": [", r->out);
+	out_str(o, r->nprocs++ > 0 ? ",\n{\"pid\": " : "\n{\"pid\": ");
+	out_i64(o, p->pid);
+	out_str(o, ", \"command\": ");
+	report_json_string(o, p->comm, 1);
+	out_str(o, ", \"summary\": ");
+	json_totals(o, &v->tot);
+	out_str(o, ",\n\"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {
-		fputs(i == 0 ? "\n" : ",\n", r->out);
+		out_str(o, i == 0 ? "\n" : ",\n");
 		html_leak(r, &v->leaks[i]);
 	}
-	fputs("]}", r->out);
+	out_str(o, "]}");
 }
 
 /* One frame of "frames": its object, offset and inline chain. */
@@ -290,40 +278,49 @@ html_frame(struct html_report *r, const struct html_frame *f)
 {
 	const struct sym_frame *sf;
 	const struct sym_loc *l;
+	struct out *o = r->out;
 	size_t i;
 
 	sf = sym_lookup(r->sym, f->object, f->offset);
-	fprintf(r->out, "[%ld,\"%" PRIx64 "\",[",
-	    str_index(r, names_path(r->nm, f->object)), f->offset);
+	out_char(o, '[');
+	out_i64(o, str_index(r, names_path(r->nm, f->object)));
+	out_str(o, ",\"");
+	out_hex(o, f->offset);
+	out_str(o, "\",[");
 	for (i = 0; i < sf->nlocs; i++) {
 		l = &sf->locs[i];
-		fprintf(r->out, "%s%ld,%ld,%lu", i > 0 ? "," : "",
-		    str_index(r, names_function(r->nm, l->function)),
-		    str_index(r, names_path(r->nm, l->file)), l->line);
+		if (i > 0)
+			out_char(o, ',');
+		out_i64(o, str_index(r, names_function(r->nm, l->function)));
+		out_char(o, ',');
+		out_i64(o, str_index(r, names_path(r->nm, l->file)));
+		out_char(o, ',');
+		out_u64(o, l->line);
 	}
-	fputs("]]", r->out);
+	out_str(o, "]]");
 }
 
 void
 html_close(struct html_report *r, const struct sel_totals *tot)
 {
+	struct out *o = r->out;
 	size_t i;
 
-	fputs("],\n\"frames\": [", r->out);
+	out_str(o, "],\n\"frames\": [");
 	/* Strings are numbered here, so "strings" comes last. */
 	for (i = 0; i < r->nframes; i++) {
-		fputs(i == 0 ? "\n" : ",\n", r->out);
+		out_str(o, i == 0 ? "\n" : ",\n");
 		html_frame(r, &r->frames[i]);
 	}
-	fputs("],\n\"strings\": [", r->out);
+	out_str(o, "],\n\"strings\": [");
 	for (i = 0; i < r->nstrs; i++) {
-		fputs(i == 0 ? "\n" : ",\n", r->out);
-		json_str(r->out, r->strs[i]);
+		out_str(o, i == 0 ? "\n" : ",\n");
+		report_json_string(o, r->strs[i], 1);
 	}
-	fputs("],\n\"summary\": ", r->out);
-	json_totals(r->out, tot);
-	fputs("}\n", r->out);
-	put_lines(r->out, html_page_tail);
+	out_str(o, "],\n\"summary\": ");
+	json_totals(o, tot);
+	out_str(o, "}\n");
+	put_lines(o, html_page_tail);
 	free(r->strmap.slots);
 	free(r->strs);
 	free(r->framemap.slots);

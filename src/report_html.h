@@ -6,9 +6,8 @@
 #ifndef MDUMP_REPORT_HTML_H
 #define MDUMP_REPORT_HTML_H
 
-#include <stdio.h>
-
 #include "mrec.h"
+#include "out.h"
 #include "names.h"
 #include "select.h"
 #include "sym.h"
@@ -16,11 +15,11 @@
 struct html_report;
 
 /*
- * Start the page on the stream.  compare: -b (leaks carry their growth);
- * hidden: -k or -b; top: -n.  The stream, symbolizer and names are not
- * owned and must outlive the report.
+ * Start the page on the output.  compare: -b (leaks carry their
+ * growth); hidden: -k or -b; top: -n.  The output, symbolizer and names
+ * are not owned and must outlive the report.
  */
-struct html_report	*html_open(FILE *, struct symbolizer *,
+struct html_report	*html_open(struct out *, struct symbolizer *,
 			    struct names *, int, int, int);
 /* The leaks of one process chosen by select.h, and its totals. */
 void			 html_proc(struct html_report *,

@@ -13,7 +13,7 @@ name=features/cxx
 # The checks of each compiler: without -C, then with it.
 plain="nm filt mangled"
 withC="demangled demangled-line template no-mangled keep keep-size supp
-    supp-count folded new json"
+    supp-count folded new no-operator-new json"
 big="finishes big-as-recorded many-demangled"
 # Two compilers, and the names with many back-references.
 plan $((2 * $(echo $plain $withC | wc -w) + $(echo $big | wc -w)))
@@ -27,6 +27,7 @@ top=$(pwd)
 src=tests/e2e/progs/features.cpp
 l_make=$(grep -n 'LEAK_MAKE' "$src" | cut -d: -f1)
 l_tmpl=$(grep -n 'LEAK_TEMPLATE' "$src" | cut -d: -f1)
+l_new=$(grep -n 'LEAK_NEW' "$src" | cut -d: -f1)
 
 # each PREFIX VERDICT NAMES...: one line per name, "VERDICT" being
 # "# skip REASON" or "(why)" after "ok" or "not ok".
@@ -93,8 +94,10 @@ for cxx in g++ clang++; do
 	./mdump -C -o folded -f "$out/$n.ktrace" >"$out/$n.folded" 2>&1
 	check "$n-folded" grep -qF ";main;$d_make 100" "$out/$n.folded"
 	./mdump -C -o json -f "$out/$n.ktrace" >"$out/$n.json" 2>&1
-	# operator new, named by the runtime's symbol table.
-	check "$n-new" grep -qF " $(c++filt _Znwm) at ??:0 (" "$out/$n.C"
+	# The tracer's operator new: frame 0 is the line that says new.
+	grep -A 1 -x 'Leak sum=4 count=1 avg=4' "$out/$n.C" >"$out/$n.new"
+	check "$n-new" grep -q "^ main at .*features.cpp:$l_new\$" "$out/$n.new"
+	check "$n-no-operator-new" sh -c "! grep -qF '$(c++filt _Znwm)' $out/$n.C"
 	check "$n-json" grep -qF "{\"function\": \"$d_make\", " "$out/$n.json"
 done
 
