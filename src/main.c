@@ -236,6 +236,8 @@ parse_options(int argc, char *argv[], struct options *o)
 				o->format = REPORT_JSON;
 			else if (strcmp(optarg, "folded") == 0)
 				o->format = REPORT_FOLDED;
+			else if (strcmp(optarg, "html") == 0)
+				o->format = REPORT_HTML;
 			else {
 				warnmsg("unknown output format: %s", optarg);
 				usage();

@@ -30,6 +30,8 @@ valgrind valgrind
 dwz dwz
 debuginfod debuginfod
 curl curl
+chromium chromium
+node nodejs
 '
 
 if [ "$1" = --list ]; then
