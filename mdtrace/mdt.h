@@ -67,6 +67,10 @@ int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
 /* record.c: the leak report, written at exit. */
 void		 mdt_report(const struct mdt_opts *);
 
+/* buildid.c: fn(arg, build-id, its length, path) for each object. */
+void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
+		    const char *), void *);
+
 /* preload.c: set the recursion guard (1) or clear it; its old value. */
 int		 mdt_guard(int);
 

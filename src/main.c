@@ -56,6 +56,7 @@ struct options {
 	int		 onlypid;	/* -p */
 	int32_t		 pid;
 	struct names	*names;		/* -C, -P */
+	int		 nodbgd;	/* -N */
 	int		 raw;		/* -r */
 	struct supp_list supp;		/* -S */
 	const char	*sortkey;	/* -s */
@@ -71,7 +72,7 @@ static void	free_options(struct options *);
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: mdump [-CDlrvx] [-b baseline] [-e file] "
+	fprintf(stderr, "usage: mdump [-CDlNrvx] [-b baseline] [-e file] "
 	    "[-f file] [-k pattern] [-n N]\n"
 	    "             [-o format] [-P prefix] [-p pid] [-S file] "
 	    "[-s key]\n");
@@ -83,6 +84,14 @@ sym_warning(void *arg, const char *msg)
 {
 	if (*(int *)arg)
 		warnx("%s", msg);
+}
+
+/* A symbolizer warning that shows without -v too. */
+static void
+sym_alert(void *arg, const char *msg)
+{
+	(void)arg;
+	warnx("%s", msg);
 }
 
 /* An error from a core module, with where it happened. */
@@ -126,26 +135,29 @@ parse_num(const char *s, unsigned long long min, unsigned long long max,
 	return -1;
 }
 
-/* One of the words of list, which ends with NULL; its index or -1. */
+/* One of the n words of list (NULL: none there); its index or -1. */
 static int
-parse_word(const char *s, const char *const *list)
+parse_word(const char *s, const char *const *list, size_t n)
 {
-	int i;
+	size_t i;
 
-	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(s, list[i]) == 0)
-			return i;
+	for (i = 0; i < n; i++)
+		if (list[i] != NULL && strcmp(s, list[i]) == 0)
+			return (int)i;
 	return -1;
 }
+
+#define NWORDS(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *const formats[] = {
 	[REPORT_TEXT] = "text",
 	[REPORT_JSON] = "json",
 	[REPORT_FOLDED] = "folded",
+	[REPORT_HTML] = "html",
 	[REPORT_DUMP] = NULL		/* -D, not a word of -o */
 };
 
-static const char *const sortkeys[] = { "sum", "count", "avg", NULL };
+static const char *const sortkeys[] = { "sum", "count", "avg" };
 
 /* One option; -1 after a message when it is wrong. */
 static int
@@ -181,13 +193,16 @@ parse_option(struct options *o, int ch, const char *arg)
 	case 'l':
 		o->follow = 1;
 		break;
+	case 'N':
+		o->nodbgd = 1;
+		break;
 	case 'n':
 		if (parse_num(arg, 1, SIZE_MAX, "number of leaks", &v) == -1)
 			return -1;
 		o->top = (size_t)v;
 		break;
 	case 'o':
-		if ((i = parse_word(arg, formats)) == -1) {
+		if ((i = parse_word(arg, formats, NWORDS(formats))) == -1) {
 			warnx("unknown output format: %s", arg);
 			return -1;
 		}
@@ -212,7 +227,7 @@ parse_option(struct options *o, int ch, const char *arg)
 		}
 		break;
 	case 's':
-		if (parse_word(arg, sortkeys) == -1) {
+		if (parse_word(arg, sortkeys, NWORDS(sortkeys)) == -1) {
 			warnx("unknown sort key: %s", arg);
 			return -1;
 		}
@@ -242,7 +257,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	supp_init(&o->supp);
 	supp_init(&o->keep);
 	o->names = names_open();
-	while ((ch = getopt(argc, argv, "b:CDe:f:k:ln:o:P:p:rS:s:vx")) != -1)
+	while ((ch = getopt(argc, argv, "b:CDe:f:k:lNn:o:P:p:rS:s:vx")) != -1)
 		if ((rv = parse_option(o, ch, optarg)) < 0)
 			return rv == -1 ? usage() : -1;
 	if (optind != argc)
@@ -263,6 +278,7 @@ struct run {
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
 	uint64_t		 found;		/* leaks past -S, -k, -b */
+	size_t			 bids;		/* build-ids given to sym */
 	int			 status;
 };
 
@@ -302,6 +318,7 @@ print_proc(struct run *run, struct mproc *p, int header)
 static void
 feed(struct run *run, const struct ktr_reader *r, const struct ktr_record *rec)
 {
+	const struct mrec_bid *bid;
 	struct mproc *p;
 	struct md_err e;
 
@@ -313,6 +330,11 @@ feed(struct run *run, const struct ktr_reader *r, const struct ktr_record *rec)
 	if (mrec_feed(run->st, rec, &p, &e) == -1) {
 		trace_error(run->name, &e);
 		run->status = 1;
+	}
+	/* Build-ids the trace gives, for objects not on this machine. */
+	for (; run->bids < mrec_nbids(run->st); run->bids++) {
+		bid = mrec_bid(run->st, run->bids);
+		sym_object_id(run->sel.sym, bid->path, bid->id, bid->len);
 	}
 	/* Follow mode prints each report once its end banner is there. */
 	if (run->o->follow && p != NULL && p->done && !printed(run, p))
@@ -456,6 +478,7 @@ read_baseline(struct options *o, struct symbolizer *sym, int *status)
 	memset(&brun, 0, sizeof(brun));
 	brun.o = &bo;
 	brun.name = o->baseline;
+	brun.sel.sym = sym;
 	if ((fd = open(o->baseline, O_RDONLY)) == -1) {
 		warn("%s", o->baseline);
 		return NULL;
@@ -536,7 +559,9 @@ main(int argc, char *argv[])
 	memset(&so, 0, sizeof(so));
 	so.exe = o.exe;
 	so.raw = o.raw;
+	so.no_debuginfod = o.nodbgd;
 	so.warn = sym_warning;
+	so.alert = sym_alert;
 	so.warnarg = &o.verbose;
 	sym = sym_open(&so);
 	if (o.demangle && !demangle_available() && o.verbose)

@@ -18,6 +18,7 @@ static const struct mrec_decoder *const decoders[] = {
 	&mrec_exp_decoder,
 	&mrec_text_decoder,
 	&mrec_mdt_decoder,
+	&mrec_bid_decoder,
 };
 #define NDECODERS	(sizeof(decoders) / sizeof(decoders[0]))
 
@@ -81,6 +82,18 @@ const struct mrec_stats *
 mrec_stats(const struct mrec *st)
 {
 	return &st->ctx.stats;
+}
+
+size_t
+mrec_nbids(const struct mrec *st)
+{
+	return st->ctx.nbids;
+}
+
+const struct mrec_bid *
+mrec_bid(const struct mrec *st, size_t i)
+{
+	return &st->ctx.bids[i];
 }
 
 int

@@ -39,6 +39,16 @@ struct mrec_stats {
 	uint64_t	cutbad;		/* ... at damaged frame information */
 };
 
+/* The longest build-id a "mallocbuildid" record may give. */
+#define MREC_BIDMAX	64
+
+/* An object's build-id, as the trace gives it. */
+struct mrec_bid {
+	char		*path;
+	uint8_t		 id[MREC_BIDMAX];
+	size_t		 len;
+};
+
 struct mrec;
 
 /* Decode records of a trace in the given layout; -D keeps dump text. */
@@ -62,5 +72,8 @@ const struct mrec_stats *mrec_stats(const struct mrec *);
 /* The traced machine's pointer size; 0 while not known. */
 int		 mrec_ptrsize(const struct mrec *);
 void		 mrec_close(struct mrec *);
+/* The build-ids the trace gave so far, in order of arrival. */
+size_t		 mrec_nbids(const struct mrec *);
+const struct mrec_bid *mrec_bid(const struct mrec *, size_t);
 
 #endif /* MDUMP_MREC_H */

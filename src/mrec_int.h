@@ -16,6 +16,8 @@ struct mrec_ctx {
 	int			 ptrsize;	/* 0 until known */
 	int			 be;		/* big-endian machine */
 	struct mrec_stats	 stats;
+	struct mrec_bid		*bids;		/* build-ids, as they came */
+	size_t			 nbids, bidcap;
 };
 
 /* A decoder's answer for one record. */
@@ -62,6 +64,7 @@ struct mrec_decoder {
 	void	 (*close)(void *);
 };
 
+extern const struct mrec_decoder mrec_bid_decoder;
 extern const struct mrec_decoder mrec_exp_decoder;
 extern const struct mrec_decoder mrec_mdt_decoder;
 extern const struct mrec_decoder mrec_text_decoder;
