@@ -41,6 +41,7 @@
 #include <link.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -381,7 +382,7 @@ find_stack(void)
 /*
  * The words a walker may read: from its own frame (lo, always below the
  * frames it walks) to the top of the stack.  Empty when the walker is
- * not on the stack it knows (a signal stack, a coroutine's stack).
+ * not on the stack it knows (a coroutine's stack).
  */
 static int
 bounds(struct uw_bounds *b)
@@ -392,7 +393,32 @@ bounds(struct uw_bounds *b)
 		find_stack();
 	b->lo = here;
 	b->hi = stack_hi;
+	b->slo = b->shi = 0;
 	return stack_hi > here && here >= stack_lo;
+}
+
+/*
+ * A signal handler running on the alternate signal stack (sigaltstack):
+ * the walk reads that stack up to the signal frame, then the thread's.
+ * One system call, only in this rare case.
+ */
+static int
+alt_bounds(struct uw_bounds *b)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), top;
+	stack_t ss;
+
+	if (stack_hi <= 1 || sigaltstack(NULL, &ss) != 0 ||
+	    !(ss.ss_flags & SS_ONSTACK))
+		return 0;
+	top = (uintptr_t)ss.ss_sp + ss.ss_size;
+	if (here < (uintptr_t)ss.ss_sp || here >= top)
+		return 0;
+	b->lo = here;
+	b->hi = top;
+	b->slo = stack_lo;
+	b->shi = stack_hi;
+	return 1;
 }
 
 static uint32_t
@@ -489,7 +515,7 @@ mdt_unwind(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max)
 	case MODE_DWARF:
 		return unwind_dwarf(ra, out, max);
 	}
-	if (!bounds(&b)) {
+	if (!bounds(&b) && !alt_bounds(&b)) {
 		uw_note_cut(0);
 		return 1;
 	}

@@ -6,8 +6,9 @@
 # without frame pointers:
 #   chain   noinline chains, strdup, a qsort callback, calloc + realloc,
 #           a realigned frame (CFA by expression), recursion deeper than
-#           the recorded depth, signal handlers entered by raise and by
-#           interrupting a loop, a thread (progs/uw_chain.c);
+#           the recorded depth, signal handlers entered by raise, on the
+#           alternate signal stack and by interrupting a loop, a thread
+#           (progs/uw_chain.c);
 #   reload  dlclose of a library and dlopen of another mapped at the same
 #           address, same code layout, other frame sizes: a stale rule
 #           would give wrong frames (progs/uw_dl.c, uw_lib.c);
@@ -100,6 +101,9 @@ run_tests() {
 	check chain-count test "$(wc -l <"$out/chain.stacks")" -ge 10
 	# Through the signal frame to the interrupted loop and its caller.
 	check chain-async grep -q 'on_usr2 at.*|.*|  *spin at.*|  *main at' \
+	    "$out/chain.stacks"
+	check chain-altstack grep -q \
+	    '^sum=3001|.*on_alt at.*|  *altraiser at.*|  *main at' \
 	    "$out/chain.stacks"
 	check chain-thread grep -q 'thread_main at.*|  *start_thread at' \
 	    "$out/chain.stacks"
