@@ -56,6 +56,9 @@
 /* Addresses below this are never code: the walk has gone astray. */
 #define LOWEST_CODE	4096
 
+/* Turns a slow path waits for another's snapshot before giving up. */
+#define LOCK_TRIES	10000
+
 /* Objects of the snapshot; a process with more loses CFI for the rest. */
 #define MAXOBJ		1024
 
@@ -124,6 +127,25 @@ lock(void)
 {
 	while (__atomic_exchange_n(&snap_lock, 1, __ATOMIC_ACQUIRE))
 		sched_yield();
+}
+
+/*
+ * The lock, or -1 after LOCK_TRIES turns.  The holder may be inside
+ * dl_iterate_phdr, waiting for the loader's lock, which this thread may
+ * hold (malloc called from a dl_iterate_phdr callback): waiting for
+ * ever would deadlock both.
+ */
+static int
+lock_bounded(void)
+{
+	int i;
+
+	for (i = 0; __atomic_exchange_n(&snap_lock, 1, __ATOMIC_ACQUIRE); i++)
+		if (i == LOCK_TRIES)
+			return -1;
+		else
+			sched_yield();
+	return 0;
 }
 
 static void
@@ -281,13 +303,14 @@ maybe_object(uintptr_t pc)
 	return 1;
 }
 
-/* Copy out the object of pc; 0 if there is none. */
+/* Copy out the object of pc: 1, 0 if there is none, -1 if busy. */
 static int
 object_of(uintptr_t pc, uint32_t gen, struct cfi_obj *out)
 {
 	const struct cfi_obj *o;
 
-	lock();
+	if (lock_bounded() == -1)
+		return -1;
 	if (snap->gen != gen)
 		resnap(gen);
 	if ((o = snap_find(pc)) == NULL && maybe_object(pc)) {
@@ -322,7 +345,9 @@ cache_put(uintptr_t key, uint32_t gen, uint64_t rule)
  * exact pc a signal interrupted), computed from the CFI and cached.
  * For UW_SLOW rules row holds the row to follow.  Code in no object
  * (generated at run time) gets UW_FP, uncached: a library may be
- * loaded there later, and dlopen advances no generation.
+ * loaded there later, and dlopen advances no generation.  When the
+ * snapshot stays busy too long (see lock_bounded) the stack is cut,
+ * uncached.
  */
 uint64_t
 uw_rule_slow(uintptr_t key, uint32_t gen, struct cfi_row *row)
@@ -330,8 +355,11 @@ uw_rule_slow(uintptr_t key, uint32_t gen, struct cfi_row *row)
 	struct cfi_obj o;
 	enum cfi_status st;
 	uint64_t rule;
+	int k;
 
-	if (!object_of(key, gen, &o))
+	if ((k = object_of(key, gen, &o)) == -1)
+		return UW_CUT;		/* not cached: next time may do */
+	if (k == 0)
 		return UW_FP;
 	st = cfi_find(&o, key, row);
 	rule = uwa_compile(st, row);
