@@ -289,33 +289,55 @@ snap_find(uintptr_t pc)
 	return NULL;
 }
 
-/* Is pc in some loaded object?  Without _dl_find_object: maybe. */
+/*
+ * What the C library says of pc: 1 with *hdr its object's eh_frame_hdr
+ * (0 if none), 0 if pc is in no object, -1 if it cannot say (no
+ * _dl_find_object).  Lock-free in glibc.
+ */
 static int
-maybe_object(uintptr_t pc)
+libc_object(uintptr_t pc, uintptr_t *hdr)
 {
 #ifdef DLFO_EH_SEGMENT_TYPE
 	struct dl_find_object dlfo;
 
-	if (_dl_find_object != NULL)
-		return _dl_find_object((void *)pc, &dlfo) == 0;
+	if (_dl_find_object != NULL) {
+		if (_dl_find_object((void *)pc, &dlfo) != 0)
+			return 0;
+		*hdr = (uintptr_t)dlfo.dlfo_eh_frame;
+		return 1;
+	}
 #endif
 	(void)pc;
-	return 1;
+	(void)hdr;
+	return -1;
 }
 
-/* Copy out the object of pc: 1, 0 if there is none, -1 if busy. */
+/*
+ * Copy out the object of pc: 1, 0 if there is none, -1 if busy.  Where
+ * the C library can say, the snapshot must agree with it, else it is
+ * taken again: an object unloaded behind dlclose's back (the C
+ * library's own unloads) and another loaded in its place would
+ * otherwise be read through the old one's ranges.
+ */
 static int
 object_of(uintptr_t pc, uint32_t gen, struct cfi_obj *out)
 {
 	const struct cfi_obj *o;
+	uintptr_t hdr = 0;
+	int k;
 
+	if ((k = libc_object(pc, &hdr)) == 0)
+		return 0;
 	if (lock_bounded() == -1)
 		return -1;
 	if (snap->gen != gen)
 		resnap(gen);
-	if ((o = snap_find(pc)) == NULL && maybe_object(pc)) {
+	o = snap_find(pc);
+	if (o == NULL || (k == 1 && o->hdr != hdr)) {
 		resnap(gen);
 		o = snap_find(pc);
+		if (o != NULL && k == 1 && o->hdr != hdr)
+			o = NULL;	/* still disagreeing: trust neither */
 	}
 	if (o != NULL)
 		*out = *o;
