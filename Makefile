@@ -14,9 +14,10 @@ MDUMP_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c99 -D_POSIX_C_SOURCE=200809L \
 MDUMP_LIBS =	$(PROBE_LIBS)
 
 OBJS =		src/main.o src/buf.o src/ktrace.o src/leak.o src/mdump_err.o \
-		src/mrec.o src/mrec_exp.o src/mrec_text.o src/out.o src/report.o \
+		src/mrec.o src/mrec_bid.o src/mrec_exp.o src/mrec_text.o src/out.o \
+		src/report.o \
 		src/u64map.o src/xmalloc.o \
-		src/sym.o src/elf.o src/debugfile.o \
+		src/sym.o src/elf.o src/debugfile.o src/debuginfod.o \
 		src/dwarf.o src/dwarf_unit.o src/dwarf_line.o src/dwarf_ranges.o \
 		src/dwarf_func.o \
 		src/names.o src/demangle.o src/suppress.o src/compare.o \
@@ -41,7 +42,7 @@ page: src/report_page.c
 
 $(OBJS): src/buf.h src/ktrace.h src/leak.h src/mdump.h src/mrec.h \
 	src/out.h src/report.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
-	src/debugfile.h src/dwarf.h src/dwarf_impl.h \
+	src/debugfile.h src/debuginfod.h src/dwarf.h src/dwarf_impl.h \
 	src/names.h src/demangle.h src/suppress.h src/compare.h src/select.h \
 	src/report_html.h
 
@@ -95,7 +96,7 @@ MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
 MDT_SOFLAGS +=	-fasynchronous-unwind-tables
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/table.c mdtrace/unwind.c \
 		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
-		mdtrace/cxxnew.c mdtrace/unload.c
+		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux

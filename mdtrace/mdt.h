@@ -67,6 +67,10 @@ int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
 /* record.c: the leak report, written at exit. */
 void		 mdt_report(const struct mdt_opts *);
 
+/* buildid.c: fn(arg, build-id, its length, path) for each object. */
+void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
+		    const char *), void *);
+
 /* preload.c: map anonymous memory, or NULL. */
 void		*mdt_mmap(size_t);
 

@@ -28,6 +28,8 @@ c++filt binutils
 musl-gcc musl-tools
 valgrind valgrind
 dwz dwz
+debuginfod debuginfod
+curl curl
 chromium chromium
 node nodejs
 '
