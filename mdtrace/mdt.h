@@ -40,8 +40,8 @@ struct mdt_stack {
 	uintptr_t	 frames[];	/* return addresses, frame 0 first */
 };
 
-/* table.c: the live-block table and the stack table. */
-void		 mdt_table_init(void);
+/* table.c: the live-block table and the stack table; memory for all. */
+void		*mdt_mmap(size_t);
 struct mdt_stack *mdt_stack_intern(const uintptr_t *, uint32_t);
 void		 mdt_live_prefetch(void *);
 void		 mdt_live_insert(void *, size_t, struct mdt_stack *);
@@ -70,9 +70,6 @@ void		 mdt_report(const struct mdt_opts *);
 /* buildid.c: fn(arg, build-id, its length, path) for each object. */
 void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
 		    const char *), void *);
-
-/* preload.c: map anonymous memory, or NULL. */
-void		*mdt_mmap(size_t);
 
 /* preload.c: set the recursion guard (1) or clear it; its old value. */
 int		 mdt_guard(int);

@@ -1,9 +1,10 @@
 #!/bin/sh
 #
-# mdtrace_seed.sh: the seed's example program (examples/x.c) under
-# mdtrace, read by mdump: experimental records (DTTTT) in text and JSON,
-# -r giving the seed's raw line of main, the in-tree text format (D4),
-# the deeper-stack extension (D16), and D without T (no frames).
+# mdtrace_seed.sh: the original mdump's example program (examples/x.c)
+# under mdtrace, read by mdump: experimental records (DTTTT) in text and
+# JSON, -r giving the original mdump's raw line of main, the in-tree
+# text format (D4), the deeper-stack extension (D16), and D without T
+# (no frames).
 # Expected lines come from the source, not from mdump's output.
 
 out=tests/out/mdtrace_seed
@@ -24,7 +25,7 @@ fi
 l_malloc=$(grep -n 's\[i\] = malloc(4096)' "$src" | cut -d: -f1)
 l_realloc=$(grep -n 'p = realloc(p, 8192)' "$src" | cut -d: -f1)
 l_call=$(grep -n '^[	 ]*f();' "$src" | cut -d: -f1)
-l_loop=$((l_call - 1))	# the seed's raw return address lands here
+l_loop=$((l_call - 1))	# the raw return address lands here
 
 # leak_at REPORT SUM COUNT FRAMEINDEX FUNC FILE:LINE
 leak_at() {
@@ -89,7 +90,7 @@ else
 	echo "not ok $name/json (mdump failed)"
 fi
 
-# D alone: the seed records no callers, so the leaks have no frames and
+# D alone: the experimental format records no callers, so the leaks have no frames and
 # fall together: 10 + 1 blocks of f() and stdout's buffer.
 if run D noframes ""; then
 	check noframes-sum grep -q '^Leak sum=[0-9]* count=12 ' \
