@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "leak.h"
 #include "mrec.h"
 #include "names.h"
@@ -82,11 +83,8 @@ struct html_report {
 static uint64_t
 map_hash(const char *p, uint64_t v)
 {
-	uint64_t h;
-
-	h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL ^
-	    v * 0xc2b2ae3d27d4eb4fULL;
-	return h ^ h >> 29;
+	return hash_fmix(hash_word(hash_word(HASH_INIT,
+	    (uint64_t)(uintptr_t)p), v));
 }
 
 static void
