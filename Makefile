@@ -83,7 +83,7 @@ MDT_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c11 -pedantic \
 		-D_POSIX_C_SOURCE=200809L
 MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/table.c mdtrace/unwind.c \
-		mdtrace/record.c
+		mdtrace/record.c mdtrace/scan.c mdtrace/stop.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux

@@ -416,11 +416,18 @@ fork_child(void)
 	mdt_table_resetlocks();
 }
 
+/*
+ * The leak check first; it scans this thread's stack above this frame,
+ * which holds exit's frames and the program's.
+ */
 static void
 at_exit(void)
 {
+	int kinds;
+
 	busy = 1;
-	mdt_report(&opts);
+	kinds = mdt_leakcheck(__builtin_frame_address(0));
+	mdt_report(&opts, kinds);
 	busy = 0;
 }
 
@@ -438,6 +445,7 @@ mdt_init(void)
 	if (opts.enabled) {
 		mdt_table_init();
 		mdt_unwind_init();
+		mdt_record_init();
 		if (pthread_atfork(fork_prepare, fork_parent,
 		    fork_child) == 0 && atexit(at_exit) == 0)
 			__atomic_store_n(&tracing, 1, __ATOMIC_RELEASE);

@@ -1,0 +1,925 @@
+/*
+ * scan.c: the leak check at exit.  Every block still live is given the
+ * kind valgrind memcheck would give it: definitely lost, indirectly
+ * lost, possibly lost or still reachable.
+ *
+ * 1. The C++ and C runtimes free their own buffers first, as valgrind
+ *    has them do (__gnu_cxx::__freeres, then __libc_freeres), unless
+ *    MDTRACE_FREERES=0.
+ * 2. The other threads are stopped (stop.c) with the tables locked, and
+ *    the live table is copied, sorted by address, and indexed by page.
+ * 3. Roots: every readable and writable private mapping of the process
+ *    (data and bss of every object, anonymous mappings, TLS blocks,
+ *    thread stacks from their stack pointers up), and the registers of
+ *    the stopped threads; not the memory of malloc itself (glibc's main
+ *    heap, its thread heaps and mmapped chunks, whose free chunks hold
+ *    stale pointers), not the tracer's own segments and tables.  In
+ *    glibc's own data only pointers to the start of a block count: its
+ *    arenas point at the headers of free chunks, which lie inside the
+ *    blocks before them.  Blocks the dynamic loader allocated (dynamic
+ *    TLS, DTVs, link maps) are roots too, as LeakSanitizer has them.
+ * 4. Mark, with valgrind's rules: a pointer to a block's start from a
+ *    root or a reachable block makes it reachable, any other pointer
+ *    into it (interior, or from a possibly lost block) possibly lost;
+ *    both kinds of block are scanned in turn.  Then each block still
+ *    unreached, in address order, leads a clique: what it reaches that
+ *    is still unreached (an earlier leader included) is indirectly lost;
+ *    the leader, and so one block of every lost cycle, is definitely
+ *    lost.
+ * 5. The result is summed per stack and kind, for the report.
+ *
+ * Words are read at pointer alignment, block contents only within their
+ * requested size.  A read that faults (a thread that could not be
+ * stopped unmapped something) skips the region or block it was in.
+ * Memory comes from mmap(2); nothing here calls malloc, since a stopped
+ * thread may hold the allocator's locks.
+ *
+ * What it does not do: write anything (record.c), or apply valgrind's
+ * heuristics for interior pointers (std::string, new[] cookies, ...):
+ * those blocks stay possibly lost.
+ */
+#define _GNU_SOURCE	/* dl_iterate_phdr, RTLD_DEFAULT */
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <link.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mdt.h"
+
+#define MAX_THREADS	4096
+#define MAX_OBJRANGES	16	/* segments kept of one object */
+#define PAGE_SHIFT	12
+#define BIG_BLOCK	(64 * 1024)	/* bigger blocks are not paged */
+#define HEAP_MAX	(64UL * 1024 * 1024)	/* glibc's thread heaps */
+#define EXIT_SLACK	64	/* below the exit frame: saved registers */
+
+/* Block states while marking; see the file's comment. */
+enum { UNREACHED, POSSIBLE, REACHABLE, INDIRECT };
+
+struct range {
+	uintptr_t	lo, hi;
+	int		starts_only;	/* glibc's data: starts count only */
+};
+
+struct page_slot {
+	uintptr_t	page;		/* 0: empty */
+	uint32_t	first;		/* first block overlapping the page */
+};
+
+struct objranges {
+	struct range	r[MAX_OBJRANGES];
+	size_t		n;
+};
+
+/* One mapping from mmap, for the exclusions and the final munmap. */
+struct own {
+	void		*p;
+	size_t		 len;
+};
+
+static struct {
+	struct mdt_block *b;		/* live blocks, sorted by address */
+	uintptr_t	*addr;		/* their addresses, for searching */
+	uint8_t		*state;
+	size_t		 n;
+	uintptr_t	 lo, span;	/* every block lies in [lo, lo + span) */
+	struct page_slot *pages;
+	size_t		 pmask;
+	int		 pbits;
+	uint32_t	*big;		/* indices of the big blocks, sorted */
+	size_t		 nbig;
+	uint32_t	*work;
+	volatile size_t	 nwork;
+	struct range	*ex;		/* memory that is never a root */
+	size_t		 nex, capex;
+	struct range	*roots;
+	size_t		 nroots;
+	volatile size_t	 ri;		/* the root being scanned */
+	volatile size_t	 ci;		/* the clique leader being tried */
+	uint32_t	 leader;
+	struct objranges self, ldso, libc;
+	int		 glibc;
+	struct mdt_thread *thr;
+	size_t		 nthr;
+	struct own	 own[16];
+	size_t		 nown;
+	sigjmp_buf	 env;
+	struct sigaction old_segv, old_bus;
+} S;
+
+/* Memory for the check, noted so that it is excluded and unmapped. */
+static void *
+scan_alloc(size_t n)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	void *p;
+
+	n = (n + pg - 1) & ~(pg - 1);
+	if (n == 0 || S.nown == sizeof(S.own) / sizeof(S.own[0]) ||
+	    (p = mdt_mmap(n)) == NULL)
+		return NULL;
+	S.own[S.nown].p = p;
+	S.own[S.nown].len = n;
+	S.nown++;
+	return p;
+}
+
+static void
+scan_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < S.nown; i++)
+		munmap(S.own[i].p, S.own[i].len);
+	S.nown = 0;
+}
+
+static void
+call_sym(const char *name)
+{
+	void (*fn)(void);
+	void *f;
+
+	if ((f = dlsym(RTLD_DEFAULT, name)) == NULL)
+		return;
+	memcpy(&fn, &f, sizeof(fn));	/* ISO C: no such cast */
+	fn();
+}
+
+/* As valgrind does, unless MDTRACE_FREERES=0. */
+static void
+freeres(void)
+{
+	const char *e = getenv("MDTRACE_FREERES");
+
+	if (e != NULL && strcmp(e, "0") == 0)
+		return;
+	call_sym("_ZN9__gnu_cxx9__freeresEv");
+	call_sym("__libc_freeres");
+}
+
+static int
+obj_has(const struct dl_phdr_info *info, uintptr_t a)
+{
+	const ElfW(Phdr) *ph;
+	uintptr_t lo;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ph = &info->dlpi_phdr[i];
+		lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && a >= lo && a < lo + ph->p_memsz)
+			return 1;
+	}
+	return 0;
+}
+
+/* Keep the object's PT_LOAD segments that have all of the flags. */
+static void
+obj_keep(const struct dl_phdr_info *info, unsigned flags,
+    struct objranges *o)
+{
+	const ElfW(Phdr) *ph;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum && o->n < MAX_OBJRANGES; i++) {
+		ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || (ph->p_flags & flags) != flags)
+			continue;
+		o->r[o->n].lo = info->dlpi_addr + ph->p_vaddr;
+		o->r[o->n].hi = o->r[o->n].lo + ph->p_memsz;
+		o->r[o->n].starts_only = 1;
+		o->n++;
+	}
+}
+
+struct probe {
+	uintptr_t	self, ldso, libc;
+};
+
+static int
+obj_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	const struct probe *p = arg;
+
+	(void)size;
+	if (obj_has(info, p->self))
+		obj_keep(info, 0, &S.self);
+	if (p->ldso != 0 && obj_has(info, p->ldso))
+		obj_keep(info, PF_X, &S.ldso);
+	if (p->libc != 0 && obj_has(info, p->libc))
+		obj_keep(info, PF_W, &S.libc);
+	return 0;
+}
+
+/* The tracer, the dynamic loader and glibc, found while threads run. */
+static void
+find_objects(void)
+{
+	struct probe p;
+
+	p.self = (uintptr_t)&S;
+	p.ldso = (uintptr_t)dlsym(RTLD_DEFAULT, "_r_debug");
+	p.libc = (uintptr_t)dlsym(RTLD_DEFAULT, "gnu_get_libc_version");
+	S.glibc = p.libc != 0;
+	dl_iterate_phdr(obj_cb, &p);
+}
+
+static int
+in_ranges(const struct objranges *o, uintptr_t a)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (a >= o->r[i].lo && a < o->r[i].hi)
+			return 1;
+	return 0;
+}
+
+/* LSD radix sort by address, 16 bits a pass, through tmp. */
+static void
+sort_blocks(struct mdt_block *b, struct mdt_block *tmp, size_t n,
+    size_t *count)
+{
+	struct mdt_block *src = b, *dst = tmp, *t;
+	uintptr_t max = 0;
+	size_t i, sum, c;
+	int shift;
+
+	for (i = 0; i < n; i++)
+		if (b[i].addr > max)
+			max = b[i].addr;
+	for (shift = 0; shift < 64 && (max >> shift) != 0; shift += 16) {
+		memset(count, 0, 65536 * sizeof(*count));
+		for (i = 0; i < n; i++)
+			count[(src[i].addr >> shift) & 0xffff]++;
+		if (count[(src[0].addr >> shift) & 0xffff] == n)
+			continue;	/* one digit for all: nothing moves */
+		for (i = 0, sum = 0; i < 65536; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].addr >> shift) & 0xffff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != b)
+		memcpy(b, src, n * sizeof(*b));
+}
+
+static size_t
+page_hash(uintptr_t page)
+{
+	return (size_t)(((uint64_t)page * 0x9e3779b97f4a7c15ULL) >>
+	    (64 - S.pbits));
+}
+
+static void
+page_put(uintptr_t page, uint32_t i)
+{
+	size_t h;
+
+	for (h = page_hash(page); S.pages[h].page != 0; h = (h + 1) & S.pmask)
+		if (S.pages[h].page == page)
+			return;		/* an earlier block has it */
+	S.pages[h].page = page;
+	S.pages[h].first = i;
+}
+
+/* The page index of the small blocks, and the list of the big ones. */
+static int
+build_index(void)
+{
+	uintptr_t pg, last = 0, end;
+	size_t i, npages = 0, cap;
+
+	for (i = 0; i < S.n; i++) {
+		if (S.b[i].size > BIG_BLOCK) {
+			S.nbig++;
+			continue;
+		}
+		end = S.b[i].addr + (S.b[i].size ? S.b[i].size : 1);
+		for (pg = S.b[i].addr >> PAGE_SHIFT;
+		    pg <= (end - 1) >> PAGE_SHIFT; pg++)
+			if (pg != last) {
+				npages++;
+				last = pg;
+			}
+	}
+	for (S.pbits = 4, cap = 16; cap < 2 * npages + 16; cap *= 2)
+		S.pbits++;
+	S.pmask = cap - 1;
+	S.pages = scan_alloc(cap * sizeof(*S.pages));
+	S.big = scan_alloc((S.nbig + 1) * sizeof(*S.big));
+	if (S.pages == NULL || S.big == NULL)
+		return -1;
+	S.nbig = 0;
+	for (i = 0; i < S.n; i++) {
+		if (S.b[i].size > BIG_BLOCK) {
+			S.big[S.nbig++] = (uint32_t)i;
+			continue;
+		}
+		end = S.b[i].addr + (S.b[i].size ? S.b[i].size : 1);
+		for (pg = S.b[i].addr >> PAGE_SHIFT;
+		    pg <= (end - 1) >> PAGE_SHIFT; pg++)
+			page_put(pg, (uint32_t)i);
+	}
+	if (S.n > 0) {
+		S.lo = S.b[0].addr;
+		end = S.lo;
+		for (i = 0; i < S.n; i++)
+			if (S.b[i].addr + S.b[i].size + 1 > end)
+				end = S.b[i].addr + S.b[i].size + 1;
+		S.span = end - S.lo;
+	}
+	return 0;
+}
+
+static int
+inside(size_t j, uintptr_t w)
+{
+	return w >= S.addr[j] &&
+	    w - S.addr[j] < (S.b[j].size ? S.b[j].size : 1);
+}
+
+/* The block holding address w, or -1. */
+static inline long
+find(uintptr_t w)
+{
+	uintptr_t page = w >> PAGE_SHIFT;
+	size_t h, lo, hi, mid;
+
+	for (h = page_hash(page); S.pages[h].page != 0; h = (h + 1) & S.pmask)
+		if (S.pages[h].page == page) {
+			/* The last block at or before w, among a page's. */
+			lo = S.pages[h].first;
+			hi = lo + (1 << PAGE_SHIFT) / 8 + 2;
+			if (hi > S.n)
+				hi = S.n;
+			while (hi - lo > 1) {
+				mid = lo + (hi - lo) / 2;
+				if (S.addr[mid] <= w)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			if (inside(lo, w))
+				return (long)lo;
+			break;
+		}
+	lo = 0;
+	hi = S.nbig;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (S.addr[S.big[mid]] <= w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && inside(S.big[lo - 1], w))
+		return (long)S.big[lo - 1];
+	return -1;
+}
+
+static void
+push(uint32_t j)
+{
+	S.work[S.nwork] = j;
+	S.nwork = S.nwork + 1;
+}
+
+/*
+ * valgrind's rule for a pointer found in a root (definite) or in a
+ * block being scanned: upgrade to reachable only through a start
+ * pointer from something reachable, else to possibly lost.
+ */
+static void
+mark(long j, int start, int definite)
+{
+	if (S.state[j] == REACHABLE)
+		return;
+	if (start && definite) {
+		S.state[j] = REACHABLE;
+		push((uint32_t)j);
+	} else if (S.state[j] == UNREACHED) {
+		S.state[j] = POSSIBLE;
+		push((uint32_t)j);
+	}
+}
+
+static __attribute__((noinline)) void
+scan_words(uintptr_t lo, uintptr_t hi, int definite, int starts_only)
+{
+	const uintptr_t *p, *e;
+	uintptr_t w;
+	long j;
+
+	lo = (lo + sizeof(w) - 1) & ~(uintptr_t)(sizeof(w) - 1);
+	if (hi < lo + sizeof(w))
+		return;
+	p = (const uintptr_t *)lo;
+	e = p + (hi - lo) / sizeof(w);
+	for (; p < e; p++) {
+		w = *p;
+		if (w - S.lo >= S.span || (j = find(w)) < 0)
+			continue;
+		if (starts_only && w != S.addr[j])
+			continue;
+		mark(j, w == S.addr[j], definite);
+	}
+}
+
+/* Scan a lost block for the clique of S.leader. */
+static __attribute__((noinline)) void
+scan_clique(uintptr_t lo, uintptr_t hi)
+{
+	const uintptr_t *p, *e;
+	uintptr_t w;
+	long j;
+
+	lo = (lo + sizeof(w) - 1) & ~(uintptr_t)(sizeof(w) - 1);
+	if (hi < lo + sizeof(w))
+		return;
+	p = (const uintptr_t *)lo;
+	e = p + (hi - lo) / sizeof(w);
+	for (; p < e; p++) {
+		w = *p;
+		if (w - S.lo >= S.span || (j = find(w)) < 0)
+			continue;
+		if (S.state[j] == UNREACHED && (uint32_t)j != S.leader) {
+			S.state[j] = INDIRECT;
+			push((uint32_t)j);
+		}
+	}
+}
+
+static void
+on_fault(int sig)
+{
+	(void)sig;
+	siglongjmp(S.env, 1);
+}
+
+static void
+guard_faults(int on)
+{
+	struct sigaction sa;
+
+	if (on) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_fault;
+		sa.sa_flags = SA_NODEFER;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGSEGV, &sa, &S.old_segv);
+		sigaction(SIGBUS, &sa, &S.old_bus);
+	} else {
+		sigaction(SIGSEGV, &S.old_segv, NULL);
+		sigaction(SIGBUS, &S.old_bus, NULL);
+	}
+}
+
+/* Scan what the work stack holds; a block that faults is skipped. */
+static void
+drain(int clique)
+{
+	uint32_t i;
+
+	sigsetjmp(S.env, 0);
+	while (S.nwork > 0) {
+		S.nwork = S.nwork - 1;
+		i = S.work[S.nwork];
+		if (clique)
+			scan_clique(S.addr[i], S.addr[i] + S.b[i].size);
+		else
+			scan_words(S.addr[i], S.addr[i] + S.b[i].size,
+			    S.state[i] == REACHABLE, 0);
+	}
+}
+
+static void
+mark_roots(void)
+{
+	size_t i;
+
+	if (sigsetjmp(S.env, 0) != 0)
+		S.ri = S.ri + 1;	/* the region faulted: skip its rest */
+	for (; S.ri < S.nroots; S.ri = S.ri + 1)
+		scan_words(S.roots[S.ri].lo, S.roots[S.ri].hi, 1,
+		    S.roots[S.ri].starts_only);
+	for (i = 0; i < S.nthr; i++)
+		scan_words((uintptr_t)S.thr[i].regs,
+		    (uintptr_t)(S.thr[i].regs + 64), 1, 0);
+	/* What the dynamic loader allocated is a root. */
+	for (i = 0; i < S.n; i++)
+		if (S.b[i].stk->nframes > 0 &&
+		    in_ranges(&S.ldso, S.b[i].stk->frames[0]))
+			mark((long)i, 1, 1);
+	drain(0);
+}
+
+/* Only drain reads the program's memory here; it guards itself. */
+static void
+mark_cliques(void)
+{
+	for (; S.ci < S.n; S.ci = S.ci + 1) {
+		if (S.state[S.ci] != UNREACHED)
+			continue;
+		S.leader = (uint32_t)S.ci;
+		push(S.leader);
+		drain(1);
+	}
+}
+
+static void
+exclude(uintptr_t lo, uintptr_t hi, int starts_only)
+{
+	if (S.nex >= S.capex || hi <= lo)
+		return;
+	S.ex[S.nex].lo = lo;
+	S.ex[S.nex].hi = hi;
+	S.ex[S.nex].starts_only = starts_only;
+	S.nex++;
+}
+
+/*
+ * glibc's heap around each block, from the chunk header before it: an
+ * mmapped chunk is its own mapping, a chunk of a thread arena lies in a
+ * heap aligned to HEAP_MAX.  The main arena's heap is "[heap]".
+ */
+static void
+exclude_glibc_heap(void)
+{
+	uintptr_t sz, prev, heap, last = 0;
+	size_t i;
+
+	for (i = 0; i < S.n; i++) {
+		sz = ((const uintptr_t *)S.addr[i])[-1];
+		if (sz & 2) {
+			prev = ((const uintptr_t *)S.addr[i])[-2];
+			exclude(S.addr[i] - 2 * sizeof(uintptr_t) - prev,
+			    S.addr[i] - 2 * sizeof(uintptr_t) + (sz & ~7UL), 0);
+		} else if (sz & 4) {
+			heap = (S.addr[i] - 2 * sizeof(uintptr_t)) &
+			    ~(HEAP_MAX - 1);
+			if (heap != last)
+				exclude(heap, heap + HEAP_MAX, 0);
+			last = heap;
+		}
+	}
+}
+
+static void
+sort_ranges(struct range *r, size_t n)
+{
+	struct range t;
+	size_t i, j, gap;
+
+	/* Shell sort: few ranges, no allocation. */
+	for (gap = n / 2; gap > 0; gap /= 2)
+		for (i = gap; i < n; i++) {
+			t = r[i];
+			for (j = i; j >= gap && r[j - gap].lo > t.lo; j -= gap)
+				r[j] = r[j - gap];
+			r[j] = t;
+		}
+}
+
+static void
+add_root(uintptr_t lo, uintptr_t hi, int starts_only)
+{
+	if (hi > lo) {
+		S.roots[S.nroots].lo = lo;
+		S.roots[S.nroots].hi = hi;
+		S.roots[S.nroots].starts_only = starts_only;
+		S.nroots++;
+	}
+}
+
+/* Sort the exclusions and merge those that overlap or touch. */
+static void
+merge_exclusions(void)
+{
+	size_t i, n = 0;
+
+	sort_ranges(S.ex, S.nex);
+	for (i = 0; i < S.nex; i++) {
+		if (n > 0 && S.ex[i].lo <= S.ex[n - 1].hi) {
+			if (S.ex[i].hi > S.ex[n - 1].hi)
+				S.ex[n - 1].hi = S.ex[i].hi;
+		} else
+			S.ex[n++] = S.ex[i];
+	}
+	S.nex = n;
+}
+
+/* A root region minus the exclusions (sorted, disjoint). */
+static void
+add_region(uintptr_t lo, uintptr_t hi)
+{
+	size_t i = 0, j = S.nex, m;
+
+	while (i < j) {		/* the first exclusion ending after lo */
+		m = i + (j - i) / 2;
+		if (S.ex[m].hi <= lo)
+			i = m + 1;
+		else
+			j = m;
+	}
+	for (; i < S.nex && S.ex[i].lo < hi && lo < hi; i++) {
+		if (S.ex[i].lo > lo)
+			add_root(lo, S.ex[i].lo, 0);
+		lo = S.ex[i].hi;
+	}
+	add_root(lo, hi, 0);
+}
+
+static uintptr_t
+hexnum(const char **sp)
+{
+	const char *s = *sp;
+	uintptr_t v = 0;
+
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9')
+			v = v * 16 + (uintptr_t)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			v = v * 16 + (uintptr_t)(*s - 'a' + 10);
+		else
+			break;
+	}
+	*sp = s;
+	return v;
+}
+
+/* /proc/self/maps, whole, in memory from mmap; NULL on failure. */
+static char *
+read_maps(size_t *len)
+{
+	size_t cap, n;
+	ssize_t r;
+	char *b;
+	int fd;
+
+	for (cap = 1 << 20; cap <= (1 << 28); cap *= 4) {
+		if ((b = scan_alloc(cap)) == NULL)
+			return NULL;
+		if ((fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)) == -1)
+			return NULL;
+		n = 0;
+		while (n < cap - 1 && (r = read(fd, b + n, cap - 1 - n)) > 0)
+			n += (size_t)r;
+		close(fd);
+		if (n < cap - 1) {
+			b[n] = '\0';
+			*len = n;
+			return b;
+		}
+	}
+	return NULL;
+}
+
+/* The lowest stack pointer inside [lo, hi), or lo when there is none. */
+static uintptr_t
+stack_cut(uintptr_t lo, uintptr_t hi, uintptr_t exit_sp)
+{
+	uintptr_t cut = hi;
+	size_t i;
+
+	if (exit_sp >= lo && exit_sp < hi)
+		cut = exit_sp;
+	for (i = 0; i < S.nthr; i++)
+		if (S.thr[i].sp >= lo && S.thr[i].sp < hi && S.thr[i].sp < cut)
+			cut = S.thr[i].sp;
+	return cut == hi ? lo : cut;
+}
+
+/* Does a non-glibc allocator own this mapping (holds a block)? */
+static int
+holds_block(uintptr_t lo, uintptr_t hi)
+{
+	size_t a = 0, b = S.n, m;
+
+	while (a < b) {
+		m = a + (b - a) / 2;
+		if (S.addr[m] < lo)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a < S.n && S.addr[a] < hi;
+}
+
+/* Read the maps and make room for the roots, before the exclusions. */
+static char *
+prepare_roots(void)
+{
+	const char *s;
+	size_t len, nlines = 0;
+	char *maps;
+
+	if ((maps = read_maps(&len)) == NULL)
+		return NULL;
+	for (s = maps; *s != '\0'; s++)
+		nlines += *s == '\n';
+	S.roots = scan_alloc((nlines + S.capex + 4 * MAX_OBJRANGES + 8) *
+	    sizeof(*S.roots));
+	return S.roots == NULL ? NULL : maps;
+}
+
+static void
+collect_roots(const char *maps, uintptr_t exit_sp)
+{
+	const char *s, *path, *end;
+	uintptr_t lo, hi;
+	char perm[4] = { 0 };
+	int i;
+
+	for (s = maps; *s != '\0'; s = *end ? end + 1 : end) {
+		end = strchr(s, '\n');
+		if (end == NULL)
+			end = s + strlen(s);
+		lo = hexnum(&s);
+		s++;
+		hi = hexnum(&s);
+		for (i = 0, s++; i < 4 && s < end; i++)
+			perm[i] = *s++;
+		/* offset, device, inode, then the path if any */
+		for (i = 0; i < 3 && s < end; i++) {
+			while (s < end && *s == ' ')
+				s++;
+			while (s < end && *s != ' ')
+				s++;
+		}
+		while (s < end && *s == ' ')
+			s++;
+		path = s;
+		if (perm[0] != 'r' || perm[1] != 'w')
+			continue;
+		if (strncmp(path, "[heap]", 6) == 0 ||
+		    (strncmp(path, "/dev/", 5) == 0 &&
+		    strncmp(path, "/dev/zero", 9) != 0) ||
+		    (perm[3] == 's' && path[0] == '/' &&
+		    strncmp(path, "/dev/zero", 9) != 0))
+			continue;
+		if (!S.glibc && holds_block(lo, hi))
+			continue;
+		add_region(stack_cut(lo, hi, exit_sp), hi);
+	}
+}
+
+/*
+ * Roots in glibc's data count only through start pointers: split those
+ * parts off the roots found so far.
+ */
+static void
+split_libc(void)
+{
+	size_t i, j, n = S.nroots;
+	uintptr_t lo, hi;
+
+	for (j = 0; j < S.libc.n; j++)
+		for (i = 0; i < n; i++) {
+			lo = S.roots[i].lo > S.libc.r[j].lo ? S.roots[i].lo :
+			    S.libc.r[j].lo;
+			hi = S.roots[i].hi < S.libc.r[j].hi ? S.roots[i].hi :
+			    S.libc.r[j].hi;
+			if (lo >= hi)
+				continue;
+			/* The part before stays; the libc part, then the rest. */
+			add_root(hi, S.roots[i].hi, 0);
+			add_root(lo, hi, 1);
+			S.roots[i].hi = lo;
+		}
+}
+
+/* Copy the live table and stop the threads; -1 if out of memory. */
+static int
+snapshot(void)
+{
+	uintptr_t *lr;
+	size_t n, nlr, i, *count;
+	struct mdt_block *tmp;
+
+	S.thr = scan_alloc(MAX_THREADS * sizeof(*S.thr));
+	lr = scan_alloc(2 * 64 * sizeof(*lr));
+	count = scan_alloc(65536 * sizeof(*count));
+	if (S.thr == NULL || lr == NULL || count == NULL)
+		return -1;
+	mdt_table_lockall();
+	S.nthr = mdt_stop_threads(S.thr, MAX_THREADS);
+	n = mdt_live_count();
+	S.b = scan_alloc((n + 1) * sizeof(*S.b));
+	tmp = scan_alloc((n + 1) * sizeof(*tmp));
+	S.capex = n + 1024;
+	S.ex = scan_alloc(S.capex * sizeof(*S.ex));
+	if (S.b == NULL || tmp == NULL || S.ex == NULL) {
+		mdt_table_unlockall();
+		return -1;
+	}
+	S.n = mdt_live_copy(S.b, n);
+	nlr = mdt_live_regions(lr, 64);
+	mdt_table_unlockall();
+	for (i = 0; i < nlr; i++)
+		exclude(lr[2 * i], lr[2 * i + 1], 0);
+	if (S.n > 0)
+		sort_blocks(S.b, tmp, S.n, count);
+	S.addr = (uintptr_t *)(void *)tmp;	/* tmp is free again */
+	for (i = 0; i < S.n; i++)
+		S.addr[i] = S.b[i].addr;
+	S.state = scan_alloc(S.n + 1);
+	S.work = scan_alloc((2 * S.n + 2) * sizeof(*S.work));
+	return S.state == NULL || S.work == NULL ? -1 : 0;
+}
+
+/* Sum the kinds into the stacks: every live stack's figures are set. */
+static void
+sum_kinds(void)
+{
+	static const int kind[] = {
+		[UNREACHED] = MDT_DEFINITE, [INDIRECT] = MDT_INDIRECT,
+		[POSSIBLE] = MDT_POSSIBLE, [REACHABLE] = MDT_REACHABLE
+	};
+	struct mdt_stack *s;
+	size_t i;
+	int k;
+
+	for (s = mdt_table_first(); s != NULL;
+	    s = __atomic_load_n(&s->order, __ATOMIC_ACQUIRE)) {
+		s->sum = s->count = 0;
+		memset(s->ksum, 0, sizeof(s->ksum));
+		memset(s->kcount, 0, sizeof(s->kcount));
+	}
+	for (i = 0; i < S.n; i++) {
+		s = S.b[i].stk;
+		k = kind[S.state[i]];
+		s->sum += S.b[i].size;
+		s->count++;
+		s->ksum[k] += S.b[i].size;
+		s->kcount[k]++;
+	}
+}
+
+static void
+check(uintptr_t exit_sp)
+{
+	const char *maps;
+	size_t i;
+
+	/* Every mapping of the check exists before it is excluded. */
+	if ((maps = prepare_roots()) == NULL)
+		return;
+	for (i = 0; i < S.nown; i++)
+		exclude((uintptr_t)S.own[i].p,
+		    (uintptr_t)S.own[i].p + S.own[i].len, 0);
+	for (i = 0; i < S.self.n; i++)
+		exclude(S.self.r[i].lo, S.self.r[i].hi, 0);
+	if (S.glibc)
+		exclude_glibc_heap();
+	merge_exclusions();
+	collect_roots(maps, exit_sp);
+	split_libc();
+	S.ri = 0;
+	S.ci = 0;
+	S.nwork = 0;
+	guard_faults(1);
+	mark_roots();
+	mark_cliques();
+	guard_faults(0);
+}
+
+/*
+ * The leak check, from the exit handler: exit_sp is the stack pointer
+ * of the handler's caller, above which the exiting thread's stack is a
+ * root.  Returns 1 when every live stack's sum, count and kinds were
+ * set, 0 when the check was not made (MDTRACE_LEAKCHECK=0, no memory);
+ * the report then sums the table itself.
+ */
+int
+mdt_leakcheck(void *exit_sp)
+{
+	const char *e = getenv("MDTRACE_LEAKCHECK");
+	int ok = 0;
+
+	if (e != NULL && strcmp(e, "0") == 0)
+		return 0;
+	memset(&S, 0, sizeof(S));
+	freeres();
+	find_objects();
+	if (snapshot() == 0 && build_index() == 0) {
+		check((uintptr_t)exit_sp - EXIT_SLACK);
+		sum_kinds();
+		ok = 1;
+	}
+	mdt_resume_threads();
+	scan_free();
+	return ok;
+}

@@ -1,0 +1,122 @@
+// kinds.cpp: one heap block per leak kind, each of a size no other
+// block has, for the leak-kinds test (tests/e2e/kinds.sh), which
+// compares mdtrace's classification with valgrind memcheck's.
+// Each block is allocated at a call site of its own, so that valgrind's
+// loss records hold one block each.
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+struct node {
+	struct node	*next;
+	char		 pad[1];
+};
+
+// Lost with its members: the object, the string's and the vector's
+// buffers.  The padding gives the object a size of its own.
+struct record {
+	std::string		 name;
+	std::vector<int>	 values;
+	char			 pad[1100];
+};
+
+static void	*global_ptr;		// reachable, 1006
+static char	*interior_ptr;		// possible, 1005 (inside the block)
+static __thread void *tls_main;		// reachable, 1008
+static __thread void *tls_thread;	// reachable, 1009 (the blocked thread)
+static sem_t	 ready;
+
+// Allocations happen in functions that return, so that no stale copy of
+// a pointer stays in a live frame.
+static __attribute__((noinline)) void
+dropped(void)
+{
+	void *volatile p = malloc(1001);	// definite
+
+	memset(p, 1, 1001);
+	p = NULL;
+}
+
+static __attribute__((noinline)) void
+list(void)
+{
+	struct node *a, *b, *c;
+
+	a = (struct node *)malloc(1002);	// definite: the head
+	b = (struct node *)malloc(1003);	// indirect
+	c = (struct node *)malloc(1004);	// indirect
+	a->next = b;
+	b->next = c;
+	c->next = NULL;
+}
+
+static __attribute__((noinline)) void
+cycle(void)
+{
+	struct node *a, *b;
+
+	a = (struct node *)malloc(1011);	// one definite, one indirect
+	b = (struct node *)malloc(1012);
+	a->next = b;
+	b->next = a;
+}
+
+static __attribute__((noinline)) void
+reachable(void)
+{
+	void **g;
+
+	g = (void **)malloc(1006);		// from a global
+	memset(g, 0, 1006);
+	g[0] = malloc(1007);			// from a reachable block
+	memset(g[0], 0, 1007);
+	global_ptr = g;
+	interior_ptr = (char *)malloc(1005) + 100;	// possible
+	tls_main = malloc(1008);		// thread-local storage
+}
+
+static __attribute__((noinline)) void
+objects(void)
+{
+	record *r = new record;			// definite
+
+	r->name.assign(1200, 'x');		// indirect: 1201 bytes
+	r->values.reserve(1300);		// indirect: 5200 bytes
+	r->values.push_back(1);
+	r = NULL;
+}
+
+static void *
+blocked(void *arg)
+{
+	void *volatile on_stack = malloc(1010);	// reachable: this stack
+
+	(void)arg;
+	tls_thread = malloc(1009);		// reachable: this TLS
+	sem_post(&ready);
+	for (;;)
+		pause();
+	return on_stack;
+}
+
+int
+main(void)
+{
+	pthread_t t;
+
+	sem_init(&ready, 0, 0);
+	dropped();
+	list();
+	cycle();
+	reachable();
+	objects();
+	if (pthread_create(&t, NULL, blocked, NULL) != 0)
+		return 1;
+	sem_wait(&ready);
+	exit(0);
+}

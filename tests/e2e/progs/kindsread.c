@@ -1,0 +1,69 @@
+/*
+ * kindsread.c: print the leak kinds mdtrace wrote, one line a leak:
+ * "SUM COUNT D d I i P p R r" (bytes and blocks of each kind), read
+ * straight from the trace (LP64 little-endian headers, mdump.5): each
+ * leak record (experimental "mallocleakrecord", 80 bytes) and the
+ * "mdtkinds" record that follows it.  A leak without kinds record gets
+ * "-".  A reader of its own, so that the tracer's test does not rest on
+ * mdump.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static uint64_t
+le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static unsigned char rec[64 + 20 + 4096];
+	unsigned char *d;
+	uint64_t len, sum = 0, count = 0;
+	int pending = 0, k;
+	FILE *f;
+
+	if (argc != 2 || (f = fopen(argv[1], "rb")) == NULL)
+		return 2;
+	while (fread(rec, 1, 64, f) == 64) {
+		len = le64(rec + 56);
+		if (len > sizeof(rec) - 64 || fread(rec + 64, 1, len, f) != len)
+			return 1;
+		/* utrace records only: type 9 in the first four bytes */
+		if (rec[0] != 9 || rec[1] != 0 || rec[2] != 0 || rec[3] != 0 ||
+		    len < 20)
+			continue;
+		d = rec + 64 + 20;
+		if (strcmp((char *)rec + 64, "mallocleakrecord") == 0 &&
+		    len == 20 + 80) {
+			if (pending)
+				printf("%llu %llu -\n", (unsigned long long)sum,
+				    (unsigned long long)count);
+			sum = le64(d + 64);
+			count = le64(d + 72);
+			pending = 1;
+		} else if (strcmp((char *)rec + 64, "mdtkinds") == 0 &&
+		    len >= 20 + 64 && pending) {
+			printf("%llu %llu", (unsigned long long)sum,
+			    (unsigned long long)count);
+			for (k = 0; k < 4; k++)
+				printf(" %llu %llu",
+				    (unsigned long long)le64(d + 16 * k),
+				    (unsigned long long)le64(d + 16 * k + 8));
+			printf("\n");
+			pending = 0;
+		}
+	}
+	if (pending)
+		printf("%llu %llu -\n", (unsigned long long)sum,
+		    (unsigned long long)count);
+	return 0;
+}
