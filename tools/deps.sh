@@ -22,6 +22,7 @@ clang++ clang
 c++filt binutils
 musl-gcc musl-tools
 valgrind valgrind
+python3 python3
 dwz dwz
 '
 

@@ -3,8 +3,14 @@
 // compares mdtrace's classification with valgrind memcheck's.
 // Each block is allocated at a call site of its own, so that valgrind's
 // loss records hold one block each.
+//
+//	kinds			main calls exit
+//	kinds thread-exit	a second thread calls exit, main waits
+//	kinds blocksig		the blocked thread blocks every signal first
+//				(the tracer cannot stop it)
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,6 +36,7 @@ static char	*interior_ptr;		// possible, 1005 (inside the block)
 static __thread void *tls_main;		// reachable, 1008
 static __thread void *tls_thread;	// reachable, 1009 (the blocked thread)
 static sem_t	 ready;
+static int	 block_signals;
 
 // Allocations happen in functions that return, so that no stale copy of
 // a pointer stays in a live frame.
@@ -96,7 +103,13 @@ blocked(void *arg)
 {
 	void *volatile on_stack = malloc(1010);	// reachable: this stack
 
+	sigset_t all;
+
 	(void)arg;
+	if (block_signals) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, NULL);
+	}
 	tls_thread = malloc(1009);		// reachable: this TLS
 	sem_post(&ready);
 	for (;;)
@@ -104,11 +117,19 @@ blocked(void *arg)
 	return on_stack;
 }
 
+static void *
+exiting(void *arg)
+{
+	(void)arg;
+	exit(0);
+}
+
 int
-main(void)
+main(int argc, char *argv[])
 {
 	pthread_t t;
 
+	block_signals = argc > 1 && strcmp(argv[1], "blocksig") == 0;
 	sem_init(&ready, 0, 0);
 	dropped();
 	list();
@@ -118,5 +139,11 @@ main(void)
 	if (pthread_create(&t, NULL, blocked, NULL) != 0)
 		return 1;
 	sem_wait(&ready);
+	if (argc > 1 && strcmp(argv[1], "thread-exit") == 0) {
+		if (pthread_create(&t, NULL, exiting, NULL) != 0)
+			return 1;
+		for (;;)
+			pause();
+	}
 	exit(0);
 }

@@ -1,10 +1,12 @@
 /*
  * kindsread.c: print the leak kinds mdtrace wrote, one line a leak:
- * "SUM COUNT D d I i P p R r" (bytes and blocks of each kind), read
+ * "PID SUM COUNT D d I i P p R r" (bytes and blocks of each kind), read
  * straight from the trace (LP64 little-endian headers, mdump.5): each
  * leak record (experimental "mallocleakrecord", 80 bytes) and the
  * "mdtkinds" record that follows it.  A leak without kinds record gets
- * "-".  A reader of its own, so that the tracer's test does not rest on
+ * "-".  Each process writes its report in one go, but the reports of
+ * processes may interleave: the leak waiting for its kinds is kept per
+ * process.  A reader of its own, so that the tracer's test does not rest on
  * mdump.
  */
 #include <stdint.h>
@@ -22,13 +24,47 @@ le64(const unsigned char *p)
 	return v;
 }
 
+#define MAXPROC	64
+
+/* The leak of each process still waiting for its kinds record. */
+static struct {
+	uint32_t	pid;
+	int		pending;
+	uint64_t	sum, count;
+} proc[MAXPROC];
+static int nproc;
+
+static int
+slot(uint32_t pid)
+{
+	int i;
+
+	for (i = 0; i < nproc; i++)
+		if (proc[i].pid == pid)
+			return i;
+	if (nproc == MAXPROC)
+		return -1;
+	proc[nproc].pid = pid;
+	return nproc++;
+}
+
+static void
+flush(int i)
+{
+	if (proc[i].pending)
+		printf("%u %llu %llu -\n", proc[i].pid,
+		    (unsigned long long)proc[i].sum,
+		    (unsigned long long)proc[i].count);
+	proc[i].pending = 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static unsigned char rec[64 + 20 + 4096];
 	unsigned char *d;
-	uint64_t len, sum = 0, count = 0;
-	int pending = 0, k;
+	uint64_t len;
+	int i, k;
 	FILE *f;
 
 	if (argc != 2 || (f = fopen(argv[1], "rb")) == NULL)
@@ -41,29 +77,29 @@ main(int argc, char *argv[])
 		if (rec[0] != 9 || rec[1] != 0 || rec[2] != 0 || rec[3] != 0 ||
 		    len < 20)
 			continue;
+		if ((i = slot((uint32_t)le64(rec + 4))) == -1)
+			return 1;
 		d = rec + 64 + 20;
 		if (strcmp((char *)rec + 64, "mallocleakrecord") == 0 &&
 		    len == 20 + 80) {
-			if (pending)
-				printf("%llu %llu -\n", (unsigned long long)sum,
-				    (unsigned long long)count);
-			sum = le64(d + 64);
-			count = le64(d + 72);
-			pending = 1;
+			flush(i);
+			proc[i].sum = le64(d + 64);
+			proc[i].count = le64(d + 72);
+			proc[i].pending = 1;
 		} else if (strcmp((char *)rec + 64, "mdtkinds") == 0 &&
-		    len >= 20 + 64 && pending) {
-			printf("%llu %llu", (unsigned long long)sum,
-			    (unsigned long long)count);
+		    len >= 20 + 64 && proc[i].pending) {
+			printf("%u %llu %llu", proc[i].pid,
+			    (unsigned long long)proc[i].sum,
+			    (unsigned long long)proc[i].count);
 			for (k = 0; k < 4; k++)
 				printf(" %llu %llu",
 				    (unsigned long long)le64(d + 16 * k),
 				    (unsigned long long)le64(d + 16 * k + 8));
 			printf("\n");
-			pending = 0;
+			proc[i].pending = 0;
 		}
 	}
-	if (pending)
-		printf("%llu %llu -\n", (unsigned long long)sum,
-		    (unsigned long long)count);
+	for (i = 0; i < nproc; i++)
+		flush(i);
 	return 0;
 }
