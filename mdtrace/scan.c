@@ -54,8 +54,10 @@
 
 #define MAX_THREADS	4096
 #define MAX_OBJRANGES	16	/* segments kept of one object */
-#define PAGE_SHIFT	12
-#define BIG_BLOCK	(64 * 1024)	/* bigger blocks are not paged */
+#define REGION_SHIFT	21	/* 2 MiB regions of the block index */
+#define BUCKET_SHIFT	10	/* 1 KiB buckets in a region, at least */
+#define BIG_BLOCK	(64 * 1024)	/* bigger blocks are not indexed */
+#define POOL_PER_BLOCK	32	/* index bytes a block may cost, at most */
 #define HEAP_MAX	(64UL * 1024 * 1024)	/* glibc's thread heaps */
 #define EXIT_SLACK	64	/* below the exit frame: saved registers */
 
@@ -67,9 +69,15 @@ struct range {
 	int		starts_only;	/* glibc's data: starts count only */
 };
 
-struct page_slot {
-	uintptr_t	page;		/* 0: empty */
-	uint32_t	first;		/* first block overlapping the page */
+/* A block's extent: [lo, hi), hi > lo even for a block of size 0. */
+struct ext {
+	uintptr_t	lo, hi;
+};
+
+/* An indexed region: its number (+1; 0 is empty), its buckets' offset. */
+struct region_slot {
+	uintptr_t	region;
+	size_t		off;
 };
 
 struct objranges {
@@ -85,13 +93,15 @@ struct own {
 
 static struct {
 	struct mdt_block *b;		/* live blocks, sorted by address */
-	uintptr_t	*addr;		/* their addresses, for searching */
+	struct ext	*x;		/* their extents, for searching */
 	uint8_t		*state;
 	size_t		 n;
 	uintptr_t	 lo, span;	/* every block lies in [lo, lo + span) */
-	struct page_slot *pages;
-	size_t		 pmask;
-	int		 pbits;
+	struct region_slot *reg;	/* hash of the indexed regions */
+	size_t		 rmask;
+	int		 rbits;
+	uint32_t	*pool;		/* per region: first block per bucket */
+	int		 bshift;	/* bucket size, log 2 */
 	uint32_t	*big;		/* indices of the big blocks, sorted */
 	size_t		 nbig;
 	uint32_t	*work;
@@ -113,21 +123,45 @@ static struct {
 	struct sigaction old_segv, old_bus;
 } S;
 
-/* Memory for the check, noted so that it is excluded and unmapped. */
+/*
+ * Memory for the check, noted so that it is excluded and unmapped.
+ * Arrays that will be filled whole are populated at once (one system
+ * call instead of a fault a page); large ones ask for huge pages, as
+ * lookups hit them at random.
+ */
 static void *
-scan_alloc(size_t n)
+scan_map(size_t n, int populate)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	void *p;
 
 	n = (n + pg - 1) & ~(pg - 1);
-	if (n == 0 || S.nown == sizeof(S.own) / sizeof(S.own[0]) ||
-	    (p = mdt_mmap(n)) == NULL)
+	if (n == 0 || S.nown == sizeof(S.own) / sizeof(S.own[0]))
 		return NULL;
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+	    (populate ? MAP_POPULATE : 0), -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (n >= (2 << 20))
+		madvise(p, n, MADV_HUGEPAGE);
+#endif
 	S.own[S.nown].p = p;
 	S.own[S.nown].len = n;
 	S.nown++;
 	return p;
+}
+
+static void *
+scan_alloc(size_t n)
+{
+	return scan_map(n, 0);
+}
+
+static void *
+scan_full(size_t n)
+{
+	return scan_map(n, 1);
 }
 
 static void
@@ -242,32 +276,46 @@ in_ranges(const struct objranges *o, uintptr_t a)
 	return 0;
 }
 
-/* LSD radix sort by address, 16 bits a pass, through tmp. */
+#define RADIX_BITS	11
+#define RADIX		(1 << RADIX_BITS)
+
+/*
+ * LSD radix sort by address through tmp, RADIX_BITS a pass, on the
+ * address minus the lowest and without the alignment bits all blocks
+ * share: a heap of a few GiB sorts in three passes.
+ */
 static void
 sort_blocks(struct mdt_block *b, struct mdt_block *tmp, size_t n,
     size_t *count)
 {
 	struct mdt_block *src = b, *dst = tmp, *t;
-	uintptr_t max = 0;
+	uintptr_t min = UINTPTR_MAX, max = 0, any = 0, key;
 	size_t i, sum, c;
-	int shift;
+	int shift, align = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (b[i].addr < min)
+			min = b[i].addr;
 		if (b[i].addr > max)
 			max = b[i].addr;
-	for (shift = 0; shift < 64 && (max >> shift) != 0; shift += 16) {
-		memset(count, 0, 65536 * sizeof(*count));
+		any |= b[i].addr;
+	}
+	while (align < 4 && (any & ((uintptr_t)1 << align)) == 0)
+		align++;
+	for (shift = align; shift < 64 && ((max - min) >> shift) != 0;
+	    shift += RADIX_BITS) {
+		memset(count, 0, RADIX * sizeof(*count));
 		for (i = 0; i < n; i++)
-			count[(src[i].addr >> shift) & 0xffff]++;
-		if (count[(src[0].addr >> shift) & 0xffff] == n)
-			continue;	/* one digit for all: nothing moves */
-		for (i = 0, sum = 0; i < 65536; i++) {
+			count[((src[i].addr - min) >> shift) & (RADIX - 1)]++;
+		for (i = 0, sum = 0; i < RADIX; i++) {
 			c = count[i];
 			count[i] = sum;
 			sum += c;
 		}
-		for (i = 0; i < n; i++)
-			dst[count[(src[i].addr >> shift) & 0xffff]++] = src[i];
+		for (i = 0; i < n; i++) {
+			key = ((src[i].addr - min) >> shift) & (RADIX - 1);
+			dst[count[key]++] = src[i];
+		}
 		t = src;
 		src = dst;
 		dst = t;
@@ -277,115 +325,155 @@ sort_blocks(struct mdt_block *b, struct mdt_block *tmp, size_t n,
 }
 
 static size_t
-page_hash(uintptr_t page)
+region_hash(uintptr_t r)
 {
-	return (size_t)(((uint64_t)page * 0x9e3779b97f4a7c15ULL) >>
-	    (64 - S.pbits));
+	return (size_t)(((uint64_t)r * 0x9e3779b97f4a7c15ULL) >>
+	    (64 - S.rbits));
 }
 
-static void
-page_put(uintptr_t page, uint32_t i)
+static struct region_slot *
+region_find(uintptr_t r)
 {
 	size_t h;
 
-	for (h = page_hash(page); S.pages[h].page != 0; h = (h + 1) & S.pmask)
-		if (S.pages[h].page == page)
-			return;		/* an earlier block has it */
-	S.pages[h].page = page;
-	S.pages[h].first = i;
+	for (h = region_hash(r); S.reg[h].region != 0; h = (h + 1) & S.rmask)
+		if (S.reg[h].region == r + 1)
+			return &S.reg[h];
+	return NULL;
 }
 
-/* The page index of the small blocks, and the list of the big ones. */
+static int
+is_big(size_t i)
+{
+	return S.x[i].hi - S.x[i].lo > BIG_BLOCK;
+}
+
+/* The regions the small blocks touch, in ascending order: how many. */
+static size_t
+count_regions(void)
+{
+	uintptr_t r, last = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < S.n; i++) {
+		if (is_big(i))
+			continue;
+		for (r = S.x[i].lo >> REGION_SHIFT;
+		    r <= (S.x[i].hi - 1) >> REGION_SHIFT; r++)
+			if (n == 0 || r != last) {
+				n++;
+				last = r;
+			}
+	}
+	return n;
+}
+
+/*
+ * Fill a region's buckets: bucket k holds the first block ending after
+ * the bucket's start, so the blocks that may hold an address of bucket
+ * k are those from b[k] to b[k + 1], both included.  *j sweeps the
+ * blocks once over all regions, which come in ascending order.
+ */
+static void
+fill_region(uintptr_t r, uint32_t *b, size_t *j)
+{
+	size_t k, nb = (size_t)1 << (REGION_SHIFT - S.bshift);
+	uintptr_t start;
+
+	for (k = 0; k <= nb; k++) {
+		start = (r << REGION_SHIFT) + ((uintptr_t)k << S.bshift);
+		while (*j < S.n && S.x[*j].hi <= start)
+			(*j)++;
+		b[k] = (uint32_t)*j;
+	}
+}
+
+/*
+ * The index: small blocks through 2 MiB regions cut into buckets (one
+ * probe in a hash of regions small enough to stay cached, then two
+ * adjacent words), big blocks by binary search over a sorted list of
+ * their own.  Buckets grow when regions are many and blocks few, so
+ * that the index costs at most about POOL_PER_BLOCK bytes a block.
+ */
 static int
 build_index(void)
 {
-	uintptr_t pg, last = 0, end;
-	size_t i, npages = 0, cap;
+	uintptr_t r, last = 0;
+	size_t i, j = 0, nreg, nb, cap;
+	struct region_slot *rs;
 
-	for (i = 0; i < S.n; i++) {
-		if (S.b[i].size > BIG_BLOCK) {
-			S.nbig++;
-			continue;
-		}
-		end = S.b[i].addr + (S.b[i].size ? S.b[i].size : 1);
-		for (pg = S.b[i].addr >> PAGE_SHIFT;
-		    pg <= (end - 1) >> PAGE_SHIFT; pg++)
-			if (pg != last) {
-				npages++;
-				last = pg;
-			}
-	}
-	for (S.pbits = 4, cap = 16; cap < 2 * npages + 16; cap *= 2)
-		S.pbits++;
-	S.pmask = cap - 1;
-	S.pages = scan_alloc(cap * sizeof(*S.pages));
+	for (i = 0; i < S.n; i++)
+		S.nbig += is_big(i);
+	nreg = count_regions();
+	for (S.bshift = BUCKET_SHIFT; S.bshift < REGION_SHIFT &&
+	    nreg * (((size_t)1 << (REGION_SHIFT - S.bshift)) + 1) * 4 >
+	    (S.n + 1024) * POOL_PER_BLOCK; S.bshift++)
+		;
+	nb = ((size_t)1 << (REGION_SHIFT - S.bshift)) + 1;
+	for (S.rbits = 4, cap = 16; cap < 2 * nreg + 16; cap *= 2)
+		S.rbits++;
+	S.rmask = cap - 1;
+	S.reg = scan_full(cap * sizeof(*S.reg));
+	S.pool = scan_full((nreg + 1) * nb * sizeof(*S.pool));
 	S.big = scan_alloc((S.nbig + 1) * sizeof(*S.big));
-	if (S.pages == NULL || S.big == NULL)
+	if (S.reg == NULL || S.pool == NULL || S.big == NULL)
 		return -1;
 	S.nbig = 0;
+	nreg = 0;
 	for (i = 0; i < S.n; i++) {
-		if (S.b[i].size > BIG_BLOCK) {
+		if (is_big(i)) {
 			S.big[S.nbig++] = (uint32_t)i;
 			continue;
 		}
-		end = S.b[i].addr + (S.b[i].size ? S.b[i].size : 1);
-		for (pg = S.b[i].addr >> PAGE_SHIFT;
-		    pg <= (end - 1) >> PAGE_SHIFT; pg++)
-			page_put(pg, (uint32_t)i);
+		for (r = S.x[i].lo >> REGION_SHIFT;
+		    r <= (S.x[i].hi - 1) >> REGION_SHIFT; r++) {
+			if (nreg > 0 && r == last)
+				continue;
+			last = r;
+			for (rs = &S.reg[region_hash(r)]; rs->region != 0;
+			    rs = &S.reg[(size_t)(rs - S.reg + 1) & S.rmask])
+				;
+			rs->region = r + 1;
+			rs->off = nreg * nb;
+			fill_region(r, S.pool + rs->off, &j);
+			nreg++;
+		}
 	}
 	if (S.n > 0) {
-		S.lo = S.b[0].addr;
-		end = S.lo;
+		S.lo = S.x[0].lo;
 		for (i = 0; i < S.n; i++)
-			if (S.b[i].addr + S.b[i].size + 1 > end)
-				end = S.b[i].addr + S.b[i].size + 1;
-		S.span = end - S.lo;
+			if (S.x[i].hi - S.lo > S.span)
+				S.span = S.x[i].hi - S.lo;
 	}
 	return 0;
-}
-
-static int
-inside(size_t j, uintptr_t w)
-{
-	return w >= S.addr[j] &&
-	    w - S.addr[j] < (S.b[j].size ? S.b[j].size : 1);
 }
 
 /* The block holding address w, or -1. */
 static inline long
 find(uintptr_t w)
 {
-	uintptr_t page = w >> PAGE_SHIFT;
-	size_t h, lo, hi, mid;
+	const struct region_slot *rs;
+	const uint32_t *b;
+	size_t j, end, lo, hi, mid;
 
-	for (h = page_hash(page); S.pages[h].page != 0; h = (h + 1) & S.pmask)
-		if (S.pages[h].page == page) {
-			/* The last block at or before w, among a page's. */
-			lo = S.pages[h].first;
-			hi = lo + (1 << PAGE_SHIFT) / 8 + 2;
-			if (hi > S.n)
-				hi = S.n;
-			while (hi - lo > 1) {
-				mid = lo + (hi - lo) / 2;
-				if (S.addr[mid] <= w)
-					lo = mid;
-				else
-					hi = mid;
-			}
-			if (inside(lo, w))
-				return (long)lo;
-			break;
-		}
+	if ((rs = region_find(w >> REGION_SHIFT)) != NULL) {
+		b = S.pool + rs->off + ((w & (((uintptr_t)1 << REGION_SHIFT) -
+		    1)) >> S.bshift);
+		end = b[1] < S.n ? b[1] : S.n - 1;
+		for (j = b[0]; j <= end && S.x[j].lo <= w; j++)
+			if (w < S.x[j].hi)
+				return (long)j;
+	}
 	lo = 0;
 	hi = S.nbig;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (S.addr[S.big[mid]] <= w)
+		if (S.x[S.big[mid]].lo <= w)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo > 0 && inside(S.big[lo - 1], w))
+	if (lo > 0 && w < S.x[S.big[lo - 1]].hi)
 		return (long)S.big[lo - 1];
 	return -1;
 }
@@ -420,6 +508,7 @@ static __attribute__((noinline)) void
 scan_words(uintptr_t lo, uintptr_t hi, int definite, int starts_only)
 {
 	const uintptr_t *p, *e;
+	const uintptr_t heap = S.lo, span = S.span;
 	uintptr_t w;
 	long j;
 
@@ -430,11 +519,11 @@ scan_words(uintptr_t lo, uintptr_t hi, int definite, int starts_only)
 	e = p + (hi - lo) / sizeof(w);
 	for (; p < e; p++) {
 		w = *p;
-		if (w - S.lo >= S.span || (j = find(w)) < 0)
+		if (w - heap >= span || (j = find(w)) < 0)
 			continue;
-		if (starts_only && w != S.addr[j])
+		if (starts_only && w != S.x[j].lo)
 			continue;
-		mark(j, w == S.addr[j], definite);
+		mark(j, w == S.x[j].lo, definite);
 	}
 }
 
@@ -443,6 +532,7 @@ static __attribute__((noinline)) void
 scan_clique(uintptr_t lo, uintptr_t hi)
 {
 	const uintptr_t *p, *e;
+	const uintptr_t heap = S.lo, span = S.span;
 	uintptr_t w;
 	long j;
 
@@ -453,7 +543,7 @@ scan_clique(uintptr_t lo, uintptr_t hi)
 	e = p + (hi - lo) / sizeof(w);
 	for (; p < e; p++) {
 		w = *p;
-		if (w - S.lo >= S.span || (j = find(w)) < 0)
+		if (w - heap >= span || (j = find(w)) < 0)
 			continue;
 		if (S.state[j] == UNREACHED && (uint32_t)j != S.leader) {
 			S.state[j] = INDIRECT;
@@ -498,9 +588,9 @@ drain(int clique)
 		S.nwork = S.nwork - 1;
 		i = S.work[S.nwork];
 		if (clique)
-			scan_clique(S.addr[i], S.addr[i] + S.b[i].size);
+			scan_clique(S.x[i].lo, S.x[i].lo + S.b[i].size);
 		else
-			scan_words(S.addr[i], S.addr[i] + S.b[i].size,
+			scan_words(S.x[i].lo, S.x[i].lo + S.b[i].size,
 			    S.state[i] == REACHABLE, 0);
 	}
 }
@@ -562,13 +652,13 @@ exclude_glibc_heap(void)
 	size_t i;
 
 	for (i = 0; i < S.n; i++) {
-		sz = ((const uintptr_t *)S.addr[i])[-1];
+		sz = ((const uintptr_t *)S.x[i].lo)[-1];
 		if (sz & 2) {
-			prev = ((const uintptr_t *)S.addr[i])[-2];
-			exclude(S.addr[i] - 2 * sizeof(uintptr_t) - prev,
-			    S.addr[i] - 2 * sizeof(uintptr_t) + (sz & ~7UL), 0);
+			prev = ((const uintptr_t *)S.x[i].lo)[-2];
+			exclude(S.x[i].lo - 2 * sizeof(uintptr_t) - prev,
+			    S.x[i].lo - 2 * sizeof(uintptr_t) + (sz & ~7UL), 0);
 		} else if (sz & 4) {
-			heap = (S.addr[i] - 2 * sizeof(uintptr_t)) &
+			heap = (S.x[i].lo - 2 * sizeof(uintptr_t)) &
 			    ~(HEAP_MAX - 1);
 			if (heap != last)
 				exclude(heap, heap + HEAP_MAX, 0);
@@ -710,12 +800,12 @@ holds_block(uintptr_t lo, uintptr_t hi)
 
 	while (a < b) {
 		m = a + (b - a) / 2;
-		if (S.addr[m] < lo)
+		if (S.x[m].lo < lo)
 			a = m + 1;
 		else
 			b = m;
 	}
-	return a < S.n && S.addr[a] < hi;
+	return a < S.n && S.x[a].lo < hi;
 }
 
 /* Read the maps and make room for the roots, before the exclusions. */
@@ -811,14 +901,14 @@ snapshot(void)
 
 	S.thr = scan_alloc(MAX_THREADS * sizeof(*S.thr));
 	lr = scan_alloc(2 * 64 * sizeof(*lr));
-	count = scan_alloc(65536 * sizeof(*count));
+	count = scan_alloc(RADIX * sizeof(*count));
 	if (S.thr == NULL || lr == NULL || count == NULL)
 		return -1;
 	mdt_table_lockall();
 	S.nthr = mdt_stop_threads(S.thr, MAX_THREADS);
 	n = mdt_live_count();
-	S.b = scan_alloc((n + 1) * sizeof(*S.b));
-	tmp = scan_alloc((n + 1) * sizeof(*tmp));
+	S.b = scan_full((n + 1) * sizeof(*S.b));
+	tmp = scan_full((n + 1) * sizeof(*tmp));
 	S.capex = n + 1024;
 	S.ex = scan_alloc(S.capex * sizeof(*S.ex));
 	if (S.b == NULL || tmp == NULL || S.ex == NULL) {
@@ -832,10 +922,12 @@ snapshot(void)
 		exclude(lr[2 * i], lr[2 * i + 1], 0);
 	if (S.n > 0)
 		sort_blocks(S.b, tmp, S.n, count);
-	S.addr = (uintptr_t *)(void *)tmp;	/* tmp is free again */
-	for (i = 0; i < S.n; i++)
-		S.addr[i] = S.b[i].addr;
-	S.state = scan_alloc(S.n + 1);
+	S.x = (struct ext *)(void *)tmp;	/* tmp is free again */
+	for (i = 0; i < S.n; i++) {
+		S.x[i].lo = S.b[i].addr;
+		S.x[i].hi = S.b[i].addr + (S.b[i].size ? S.b[i].size : 1);
+	}
+	S.state = scan_full(S.n + 1);
 	S.work = scan_alloc((2 * S.n + 2) * sizeof(*S.work));
 	return S.state == NULL || S.work == NULL ? -1 : 0;
 }
