@@ -20,7 +20,8 @@
  *    TLS, DTVs, link maps) are roots too, as LeakSanitizer has them.
  * 4. Mark, with valgrind's rules: a pointer to a block's start from a
  *    root or a reachable block makes it reachable, any other pointer
- *    into it (interior, or from a possibly lost block) possibly lost;
+ *    into it (interior, or from a possibly lost block) possibly lost,
+ *    unless one of valgrind's heuristics accepts the interior pointer;
  *    both kinds of block are scanned in turn.  Then each block still
  *    unreached, in address order, leads a clique: what it reaches that
  *    is still unreached (an earlier leader included) is indirectly lost;
@@ -34,9 +35,7 @@
  * Memory comes from mmap(2); nothing here calls malloc, since a stopped
  * thread may hold the allocator's locks.
  *
- * What it does not do: write anything (record.c), or apply valgrind's
- * heuristics for interior pointers (std::string, new[] cookies, ...):
- * those blocks stay possibly lost.
+ * What it does not do: write anything (record.c).
  */
 #define _GNU_SOURCE	/* dl_iterate_phdr, RTLD_DEFAULT */
 
@@ -85,6 +84,12 @@ struct objranges {
 	size_t		n;
 };
 
+/* A mapping of a file, for the vtable test of the heuristics. */
+struct fmap {
+	uintptr_t	lo, hi;
+	int		exec;
+};
+
 /* One mapping from mmap, for the exclusions and the final munmap. */
 struct own {
 	void		*p;
@@ -110,6 +115,8 @@ static struct {
 	size_t		 nex, capex;
 	struct range	*roots;
 	size_t		 nroots;
+	struct fmap	*files;		/* sorted, from /proc/self/maps */
+	size_t		 nfiles;
 	volatile size_t	 ri;		/* the root being scanned */
 	volatile size_t	 ci;		/* the clique leader being tried */
 	uint32_t	 leader;
@@ -485,17 +492,96 @@ push(uint32_t j)
 	S.nwork = S.nwork + 1;
 }
 
+/* The mapping of a file that holds address a, or NULL. */
+static const struct fmap *
+file_at(uintptr_t a)
+{
+	size_t lo = 0, hi = S.nfiles, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (S.files[mid].hi <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < S.nfiles && S.files[lo].lo <= a ? &S.files[lo] : NULL;
+}
+
+#define VTABLE_WORDS	20
+
+/*
+ * valgrind's test of a vtable: in a mapped file, and its first words,
+ * up to VTABLE_WORDS, hold two pointers into executable mappings of
+ * files before anything else but null pointers.
+ */
+static int
+is_vtable(uintptr_t p)
+{
+	const struct fmap *f, *g;
+	uintptr_t a, max, fn;
+	int n = 0;
+
+	if ((p & (sizeof(p) - 1)) != 0 || p < 4096 ||
+	    (f = file_at(p)) == NULL)
+		return 0;
+	max = p + VTABLE_WORDS * sizeof(p);
+	if (max > f->hi - sizeof(p))
+		max = f->hi - sizeof(p);
+	for (a = p; a <= max; a += sizeof(p)) {
+		if ((fn = *(const uintptr_t *)a) == 0)
+			continue;
+		if ((g = file_at(fn)) == NULL || !g->exec)
+			return 0;
+		if (++n == 2)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * valgrind's heuristics (all on by default) for an interior pointer w
+ * into block j that still makes it reachable: the characters of an
+ * old-ABI std::string (length, capacity, refcount before them), the
+ * data after a 64-bit length of the rest, the elements of a new[]
+ * array after its count, a base class after the first in an object of
+ * multiple inheritance (both hold vtable pointers).  Reads stay within
+ * the block.
+ */
+static int
+heuristic(uintptr_t w, size_t j)
+{
+	const uintptr_t *b = (const uintptr_t *)S.x[j].lo;
+	const size_t size = S.b[j].size, W = sizeof(uintptr_t);
+	uint64_t len;
+
+	if (w == S.x[j].lo + 3 * W && size >= 3 * W &&
+	    3 * W + b[1] + 1 == size && b[0] <= b[1])
+		return 1;
+	if (w == S.x[j].lo + 8 && size >= 8) {
+		memcpy(&len, b, sizeof(len));
+		if (len > 0 && size - 8 == len)
+			return 1;
+	}
+	if (w == S.x[j].lo + W && size >= W && b[0] > 0 &&
+	    (size - W) % b[0] == 0)
+		return 1;
+	return (w & (W - 1)) == 0 && w + W <= S.x[j].lo + size &&
+	    is_vtable(*(const uintptr_t *)w) && is_vtable(b[0]);
+}
+
 /*
  * valgrind's rule for a pointer found in a root (definite) or in a
  * block being scanned: upgrade to reachable only through a start
- * pointer from something reachable, else to possibly lost.
+ * pointer (or one a heuristic accepts) from something reachable, else
+ * to possibly lost.
  */
 static void
-mark(long j, int start, int definite)
+mark(long j, uintptr_t w, int definite)
 {
 	if (S.state[j] == REACHABLE)
 		return;
-	if (start && definite) {
+	if (definite && (w == S.x[j].lo || heuristic(w, (size_t)j))) {
 		S.state[j] = REACHABLE;
 		push((uint32_t)j);
 	} else if (S.state[j] == UNREACHED) {
@@ -523,7 +609,7 @@ scan_words(uintptr_t lo, uintptr_t hi, int definite, int starts_only)
 			continue;
 		if (starts_only && w != S.x[j].lo)
 			continue;
-		mark(j, w == S.x[j].lo, definite);
+		mark(j, w, definite);
 	}
 }
 
@@ -612,7 +698,7 @@ mark_roots(void)
 	for (i = 0; i < S.n; i++)
 		if (S.b[i].stk->nframes > 0 &&
 		    in_ranges(&S.ldso, S.b[i].stk->frames[0]))
-			mark((long)i, 1, 1);
+			mark((long)i, S.x[i].lo, 1);
 	drain(0);
 }
 
@@ -822,7 +908,8 @@ prepare_roots(void)
 		nlines += *s == '\n';
 	S.roots = scan_alloc((nlines + S.capex + 4 * MAX_OBJRANGES + 8) *
 	    sizeof(*S.roots));
-	return S.roots == NULL ? NULL : maps;
+	S.files = scan_alloc((nlines + 1) * sizeof(*S.files));
+	return S.roots == NULL || S.files == NULL ? NULL : maps;
 }
 
 static void
@@ -852,6 +939,12 @@ collect_roots(const char *maps, uintptr_t exit_sp)
 		while (s < end && *s == ' ')
 			s++;
 		path = s;
+		if (perm[0] == 'r' && path[0] == '/') {
+			S.files[S.nfiles].lo = lo;
+			S.files[S.nfiles].hi = hi;
+			S.files[S.nfiles].exec = perm[2] == 'x';
+			S.nfiles++;
+		}
 		if (perm[0] != 'r' || perm[1] != 'w')
 			continue;
 		if (strncmp(path, "[heap]", 6) == 0 ||

@@ -10,6 +10,7 @@
 //				(the tracer cannot stop it)
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,29 @@ struct record {
 	char			 pad[1100];
 };
 
+// valgrind's heuristics: interior pointers that still count.
+struct element {
+	char	c;
+	~element() { c = 0; }
+};
+
+struct base1 {
+	virtual ~base1() {}
+	long	a;
+};
+
+struct base2 {
+	virtual ~base2() {}
+	long	b;
+};
+
+struct both : base1, base2 {
+	char	pad[1000];			// sizeof: 1032
+};
+
+static element	*array_ptr;		// reachable (new[] count), 1013
+static base2	*second_base;		// reachable (second base), 1032
+static char	*after_length;		// reachable (64-bit length), 1014
 static void	*global_ptr;		// reachable, 1006
 static char	*interior_ptr;		// possible, 1005 (inside the block)
 static __thread void *tls_main;		// reachable, 1008
@@ -88,6 +112,18 @@ reachable(void)
 }
 
 static __attribute__((noinline)) void
+heuristics(void)
+{
+	uint64_t len = 1014 - 8;
+
+	array_ptr = new element[1013 - sizeof(size_t)];
+	second_base = new both;
+	after_length = (char *)malloc(1014);
+	memcpy(after_length, &len, sizeof(len));
+	after_length += 8;
+}
+
+static __attribute__((noinline)) void
 objects(void)
 {
 	record *r = new record;			// definite
@@ -135,6 +171,7 @@ main(int argc, char *argv[])
 	list();
 	cycle();
 	reachable();
+	heuristics();
 	objects();
 	if (pthread_create(&t, NULL, blocked, NULL) != 0)
 		return 1;
