@@ -120,6 +120,31 @@ roles() {
 	    "$out/blocksig/stderr"
 } >>"$res"
 
+# Threads busy in malloc and free, one blocked in read(2), when main
+# exits: the check stops them all and the process exits; each busy
+# thread's 64 blocks of 2000 bytes are reachable from its stack (one may
+# be between free and malloc).
+busy() {
+	d=$out/busy
+	mkdir -p "$d"
+	if ! ${CC:-cc} -O1 -pthread -o "$d/busy" tests/e2e/progs/kinds_busy.c \
+	    2>"$d/cc"; then
+		echo "not ok $name/busy (cannot compile)"
+		return
+	fi
+	for i in 1 2 3; do
+		timeout 60 env MALLOC_OPTIONS=DT mdtrace/mdtrace \
+		    -f "$d/ktrace.out" "$d/busy" 8 2>"$d/stderr"
+		check "busy/$i-exit" test $? -eq 0
+		check "busy/$i-quiet" test ! -s "$d/stderr"
+		"$out/kindsread" "$d/ktrace.out" >"$d/kinds"
+		check "busy/$i-kinds" sh -c "! grep -q ' -\$' $d/kinds"
+		check "busy/$i-reachable" awk '$2 == 2000 * $3 { n += $11 }
+		    END { exit !(n >= 8 * 63) }' "$d/kinds"
+	done
+}
+busy >>"$res"
+
 # Real programs: the per-kind totals of the traced process itself.
 totals() {
 	awk '{ t[$3] += $1 } END { printf "%d %d %d %d\n", t["definite"],
