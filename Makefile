@@ -14,7 +14,7 @@ MDUMP_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c99 -D_POSIX_C_SOURCE=200809L \
 MDUMP_LIBS =	$(PROBE_LIBS)
 
 OBJS =		src/main.o src/buf.o src/ktrace.o src/leak.o src/mdump_err.o \
-		src/mrec.o src/mrec_exp.o src/mrec_text.o src/report.o \
+		src/mrec.o src/mrec_exp.o src/mrec_text.o src/out.o src/report.o \
 		src/u64map.o src/xmalloc.o \
 		src/sym.o src/elf.o src/debugfile.o \
 		src/dwarf.o src/dwarf_unit.o src/dwarf_line.o src/dwarf_ranges.o \
@@ -32,7 +32,7 @@ mdump: $(OBJS)
 	$(CC) $(MDUMP_CFLAGS) -c $< -o $@
 
 $(OBJS): src/buf.h src/ktrace.h src/leak.h src/mdump.h src/mrec.h \
-	src/report.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
+	src/out.h src/report.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
 	src/debugfile.h src/dwarf.h src/dwarf_impl.h \
 	src/names.h src/demangle.h src/suppress.h src/compare.h src/select.h
 
@@ -82,8 +82,11 @@ clean:
 MDT_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c11 -pedantic \
 		-D_POSIX_C_SOURCE=200809L
 MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
+# Unwind tables: a C++ new_handler may throw through operator new.
+MDT_SOFLAGS +=	-fasynchronous-unwind-tables
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/table.c mdtrace/unwind.c \
-		mdtrace/record.c mdtrace/scan.c mdtrace/stop.c
+		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
+		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/scan.c mdtrace/stop.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux
@@ -101,7 +104,8 @@ mdtrace/mdtrace: mdtrace/mdtrace.c
 	$(CC) $(MDT_CFLAGS) -DMDT_LIBDIR=\"$(MDT_LIBDIR)\" -o $@ \
 	    mdtrace/mdtrace.c
 
-mdtrace/libmdtrace.so: $(MDT_LIBSRCS) mdtrace/mdt.h
+mdtrace/libmdtrace.so: $(MDT_LIBSRCS) mdtrace/mdt.h mdtrace/cfi.h \
+	    mdtrace/unwind.h
 	$(CC) $(MDT_CFLAGS) $(MDT_SOFLAGS) -shared -o $@ $(MDT_LIBSRCS) -ldl
 
 bench: mdtrace

@@ -1,19 +1,25 @@
 #!/bin/sh
 #
 # mdtrace_bench.sh: the cost of tracing an allocation-heavy program
-# (bench/alloc_heavy.c: millions of malloc/free pairs in several threads)
-# under mdtrace with MALLOC_OPTIONS=DTTTT, beside its peers in the same
-# run: valgrind --leak-check=full and heaptrack.  Prints wall-clock
-# seconds (best of $RUNS) and each tool's ratio to the untraced time.
+# (bench/alloc_heavy.c) built as distributions build, -O2 without frame
+# pointers, beside its peers in the same run.  Two workloads:
+#
+#   churn  THREADS threads x ITER malloc/free pairs at stack depths 1-13
+#   live   LIVE blocks held at once (default two million)
+#
+# Rows: untraced; mdtrace's default unwinder (exact stacks from the
+# call frame information); mdtrace with MDTRACE_UNWIND=fp (frame-pointer
+# walk: cut or wrong stacks in such a program); LeakSanitizer (the
+# program recompiled with -fsanitize=leak, frame-pointer stacks);
+# heaptrack; valgrind --leak-check=full.  Each figure is the best wall
+# time of $RUNS runs (heaptrack and valgrind: one run), with its ratio
+# to the untraced time.  For live, also the tracer's bytes per live
+# block: (peak RSS traced - peak RSS untraced) / LIVE.  A tool that is
+# not installed prints n/a.
 #
 # Run from the top of the tree after "make" (or "make bench").
 # Environment: THREADS (default 4), ITER (per thread, default 1000000),
-# RUNS (default 3; valgrind and heaptrack run once, they are slow),
-# CC.  A peer that is not installed is reported as skipped.
-#
-# mdtrace rows: "fp" is the default frame-pointer walk, "dwarf" the
-# libgcc unwinder (MDTRACE_UNWIND=dwarf).  The program is built with
-# frame pointers, as programs must be for the fp walk to see deep.
+# LIVE (default 2000000), RUNS (default 3), CC.
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -22,79 +28,98 @@ mkdir -p "$out"
 CC=${CC:-cc}
 THREADS=${THREADS:-4}
 ITER=${ITER:-1000000}
+LIVE=${LIVE:-2000000}
 RUNS=${RUNS:-3}
 prog=$out/alloc_heavy
+lsan=$out/alloc_heavy_lsan
+rusage=$out/rusage
 
 if [ ! -x mdtrace/mdtrace ] || [ ! -f mdtrace/libmdtrace.so ]; then
 	echo "mdtrace_bench: build first (make)" >&2
 	exit 1
 fi
-$CC -O2 -g -fno-omit-frame-pointer -pthread -o "$prog" \
-    bench/alloc_heavy.c || exit 1
+$CC -O2 -g -fomit-frame-pointer -pthread -o "$prog" bench/alloc_heavy.c ||
+    exit 1
+$CC -O2 -o "$rusage" bench/rusage.c || exit 1
+# LeakSanitizer needs a compiler that has it; else its rows say n/a.
+$CC -O2 -g -fomit-frame-pointer -pthread -fsanitize=leak -o "$lsan" \
+    bench/alloc_heavy.c 2>/dev/null || rm -f "$lsan"
 
-now() {
-	date +%s.%N
-}
-
-# Best wall-clock time of $1 runs of the rest of the arguments.
+# best N CMD...: "SECONDS KIB", the fastest of N runs and its peak RSS.
 best() {
 	n=$1
 	shift
 	b=
 	i=0
 	while [ "$i" -lt "$n" ]; do
-		t0=$(now)
-		"$@" >/dev/null 2>"$out/stderr" || {
+		"$rusage" -o /dev/null "$@" 2>"$out/stderr" || {
 			echo "mdtrace_bench: failed: $*" >&2
-			cat "$out/stderr" >&2
+			tail -n 3 "$out/stderr" >&2
 			return 1
 		}
-		t1=$(now)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
-		    'BEGIN { t = z - a; if (b == "" || t < b) b = t;
-		    printf "%.3f\n", b }')
+		r=$(tail -n 1 "$out/stderr")
+		b=$(echo "$r $b" | awk '{ if (NF < 4 || $1 < $3) print $1, $2;
+		    else print $3, $4 }')
 		i=$((i + 1))
 	done
 	echo "$b"
 }
 
+# row NAME "SECONDS KIB" [bytes]: time, ratio and, for live, bytes/block.
 row() {
-	awk -v n="$1" -v t="$2" -v b="$base" \
-	    'BEGIN { printf "%-28s %8.3f s %8.2fx\n", n, t, t / b }'
+	if [ -z "$2" ]; then
+		printf '%-30s %10s\n' "$1" "n/a"
+		return
+	fi
+	echo "$2" | awk -v n="$1" -v b="$base" -v rss0="$rss0" -v live="$3" '
+	    { printf "%-30s %8.3f s %7.2fx", n, $1, $1 / b
+	      if (live != "")
+		printf " %7.1f bytes/block", ($2 - rss0) * 1024 / live
+	      printf "\n" }'
 }
 
-echo "alloc_heavy: $THREADS threads x $ITER malloc/free pairs," \
-    "$(nproc 2>/dev/null || echo '?') cpus"
-base=$(best "$RUNS" "$prog" "$THREADS" "$ITER") || exit 1
-row "untraced" "$base"
+have() {
+	command -v "$1" >/dev/null 2>&1
+}
 
-t=$(MALLOC_OPTIONS=DTTTT best "$RUNS" mdtrace/mdtrace -f "$out/fp.ktrace" \
-    "$prog" "$THREADS" "$ITER") || exit 1
-row "mdtrace DTTTT (fp)" "$t"
-mdt=$t
+# workload NAME PEAK-ARGS...: every row for one workload.
+workload() {
+	w=$1
+	shift
+	per=
+	[ "$w" = live ] && per=$LIVE
+	r=$(best "$RUNS" "$prog" "$@") || exit 1
+	base=${r% *}
+	rss0=${r#* }
+	row "untraced" "$r"
+	r=$(MALLOC_OPTIONS=DTTTT best "$RUNS" mdtrace/mdtrace \
+	    -f "$out/$w-cfi.ktrace" "$prog" "$@") || exit 1
+	row "mdtrace DTTTT (default)" "$r" "$per"
+	r=$(MALLOC_OPTIONS=D16 best "$RUNS" mdtrace/mdtrace \
+	    -f "$out/$w-d16.ktrace" "$prog" "$@") || exit 1
+	row "mdtrace D16 (default)" "$r" "$per"
+	r=$(MALLOC_OPTIONS=DTTTT MDTRACE_UNWIND=fp best "$RUNS" \
+	    mdtrace/mdtrace -f "$out/$w-fp.ktrace" "$prog" "$@") || exit 1
+	row "mdtrace DTTTT (fp)" "$r" "$per"
+	r=
+	[ -x "$lsan" ] && r=$(ASAN_OPTIONS=detect_leaks=1 \
+	    LSAN_OPTIONS=exitcode=0 best "$RUNS" "$lsan" "$@")
+	row "LeakSanitizer" "$r" "$per"
+	r=
+	if have heaptrack; then
+		rm -f "$out"/heaptrack.*
+		r=$(best 1 heaptrack -o "$out/heaptrack" "$prog" "$@")
+	fi
+	row "heaptrack" "$r"
+	r=
+	have valgrind && r=$(best 1 valgrind -q --leak-check=full \
+	    "$prog" "$@")
+	row "valgrind --leak-check=full" "$r"
+}
 
-t=$(MALLOC_OPTIONS=DTTTT MDTRACE_UNWIND=dwarf best "$RUNS" mdtrace/mdtrace \
-    -f "$out/dwarf.ktrace" "$prog" "$THREADS" "$ITER") || exit 1
-row "mdtrace DTTTT (dwarf)" "$t"
-
-t=$(MALLOC_OPTIONS=D16 best "$RUNS" mdtrace/mdtrace -f "$out/d16.ktrace" \
-    "$prog" "$THREADS" "$ITER") || exit 1
-row "mdtrace D16 (fp)" "$t"
-
-if command -v valgrind >/dev/null 2>&1; then
-	t=$(best 1 valgrind -q --leak-check=full "$prog" "$THREADS" "$ITER") &&
-	    row "valgrind --leak-check=full" "$t" &&
-	    awk -v a="$t" -v b="$mdt" \
-	    'BEGIN { printf "  mdtrace is %.1fx faster\n", a / b }'
-else
-	echo "valgrind: skipped (not installed)"
-fi
-if command -v heaptrack >/dev/null 2>&1; then
-	rm -f "$out"/heaptrack.*
-	t=$(best 1 heaptrack -o "$out/heaptrack" "$prog" "$THREADS" \
-	    "$ITER") && row "heaptrack" "$t" &&
-	    awk -v a="$t" -v b="$mdt" \
-	    'BEGIN { printf "  mdtrace is %.1fx faster\n", a / b }'
-else
-	echo "heaptrack: skipped (not installed)"
-fi
+echo "churn: alloc_heavy, $THREADS threads x $ITER malloc/free pairs," \
+    "depths 1-13, $(nproc 2>/dev/null || echo '?') cpus"
+workload churn churn "$THREADS" "$ITER"
+echo
+echo "live: alloc_heavy, $LIVE blocks held at once"
+workload live live "$LIVE"

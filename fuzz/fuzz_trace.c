@@ -106,8 +106,12 @@ fuzz_report(struct mrec_state *st, struct symbolizer *sym, unsigned opt)
 	size_t i;
 
 	if (opt & 1) {
+		memset(&ro, 0, sizeof(ro));
+		ro.format = REPORT_DUMP;
+		rep = report_open(devnull, &ro);
 		for (i = 0; i < st->nprocs; i++)
-			report_dump(devnull, st->procs[i], st->nprocs > 1);
+			report_dump(rep, st->procs[i], st->nprocs > 1);
+		report_close(rep);
 		return;
 	}
 	nm = names_open();

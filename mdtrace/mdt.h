@@ -50,6 +50,7 @@ struct mdt_stack {
 	uint64_t	 kcount[MDT_NKINDS];
 	struct mdt_stack *order;	/* next stack in creation order */
 	uint32_t	 nframes;
+	uint32_t	 id;		/* what the live-block table keeps */
 	uintptr_t	 frames[];	/* return addresses, frame 0 first */
 };
 
@@ -63,12 +64,16 @@ struct mdt_block {
 /* table.c: the live-block table and the stack table. */
 void		 mdt_table_init(void);
 struct mdt_stack *mdt_stack_intern(const uintptr_t *, uint32_t);
+void		 mdt_live_prefetch(void *);
 void		 mdt_live_insert(void *, size_t, struct mdt_stack *);
 int		 mdt_live_take(void *, size_t *, struct mdt_stack **);
 void		 mdt_table_lockall(void);
 void		 mdt_table_unlockall(void);
 void		 mdt_table_resetlocks(void);
 struct mdt_stack *mdt_table_sum(void);
+void		 mdt_stack_each(void (*)(struct mdt_stack *, void *), void *);
+void		 mdt_spin_lock(int *);
+void		 mdt_spin_unlock(int *);
 struct mdt_stack *mdt_table_first(void);
 size_t		 mdt_live_count(void);
 size_t		 mdt_live_copy(struct mdt_block *, size_t);
@@ -77,6 +82,12 @@ size_t		 mdt_live_regions(uintptr_t *, size_t);
 /* unwind.c: the stack of the current malloc call. */
 void		 mdt_unwind_init(void);
 uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
+void		 mdt_unwind_stats(uint64_t *, uint64_t *);
+void		 mdt_unwind_forget(void);
+
+/* unload.c: a frame of an object dlclose unloaded, or 0. */
+int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
+		    uintptr_t *);
 
 /* record.c: the leak report, written at exit. */
 void		 mdt_report(const struct mdt_opts *, int);
@@ -101,5 +112,12 @@ void		 mdt_resume_threads(void);
 
 /* preload.c: map anonymous memory, or NULL. */
 void		*mdt_mmap(size_t);
+
+/* preload.c: set the recursion guard (1) or clear it; its old value. */
+int		 mdt_guard(int);
+
+/* preload.c: allocate and free for C++'s operators (cxxnew.c). */
+void		*mdt_alloc_at(size_t, size_t, uintptr_t, void *);
+void		 mdt_free(void *);
 
 #endif /* MDT_H */

@@ -182,6 +182,7 @@ track(void *p, size_t size, uintptr_t ra, void *fp)
 	uint32_t n;
 
 	busy = 1;
+	mdt_live_prefetch(p);
 	n = mdt_unwind(ra, fp, f, (uint32_t)opts.depth);
 	stk = mdt_stack_intern(f, n);
 	if (stk != NULL)
@@ -194,16 +195,22 @@ track(void *p, size_t size, uintptr_t ra, void *fp)
 		track((p), (size), (ra), (fp));				\
 } while (0)
 
-EXPORT void *
-malloc(size_t n)
+static void *
+malloc_traced(size_t n, uintptr_t ra, void *fp)
 {
 	void *p;
 
 	if (ensure_real() == -1)
 		return boot_alloc(n);
 	p = real.malloc(n);
-	TRACK(p, n, RA(), FP());
+	TRACK(p, n, ra, fp);
 	return p;
+}
+
+EXPORT void *
+malloc(size_t n)
+{
+	return malloc_traced(n, RA(), FP());
 }
 
 EXPORT void *
@@ -317,6 +324,37 @@ static int
 power_of_two(size_t x)
 {
 	return x != 0 && (x & (x - 1)) == 0;
+}
+
+/*
+ * For C++'s operator new (cxxnew.c): al bytes of alignment (0: malloc's
+ * own), attributed to the caller whose return address is ra and frame
+ * fp.  NULL when the C library has no memory, as malloc.
+ */
+void *
+mdt_alloc_at(size_t al, size_t n, uintptr_t ra, void *fp)
+{
+	if (al == 0)
+		return malloc_traced(n, ra, fp);
+	if (!power_of_two(al))
+		return NULL;
+	return memalign_traced(al, n, ra, fp);
+}
+
+int
+mdt_guard(int on)
+{
+	int was = busy;
+
+	busy = on;
+	return was;
+}
+
+/* For operator delete (cxxnew.c). */
+void
+mdt_free(void *p)
+{
+	free(p);
 }
 
 EXPORT int

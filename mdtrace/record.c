@@ -211,6 +211,15 @@ frame_name(uintptr_t ra, struct frame *f)
 	Dl_info di;
 
 	f->ra = ra;
+	/*
+	 * A frame of a library dlclose unloaded (unload.c).  Its id is the
+	 * tagged record, not the base: another object may have that base.
+	 */
+	if (mdt_gone_frame(ra, &f->path, &f->id, &f->off)) {
+		f->ra = f->id + f->off;
+		f->id = ra - f->off;
+		return;
+	}
 	/* ra - 1 lies in the call: a call ending a function still counts. */
 	if (ra != 0 && dladdr((void *)(ra - 1), &di) != 0 &&
 	    di.dli_fbase != NULL && di.dli_fname != NULL) {
@@ -255,7 +264,9 @@ exp_leak(struct out *w, const struct mdt_stack *s)
 	uint32_t i;
 
 	memset(d, 0, sizeof(d));
-	sb_num(&sb, s->nframes > 0 ? s->frames[0] : 0, 1, 18);
+	if (s->nframes > 0)
+		frame_name(s->frames[0], &f);
+	sb_num(&sb, s->nframes > 0 ? f.ra : 0, 1, 18);
 	sb_puts(&sb, " ");
 	sb_num(&sb, s->sum, 0, 7);
 	sb_puts(&sb, " ");
@@ -437,6 +448,25 @@ header(struct out *w)
 }
 
 /*
+ * "mdtracestacks" (mdump.5), only if the unwinder ended stacks early:
+ * how many allocations' stacks, and how many of those at damaged call
+ * frame information, each 8 bytes little-endian.
+ */
+static void
+stacks_record(struct out *w)
+{
+	unsigned char d[16];
+	uint64_t cut, bad;
+
+	mdt_unwind_stats(&cut, &bad);
+	if (cut == 0)
+		return;
+	put_le(d, cut, 8);
+	put_le(d + 8, bad, 8);
+	utrace(w, "mdtracestacks", d, sizeof(d));
+}
+
+/*
  * Write the leak report of this process to the trace file.  With kinds
  * set, the leak check has set every stack's figures and each leak is
  * followed by its kinds record; otherwise the live table is summed here.
@@ -474,5 +504,6 @@ mdt_report(const struct mdt_opts *o, int kinds)
 		dump_text(&w, nl, 1);
 	banner(&w, "End");
 	dump_flush(&w);
+	stacks_record(&w);
 	close(w.fd);
 }

@@ -17,6 +17,10 @@
  * What it does not do: decide what to record (preload.c), unwind
  * (unwind.c), or write anything (record.c).
  */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE	/* madvise, MADV_HUGEPAGE */
+#endif
+
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -28,24 +32,48 @@
  * threads off one lock most of the time; each shard costs one page at
  * first use.
  */
-#define LIVE_SHARDS	64
+#define LIVE_SHIFT	4
+#define LIVE_SHARDS	(1 << LIVE_SHIFT)
 #define LIVE_MINCAP	256	/* slots of a shard's first table */
+
+/*
+ * A shard's table grows by half when three quarters full: its load then
+ * stays between one half and three quarters (doubling would let it fall
+ * to three eighths), which with 16-byte slots keeps the table near 25
+ * bytes per live block.
+ */
+#define LIVE_LOADNUM	3
+#define LIVE_LOADDEN	4
+
+/* A size too large for a slot's 32 bits: the real one is in big[]. */
+#define SIZE_BIG	UINT32_MAX
+
+/* Tables from this size on ask for transparent huge pages. */
+#define HUGE_MIN	(2 * 1024 * 1024)
+#define HUGE_PAGE	(2 * 1024 * 1024)
 
 /* Spins before a waiting thread gives its core away. */
 #define SPIN_TRIES	64
 
 #define STACK_MINCAP	1024	/* slots of the first stack index */
-#define ARENA_CHUNK	(1024 * 1024)	/* stacks are carved from these */
+#define ARENA_SHIFT	20
+#define ARENA_CHUNK	((size_t)1 << ARENA_SHIFT)	/* stacks come from these */
+#define ARENA_MAX	65536	/* chunks: 64 GiB of stacks */
+#define STACK_ALIGN	16
 
+/*
+ * A live block: its address, its size, and its stack as an id (arena
+ * chunk << 16 | offset in the chunk / 16), so a slot is 16 bytes.
+ */
 struct live_slot {
-	uintptr_t		 key;	/* block address; 0 = empty */
-	size_t			 size;
-	struct mdt_stack	*stk;
+	uintptr_t	 key;	/* block address; 0 = empty */
+	uint32_t	 size;	/* SIZE_BIG: see the big table */
+	uint32_t	 stk;	/* stack id */
 };
 
 struct live_shard {
 	int			 lock;
-	size_t			 cap;	/* a power of two, or 0 */
+	size_t			 cap;	/* any size, or 0 */
 	size_t			 n;
 	struct live_slot	*slot;
 } __attribute__((aligned(64)));		/* a cache line each */
@@ -57,12 +85,17 @@ struct stack_index {
 
 static struct live_shard	 live[LIVE_SHARDS];
 
+/* Sizes of 4 GiB and more, by block address; a shard of its own. */
+static struct live_shard	 big;
+
 static int			 stack_lock;
 static struct stack_index	*stack_idx;	/* read without the lock */
 static size_t			 stack_n;
 static struct mdt_stack		*stack_first, *stack_last;
 static char			*arena;
 static size_t			 arena_left;
+static char			*chunks[ARENA_MAX];
+static uint32_t			 nchunks;
 
 static void
 spin_lock(int *l)
@@ -87,6 +120,19 @@ spin_unlock(int *l)
 }
 
 /* A 64-bit mix (the finalizer of MurmurHash3): all bits count. */
+/* For the other files of the tracer (unload.c). */
+void
+mdt_spin_lock(int *l)
+{
+	spin_lock(l);
+}
+
+void
+mdt_spin_unlock(int *l)
+{
+	spin_unlock(l);
+}
+
 static uint64_t
 mix64(uint64_t x)
 {
@@ -104,40 +150,108 @@ mdt_table_init(void)
 	/* Everything starts zeroed; tables appear at first use. */
 }
 
+static struct mdt_stack *
+stack_of(uint32_t id)
+{
+	return (struct mdt_stack *)(void *)(chunks[id >> 16] +
+	    (size_t)(id & 0xffff) * STACK_ALIGN);
+}
+
+/*
+ * A slot's home.  Blocks in one 1 KiB window of addresses share a
+ * stretch of 64 slots, one per 16-byte granule, and the stretch is
+ * placed by a hash of the window (multiply-shift, so any capacity
+ * works): blocks allocated one after the other, at neighbouring
+ * addresses, land in neighbouring slots, and a program that allocates
+ * or frees along its heap walks the table along too, instead of missing
+ * the cache at every block.  Blocks are at least 32 bytes apart, so a
+ * window fills at most half its stretch.
+ */
+#define WIN_SHIFT	10
+#define WIN_SLOTS	64
+
+/* Fibonacci hashing: one multiply, the high bits well mixed. */
+static uint64_t
+win_hash(uintptr_t key)
+{
+	return (uint64_t)(key >> WIN_SHIFT) * 0x9e3779b97f4a7c15ULL;
+}
+
+static size_t
+home_of(uintptr_t key, size_t cap)
+{
+	size_t i;
+
+	i = (size_t)((((win_hash(key) >> 26) & 0xffffffffULL) * cap) >> 32) +
+	    ((key >> 4) & (WIN_SLOTS - 1));
+	return i >= cap ? i - cap : i;
+}
+
+/*
+ * A shard's new table.  Small ones get their pages at once where Linux
+ * can (MAP_POPULATE): a rehash writes all over them, and one call costs
+ * less than a fault per page.  Large ones are placed on a huge-page
+ * boundary and ask for transparent huge pages: the table is far larger
+ * than what the TLB covers in small pages, and every lookup would wait
+ * for a page walk.
+ */
 static struct live_slot *
 live_newslots(size_t cap)
 {
-	return mdt_mmap(cap * sizeof(struct live_slot));
+	size_t n = cap * sizeof(struct live_slot);
+	void *p;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+#if defined(MADV_HUGEPAGE)
+	uintptr_t a, b;
+
+	if (n >= HUGE_MIN) {
+		p = mmap(NULL, n + HUGE_PAGE, PROT_READ | PROT_WRITE, flags,
+		    -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		a = (uintptr_t)p;
+		b = (a + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+		if (b > a)
+			munmap(p, b - a);
+		if (a + HUGE_PAGE > b)
+			munmap((void *)(b + n), a + HUGE_PAGE - b);
+		/* Advice only: where it is refused, lookups are slower. */
+		(void)madvise((void *)b, n, MADV_HUGEPAGE);
+		return (struct live_slot *)(void *)b;
+	}
+#endif
+#ifdef MAP_POPULATE
+	flags |= MAP_POPULATE;
+#endif
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, flags, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 /* Put a key known to be absent into a table with room. */
 static void
-live_put(struct live_slot *s, size_t cap, uintptr_t key, size_t size,
-    struct mdt_stack *stk)
+live_put(struct live_slot *s, size_t cap, const struct live_slot *e)
 {
 	size_t i;
 
-	for (i = mix64(key) & (cap - 1); s[i].key != 0; i = (i + 1) & (cap - 1))
-		;
-	s[i].key = key;
-	s[i].size = size;
-	s[i].stk = stk;
+	for (i = home_of(e->key, cap); s[i].key != 0;)
+		if (++i == cap)
+			i = 0;
+	s[i] = *e;
 }
 
-/* Double a shard's table; on failure the shard stays as it was. */
+/* Grow a shard's table; on failure the shard stays as it was. */
 static int
 live_grow(struct live_shard *sh)
 {
 	struct live_slot *ns;
 	size_t i, ncap;
 
-	ncap = sh->cap == 0 ? LIVE_MINCAP : sh->cap * 2;
+	ncap = sh->cap == 0 ? LIVE_MINCAP : sh->cap + sh->cap / 2;
 	if ((ns = live_newslots(ncap)) == NULL)
 		return -1;
 	for (i = 0; i < sh->cap; i++)
 		if (sh->slot[i].key != 0)
-			live_put(ns, ncap, sh->slot[i].key, sh->slot[i].size,
-			    sh->slot[i].stk);
+			live_put(ns, ncap, &sh->slot[i]);
 	if (sh->slot != NULL)
 		munmap(sh->slot, sh->cap * sizeof(struct live_slot));
 	sh->slot = ns;
@@ -145,11 +259,85 @@ live_grow(struct live_shard *sh)
 	return 0;
 }
 
+/* A window's blocks share a shard, chosen by the top bits. */
 static struct live_shard *
-live_shard(uintptr_t key, uint64_t *h)
+live_shard(uintptr_t key)
 {
-	*h = mix64(key);
-	return &live[*h >> 58];		/* top 6 bits: LIVE_SHARDS == 64 */
+	return &live[win_hash(key) >> (64 - LIVE_SHIFT)];
+}
+
+/*
+ * Put or replace key in shard sh, whose lock is held; -1 if there is no
+ * memory for it.
+ */
+static int
+shard_put(struct live_shard *sh, const struct live_slot *e)
+{
+	size_t i;
+
+	if ((sh->n + 1) * LIVE_LOADDEN > sh->cap * LIVE_LOADNUM &&
+	    live_grow(sh) == -1)
+		return -1;
+	for (i = home_of(e->key, sh->cap); sh->slot[i].key != 0;) {
+		if (sh->slot[i].key == e->key)
+			break;
+		if (++i == sh->cap)
+			i = 0;
+	}
+	if (sh->slot[i].key == 0)
+		sh->n++;
+	sh->slot[i] = *e;
+	return 0;
+}
+
+/*
+ * Take key out of shard sh, whose lock is held: 1 with *e filled in, 0
+ * if it was not there.  Linear probing with backward-shift deletion:
+ * the entries after the hole that probed past it move back, so no
+ * tombstones pile up in tables that see millions of frees.
+ */
+static int
+shard_take(struct live_shard *sh, uintptr_t key, struct live_slot *e)
+{
+	size_t i, j, home, cap = sh->cap;
+
+	if (cap == 0)
+		return 0;
+	for (i = home_of(key, cap); sh->slot[i].key != key;) {
+		if (sh->slot[i].key == 0)
+			return 0;
+		if (++i == cap)
+			i = 0;
+	}
+	*e = sh->slot[i];
+	for (j = i + 1 == cap ? 0 : i + 1; sh->slot[j].key != 0;
+	    j = j + 1 == cap ? 0 : j + 1) {
+		home = home_of(sh->slot[j].key, cap);
+		/* Move j into the hole i unless its home lies in (i, j]. */
+		if ((j + cap - home) % cap >= (j + cap - i) % cap) {
+			sh->slot[i] = sh->slot[j];
+			i = j;
+		}
+	}
+	sh->slot[i].key = 0;
+	sh->n--;
+	return 1;
+}
+
+/*
+ * Start fetching the slot where block p will go: called before the
+ * stack is taken, the miss overlaps with the unwinding.
+ */
+void
+mdt_live_prefetch(void *p)
+{
+	struct live_shard *sh;
+	size_t cap;
+
+	sh = live_shard((uintptr_t)p);
+	cap = __atomic_load_n(&sh->cap, __ATOMIC_RELAXED);
+	if (cap != 0)
+		__builtin_prefetch(&sh->slot[home_of((uintptr_t)p, cap)], 1);
 }
 
 /*
@@ -160,72 +348,77 @@ void
 mdt_live_insert(void *p, size_t size, struct mdt_stack *stk)
 {
 	struct live_shard *sh;
-	uintptr_t key = (uintptr_t)p;
-	uint64_t h;
-	size_t i, m;
+	struct live_slot e, b;
 
-	sh = live_shard(key, &h);
-	spin_lock(&sh->lock);
-	if ((sh->n + 1) * 4 > sh->cap * 3 && live_grow(sh) == -1) {
-		/* Out of memory for the table: this block goes unseen. */
-		spin_unlock(&sh->lock);
-		return;
+	e.key = b.key = (uintptr_t)p;
+	e.stk = stk->id;
+	e.size = size >= SIZE_BIG ? SIZE_BIG : (uint32_t)size;
+	if (e.size == SIZE_BIG) {
+		/* The size first: once in a shard, the block can be taken. */
+		memcpy(&b.size, &size, sizeof(size));
+		spin_lock(&big.lock);
+		if (shard_put(&big, &b) == -1)
+			e.size = SIZE_BIG - 1;	/* rather too small than lost */
+		spin_unlock(&big.lock);
 	}
-	m = sh->cap - 1;
-	for (i = h & m; sh->slot[i].key != 0; i = (i + 1) & m)
-		if (sh->slot[i].key == key)
-			break;
-	if (sh->slot[i].key == 0)
-		sh->n++;
-	sh->slot[i].key = key;
-	sh->slot[i].size = size;
-	sh->slot[i].stk = stk;
+	sh = live_shard(e.key);
+	spin_lock(&sh->lock);
+	/* Out of memory for the table: this block goes unseen. */
+	(void)shard_put(sh, &e);
 	spin_unlock(&sh->lock);
+}
+
+/* The size of a block whose slot says SIZE_BIG. */
+static size_t
+big_size(uintptr_t key, int take)
+{
+	struct live_slot b;
+	size_t size = SIZE_BIG;
+	int found;
+
+	spin_lock(&big.lock);
+	if (take)
+		found = shard_take(&big, key, &b);
+	else {
+		found = 0;
+		if (shard_take(&big, key, &b) == 1) {
+			found = 1;
+			(void)shard_put(&big, &b);
+		}
+	}
+	spin_unlock(&big.lock);
+	if (found)
+		memcpy(&size, &b.size, sizeof(size));
+	return size;
 }
 
 /*
  * Forget a block and say what it was: 1 with *size and *stk filled in,
- * 0 if the block was not in the table.  Linear probing with
- * backward-shift deletion: the entries after the hole that probed past
- * it move back, so no tombstones pile up in tables that see millions of
- * frees.
+ * 0 if the block was not in the table.
  */
 int
 mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
 {
 	struct live_shard *sh;
-	uintptr_t key = (uintptr_t)p;
-	uint64_t h;
-	size_t i, j, home, m;
+	struct live_slot e;
+	int found;
 
-	sh = live_shard(key, &h);
+	sh = live_shard((uintptr_t)p);
 	spin_lock(&sh->lock);
-	if (sh->cap == 0) {
-		spin_unlock(&sh->lock);
-		return 0;
-	}
-	m = sh->cap - 1;
-	for (i = h & m; sh->slot[i].key != key; i = (i + 1) & m)
-		if (sh->slot[i].key == 0) {
-			spin_unlock(&sh->lock);
-			return 0;
-		}
-	*size = sh->slot[i].size;
-	*stk = sh->slot[i].stk;
-	for (j = (i + 1) & m; sh->slot[j].key != 0; j = (j + 1) & m) {
-		home = mix64(sh->slot[j].key) & m;
-		/* Move j into the hole i unless its home lies in (i, j]. */
-		if (((j - home) & m) >= ((j - i) & m)) {
-			sh->slot[i] = sh->slot[j];
-			i = j;
-		}
-	}
-	sh->slot[i].key = 0;
-	sh->n--;
+	found = shard_take(sh, (uintptr_t)p, &e);
 	spin_unlock(&sh->lock);
+	if (!found)
+		return 0;
+	*size = e.size == SIZE_BIG ? big_size(e.key, 1) : e.size;
+	*stk = stack_of(e.stk);
 	return 1;
 }
 
+/*
+ * One multiply per frame, rotated so that frame order counts, and the
+ * full mix once at the end: the frames are return addresses, already
+ * spread, and this runs at every allocation.
+ */
 static uint64_t
 stack_hash(const uintptr_t *f, uint32_t n)
 {
@@ -233,16 +426,22 @@ stack_hash(const uintptr_t *f, uint32_t n)
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		h = mix64(h ^ f[i]) + i;
-	return h;
+		h = ((h << 23 | h >> 41) ^ f[i]) * 0x9e3779b97f4a7c15ULL;
+	return mix64(h);
 }
 
 static int
 stack_equal(const struct mdt_stack *s, uint64_t h, const uintptr_t *f,
     uint32_t n)
 {
-	return s->hash == h && s->nframes == n &&
-	    memcmp(s->frames, f, n * sizeof(*f)) == 0;
+	uint32_t i;
+
+	if (s->hash != h || s->nframes != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s->frames[i] != f[i])
+			return 0;
+	return 1;
 }
 
 /* Probe an index without the lock; NULL if the stack is not there. */
@@ -302,15 +501,19 @@ stack_alloc(const uintptr_t *f, uint32_t n, uint64_t h)
 	size_t need;
 
 	need = sizeof(*s) + n * sizeof(s->frames[0]);
-	need = (need + 15) & ~(size_t)15;
+	need = (need + STACK_ALIGN - 1) & ~(size_t)(STACK_ALIGN - 1);
 	if (need > arena_left) {
-		if ((arena = mdt_mmap(ARENA_CHUNK)) == NULL) {
+		if (nchunks == ARENA_MAX ||
+		    (arena = mdt_mmap(ARENA_CHUNK)) == NULL) {
 			arena_left = 0;
 			return NULL;
 		}
+		chunks[nchunks++] = arena;
 		arena_left = ARENA_CHUNK;
 	}
 	s = (struct mdt_stack *)(void *)arena;
+	s->id = (nchunks - 1) << 16 |
+	    (uint32_t)((ARENA_CHUNK - arena_left) / STACK_ALIGN);
 	arena += need;
 	arena_left -= need;
 	s->hash = h;
@@ -354,6 +557,23 @@ out:
 	return s;
 }
 
+/*
+ * Call fn on every stack, in creation order, with the stack lock held:
+ * fn may rewrite frames (unload.c) but must not intern.  Lock-free
+ * readers comparing a stack meanwhile may miss it and make a duplicate,
+ * which the report merges.
+ */
+void
+mdt_stack_each(void (*fn)(struct mdt_stack *, void *), void *arg)
+{
+	struct mdt_stack *s;
+
+	spin_lock(&stack_lock);
+	for (s = stack_first; s != NULL; s = s->order)
+		fn(s, arg);
+	spin_unlock(&stack_lock);
+}
+
 /* fork(2): hold every lock so the child gets consistent tables. */
 void
 mdt_table_lockall(void)
@@ -363,6 +583,7 @@ mdt_table_lockall(void)
 	spin_lock(&stack_lock);
 	for (i = 0; i < LIVE_SHARDS; i++)
 		spin_lock(&live[i].lock);
+	spin_lock(&big.lock);
 }
 
 void
@@ -370,6 +591,7 @@ mdt_table_unlockall(void)
 {
 	int i;
 
+	spin_unlock(&big.lock);
 	for (i = LIVE_SHARDS - 1; i >= 0; i--)
 		spin_unlock(&live[i].lock);
 	spin_unlock(&stack_lock);
@@ -383,6 +605,7 @@ mdt_table_resetlocks(void)
 
 	for (i = 0; i < LIVE_SHARDS; i++)
 		live[i].lock = 0;
+	big.lock = 0;
 	stack_lock = 0;
 }
 
@@ -408,11 +631,14 @@ mdt_table_sum(void)
 	for (k = 0; k < LIVE_SHARDS; k++) {
 		sh = &live[k];
 		spin_lock(&sh->lock);
-		for (i = 0; i < sh->cap; i++)
-			if (sh->slot[i].key != 0 && sh->slot[i].stk != NULL) {
-				sh->slot[i].stk->sum += sh->slot[i].size;
-				sh->slot[i].stk->count++;
-			}
+		for (i = 0; i < sh->cap; i++) {
+			if (sh->slot[i].key == 0)
+				continue;
+			s = stack_of(sh->slot[i].stk);
+			s->sum += sh->slot[i].size == SIZE_BIG ?
+			    big_size(sh->slot[i].key, 0) : sh->slot[i].size;
+			s->count++;
+		}
 		spin_unlock(&sh->lock);
 	}
 	return first;
@@ -444,6 +670,23 @@ mdt_live_count(void)
 	return n;
 }
 
+/* The size of a block of 4 GiB or more; the caller holds big.lock. */
+static size_t
+big_peek(uintptr_t key)
+{
+	size_t i, size = SIZE_BIG;
+
+	if (big.cap == 0)
+		return size;
+	for (i = home_of(key, big.cap); big.slot[i].key != 0;)
+		if (big.slot[i].key == key) {
+			memcpy(&size, &big.slot[i].size, sizeof(size));
+			break;
+		} else if (++i == big.cap)
+			i = 0;
+	return size;
+}
+
 /* Copy up to max live blocks, in no order; returns how many. */
 size_t
 mdt_live_copy(struct mdt_block *out, size_t max)
@@ -454,13 +697,15 @@ mdt_live_copy(struct mdt_block *out, size_t max)
 
 	for (k = 0; k < LIVE_SHARDS; k++) {
 		sh = &live[k];
-		for (i = 0; i < sh->cap && n < max; i++)
-			if (sh->slot[i].key != 0 && sh->slot[i].stk != NULL) {
-				out[n].addr = sh->slot[i].key;
-				out[n].size = sh->slot[i].size;
-				out[n].stk = sh->slot[i].stk;
-				n++;
-			}
+		for (i = 0; i < sh->cap && n < max; i++) {
+			if (sh->slot[i].key == 0)
+				continue;
+			out[n].addr = sh->slot[i].key;
+			out[n].size = sh->slot[i].size == SIZE_BIG ?
+			    big_peek(sh->slot[i].key) : sh->slot[i].size;
+			out[n].stk = stack_of(sh->slot[i].stk);
+			n++;
+		}
 	}
 	return n;
 }
@@ -476,11 +721,14 @@ mdt_live_regions(uintptr_t *r, size_t max)
 	size_t n = 0;
 	int k;
 
-	for (k = 0; k < LIVE_SHARDS && n < max; k++)
-		if (live[k].slot != NULL) {
-			r[2 * n] = (uintptr_t)live[k].slot;
-			r[2 * n + 1] = (uintptr_t)(live[k].slot + live[k].cap);
+	for (k = 0; k <= LIVE_SHARDS && n < max; k++) {
+		const struct live_shard *sh = k < LIVE_SHARDS ? &live[k] : &big;
+
+		if (sh->slot != NULL) {
+			r[2 * n] = (uintptr_t)sh->slot;
+			r[2 * n + 1] = (uintptr_t)(sh->slot + sh->cap);
 			n++;
 		}
+	}
 	return n;
 }

@@ -2,39 +2,52 @@
  * unwind.c: the return addresses of the current malloc call.
  *
  * Frame 0 is always exact: the interposed function passes its own
- * __builtin_return_address(0).  Deeper frames come from one of two
- * walkers, chosen once at start-up:
+ * __builtin_return_address(0) and frame address.  Deeper frames come
+ * from one of three walkers, chosen once at start-up by MDTRACE_UNWIND:
  *
- * fp (the default): follow the frame-pointer chain.  Every frame pointer
- * is checked before it is read: it must lie above the previous one
- * (stacks grow down), be word-aligned, and the two words read must lie
- * inside this thread's stack, between the walker's own frame and the
- * stack's top.  Those words are always mapped, so code built without
- * frame pointers can only make the walk stop early or yield a wrong
- * frame; it can never make it fault.  Cost: two loads a frame.
+ * cfi (the default): the tracer's own reader of the DWARF call frame
+ * information every x86-64 object carries in .eh_frame, found through
+ * .eh_frame_hdr's binary search table.  Each return address's row is
+ * compiled once into a rule word (unwind_x86_64.c) and kept in a
+ * lock-free cache (unwind.h), so after warm-up a frame costs a hash
+ * probe and two or three loads: no malloc, no lock, no system call.
+ * What the cache misses goes through uw_rule_slow() below, which finds
+ * the object of the address (a snapshot of dl_iterate_phdr, and
+ * _dl_find_object where glibc has it), and cfi.c.  dlclose advances a
+ * generation number that every cache entry must match.
  *
- * dwarf (MDTRACE_UNWIND=dwarf): libgcc's _Unwind_Backtrace, which reads
- * the .eh_frame call-frame information and so also walks through code
- * without frame pointers (glibc itself on Debian).  glibc 2.35 and later
- * give it the FDE of an address lock-free through _dl_find_object, but
- * interpreting the CFI costs about a hundred times the fp walk (see
- * bench/mdtrace_bench.sh), which breaks the tracer's speed target on
- * allocation-heavy programs.  Hence fp by default, dwarf on request.
+ * fp (MDTRACE_UNWIND=fp): follow the frame-pointer chain.  Every frame
+ * pointer is checked before it is read: it must lie above the previous
+ * one (stacks grow down), be word-aligned, and the two words read must
+ * lie inside this thread's stack, between the walker's own frame and
+ * the stack's top.  Code built without frame pointers makes it stop
+ * early or yield a wrong frame, never fault.
+ *
+ * dwarf (MDTRACE_UNWIND=dwarf): libgcc's _Unwind_Backtrace, kept as a
+ * reference for the default walker; many times slower.
+ *
+ * Stacks the default walker had to end before their outermost frame
+ * (damaged or missing CFI, a read outside the stack, a rule it cannot
+ * follow) are counted; record.c writes the count into the trace.
  *
  * What it does not do: record or symbolize anything.  It runs inside
  * malloc with the tracer's recursion guard set, so what it calls
- * (pthread_getattr_np, libgcc) may allocate without being traced.
+ * (pthread_getattr_np, dl_iterate_phdr, libgcc) may allocate without
+ * being traced.
  */
-#define _GNU_SOURCE	/* pthread_getattr_np, RTLD_DEFAULT */
+#define _GNU_SOURCE	/* pthread_getattr_np, RTLD_DEFAULT, dl_iterate_phdr */
 
 #include <dlfcn.h>
+#include <link.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "mdt.h"
+#include "unwind.h"
 
 /* Frames the dwarf walker may pass inside the tracer before the caller. */
 #define UW_MAXSKIP	16
@@ -42,9 +55,14 @@
 /* Addresses below this are never code: the walk has gone astray. */
 #define LOWEST_CODE	4096
 
+/* Objects of the snapshot; a process with more loses CFI for the rest. */
+#define MAXOBJ		1024
+
 /* _Unwind_Reason_Code values from the Itanium C++ ABI. */
 #define URC_NO_REASON		0
 #define URC_END_OF_STACK	5
+
+enum { MODE_CFI, MODE_FP, MODE_DWARF };
 
 typedef int	(*uw_trace_fn)(void *, void *);
 typedef int	(*uw_backtrace_fn)(uw_trace_fn, void *);
@@ -58,16 +76,41 @@ struct uw_walk {
 	uint32_t	 skipped;
 };
 
+/* The loaded objects as dl_iterate_phdr last showed them. */
+struct snapshot {
+	struct cfi_obj	 obj[MAXOBJ];
+	int		 n;
+	uint32_t	 gen;		/* uw_gen it was taken at */
+	unsigned long long subs;	/* dlpi_subs then */
+};
+
 /* Top of the main thread's stack, from ld.so; weak: musl lacks it. */
 extern void *__libc_stack_end __attribute__((weak));
 
-/* This thread's stack top; 0 = not known yet, 1 = cannot be known. */
+#ifdef DLFO_EH_SEGMENT_TYPE
+/* glibc 2.35 and later; weak, so an older glibc at run time has none. */
+extern int _dl_find_object(void *, struct dl_find_object *)
+    __attribute__((weak));
+#endif
+
+/* This thread's stack [lo, hi); hi 0 = not known yet, 1 = unknowable. */
 static _Thread_local uintptr_t stack_hi
     __attribute__((tls_model("initial-exec")));
+static _Thread_local uintptr_t stack_lo
+    __attribute__((tls_model("initial-exec")));
 
-static int		 use_dwarf;
+struct uw_centry	*uw_cache;
+uint32_t		 uw_gen;
+
+static int		 mode = MODE_CFI;
 static uw_backtrace_fn	 uw_backtrace;
 static uw_getip_fn	 uw_getip;
+
+static int		 snap_lock;
+static struct snapshot	*snap;
+
+static uint64_t		 n_cut;		/* stacks ended early */
+static uint64_t		 n_bad;		/* ... at damaged CFI */
 
 static void *
 sym_or_null(void *h, const char *name)
@@ -75,49 +118,281 @@ sym_or_null(void *h, const char *name)
 	return h == NULL ? NULL : dlsym(h, name);
 }
 
-/*
- * Called from the library's constructor, with the recursion guard set:
- * dlopen may allocate.
- */
-void
-mdt_unwind_init(void)
+static void
+lock(void)
 {
-	const char *e;
+	while (__atomic_exchange_n(&snap_lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static void
+unlock(void)
+{
+	__atomic_store_n(&snap_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* fork: the child must not inherit a lock held by another thread. */
+static void
+child_unlock(void)
+{
+	snap_lock = 0;
+}
+
+static int
+init_dwarf(void)
+{
 	void *h = RTLD_DEFAULT, *bt, *ip;
 
-	e = getenv("MDTRACE_UNWIND");
-	if (e == NULL || strcmp(e, "dwarf") != 0)
-		return;
 	if ((bt = sym_or_null(h, "_Unwind_Backtrace")) == NULL) {
 		h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_GLOBAL);
 		bt = sym_or_null(h, "_Unwind_Backtrace");
 	}
 	ip = sym_or_null(h, "_Unwind_GetIP");
 	if (bt == NULL || ip == NULL)
-		return;		/* Quietly stay with the fp walk. */
+		return -1;
 	/* ISO C has no cast between object and function pointers. */
 	memcpy(&uw_backtrace, &bt, sizeof(bt));
 	memcpy(&uw_getip, &ip, sizeof(ip));
-	use_dwarf = 1;
+	return 0;
 }
 
-static uintptr_t
-find_stack_hi(void)
+/*
+ * Called from the library's constructor, with the recursion guard set:
+ * dlopen may allocate.  Without memory for the cache and the snapshot
+ * the default walker falls back to the frame-pointer walk.
+ */
+void
+mdt_unwind_init(void)
+{
+	const char *e;
+
+	e = getenv("MDTRACE_UNWIND");
+	if (e != NULL && strcmp(e, "fp") == 0) {
+		mode = MODE_FP;
+		return;
+	}
+	if (e != NULL && strcmp(e, "dwarf") == 0 && init_dwarf() == 0) {
+		mode = MODE_DWARF;
+		return;
+	}
+	uw_cache = mdt_mmap(sizeof(*uw_cache) << UW_CACHE_BITS);
+	snap = mdt_mmap(sizeof(*snap));
+	if (uw_cache == NULL || snap == NULL) {
+		mode = MODE_FP;
+		return;
+	}
+	snap->gen = (uint32_t)-1;	/* none taken yet */
+	(void)pthread_atfork(lock, unlock, child_unlock);
+}
+
+/*
+ * An object is being unloaded (unload.c's dlclose calls this before and
+ * after the real one): code at an address may change, so every cached
+ * rule goes.  Advanced before, so nothing computed during the unload is
+ * kept, and after, so nothing computed from the old object survives it.
+ */
+void
+mdt_unwind_forget(void)
+{
+	__atomic_add_fetch(&uw_gen, 1, __ATOMIC_RELEASE);
+}
+
+/* dl_iterate_phdr callback: one object into the snapshot. */
+static int
+snap_one(struct dl_phdr_info *i, size_t size, void *arg)
+{
+	struct snapshot *s = arg;
+	struct cfi_obj *o;
+	const ElfW(Phdr) *ph;
+	uintptr_t a, lo = UINTPTR_MAX, hi = 0, hdr = 0;
+	int k;
+
+	(void)size;
+	if (s->n == 0)
+		s->subs = i->dlpi_subs;
+	if (s->n == MAXOBJ)
+		return 1;
+	o = &s->obj[s->n];
+	o->nseg = 0;
+	for (k = 0; k < i->dlpi_phnum; k++) {
+		ph = &i->dlpi_phdr[k];
+		a = i->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_GNU_EH_FRAME)
+			hdr = a;
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if ((ph->p_flags & PF_X) && a < lo)
+			lo = a;
+		if ((ph->p_flags & PF_X) && a + ph->p_memsz > hi)
+			hi = a + ph->p_memsz;
+		if ((ph->p_flags & PF_R) && o->nseg < CFI_MAXSEG) {
+			o->seg[o->nseg][0] = a;
+			o->seg[o->nseg][1] = a + ph->p_filesz;
+			o->nseg++;
+		}
+	}
+	if (lo >= hi)
+		return 0;	/* no code: no frames there */
+	o->lo = lo;
+	o->hi = hi;
+	o->hdr = hdr;
+	s->n++;
+	return 0;
+}
+
+/* Take the snapshot again; called with the lock held. */
+static void
+resnap(uint32_t gen)
+{
+	unsigned long long subs = snap->subs;
+	int had = snap->gen != (uint32_t)-1;
+
+	snap->n = 0;
+	dl_iterate_phdr(snap_one, snap);
+	snap->gen = gen;
+	/* An unload dlclose did not show (the C library's own): all go. */
+	if (had && snap->subs != subs)
+		__atomic_add_fetch(&uw_gen, 1, __ATOMIC_RELEASE);
+}
+
+static const struct cfi_obj *
+snap_find(uintptr_t pc)
+{
+	int i;
+
+	for (i = 0; i < snap->n; i++)
+		if (pc >= snap->obj[i].lo && pc < snap->obj[i].hi)
+			return &snap->obj[i];
+	return NULL;
+}
+
+/* Is pc in some loaded object?  Without _dl_find_object: maybe. */
+static int
+maybe_object(uintptr_t pc)
+{
+#ifdef DLFO_EH_SEGMENT_TYPE
+	struct dl_find_object dlfo;
+
+	if (_dl_find_object != NULL)
+		return _dl_find_object((void *)pc, &dlfo) == 0;
+#endif
+	(void)pc;
+	return 1;
+}
+
+/* Copy out the object of pc; 0 if there is none. */
+static int
+object_of(uintptr_t pc, uint32_t gen, struct cfi_obj *out)
+{
+	const struct cfi_obj *o;
+
+	lock();
+	if (snap->gen != gen)
+		resnap(gen);
+	if ((o = snap_find(pc)) == NULL && maybe_object(pc)) {
+		resnap(gen);
+		o = snap_find(pc);
+	}
+	if (o != NULL)
+		*out = *o;
+	unlock();
+	return o != NULL;
+}
+
+static void
+cache_put(uintptr_t key, uint32_t gen, uint64_t rule)
+{
+	struct uw_centry *e = uw_slot(key);
+	uint32_t s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+
+	/* Another writer is at it: leave the entry to it. */
+	if ((s & 1) || !__atomic_compare_exchange_n(&e->seq, &s, s + 1, 0,
+	    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&e->key, key, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->gen, gen, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->rule, rule, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+}
+
+/*
+ * The rule for code address key (a return address minus one, or the
+ * exact pc a signal interrupted), computed from the CFI and cached.
+ * For UW_SLOW rules row holds the row to follow.  Code in no object
+ * (generated at run time) gets UW_FP, uncached: a library may be
+ * loaded there later, and dlopen advances no generation.
+ */
+uint64_t
+uw_rule_slow(uintptr_t key, uint32_t gen, struct cfi_row *row)
+{
+	struct cfi_obj o;
+	enum cfi_status st;
+	uint64_t rule;
+
+	if (!object_of(key, gen, &o))
+		return UW_FP;
+	st = cfi_find(&o, key, row);
+	rule = uwa_compile(st, row);
+	if (UW_KIND(rule) != UW_SLOW)
+		cache_put(key, gen, rule);
+	return rule;
+}
+
+/* A stack ended early; bad: at damaged call frame information. */
+void
+uw_note_cut(int bad)
+{
+	__atomic_add_fetch(&n_cut, 1, __ATOMIC_RELAXED);
+	if (bad)
+		__atomic_add_fetch(&n_bad, 1, __ATOMIC_RELAXED);
+}
+
+void
+mdt_unwind_stats(uint64_t *cut, uint64_t *bad)
+{
+	*cut = __atomic_load_n(&n_cut, __ATOMIC_RELAXED);
+	*bad = __atomic_load_n(&n_bad, __ATOMIC_RELAXED);
+}
+
+/* Fill in this thread's stack bounds; hi stays 1 if they are unknown. */
+static void
+find_stack(void)
 {
 	pthread_attr_t a;
 	void *addr;
 	size_t size;
-	uintptr_t hi = 1;
 
-	if (&__libc_stack_end != NULL && __libc_stack_end != NULL &&
-	    syscall(SYS_gettid) == getpid())
-		return (uintptr_t)__libc_stack_end;
+	stack_hi = 1;
 	if (pthread_getattr_np(pthread_self(), &a) != 0)
-		return hi;
-	if (pthread_attr_getstack(&a, &addr, &size) == 0)
-		hi = (uintptr_t)addr + size;
+		return;
+	if (pthread_attr_getstack(&a, &addr, &size) == 0) {
+		stack_lo = (uintptr_t)addr;
+		stack_hi = (uintptr_t)addr + size;
+	}
 	pthread_attr_destroy(&a);
-	return hi;
+	/* The main thread's top as ld.so knows it: tighter. */
+	if (&__libc_stack_end != NULL && __libc_stack_end != NULL &&
+	    syscall(SYS_gettid) == getpid() &&
+	    (uintptr_t)__libc_stack_end < stack_hi)
+		stack_hi = (uintptr_t)__libc_stack_end;
+}
+
+/*
+ * The words a walker may read: from its own frame (lo, always below the
+ * frames it walks) to the top of the stack.  Empty when the walker is
+ * not on the stack it knows (a signal stack, a coroutine's stack).
+ */
+static int
+bounds(struct uw_bounds *b)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+
+	if (stack_hi == 0)
+		find_stack();
+	b->lo = here;
+	b->hi = stack_hi;
+	return stack_hi > here && here >= stack_lo;
 }
 
 static uint32_t
@@ -126,14 +401,15 @@ unwind_fp(void *fp, uintptr_t *out, uint32_t max)
 #if defined(__x86_64__) || defined(__aarch64__)
 	/* Both keep {saved frame pointer, return address} at the fp. */
 	const uintptr_t rec = 2 * sizeof(uintptr_t);
-	uintptr_t lo = (uintptr_t)&lo, hi, cur, next, ra;
+	struct uw_bounds b;
+	uintptr_t lo, hi, cur, next, ra;
 	uint32_t n = 1;
 
-	if (stack_hi == 0)
-		stack_hi = find_stack_hi();
-	hi = stack_hi;
+	if (!bounds(&b))
+		return 1;
+	lo = b.lo;
+	hi = b.hi;
 	cur = (uintptr_t)fp;
-	/* Not on the stack we know (a signal stack, a coroutine): stop. */
 	if (hi < lo + rec || cur < lo || cur > hi - rec)
 		return 1;
 	while (n < max) {
@@ -174,23 +450,11 @@ uw_step(void *ctx, void *arg)
 	return w->n < w->max ? URC_NO_REASON : URC_END_OF_STACK;
 }
 
-/*
- * Fill out[0 .. max-1] with the stack of the interposed function whose
- * return address is ra and whose frame address is fp; return the number
- * of frames (at least 1 when max is at least 1).
- */
-uint32_t
-mdt_unwind(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max)
+static uint32_t
+unwind_dwarf(uintptr_t ra, uintptr_t *out, uint32_t max)
 {
 	struct uw_walk w;
 
-	if (max == 0)
-		return 0;
-	out[0] = ra;
-	if (max == 1)
-		return 1;
-	if (!use_dwarf)
-		return unwind_fp(fp, out, max);
 	w.out = out;
 	w.n = 0;
 	w.max = max;
@@ -202,4 +466,32 @@ mdt_unwind(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max)
 		return 1;
 	}
 	return w.n;
+}
+
+/*
+ * Fill out[0 .. max-1] with the stack of the interposed function whose
+ * return address is ra and whose frame address is fp; return the number
+ * of frames (at least 1 when max is at least 1).
+ */
+uint32_t
+mdt_unwind(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max)
+{
+	struct uw_bounds b;
+
+	if (max == 0)
+		return 0;
+	out[0] = ra;
+	if (max == 1)
+		return 1;
+	switch (mode) {
+	case MODE_FP:
+		return unwind_fp(fp, out, max);
+	case MODE_DWARF:
+		return unwind_dwarf(ra, out, max);
+	}
+	if (!bounds(&b)) {
+		uw_note_cut(0);
+		return 1;
+	}
+	return uwa_walk(ra, fp, out, max, &b);
 }

@@ -432,7 +432,7 @@ leak_free(struct leak_table *t)
 	leak_init(t);
 }
 
-static uint64_t
+uint64_t
 leak_avg(const struct leak *l)
 {
 	return l->count == 0 ? 0 : l->sum / l->count;

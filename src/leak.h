@@ -79,6 +79,8 @@ void	leak_flush(struct leak_table *);
 void	leak_clear(struct leak_table *);
 void	leak_free(struct leak_table *);
 
+/* Bytes per allocation, rounded down; 0 without allocations. */
+uint64_t	leak_avg(const struct leak *);
 /* Order leaks by "sum", "count" or "avg", largest first, stable. */
 int	leak_sort(struct leak_table *, const char *);
 

@@ -280,7 +280,7 @@ print_proc(struct run *run, struct mproc *p, int header)
 	struct sel_view v;
 
 	if (run->o->dump) {
-		report_dump(stdout, p, header);
+		report_dump(run->rep, p, header);
 	} else {
 		if (run->o->sortkey != NULL)
 			leak_sort(&p->leaks, run->o->sortkey);
@@ -290,7 +290,6 @@ print_proc(struct run *run, struct mproc *p, int header)
 		sel_free(&v);
 	}
 	p->printed = 1;
-	fflush(stdout);
 }
 
 static void
@@ -370,6 +369,10 @@ print_stats(const struct run *run)
 	if (s->deep > 0)
 		warnmsg("%" PRIu64 " frames beyond %d per stack dropped",
 		    s->deep, LEAK_MAXFRAMES);
+	if (s->cut > 0)
+		warnmsg("%" PRIu64 " allocations' stacks cut short by the "
+		    "tracer, %" PRIu64 " at damaged frame information",
+		    s->cut, s->cutbad);
 }
 
 /* -v: how many leaks each suppression matched, so stale ones show. */
@@ -528,22 +531,22 @@ main(int argc, char *argv[])
 		free_options(&o);
 		return 1;
 	}
-	if (!o.dump) {
-		memset(&ro, 0, sizeof(ro));
-		ro.format = o.format;
-		ro.sym = sym;
-		ro.names = o.names;
-		ro.compare = run.sel.base != NULL;
-		ro.hidden = o.keep.npats > 0 || run.sel.base != NULL;
-		ro.top = o.top != 0;
-		run.rep = report_open(stdout, &ro);
-	}
+	memset(&ro, 0, sizeof(ro));
+	ro.format = o.dump ? REPORT_DUMP : o.format;
+	ro.sym = sym;
+	ro.names = o.names;
+	ro.compare = run.sel.base != NULL;
+	ro.hidden = o.keep.npats > 0 || run.sel.base != NULL;
+	ro.top = o.top != 0;
+	run.rep = report_open(stdout, &ro);
 
 	read_trace(&run, fd);
 	finish(&run);
 
-	if (run.rep != NULL)
-		report_close(run.rep);
+	if (report_close(run.rep) == -1) {
+		warnmsg("stdout: %s", strerror(errno));
+		run.status = 1;
+	}
 	cmp_close(run.sel.base);
 	sym_close(sym);
 	if (run.inited)
@@ -552,10 +555,6 @@ main(int argc, char *argv[])
 	free_options(&o);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		warnmsg("stdout: %s", strerror(errno));
-		return 1;
-	}
 	/* Errors first: a damaged trace may hide leaks. */
 	if (run.status == 0 && o.exitleaks && run.found > 0)
 		return EXIT_LEAKS;

@@ -22,11 +22,38 @@ struct mrec_label {
 /* A label and its length. */
 #define LABEL(s)	s, sizeof(s) - 1
 
+/*
+ * "mdtracestacks": Linux mdtrace's count of stacks its unwinder ended
+ * early (mdump.5).  Summed over processes for -v; other lengths are a
+ * later layout and are skipped.
+ */
+static int
+mrec_cutcount(struct mrec_state *st, struct mproc *p,
+    const struct ktr_record *rec, const uint8_t *d, size_t n,
+    struct md_err *e)
+{
+	uint64_t v[2] = { 0, 0 };
+	size_t i, k;
+
+	(void)p;
+	(void)rec;
+	(void)e;
+	if (n != 16)
+		return 0;
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < 8; i++)
+			v[k] |= (uint64_t)d[8 * k + i] << (8 * i);
+	st->stats.cut += v[0];
+	st->stats.cutbad += v[1];
+	return 0;
+}
+
 static const struct mrec_label mrec_labels[] = {
 	{ LABEL("mallocobjectrecord"),	mrec_exp_object },
 	{ LABEL("mallocleakrecord"),	mrec_exp_leak },
 	{ LABEL("mallocdumpline"),	mrec_exp_dumpline },
 	{ LABEL("malloc"),		mrec_text_record },
+	{ LABEL("mdtracestacks"),	mrec_cutcount },
 };
 #define NLABELS	(sizeof(mrec_labels) / sizeof(mrec_labels[0]))
 

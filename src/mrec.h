@@ -61,6 +61,8 @@ struct mrec_stats {
 	uint64_t	binary;		/* binary payloads under "malloc" */
 	uint64_t	badid;		/* frames naming an unknown object id */
 	uint64_t	deep;		/* frames past LEAK_MAXFRAMES */
+	uint64_t	cut;		/* stacks the tracer ended early */
+	uint64_t	cutbad;		/* ... at damaged frame information */
 };
 
 struct mrec_state {

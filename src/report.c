@@ -11,85 +11,35 @@
  * end in text, "summary" objects in JSON, nothing in folded stacks
  * (whose every line is a stack).  It does not choose or order leaks.
  */
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "leak.h"
+#include "mrec.h"
+#include "names.h"
+#include "out.h"
 #include "report.h"
+#include "select.h"
+#include "sym.h"
 #include "xmalloc.h"
 
-/*
- * The text report goes through a buffer of its own: stdio takes a lock
- * on every call, and a report of many frames makes many calls.
- */
-#define REPORT_BUFLEN	(64 * 1024)
-
 struct report {
-	FILE			*out;
+	struct out		*out;
 	struct report_opts	 o;
-	enum report_format	 format;
-	struct symbolizer	*sym;
-	struct names		*nm;
 	int			 nprocs;	/* JSON: processes printed */
 	struct sel_totals	 tot;		/* of every process */
-	size_t			 buflen;
-	char			 buf[REPORT_BUFLEN];
 };
 
-static void
-out_flush(struct report *r)
-{
-	if (r->buflen > 0)
-		fwrite(r->buf, 1, r->buflen, r->out);
-	r->buflen = 0;
-}
-
-static void
-out_mem(struct report *r, const char *s, size_t n)
-{
-	if (n > REPORT_BUFLEN - r->buflen) {
-		out_flush(r);
-		if (n > REPORT_BUFLEN) {
-			fwrite(s, 1, n, r->out);
-			return;
-		}
-	}
-	memcpy(r->buf + r->buflen, s, n);
-	r->buflen += n;
-}
-
-static void
-out_str(struct report *r, const char *s)
-{
-	out_mem(r, s, strlen(s));
-}
-
-/* A number in decimal, without printf: the report prints many. */
-static void
-out_u64(struct report *r, uint64_t v)
-{
-	char b[24], *p = b + sizeof(b);
-
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	out_mem(r, p, (size_t)(b + sizeof(b) - p));
-}
-
 struct report *
-report_open(FILE *out, const struct report_opts *o)
+report_open(FILE *fp, const struct report_opts *o)
 {
 	struct report *r;
 
 	r = xcalloc(1, sizeof(*r));
-	r->out = out;
+	r->out = out_open(fp);
 	r->o = *o;
-	r->format = o->format;
-	r->sym = o->sym;
-	r->nm = o->names;
-	if (r->format == REPORT_JSON)
-		fputs("{\n  \"processes\": [", out);
+	if (r->o.format == REPORT_JSON)
+		out_str(r->out, "{\n  \"processes\": [");
 	return r;
 }
 
@@ -99,41 +49,72 @@ report_open(FILE *out, const struct report_opts *o)
  * when -k, -b or -n can make them differ from leaks=.
  */
 static void
-text_totals(const struct report *r, const struct sel_totals *t)
+text_totals(struct report *r, const struct sel_totals *t)
 {
-	fprintf(r->out, "leaks=%" PRIu64 " bytes=%" PRIu64 " allocations=%"
-	    PRIu64 " suppressed=%" PRIu64, t->leaks, t->bytes, t->allocs,
-	    t->suppressed);
-	if (r->o.hidden)
-		fprintf(r->out, " hidden=%" PRIu64, t->hidden);
-	if (r->o.top)
-		fprintf(r->out, " shown=%" PRIu64, t->shown);
-	fputc('\n', r->out);
+	struct out *o = r->out;
+
+	out_str(o, "leaks=");
+	out_u64(o, t->leaks);
+	out_str(o, " bytes=");
+	out_u64(o, t->bytes);
+	out_str(o, " allocations=");
+	out_u64(o, t->allocs);
+	out_str(o, " suppressed=");
+	out_u64(o, t->suppressed);
+	if (r->o.hidden) {
+		out_str(o, " hidden=");
+		out_u64(o, t->hidden);
+	}
+	if (r->o.top) {
+		out_str(o, " shown=");
+		out_u64(o, t->shown);
+	}
+	out_char(o, '\n');
 }
 
 static void
-json_totals(const struct report *r, const struct sel_totals *t,
-    const char *indent)
+json_totals(struct report *r, const struct sel_totals *t, const char *indent)
 {
-	fprintf(r->out, "%s\"summary\": {\"leaks\": %" PRIu64 ", "
-	    "\"bytes\": %" PRIu64 ", \"allocations\": %" PRIu64 ", "
-	    "\"suppressed\": %" PRIu64 ", \"hidden\": %" PRIu64 ", "
-	    "\"shown\": %" PRIu64 "}", indent, t->leaks, t->bytes, t->allocs,
-	    t->suppressed, t->hidden, t->shown);
+	struct out *o = r->out;
+
+	out_str(o, indent);
+	out_str(o, "\"summary\": {\"leaks\": ");
+	out_u64(o, t->leaks);
+	out_str(o, ", \"bytes\": ");
+	out_u64(o, t->bytes);
+	out_str(o, ", \"allocations\": ");
+	out_u64(o, t->allocs);
+	out_str(o, ", \"suppressed\": ");
+	out_u64(o, t->suppressed);
+	out_str(o, ", \"hidden\": ");
+	out_u64(o, t->hidden);
+	out_str(o, ", \"shown\": ");
+	out_u64(o, t->shown);
+	out_char(o, '}');
 }
 
-void
+int
 report_close(struct report *r)
 {
-	if (r->format == REPORT_JSON) {
-		fputs(r->nprocs > 0 ? "\n  ],\n" : "],\n", r->out);
+	int rv;
+
+	switch (r->o.format) {
+	case REPORT_JSON:
+		out_str(r->out, r->nprocs > 0 ? "\n  ],\n" : "],\n");
 		json_totals(r, &r->tot, "  ");
-		fputs("\n}\n", r->out);
-	} else if (r->format == REPORT_TEXT) {
-		fputs("Summary ", r->out);
+		out_str(r->out, "\n}\n");
+		break;
+	case REPORT_TEXT:
+		out_str(r->out, "Summary ");
 		text_totals(r, &r->tot);
+		break;
+	case REPORT_FOLDED:
+	case REPORT_DUMP:
+		break;
 	}
+	rv = out_close(r->out);
 	free(r);
+	return rv;
 }
 
 static const char *
@@ -146,12 +127,11 @@ or_unknown(const char *s)
 static void
 text_where(struct report *r, const struct leak_frame *f)
 {
-	char hex[24];
-
-	snprintf(hex, sizeof(hex), "+0x%" PRIx64 ")", f->offset);
-	out_str(r, " (");
-	out_str(r, or_unknown(names_path(r->nm, f->object)));
-	out_str(r, hex);
+	out_str(r->out, " (");
+	out_str(r->out, or_unknown(names_path(r->o.names, f->object)));
+	out_str(r->out, "+0x");
+	out_hex(r->out, f->offset);
+	out_char(r->out, ')');
 }
 
 static void
@@ -159,28 +139,24 @@ text_frame(struct report *r, const struct leak_frame *f)
 {
 	const struct sym_frame *sf;
 	const struct sym_loc *l;
+	struct out *o = r->out;
 	size_t i;
 
-	sf = sym_lookup(r->sym, f->object, f->offset);
+	sf = sym_lookup(r->o.sym, f->object, f->offset);
 	for (i = 0; i < sf->nlocs; i++) {
 		l = &sf->locs[i];
-		out_str(r, i == 0 ? " " : "  (inlined by) ");
-		out_str(r, or_unknown(names_function(r->nm, l->function)));
-		out_str(r, " at ");
-		out_str(r, or_unknown(names_path(r->nm, l->file)));
-		out_mem(r, ":", 1);
-		out_u64(r, l->line);
+		out_str(o, i == 0 ? " " : "  (inlined by) ");
+		out_str(o, or_unknown(names_function(r->o.names,
+		    l->function)));
+		out_str(o, " at ");
+		out_str(o, or_unknown(names_path(r->o.names, l->file)));
+		out_char(o, ':');
+		out_u64(o, l->line);
 		/* Without a line, the object and offset say where. */
 		if (i == 0 && (l->file == NULL || l->function == NULL))
 			text_where(r, f);
-		out_mem(r, "\n", 1);
+		out_char(o, '\n');
 	}
-}
-
-static uint64_t
-avg(const struct leak *l)
-{
-	return l->count == 0 ? 0 : l->sum / l->count;
 }
 
 /* With -b, what the Leak line adds: how the stack compares. */
@@ -190,13 +166,24 @@ text_growth(struct report *r, const struct cmp_growth *g)
 	if (!r->o.compare)
 		return;
 	if (g->isnew) {
-		out_str(r, " new");
+		out_str(r->out, " new");
 		return;
 	}
-	out_str(r, " grown sum=+");
-	out_u64(r, g->sum);
-	out_str(r, " count=+");
-	out_u64(r, g->count);
+	out_str(r->out, " grown sum=+");
+	out_u64(r->out, g->sum);
+	out_str(r->out, " count=+");
+	out_u64(r->out, g->count);
+}
+
+/* "Process 4711 (prog)" */
+static void
+text_process(struct report *r, const struct mproc *p)
+{
+	out_str(r->out, "Process ");
+	out_i64(r->out, p->pid);
+	out_str(r->out, " (");
+	out_str(r->out, p->comm);
+	out_str(r->out, ")\n");
 }
 
 static void
@@ -204,27 +191,29 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
 {
 	const struct leak *l;
+	struct out *o = r->out;
 	size_t i, j;
 
 	if (header)
-		fprintf(r->out, "Process %" PRId32 " (%s)\n", p->pid, p->comm);
+		text_process(r, p);
 	for (i = 0; i < v->nleaks; i++) {
 		l = v->leaks[i].leak;
-		out_str(r, "Leak sum=");
-		out_u64(r, l->sum);
-		out_str(r, " count=");
-		out_u64(r, l->count);
-		out_str(r, " avg=");
-		out_u64(r, avg(l));
+		out_str(o, "Leak sum=");
+		out_u64(o, l->sum);
+		out_str(o, " count=");
+		out_u64(o, l->count);
+		out_str(o, " avg=");
+		out_u64(o, leak_avg(l));
 		text_growth(r, &v->leaks[i].growth);
-		out_mem(r, "\n", 1);
+		out_char(o, '\n');
 		for (j = 0; j < l->nframes; j++)
 			text_frame(r, &l->frames[j]);
-		out_mem(r, "\n", 1);
+		out_char(o, '\n');
 	}
-	out_flush(r);
 	if (header) {
-		fprintf(r->out, "Summary pid=%" PRId32 " ", p->pid);
+		out_str(o, "Summary pid=");
+		out_i64(o, p->pid);
+		out_char(o, ' ');
 		text_totals(r, &v->tot);
 	}
 }
@@ -251,35 +240,49 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* Whether byte c stands for itself in a JSON string, if ASCII. */
+static int
+json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 /*
  * A JSON string.  Bytes that are not valid UTF-8 become the code point
  * of the same number, so the document stays valid whatever a path holds.
+ * Runs of bytes that stand for themselves go out in one piece.
  */
 static void
-json_string(FILE *out, const char *s)
+json_string(struct out *o, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *run;
+	char esc[6] = { '\\', 'u', '0', '0' };
+	size_t n = 0;
 
 	if (s == NULL) {
-		fputs("null", out);
+		out_str(o, "null");
 		return;
 	}
-	fputc('"', out);
+	out_char(o, '"');
 	while (*p != '\0') {
+		for (run = p; json_plain(*p) ||
+		    (*p >= 0x80 && (n = utf8_len(p)) != 0);)
+			p += *p < 0x80 ? 1 : n;
+		out_mem(o, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		if (*p == '"' || *p == '\\') {
-			fputc('\\', out);
-			fputc(*p++, out);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(out, "\\u%04x", *p++);
-		} else if ((n = utf8_len(p)) == 0) {
-			fprintf(out, "\\u%04x", *p++);
+			out_char(o, '\\');
+			out_char(o, *p);
 		} else {
-			fwrite(p, 1, n, out);
-			p += n;
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 0xf];
+			out_mem(o, esc, sizeof(esc));
 		}
+		p++;
 	}
-	fputc('"', out);
+	out_char(o, '"');
 }
 
 static void
@@ -287,26 +290,30 @@ json_frame(struct report *r, const struct leak_frame *f, int last)
 {
 	const struct sym_frame *sf;
 	const struct sym_loc *l;
+	struct out *o = r->out;
 	size_t i;
 
-	sf = sym_lookup(r->sym, f->object, f->offset);
-	fputs("            {\n              \"object\": ", r->out);
-	json_string(r->out, names_path(r->nm, f->object));
-	fprintf(r->out, ",\n              \"offset\": %" PRIu64 ",\n"
-	    "              \"locations\": [\n", f->offset);
+	sf = sym_lookup(r->o.sym, f->object, f->offset);
+	out_str(o, "            {\n              \"object\": ");
+	json_string(o, names_path(r->o.names, f->object));
+	out_str(o, ",\n              \"offset\": ");
+	out_u64(o, f->offset);
+	out_str(o, ",\n              \"locations\": [\n");
 	for (i = 0; i < sf->nlocs; i++) {
 		l = &sf->locs[i];
-		fputs("                {\"function\": ", r->out);
-		json_string(r->out, names_function(r->nm, l->function));
-		fputs(", \"file\": ", r->out);
-		json_string(r->out, names_path(r->nm, l->file));
+		out_str(o, "                {\"function\": ");
+		json_string(o, names_function(r->o.names, l->function));
+		out_str(o, ", \"file\": ");
+		json_string(o, names_path(r->o.names, l->file));
+		out_str(o, ", \"line\": ");
 		if (l->line == 0)
-			fputs(", \"line\": null}", r->out);
+			out_str(o, "null");
 		else
-			fprintf(r->out, ", \"line\": %lu}", l->line);
-		fputs(i + 1 < sf->nlocs ? ",\n" : "\n", r->out);
+			out_u64(o, l->line);
+		out_str(o, i + 1 < sf->nlocs ? "},\n" : "}\n");
 	}
-	fprintf(r->out, "              ]\n            }%s\n", last ? "" : ",");
+	out_str(o, last ? "              ]\n            }\n" :
+	    "              ]\n            },\n");
 }
 
 /* With -b: "new" and "growth" after the count. */
@@ -315,46 +322,55 @@ json_growth(struct report *r, const struct cmp_growth *g)
 {
 	if (!r->o.compare)
 		return;
-	fprintf(r->out, "          \"new\": %s,\n          \"growth\": "
-	    "{\"bytes\": %" PRIu64 ", \"count\": %" PRIu64 "},\n",
-	    g->isnew ? "true" : "false", g->sum, g->count);
+	out_str(r->out, g->isnew ? "          \"new\": true,\n" :
+	    "          \"new\": false,\n");
+	out_str(r->out, "          \"growth\": {\"bytes\": ");
+	out_u64(r->out, g->sum);
+	out_str(r->out, ", \"count\": ");
+	out_u64(r->out, g->count);
+	out_str(r->out, "},\n");
 }
 
 static void
 json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 {
 	const struct leak *l;
+	struct out *o = r->out;
 	size_t i, j;
 
-	fprintf(r->out, "%s\n    {\n      \"pid\": %" PRId32
-	    ",\n      \"command\": ", r->nprocs++ > 0 ? "," : "", p->pid);
-	json_string(r->out, p->comm);
-	fputs(",\n      \"leaks\": [", r->out);
+	out_str(o, r->nprocs++ > 0 ? ",\n    {\n      \"pid\": " :
+	    "\n    {\n      \"pid\": ");
+	out_i64(o, p->pid);
+	out_str(o, ",\n      \"command\": ");
+	json_string(o, p->comm);
+	out_str(o, ",\n      \"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {
 		l = v->leaks[i].leak;
-		fprintf(r->out, "%s\n        {\n          \"bytes\": %" PRIu64
-		    ",\n          \"count\": %" PRIu64 ",\n", i > 0 ? "," : "",
-		    l->sum, l->count);
+		out_str(o, i > 0 ? ",\n        {\n          \"bytes\": " :
+		    "\n        {\n          \"bytes\": ");
+		out_u64(o, l->sum);
+		out_str(o, ",\n          \"count\": ");
+		out_u64(o, l->count);
+		out_str(o, ",\n");
 		json_growth(r, &v->leaks[i].growth);
-		fputs("          \"frames\": [", r->out);
+		out_str(o, "          \"frames\": [");
 		if (l->nframes > 0)
-			fputc('\n', r->out);
+			out_char(o, '\n');
 		for (j = 0; j < l->nframes; j++)
 			json_frame(r, &l->frames[j], j + 1 == l->nframes);
-		fputs(l->nframes > 0 ? "          ]\n        }" : "]\n        }",
-		    r->out);
+		out_str(o, l->nframes > 0 ? "          ]\n        }" :
+		    "]\n        }");
 	}
-	fputs(v->nleaks > 0 ? "\n      ],\n" : "],\n", r->out);
+	out_str(o, v->nleaks > 0 ? "\n      ],\n" : "],\n");
 	json_totals(r, &v->tot, "      ");
-	fputs("\n    }", r->out);
+	out_str(o, "\n    }");
 }
 
 /* A folded-stack frame name: no ';' and no newline may appear in it. */
 static void
-folded_name(FILE *out, const char *s)
+folded_name(struct out *o, const char *s)
 {
-	for (; *s != '\0'; s++)
-		fputc(*s == ';' || *s == '\n' ? '_' : *s, out);
+	out_subst(o, s, ";\n", '_');
 }
 
 static void
@@ -364,13 +380,13 @@ folded_frame(struct report *r, const struct leak_frame *f, int *sep)
 	const char *base;
 	size_t i;
 
-	sf = sym_lookup(r->sym, f->object, f->offset);
+	sf = sym_lookup(r->o.sym, f->object, f->offset);
 	/* The chain is innermost first; folded stacks are outermost first. */
 	for (i = sf->nlocs; i > 0; i--) {
 		if ((*sep)++ > 0)
-			fputc(';', r->out);
+			out_char(r->out, ';');
 		if (sf->locs[i - 1].function != NULL) {
-			folded_name(r->out, names_function(r->nm,
+			folded_name(r->out, names_function(r->o.names,
 			    sf->locs[i - 1].function));
 			continue;
 		}
@@ -381,7 +397,8 @@ folded_frame(struct report *r, const struct leak_frame *f, int *sep)
 		else
 			base = f->object;
 		folded_name(r->out, base);
-		fprintf(r->out, "+0x%" PRIx64, f->offset);
+		out_str(r->out, "+0x");
+		out_hex(r->out, f->offset);
 	}
 }
 
@@ -390,6 +407,7 @@ folded_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
 {
 	const struct leak *l;
+	struct out *o = r->out;
 	size_t i, j;
 	int sep;
 
@@ -398,17 +416,20 @@ folded_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		sep = 0;
 		/* With several processes, each is a root of the graph. */
 		if (header) {
-			folded_name(r->out, p->comm);
-			fprintf(r->out, " (%" PRId32 ")", p->pid);
+			folded_name(o, p->comm);
+			out_str(o, " (");
+			out_i64(o, p->pid);
+			out_char(o, ')');
 			sep = 1;
 		}
 		for (j = l->nframes; j > 0; j--)
 			folded_frame(r, &l->frames[j - 1], &sep);
 		if (l->nframes == 0)
-			fputs(sep ? ";[anonymous]" : "[anonymous]", r->out);
+			out_str(o, sep ? ";[anonymous]" : "[anonymous]");
 		/* With -b the graph shows where the leaks grew. */
-		fprintf(r->out, " %" PRIu64 "\n", r->o.compare ?
-		    v->leaks[i].growth.sum : l->sum);
+		out_char(o, ' ');
+		out_u64(o, r->o.compare ? v->leaks[i].growth.sum : l->sum);
+		out_char(o, '\n');
 	}
 }
 
@@ -417,7 +438,7 @@ report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
 {
 	sel_sum(&r->tot, &v->tot);
-	switch (r->format) {
+	switch (r->o.format) {
 	case REPORT_TEXT:
 		text_proc(r, p, v, header);
 		break;
@@ -427,14 +448,19 @@ report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 	case REPORT_FOLDED:
 		folded_proc(r, p, v, header);
 		break;
+	case REPORT_DUMP:
+		break;
 	}
+	/* Follow mode shows each process as soon as it is complete. */
+	out_flush(r->out);
 }
 
 void
-report_dump(FILE *out, const struct mproc *p, int header)
+report_dump(struct report *r, const struct mproc *p, int header)
 {
 	if (header)
-		fprintf(out, "Process %" PRId32 " (%s)\n", p->pid, p->comm);
+		text_process(r, p);
 	if (p->dumplen > 0)
-		fwrite(p->dump, 1, p->dumplen, out);
+		out_mem(r->out, p->dump, p->dumplen);
+	out_flush(r->out);
 }

@@ -1,22 +1,23 @@
 /*
- * report.h: the leak report in text (the seed's shape), JSON and folded
- * stacks, each with a summary of the totals, and the malloc dump text
- * for -D.
+ * report.h: the leak report in text (the original mdump's shape), JSON
+ * and folded stacks, each with a summary of the totals, and the malloc
+ * dump text for -D.  All of it goes out through one buffer (out.h).
  */
 #ifndef MDUMP_REPORT_H
 #define MDUMP_REPORT_H
 
 #include <stdio.h>
 
-#include "mrec.h"
-#include "names.h"
-#include "select.h"
-#include "sym.h"
+struct mproc;
+struct names;
+struct sel_view;
+struct symbolizer;
 
 enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
-	REPORT_FOLDED
+	REPORT_FOLDED,
+	REPORT_DUMP		/* -D: report_dump() only */
 };
 
 struct report;
@@ -35,13 +36,16 @@ struct report	*report_open(FILE *, const struct report_opts *);
 /*
  * The leaks of one process chosen by select.h, and its totals.  With
  * header set, a line (or frame) names the process first and a summary
- * line of its own ends it.
+ * line of its own ends it.  The stream has it all on return.
  */
 void		 report_proc(struct report *, const struct mproc *,
 		    const struct sel_view *, int);
-/* The summary of all processes; ends the document; frees the report. */
-void		 report_close(struct report *);
-/* -D: the dump text of one process as it was written. */
-void		 report_dump(FILE *, const struct mproc *, int);
+/* -D: the dump text of one process as it was written, the same way. */
+void		 report_dump(struct report *, const struct mproc *, int);
+/*
+ * The summary of all processes; ends the document; frees the report.
+ * Returns -1 if writing to the stream failed (errno says why).
+ */
+int		 report_close(struct report *);
 
 #endif /* MDUMP_REPORT_H */

@@ -13,10 +13,12 @@
 #   --- stderr             expected standard error, exactly (TRACE as above)
 #
 # The expected outputs are written by hand from the trace description.
-# Prints "ok case/NAME" or "not ok case/NAME (why)" per test.
+# Prints the plan, then "ok case/NAME" or "not ok case/NAME (why)" per
+# test.
 
 out=tests/out/cases
-mkdir -p "$out"
+mkdir -p "$out" || exit 1
+echo "1..$(ls tests/cases/*.test | wc -l | tr -d ' ')"
 
 for t in tests/cases/*.test; do
 	[ -f "$t" ] || continue

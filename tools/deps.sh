@@ -1,7 +1,8 @@
 #!/bin/sh
 #
-# deps.sh: install the Debian packages the build and the tests use, when
-# they are missing.  Does nothing where everything is there; where it
+# deps.sh [--list]: install the Debian packages the build and the tests
+# use, when they are missing.  With --list, print the commands it looks
+# for, one a line, and install nothing (tests/run.sh reads them).  Does nothing where everything is there; where it
 # cannot install (not root, no apt-get), it says what is missing and
 # the tests that need it report themselves as skipped or failed.
 #
@@ -9,11 +10,15 @@
 # package that brings it.
 need='
 cc gcc
+gcc gcc
 make make
 clang clang
 ld.lld lld
 llvm-symbolizer llvm
+llvm-nm llvm
 addr2line binutils
+objcopy binutils
+readelf binutils
 eu-addr2line elfutils
 /usr/include/zlib.h zlib1g-dev
 mandoc mandoc
@@ -25,6 +30,11 @@ valgrind valgrind
 python3 python3
 dwz dwz
 '
+
+if [ "$1" = --list ]; then
+	echo "$need" | awk 'NF == 2 && $1 !~ /^\// { print $1 }'
+	exit 0
+fi
 
 missing=
 for_each() {

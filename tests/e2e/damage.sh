@@ -17,13 +17,13 @@
 #     has its own first offset, so no damage can merge two of them);
 #   - truncation: every leak whose records all lie before the cut is
 #     reported (the prefix traces tell where each leak's records end).
-# Prints "ok damage/NAME" or "not ok damage/NAME (why)" per trace and
-# kind of damage.  Does not check the messages (the golden dmg-* cases
+# Prints the plan, then "ok damage/NAME" or "not ok damage/NAME (why)"
+# per trace and kind of damage.  Does not check the messages (the golden dmg-* cases
 # do), nor damage inside payloads (the fuzzer does).
 
 out=tests/out/damage
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out" || exit 1
 CC=${CC:-cc}
 
 # A helper writing every single-bit flip of bytes [OFF, OFF+LEN) of a
@@ -62,7 +62,7 @@ main(int argc, char *argv[])
 EOF
 if ! $CC -o "$out/flip" "$out/flip.c" 2>"$out/flip.err"; then
 	echo "not ok damage/helper (does not compile)"
-	exit 0
+	exit 1
 fi
 
 if command -v timeout >/dev/null 2>&1; then
@@ -282,6 +282,8 @@ else
 	specs="exp:lp64le:64:first,mid:cuts exp:i386:52:first
 	    text:lp64be:64:first,last:cuts text:ilp32le-old:56:mid"
 fi
+# One result for the flips of each trace, one for its cuts.
+echo "1..$(echo $specs | awk '{ print NF + gsub(/:cuts/, "") }')"
 for spec in $specs; do
 	fmt=$(echo "$spec" | cut -d : -f 1)
 	layout=$(echo "$spec" | cut -d : -f 2)
@@ -296,7 +298,9 @@ for spec in $specs; do
 		mk_text "$layout" >"$out/$name/desc"
 	fi
 	if ! prefixes "$name"; then
-		echo "not ok damage/$name (the valid trace does not read)"
+		echo "not ok damage/$name-flips (the valid trace does not read)"
+		[ "$cut" = cuts ] &&
+		    echo "not ok damage/$name-cuts (the valid trace does not read)"
 		continue
 	fi
 	flips "$name" "$hdr" "$which"

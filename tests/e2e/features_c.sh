@@ -9,16 +9,15 @@
 
 out=tests/out/features_c
 name=features/c
+. tests/e2e/check.sh.inc
+plan 29
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
-	echo "ok $name # skip mdtrace is built on Linux only"
-	exit 0
+	skipall "mdtrace is built on Linux only"
 fi
 rm -rf "$out"
-mkdir -p "$out/v1" "$out/v2"
+mkdir -p "$out/v1" "$out/v2" || exit 1
 top=$(pwd)
 src=tests/e2e/progs/features.c
-
-. tests/e2e/check.sh.inc
 
 # Build each version in a directory of its own, as two checkouts would,
 # and trace it there, by its absolute path: the trace names objects by
@@ -34,8 +33,7 @@ build() {
 	    -f ktrace.out "$top/$out/$1/prog" >stdout 2>stderr)
 }
 if ! build v1 "" || ! build v2 -DCHANGED; then
-	echo "not ok $name (cannot build or trace $src)"
-	exit 0
+	failall "cannot build or trace $src"
 fi
 l_a=$(grep -n 'LEAK_A' "$src" | cut -d: -f1)
 l_b=$(grep -n 'LEAK_B' "$src" | cut -d: -f1)

@@ -8,22 +8,39 @@
 
 out=tests/out/features_cxx
 name=features/cxx
+. tests/e2e/check.sh.inc
+
+# The checks of each compiler: without -C, then with it.
+plain="nm filt mangled"
+withC="demangled demangled-line template no-mangled keep keep-size supp
+    supp-count folded new no-operator-new json"
+big="finishes big-as-recorded many-demangled"
+# Two compilers, and the names with many back-references.
+plan $((2 * $(echo $plain $withC | wc -w) + $(echo $big | wc -w)))
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
-	echo "ok $name # skip mdtrace is built on Linux only"
-	exit 0
+	skipall "mdtrace is built on Linux only"
 fi
-if ! command -v c++filt >/dev/null 2>&1; then
-	echo "ok $name # skip c++filt is not installed"
-	exit 0
-fi
+command -v c++filt >/dev/null 2>&1 || skipall "missing c++filt"
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out" || exit 1
 top=$(pwd)
 src=tests/e2e/progs/features.cpp
 l_make=$(grep -n 'LEAK_MAKE' "$src" | cut -d: -f1)
 l_tmpl=$(grep -n 'LEAK_TEMPLATE' "$src" | cut -d: -f1)
+l_new=$(grep -n 'LEAK_NEW' "$src" | cut -d: -f1)
 
-. tests/e2e/check.sh.inc
+# each PREFIX VERDICT NAMES...: one line per name, "VERDICT" being
+# "# skip REASON" or "(why)" after "ok" or "not ok".
+each() {
+	p=$1 v=$2
+	shift 2
+	for c; do
+		case $v in
+		"# skip"*) echo "ok $name/$p$c $v" ;;
+		*) echo "not ok $name/$p$c $v" ;;
+		esac
+	done
+}
 
 # Does mdump have a demangler?  The build links one when the C++ runtime
 # offers it (tools/probe.sh).
@@ -35,14 +52,14 @@ esac
 for cxx in g++ clang++; do
 	n=$cxx
 	if ! command -v $cxx >/dev/null 2>&1; then
-		echo "ok $name/$n # skip $cxx is not installed"
+		each "$n-" "# skip missing $cxx" $plain $withC
 		continue
 	fi
 	prog=$top/$out/$n.prog
 	if ! $cxx -g -O0 -o "$prog" "$src" 2>"$out/$n.cc" ||
 	    ! MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f "$out/$n.ktrace" \
 	    "$prog" >"$out/$n.stdout" 2>&1; then
-		echo "not ok $name/$n (cannot build or trace with $cxx)"
+		each "$n-" "(cannot build or trace with $cxx)" $plain $withC
 		continue
 	fi
 	# The mangled and demangled names, from nm and c++filt.
@@ -57,7 +74,7 @@ for cxx in g++ clang++; do
 	check "$n-mangled" grep -q "^ $m_make at .*features.cpp:$l_make\$" \
 	    "$out/$n.raw"
 	if [ $demangles = no ]; then
-		echo "ok $name/$n-demangled # skip no __cxa_demangle here"
+		each "$n-" "# skip no __cxa_demangle here" $withC
 		continue
 	fi
 	./mdump -C -f "$out/$n.ktrace" >"$out/$n.C" 2>&1
@@ -77,8 +94,10 @@ for cxx in g++ clang++; do
 	./mdump -C -o folded -f "$out/$n.ktrace" >"$out/$n.folded" 2>&1
 	check "$n-folded" grep -qF ";main;$d_make 100" "$out/$n.folded"
 	./mdump -C -o json -f "$out/$n.ktrace" >"$out/$n.json" 2>&1
-	# operator new, named by the runtime's symbol table.
-	check "$n-new" grep -qF " $(c++filt _Znwm) at ??:0 (" "$out/$n.C"
+	# The tracer's operator new: frame 0 is the line that says new.
+	grep -A 1 -x 'Leak sum=4 count=1 avg=4' "$out/$n.C" >"$out/$n.new"
+	check "$n-new" grep -q "^ main at .*features.cpp:$l_new\$" "$out/$n.new"
+	check "$n-no-operator-new" sh -c "! grep -qF '$(c++filt _Znwm)' $out/$n.C"
 	check "$n-json" grep -qF "{\"function\": \"$d_make\", " "$out/$n.json"
 done
 
@@ -88,7 +107,11 @@ done
 # all the same, as c++filt does.  Each names a function of a small
 # library made from assembly.
 n=backrefs
-if [ $demangles = yes ] && command -v gcc >/dev/null 2>&1; then
+if [ $demangles = no ]; then
+	each "$n-" "# skip no __cxa_demangle here" $big
+elif ! command -v gcc >/dev/null 2>&1; then
+	each "$n-" "# skip missing gcc" $big
+else
 	big=$(cat fuzz/regress/demangle/pair-doubling-30)
 	many=_Z1fSt4pairIiiES0_S0_S0_S0_S0_S0_S0_S0_S0_S0_S0_S0_S0_S0_
 	{
@@ -114,7 +137,7 @@ if [ $demangles = yes ] && command -v gcc >/dev/null 2>&1; then
 		check "$n-many-demangled" grep -qF \
 		    " $(c++filt "$many") at ??:0" "$out/$n.C"
 	else
-		echo "not ok $name/$n (does not build: $(head -n 1 "$out/$n.cc"))"
+		each "$n-" "(does not build: $(head -n 1 "$out/$n.cc"))" $big
 	fi
 fi
 exit 0

@@ -6,7 +6,8 @@
 # second process's (never ended) report when mdump is interrupted.
 
 out=tests/out/follow
-mkdir -p "$out"
+mkdir -p "$out" || exit 1
+echo 1..4
 cat >"$out/first.desc" <<'DESC'
 layout lp64le
 start
@@ -29,8 +30,8 @@ DESC
 } >"$out/full.desc"
 if ! tests/tracegen -o "$out/first" "$out/first.desc" ||
     ! tests/tracegen -o "$out/full" "$out/full.desc"; then
-	echo "not ok follow (tracegen failed)"
-	exit 0
+	echo "not ok follow/early (tracegen failed)"
+	exit 1
 fi
 first=$(wc -c <"$out/first" | tr -d ' ')
 head -c $((first - 10)) "$out/full" >"$out/trace"

@@ -19,8 +19,10 @@
 # its input is left in fuzz/out/NAME/ to be fixed and then copied to
 # fuzz/regress/NAME/.
 #
-# Prints "ok fuzz/..." or "not ok fuzz/... (why)"; skips when clang
-# cannot build a libFuzzer program here.
+# Prints the plan, then "ok fuzz/..." or "not ok fuzz/... (why)": one
+# result for the replay of each fuzzer that has kept inputs, one for
+# each fuzzing run; skips them when clang cannot build a libFuzzer
+# program here.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 secs=${FUZZ_SECONDS:-60}
@@ -43,12 +45,35 @@ tmo=${FUZZ_TIMEOUT:-10}
 : "${FUZZ_MAXLEN_elf:=32768}"
 names="trace elf dwarf"
 log=fuzz/out/log
-mkdir -p "$log"
+mkdir -p "$log" || exit 1
+
+# The results to come: regress-NAME where fuzz/regress/NAME/ holds
+# inputs, and NAME when fuzzing runs.
+results=
+for n in $names; do
+	set -- fuzz/regress/$n/*
+	[ -f "$1" ] && results="$results regress-$n"
+done
+[ "$secs" -gt 0 ] 2>/dev/null && results="$results $names"
+echo "1..$(echo $results | wc -w | tr -d ' ')"
+
+# each VERDICT NAME...: the given results of these fuzzers, not run.
+each() {
+	v=$1
+	shift
+	for n; do
+		for r in $results; do
+			[ "$r" = "$n" ] || [ "$r" = "regress-$n" ] || continue
+			case $v in
+			"# skip"*) echo "ok fuzz/$r $v" ;;
+			*) echo "not ok fuzz/$r $v" ;;
+			esac
+		done
+	done
+}
 
 skipall() {
-	for n in $names; do
-		echo "ok fuzz/$n # skip $1"
-	done
+	each "# skip $1" $names
 	exit 0
 }
 
@@ -62,8 +87,7 @@ for n in $names; do
 	if make -s fuzz/out/fuzz_$n >"$log/build-$n" 2>&1; then
 		built="$built $n"
 	else
-		echo "not ok fuzz/$n (does not build:" \
-		    "$(grep -m 1 error "$log/build-$n"))"
+		each "(does not build: $(grep -m 1 error "$log/build-$n"))" $n
 	fi
 done
 make -s fuzz/out/mkseed >"$log/build-mkseed" 2>&1

@@ -88,10 +88,8 @@ roles() {
 	mkdir -p "$d"
 	valgrind -q --leak-check=full --show-leak-kinds=all --xml=yes \
 	    --xml-file="$d/vg.xml" "$out/kinds" $mode >/dev/null 2>&1
-	# Blocks are told apart by their stacks: libgcc's unwinder walks
-	# through operator new, which has no frame pointer.
-	MDTRACE_UNWIND=dwarf MALLOC_OPTIONS=DTTTT mdtrace/mdtrace \
-	    -f "$d/ktrace.out" "$out/kinds" $mode >"$d/stdout" 2>"$d/stderr"
+	MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f "$d/ktrace.out" \
+	    "$out/kinds" $mode >"$d/stdout" 2>"$d/stderr"
 	vg_kinds "$d/vg.xml" >"$d/vg"
 	md_kinds "$d/ktrace.out" >"$d/md"
 	n=0

@@ -20,9 +20,10 @@
 out=tests/out/limits
 name=limits
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out" || exit 1
 LIMIT=${LIMIT:-60}
 . tests/e2e/check.sh.inc
+plan 3
 
 # run NAME WANT-LEAKS [WANT-DAMAGE]: mdump on $out/NAME.trace within the
 # limit; the summary must count WANT-LEAKS leaks, and stderr name

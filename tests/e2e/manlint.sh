@@ -8,11 +8,10 @@
 
 name=manlint
 out=tests/out/manlint
-if ! command -v mandoc >/dev/null 2>&1; then
-	echo "ok $name # skip mandoc is not installed (Debian: mandoc)"
-	exit 0
-fi
-mkdir -p "$out"
+. tests/e2e/check.sh.inc
+plan 4
+command -v mandoc >/dev/null 2>&1 || skipall "missing mandoc"
+mkdir -p "$out" || exit 1
 for page in mdump.1 mdtrace.1 mdump.5; do
 	if mandoc -Tlint -Wwarning "$page" >"$out/$page.lint" 2>&1; then
 		echo "ok $name/$page"

@@ -11,13 +11,12 @@
 out=tests/out/mdtrace_procs
 name=mdtrace
 progs=tests/e2e/progs
-if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
-	echo "ok $name/procs # skip mdtrace is built on Linux only"
-	exit 0
-fi
-mkdir -p "$out"
-
 . tests/e2e/check.sh.inc
+plan 32
+if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
+	skipall "mdtrace is built on Linux only"
+fi
+mkdir -p "$out" || exit 1
 
 build() {
 	${CC:-cc} -g -O0 -pthread -o "$out/$1" "$progs/$1.c" \

@@ -20,14 +20,25 @@
 #   as mdump does.  The clone suffix is taken off llvm-symbolizer's names
 #   before comparing.
 # A build's rate below 100% prints its first disagreements on stderr.
+#
+# Prints the plan, then one result per build (a compiler or tool that
+# is missing skips each build it would have made).
 
 out=tests/out/symbolize
 src=tests/e2e/symsrc
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out" || exit 1
+SYM=${LLVM_SYMBOLIZER:-llvm-symbolizer}
 
-if ! command -v llvm-symbolizer >/dev/null 2>&1; then
-	echo "ok symbolize # skip llvm-symbolizer is not installed"
+# 2 compilers x (12 builds + shared), zlib, debuglink, split 4 + missing,
+# dwz 9, foreign 5.
+echo 1..47
+if ! command -v "$SYM" >/dev/null 2>&1; then
+	i=0
+	while [ $i -lt 47 ]; do
+		i=$((i + 1))
+		echo "ok symbolize/$i # skip missing llvm-symbolizer ($SYM)"
+	done
 	exit 0
 fi
 
@@ -105,7 +116,7 @@ compare() {
 	./mdump -r -f "$out/$1.trace" 2>"$out/$1.err" | norm_mdump \
 	    >"$out/$1.mdump"
 	awk '{ print $1 }' "$out/$1.addr" |
-	    llvm-symbolizer --inlining --obj="$out/$1.bin" | norm_llvm \
+	    "$SYM" --inlining --obj="$out/$1.bin" | norm_llvm \
 	    >"$out/$1.llvm"
 	awk -v name="$1" '
 	function flush(which) {
@@ -147,7 +158,7 @@ build() {
 	cc=$2
 	shift 2
 	if ! command -v "$cc" >/dev/null 2>&1; then
-		echo "ok symbolize/$name # skip $cc is not installed"
+		echo "ok symbolize/$name # skip missing $cc"
 		return 1
 	fi
 	if ! $cc "$@" -o "$out/$name.bin" "$src/main.c" "$src/util.c" \
@@ -210,7 +221,10 @@ fi
 for cc in gcc clang; do
 	for dw in 4 5; do
 		n=$cc-O2-dwarf$dw-split
-		command -v $cc >/dev/null 2>&1 || continue
+		if ! command -v $cc >/dev/null 2>&1; then
+			echo "ok symbolize/$n # skip missing $cc"
+			continue
+		fi
 		for f in main util; do
 			$cc -O2 -gdwarf-$dw -gsplit-dwarf -DFREESTANDING -c \
 			    -o "$out/$n-$f.o" "$src/$f.c" 2>>"$out/$n.cc"
@@ -247,6 +261,8 @@ if [ -f "$out/$n-util.dwo" ]; then
 	else
 		echo "ok symbolize/$n-missing"
 	fi
+else
+	echo "not ok symbolize/$n-missing (no $n build)"
 fi
 
 # dwz, as Debian makes its debug packages: with -m, what two programs
@@ -265,7 +281,11 @@ dwzcheck() {
 	compare "$1"
 }
 if ! command -v dwz >/dev/null 2>&1; then
-	echo "ok symbolize/dwz # skip dwz is not installed"
+	for n in gcc-O2-dwz-m gcc-O0-dwz-m clang-O2-dwz-m clang-O0-dwz-m \
+	    gcc-O2-dwz--dwarf-5 gcc-O0-dwz--dwarf-5 gcc-O2-dwz \
+	    gcc-O2-dwz-m-missing gcc-O2-dwz-m-build-id; do
+		echo "ok symbolize/$n # skip missing dwz"
+	done
 else
 	# CC DWARF-VERSION DWZ-OPTION: the common file by .gnu_debugaltlink,
 	# or with --dwarf-5 by .debug_sup.  Absolute source paths give dwz
@@ -351,7 +371,7 @@ fi
 for t in i386 sparc64 powerpc armv7 aarch64; do
 	n=openbsd-$t
 	if ! command -v ld.lld >/dev/null 2>&1; then
-		echo "ok symbolize/$n # skip ld.lld is not installed"
+		echo "ok symbolize/$n # skip missing ld.lld"
 		continue
 	fi
 	build "$n" clang --target=$t-unknown-openbsd -O2 -gdwarf-2 \

@@ -8,19 +8,18 @@
 # must refuse, check that it exits non-zero with "tracegen: LINE: ..."
 # where LINE is given on the file's first line as "# expect: LINE".
 #
-# Prints one line per test, "ok gen/NAME" or "not ok gen/NAME (hint)",
-# and always exits 0: the test runner counts the lines.  It does not
-# build the generator.
+# Prints the plan, then one line per test, "ok gen/NAME" or
+# "not ok gen/NAME (hint)".  It does not build the generator.
 
 if [ $# -ne 1 ]; then
 	echo "usage: check.sh TRACEGEN" >&2
-	exit 0
+	exit 2
 fi
 tg=$1
 dir=$(dirname "$0")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gencheck.XXXXXX") || exit 0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gencheck.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 0' HUP INT TERM
+trap 'exit 1' HUP INT TERM
 
 # One lower-case hex pair a line, from a binary file.
 bytes_of_bin() {
@@ -92,10 +91,11 @@ check_bad() {
 	fi
 }
 
+echo "1..$(ls "$dir"/*.desc "$dir"/*.bad | wc -l | tr -d ' ')"
 for f in "$dir"/*.desc; do
-	[ -f "$f" ] && check_desc "$f"
+	check_desc "$f"
 done
 for f in "$dir"/*.bad; do
-	[ -f "$f" ] && check_bad "$f"
+	check_bad "$f"
 done
 exit 0

@@ -37,7 +37,7 @@ setup(struct buf *b, const void *p, size_t n, int be)
 	mem = malloc(n > 0 ? n : 1);
 	if (mem == NULL) {
 		perror("test_buf");
-		exit(0);
+		exit(1);
 	}
 	if (n > 0)
 		memcpy(mem, p, n);
@@ -680,6 +680,7 @@ main(void)
 {
 	size_t i;
 
+	printf("1..%zu\n", sizeof(cases) / sizeof(cases[0]));
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run(cases[i].name, cases[i].fn);
 	return 0;

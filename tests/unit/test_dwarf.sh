@@ -12,9 +12,10 @@
 # the whole chain must agree on >= 99.5% and >= 99% of the addresses.
 # Columns, which only llvm-symbolizer prints, are ignored.
 #
-# Prints "ok dwarf/NAME" or "not ok dwarf/NAME (detail)" per case and
-# "skip" lines for tools that are missing; always exits 0.  Set
-# KEEP=1 to keep the work directory (it is printed) for inspection.
+# Prints the plan, then "ok dwarf/NAME", "not ok dwarf/NAME (detail)"
+# or "ok dwarf/NAME # skip REASON" per case: a missing tool skips each
+# case it would have run.  Set KEEP=1 to keep the work directory (it is
+# printed) for inspection.
 #
 # Known disagreements: none remain on the compilers tested (gcc 12,
 # clang 14, llvm-symbolizer 14).  Addresses outside our own functions
@@ -25,11 +26,12 @@
 # frames that llvm-symbolizer (the reference) and this reader show.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_dwarf.XXXXXX") || exit 0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_dwarf.XXXXXX") || exit 1
 if [ -n "$KEEP" ]; then
 	echo "# work directory: $tmp"
 else
-	trap 'rm -rf "$tmp"' EXIT INT TERM
+	trap 'rm -rf "$tmp"' EXIT
+	trap 'exit 1' HUP INT TERM
 fi
 
 SYM=${LLVM_SYMBOLIZER:-llvm-symbolizer}
@@ -41,10 +43,57 @@ have() {
 	command -v "$1" >/dev/null 2>&1
 }
 
-if ! have "$SYM" || ! have "$NM"; then
-	echo "skip dwarf/all (llvm-symbolizer or llvm-nm missing)"
+# The cases, one a line: name, compiler, flags ("foreign" builds for an
+# OpenBSD target with lld).
+cases() {
+	# Native builds: gcc and clang, -O0 and -O2, DWARF 2, 3, 4 and 5.
+	for cc in gcc clang; do
+		for opt in O0 O2; do
+			for dw in 2 3 4 5; do
+				echo "$cc-$opt-dwarf$dw $cc -$opt -gdwarf-$dw"
+			done
+		done
+		echo "$cc-O3-nopie $cc -O3 -g -no-pie"
+		echo "$cc-O2-shared $cc -O2 -g -shared -fPIC"
+		echo "$cc-O2-gcsections $cc -O2 -g -ffunction-sections" \
+		    "-Wl,--gc-sections"
+	done
+	# LTO: concrete instances name abstract ones in other units.
+	echo "gcc-O2-lto gcc -O2 -g -flto"
+	echo "clang-O2-lto clang -O2 -g -flto -fuse-ld=lld"
+	# 64-bit DWARF (only gcc emits it on request).
+	echo "gcc-O2-dwarf4-64 gcc -O2 -gdwarf-4 -gdwarf64"
+	echo "gcc-O2-dwarf5-64 gcc -O2 -gdwarf-5 -gdwarf64"
+	# C++: linkage names through specification and abstract_origin.
+	for cxx in g++ clang++; do
+		for dw in 4 5; do
+			echo "$cxx-O2-dwarf$dw $cxx -O2 -gdwarf-$dw"
+		done
+	done
+	# Foreign OpenBSD targets: 32- and 64-bit, big- and little-endian,
+	# with the DWARF 2 that OpenBSD's clang emits by default and 5.
+	for t in sparc64 powerpc i386 armv7 aarch64 mips64; do
+		for dw in 2 5; do
+			echo "$t-O2-dwarf$dw foreign --target=$t-unknown-openbsd" \
+			    "-O2 -gdwarf-$dw"
+		done
+	done
+}
+cases >"$tmp/cases"
+# The build, the cases, valgrind.
+echo "1..$(($(wc -l <"$tmp/cases") + 2))"
+
+for t in "llvm-symbolizer $SYM" "llvm-nm $NM"; do
+	set -- $t
+	have "$2" && continue
+	why="missing $1 ($2)"
+	echo "ok dwarf/build # skip $why"
+	while read -r name rest; do
+		echo "ok dwarf/$name # skip $why"
+	done <"$tmp/cases"
+	echo "ok dwarf/valgrind # skip $why"
 	exit 0
-fi
+done
 
 if ! $HOSTCC $CFLAGS_CHECK -O2 -o "$tmp/dwarfcheck" \
     "$top/src/buf.c" "$top/src/xmalloc.c" "$top/src/dwarf.c" \
@@ -52,7 +101,7 @@ if ! $HOSTCC $CFLAGS_CHECK -O2 -o "$tmp/dwarfcheck" \
     "$top/src/dwarf_ranges.c" "$top/src/dwarf_func.c" "$top/src/u64map.c" \
     "$top/tests/unit/dwarfcheck.c" 2>"$tmp/build.err"; then
 	echo "not ok dwarf/build ($(head -1 "$tmp/build.err"))"
-	exit 0
+	exit 1
 fi
 echo "ok dwarf/build"
 
@@ -282,53 +331,51 @@ compare() {
 	}' "$tmp/ours" "$tmp/theirs"
 }
 
-# Build one case in the source directory and compare it; a compiler
-# that is missing or refuses the flags makes a skip, not a failure.
+# try NAME CC FLAGS...: build one case in the source directory and
+# compare it; a missing compiler makes a skip, a build that fails a
+# failure.
 try() {
 	name=$1
 	cc=$2
 	shift 2
+	src="t_main.c sub/t_other.c"
+	case $name in
+	*++*) src=t_cxx.cc ;;
+	esac
+	if [ "$cc" = foreign ]; then
+		cc=clang
+		set -- -ffreestanding -nostdlib -static -fuse-ld=lld \
+		    -fno-stack-protector "$@"
+		src="t_start.c $src"
+		if ! have ld.lld; then
+			echo "ok dwarf/$name # skip missing ld.lld"
+			return
+		fi
+	fi
 	if ! have $cc; then
-		echo "skip dwarf/$name ($cc not installed)"
+		echo "ok dwarf/$name # skip missing $cc"
 		return
 	fi
-	if ! (cd "$tmp/src" && $cc "$@" -o "$tmp/$name") 2>"$tmp/cc.err"
+	if ! (cd "$tmp/src" && $cc "$@" -o "$tmp/$name" $src) 2>"$tmp/cc.err"
 	then
-		echo "skip dwarf/$name (cannot build:" \
+		echo "not ok dwarf/$name (cannot build:" \
 		    "$(grep -v warning "$tmp/cc.err" | head -1))"
 		return
 	fi
 	compare "$name" "$tmp/$name"
 }
 
-# Native builds: gcc and clang, -O0 and -O2, DWARF 2, 3, 4 and 5.
-for cc in gcc clang; do
-	for opt in O0 O2; do
-		for dw in 2 3 4 5; do
-			try $cc-$opt-dwarf$dw $cc -$opt -gdwarf-$dw \
-			    t_main.c sub/t_other.c
-		done
-	done
-	try $cc-O3-nopie $cc -O3 -g -no-pie t_main.c sub/t_other.c
-	try $cc-O2-shared $cc -O2 -g -shared -fPIC t_main.c sub/t_other.c
-	try $cc-O2-gcsections $cc -O2 -g -ffunction-sections \
-	    -Wl,--gc-sections t_main.c sub/t_other.c
-done
-# LTO: concrete instances name abstract ones in other units (ref_addr).
-try gcc-O2-lto gcc -O2 -g -flto t_main.c sub/t_other.c
-try clang-O2-lto clang -O2 -g -flto -fuse-ld=lld t_main.c sub/t_other.c
-# 64-bit DWARF (only gcc emits it on request).
-try gcc-O2-dwarf4-64 gcc -O2 -gdwarf-4 -gdwarf64 t_main.c sub/t_other.c
-try gcc-O2-dwarf5-64 gcc -O2 -gdwarf-5 -gdwarf64 t_main.c sub/t_other.c
-# C++: linkage names through specification and abstract_origin.
-for cxx in g++ clang++; do
-	for dw in 4 5; do
-		try $cxx-O2-dwarf$dw $cxx -O2 -gdwarf-$dw t_cxx.cc
-	done
-done
+while read -r name cc flags; do
+	# shellcheck disable=SC2086
+	try "$name" "$cc" $flags
+done <"$tmp/cases"
 
 # The reader must not leak or touch memory it does not own.
-if have valgrind && [ -f "$tmp/gcc-O2-dwarf5" ]; then
+if ! have valgrind; then
+	echo "ok dwarf/valgrind # skip missing valgrind"
+elif [ ! -f "$tmp/gcc-O2-dwarf5" ]; then
+	echo "not ok dwarf/valgrind (no gcc-O2-dwarf5 build to run it on)"
+else
 	addresses "$tmp/gcc-O2-dwarf5" >"$tmp/addr"
 	if valgrind -q --leak-check=full --errors-for-leak-kinds=all \
 	    --error-exitcode=9 "$tmp/dwarfcheck" "$tmp/gcc-O2-dwarf5" \
@@ -337,31 +384,5 @@ if have valgrind && [ -f "$tmp/gcc-O2-dwarf5" ]; then
 	else
 		echo "not ok dwarf/valgrind ($(head -1 "$tmp/vg.err"))"
 	fi
-else
-	echo "skip dwarf/valgrind (valgrind missing)"
-fi
-
-# Foreign OpenBSD targets: 32- and 64-bit, big- and little-endian, with
-# the DWARF 2 that OpenBSD's clang emits by default and with DWARF 5.
-if have clang && have ld.lld; then
-	for t in sparc64 powerpc i386 armv7 aarch64 mips64; do
-		for dw in 2 5; do
-			name=$t-O2-dwarf$dw
-			bin=$tmp/$name
-			if ! (cd "$tmp/src" && clang \
-			    --target=$t-unknown-openbsd -ffreestanding \
-			    -nostdlib -static -fuse-ld=lld -fno-stack-protector \
-			    -O2 -gdwarf-$dw \
-			    -o "$bin" t_start.c t_main.c sub/t_other.c) \
-			    2>"$tmp/cc.err"; then
-				echo "skip dwarf/$name (cannot build:" \
-				    "$(grep -v warning "$tmp/cc.err" | head -1))"
-				continue
-			fi
-			compare "$name" "$bin"
-		done
-	done
-else
-	echo "skip dwarf/foreign (clang or ld.lld missing)"
 fi
 exit 0

@@ -10,12 +10,14 @@
 # CRC32.  Damaged copies must fail cleanly (built with ASan+UBSan when
 # the compiler has them, else run under valgrind when it is there).
 #
-# Prints "ok elf/NAME" or "not ok elf/NAME" per check; always exits 0.
+# Prints the plan, then "ok elf/NAME", "not ok elf/NAME" or
+# "ok elf/NAME # skip REASON" per check: a check that cannot run says
+# so under its own name, so the count never depends on the machine.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_elf.XXXXXX") || exit 0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_elf.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 0' INT TERM
+trap 'exit 1' HUP INT TERM
 
 CC=${CC:-cc}
 WARN="-Wall -Wextra -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L"
@@ -25,6 +27,15 @@ ok() { echo "ok elf/$1"; }
 nok() { echo "not ok elf/$1${2:+ # $2}"; }
 skip() { echo "ok elf/$1 # skip $2"; }
 have() { command -v "$1" >/dev/null 2>&1; }
+# skips REASON NAME...: and noks REASON NAME...: several at once.
+skips() { r=$1; shift; for n; do skip "$n" "$r"; done; }
+noks() { r=$1; shift; for n; do nok "$n" "$r"; done; }
+
+SYM=${LLVM_SYMBOLIZER:-llvm-symbolizer}
+# build, warnings 2, programs 2 x 10, foreign 5 x 3, facade 3, crc32,
+# extended numbering, compressed 3, separate debug files 8, chains 18,
+# damaged 2, sanitizers.
+echo 1..75
 
 # Hex to decimal and back through the shell's own arithmetic.
 dec() { echo $((0x$1)); }
@@ -60,7 +71,7 @@ if $CC $WARN $san $zdef -g -I"$top/src" -o "$tmp/elfcheck" \
 else
 	nok build
 	sed 's/^/# /' "$tmp/build.err"
-	exit 0
+	exit 1
 fi
 EC="$vg $tmp/elfcheck"
 # Every report of the sanitizers, in any check, lands in these files.
@@ -71,7 +82,7 @@ export ASAN_OPTIONS UBSAN_OPTIONS
 # Each of our files builds without a warning on both compilers.
 for cc in gcc clang; do
 	if ! have $cc; then
-		skip "warnings-$cc" "no $cc"
+		skip "warnings-$cc" "missing $cc"
 		continue
 	fi
 	bad=0
@@ -231,14 +242,19 @@ lookcheck() {
 
 for cc in gcc clang; do
 	if ! have $cc; then
-		skip "sym-$cc" "no $cc"
+		for k in pie no-pie shared; do
+			skips "missing $cc" sym-$cc-$k info-$cc-$k \
+			    lookup-$cc-$k
+		done
+		skip "dynsym-$cc" "missing $cc"
 		continue
 	fi
 	for pie in pie no-pie; do
 		bin="$tmp/prog-$cc-$pie"
 		if ! $cc -g -O1 -f$pie -$pie -o "$bin" "$tmp/a.c" "$tmp/b.c" \
 		    2>/dev/null; then
-			nok "compile-$cc-$pie"
+			noks "does not compile" sym-$cc-$pie info-$cc-$pie \
+			    lookup-$cc-$pie
 			continue
 		fi
 		symcheck "sym-$cc-$pie" "$bin"
@@ -257,21 +273,23 @@ for cc in gcc clang; do
 		    awk '{ print $2 }')" = lib_b ] &&
 		    ok "dynsym-$cc" || nok "dynsym-$cc"
 	else
-		nok "compile-$cc-shared"
+		noks "does not compile" sym-$cc-shared info-$cc-shared \
+		    lookup-$cc-shared dynsym-$cc
 	fi
 done
 
 # Foreign OpenBSD targets: 32-bit and big-endian ELF, linked by lld.
 for t in i386 sparc64 powerpc armv7 aarch64; do
 	bin="$tmp/free-$t"
-	if ! have clang || ! have ld.lld; then
-		skip "foreign-$t" "no clang or lld"
-		continue
-	fi
+	for c in clang ld.lld; do
+		have $c && continue
+		skips "missing $c" sym-$t info-$t lookup-$t
+		continue 2
+	done
 	if ! clang --target=$t-unknown-openbsd -ffreestanding -nostdlib \
 	    -static -fuse-ld=lld -g -O1 -o "$bin" "$tmp/free.c" \
 	    2>/dev/null; then
-		nok "compile-$t"
+		noks "does not compile" sym-$t info-$t lookup-$t
 		continue
 	fi
 	symcheck "sym-$t" "$bin"
@@ -318,6 +336,8 @@ if [ -f "$bin" ]; then
 	*"|$off main "*) ok raw-offset ;;
 	*) nok raw-offset "$a|$b" ;;
 	esac
+else
+	noks "no program was built" negative-cache exe-fallback raw-offset
 fi
 
 # --- CRC32 against gzip's trailer. -------------------------------------
@@ -336,7 +356,7 @@ if have gzip && [ -f "$bin" ]; then
 	: > "$tmp/empty"
 	[ "$($EC crc "$tmp/empty")" = 00000000 ] && ok crc32 || nok crc32
 else
-	skip crc32 "no gzip"
+	skip crc32 "missing gzip or a program"
 fi
 
 # --- Extended section numbering (more than 65279 sections). -----------
@@ -396,7 +416,8 @@ if have objcopy && [ -f "$bin" ]; then
 	*) nok compressed-huge "$got" ;;
 	esac
 else
-	skip compressed-gabi "no objcopy"
+	skips "missing objcopy or a program" compressed-gabi \
+	    compressed-zdebug compressed-huge
 fi
 
 # --- Separate debug files. ---------------------------------------------
@@ -451,11 +472,14 @@ if have objcopy && [ -f "$bin" ]; then
 		    [ "$($EC debug "$d/prog-id")" = none ] &&
 		    ok build-id-mismatch || nok build-id-mismatch
 	else
-		skip build-id "the linker wrote no build-id"
+		skips "the linker wrote no build-id" build-id \
+		    build-id-mismatch
 	fi
 	unset MDUMP_DEBUG_ROOT
 else
-	skip debuglink "no objcopy"
+	skips "missing objcopy or a program" debuglink-crc \
+	    debuglink-next debuglink-symbols debuglink-subdir \
+	    debuglink-root debuglink-wrong-crc build-id build-id-mismatch
 fi
 
 # --- Whole chains through the facade, against llvm-symbolizer. ---------
@@ -492,7 +516,7 @@ chaincheck() {
 		done
 	done < "$tmp/nm.txt"
 	$EC lookup "$2" $offs 2>/dev/null | chains > "$tmp/ours"
-	llvm-symbolizer --inlining --functions=linkage -e "$oracle" $addrs \
+	$SYM --inlining --functions=linkage -e "$oracle" $addrs \
 	    2>/dev/null | chains l > "$tmp/theirs"
 	paste -d '\n' "$tmp/ours" "$tmp/theirs" | awk -v name="$1" '
 	NR % 2 { o = $0; next }
@@ -506,36 +530,44 @@ chaincheck() {
 	    ok "$1" || nok "$1"
 }
 
-if ! have llvm-symbolizer; then
-	skip chains "no llvm-symbolizer"
-else
-	for cc in gcc clang; do
-		have $cc || continue
-		for v in 4 5; do
-			for pie in pie no-pie; do
-				bin="$tmp/o2-$cc-$v-$pie"
-				$cc -gdwarf-$v -O2 -f$pie -$pie -o "$bin" \
-				    "$tmp/a.c" "$tmp/b.c" 2>/dev/null &&
-				    chaincheck "chains-$cc-dwarf$v-$pie" "$bin"
-			done
-		done
-		[ -f "$tmp/lib-$cc.so" ] &&
-		    chaincheck "chains-$cc-shared" "$tmp/lib-$cc.so"
-	done
-	for t in i386 sparc64 powerpc armv7 aarch64; do
-		[ -f "$tmp/free-$t" ] &&
-		    chaincheck "chains-$t" "$tmp/free-$t"
-	done
-	# The compressed and stripped copies were made of this one.
-	orig="$tmp/prog-gcc-no-pie"
-	[ -f "$orig" ] || orig="$tmp/prog-clang-no-pie"
-	[ -f "$tmp/gabi" ] && chaincheck chains-compressed "$tmp/gabi" "$orig"
-	[ -f "$tmp/gnu" ] && chaincheck chains-zdebug "$tmp/gnu" "$orig"
-	if [ -f "$tmp/dbg/prog" ]; then
-		objcopy --only-keep-debug "$orig" "$tmp/dbg/prog.debug"
-		chaincheck chains-debuglink "$tmp/dbg/prog" "$orig"
+# chainname NAME OBJ [ORACLE]: chaincheck, or a skip or a failure when
+# it cannot run.
+chainname() {
+	if ! have "$SYM"; then
+		skip "$1" "missing llvm-symbolizer ($SYM)"
+	elif [ ! -f "$2" ] || [ ! -f "${3:-$2}" ]; then
+		nok "$1" "not built"
+	else
+		chaincheck "$@"
 	fi
+}
+
+for cc in gcc clang; do
+	for v in 4 5; do
+		for pie in pie no-pie; do
+			bin="$tmp/o2-$cc-$v-$pie"
+			have $cc && $cc -gdwarf-$v -O2 -f$pie -$pie \
+			    -o "$bin" "$tmp/a.c" "$tmp/b.c" 2>/dev/null
+			chainname "chains-$cc-dwarf$v-$pie" "$bin"
+		done
+	done
+	chainname "chains-$cc-shared" "$tmp/lib-$cc.so"
+done
+for t in i386 sparc64 powerpc armv7 aarch64; do
+	chainname "chains-$t" "$tmp/free-$t"
+done
+# The compressed and stripped copies were made of this one.
+orig="$tmp/prog-gcc-no-pie"
+[ -f "$orig" ] || orig="$tmp/prog-clang-no-pie"
+chainname chains-compressed "$tmp/gabi" "$orig"
+if [ -f "$tmp/gnu" ]; then
+	chainname chains-zdebug "$tmp/gnu" "$orig"
+else
+	skip chains-zdebug "objcopy cannot write .zdebug"
 fi
+[ -f "$tmp/dbg/prog" ] && [ -f "$orig" ] &&
+    objcopy --only-keep-debug "$orig" "$tmp/dbg/prog.debug"
+chainname chains-debuglink "$tmp/dbg/prog" "$orig"
 
 # --- Damaged files. ----------------------------------------------------
 
@@ -642,6 +674,8 @@ if [ -f "$tmp/prog-gcc-pie" ]; then
 		clean random "$tmp/r" || bad=1
 	done < "$tmp/rnd"
 	[ $bad = 0 ] && ok damaged-random || nok damaged-random
+else
+	nok damaged-random "no program was built"
 fi
 
 # No check above left a sanitizer report (memory errors, leaks, UB).
@@ -652,5 +686,7 @@ if [ -n "$san" ]; then
 	else
 		ok sanitizers
 	fi
+else
+	skip sanitizers "the compiler has no ASan+UBSan runtime (valgrind used)"
 fi
 exit 0

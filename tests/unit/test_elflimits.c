@@ -209,6 +209,7 @@ case_symbols(void)
 int
 main(void)
 {
+	printf("1..3\n");
 	case_names();
 	case_notes();
 	case_symbols();

@@ -6,7 +6,8 @@
  * The header layouts are written down again from FORMATS.md 1.3-1.4
  * rather than taken from ktrace.c or tracegen, so a wrong offset in
  * either shows up as a failure here.  Prints "ok ktrace/NAME" or
- * "not ok ktrace/NAME (why)" per check; exit status 1 if any failed.
+ * "not ok ktrace/NAME (why)" per check, then the plan; exit status 1 if
+ * any failed.
  *
  * This does not test record iteration (ktr_next); the golden tests of
  * mdump do that through whole traces.
@@ -67,17 +68,20 @@ struct tbuf {
 };
 
 static int failed;
+static int nresults;	/* the plan, printed last: the cases vary by layout */
 
 static void
 ok(const char *name)
 {
 	printf("ok ktrace/%s\n", name);
+	nresults++;
 }
 
 static void
 notok(const char *name, const char *why, const char *detail)
 {
 	printf("not ok ktrace/%s (%s%s)\n", name, why, detail);
+	nresults++;
 	failed = 1;
 }
 
@@ -331,5 +335,6 @@ main(void)
 	test_start_only();
 	test_invalid();
 	test_byte_order();
+	printf("1..%d\n", nresults);
 	return failed;
 }

@@ -65,6 +65,7 @@ spread(const char *name, unsigned shift, size_t n)
 int
 main(void)
 {
+	printf("1..5\n");
 	spread("dense", 0, 50000);
 	spread("low-zero-bits", 4, 50000);
 	spread("above-bit-32", 32, 50000);

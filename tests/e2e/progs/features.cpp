@@ -1,9 +1,8 @@
 // features.cpp: C++ leaks for tests/e2e/features_cxx.sh (-C).  The
 // marker comments name the lines the test expects in the report.
-// Widget::make and alloc_one call malloc directly: operator new lives in
-// the C++ runtime, built without frame pointers, so a frame-pointer
-// unwinder would lose the function that called it.  The leak made with
-// new shows operator new itself.
+// Widget::make and alloc_one call malloc directly; the leak made with
+// new starts at the line that says new, as the tracer interposes
+// operator new.
 #include <cstdio>
 #include <cstdlib>
 

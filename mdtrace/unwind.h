@@ -1,0 +1,94 @@
+/*
+ * unwind.h: between the generic part of the default unwinder (unwind.c:
+ * objects, the rule cache, the slow path) and its architecture file
+ * (unwind_x86_64.c: registers, rule kinds, the signal frame).
+ *
+ * A rule is one 64-bit word that says how to step from a frame to its
+ * caller at one code address; its layout belongs to the architecture
+ * file, except for the kind in the low byte.  Rules are computed once
+ * per address from the call frame information (cfi.c) and kept in a
+ * fixed-size cache that readers use without a lock.
+ */
+#ifndef UNWIND_H
+#define UNWIND_H
+
+#include <stdint.h>
+
+#include "cfi.h"
+
+/* Rule kinds, the low byte of a rule word. */
+#define UW_EMPTY	0	/* no rule: never stored */
+#define UW_CFA		1	/* compact: the architecture's fast step */
+#define UW_SIGNAL	2	/* a signal frame: registers from its context */
+#define UW_END		3	/* the outermost frame: the stack ends here */
+#define UW_CUT		4	/* damaged or missing CFI: the stack is cut */
+#define UW_FP		5	/* no CFI for this code: frame-pointer step */
+#define UW_SLOW		6	/* a row only the general step can follow */
+
+#define UW_KIND(r)	((unsigned)((r) & 0xff))
+
+/* Where stack words may be read: [lo, hi). */
+struct uw_bounds {
+	uintptr_t	lo;
+	uintptr_t	hi;
+};
+
+/*
+ * The cache: a direct-mapped table of 2^UW_CACHE_BITS entries, each
+ * under its own sequence number (odd while a writer fills it), so a
+ * reader either sees a whole entry or none.  An entry counts only with
+ * the current generation, which dlclose advances.
+ */
+#define UW_CACHE_BITS	14
+
+struct uw_centry {
+	uint32_t	seq;
+	uint32_t	gen;
+	uintptr_t	key;
+	uint64_t	rule;
+	uint64_t	pad;		/* two entries a cache line */
+};
+
+extern struct uw_centry	*uw_cache;
+extern uint32_t		 uw_gen;
+
+static inline struct uw_centry *
+uw_slot(uintptr_t key)
+{
+	return &uw_cache[(key * 0x9e3779b97f4a7c15ULL) >>
+	    (64 - UW_CACHE_BITS)];
+}
+
+/* The cached rule of key, or UW_EMPTY. */
+static inline uint64_t
+uw_cache_get(uintptr_t key)
+{
+	struct uw_centry *e;
+	uint32_t s1, g;
+	uintptr_t k;
+	uint64_t r;
+
+	if (uw_cache == NULL)
+		return UW_EMPTY;
+	e = uw_slot(key);
+	s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+	k = __atomic_load_n(&e->key, __ATOMIC_RELAXED);
+	g = __atomic_load_n(&e->gen, __ATOMIC_RELAXED);
+	r = __atomic_load_n(&e->rule, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if ((s1 & 1) || __atomic_load_n(&e->seq, __ATOMIC_RELAXED) != s1 ||
+	    k != key || g != __atomic_load_n(&uw_gen, __ATOMIC_RELAXED))
+		return UW_EMPTY;
+	return r;
+}
+
+/* unwind.c: the slow path and the counters. */
+uint64_t	 uw_rule_slow(uintptr_t, uint32_t, struct cfi_row *);
+void		 uw_note_cut(int);
+
+/* unwind_x86_64.c (or another architecture's file). */
+uint64_t	 uwa_compile(enum cfi_status, const struct cfi_row *);
+uint32_t	 uwa_walk(uintptr_t, void *, uintptr_t *, uint32_t,
+		    const struct uw_bounds *);
+
+#endif /* UNWIND_H */

@@ -1,0 +1,370 @@
+/*
+ * unwind_x86_64.c: the architecture part of the default unwinder: the
+ * x86-64 registers, the compact rule a CFI row compiles to, the walk
+ * that follows those rules, the general step for rows they cannot
+ * express, and the Linux signal frame.
+ *
+ * The compact rule (one 64-bit word, built by uwa_compile):
+ *
+ *	bits  0-7	kind (UW_CFA and the others of unwind.h)
+ *	bit   8		UW_CFA: the CFA is RBP + offset, else RSP + offset;
+ *			UW_CUT: the call frame information is damaged
+ *	bit   9		UW_CFA: the caller's RBP is saved at CFA + slot,
+ *			else RBP is unchanged
+ *	bits 16-31	the RBP slot, signed
+ *	bits 32-63	the CFA offset, signed
+ *
+ * and the return address is always at CFA - 8, the caller's RSP is the
+ * CFA.  That covers nearly every call site GCC and clang emit: frames
+ * with or without a frame pointer, whatever was pushed.  Other rows
+ * (a CFA computed by an expression as in PLT stubs or realigned stacks,
+ * registers saved in other registers) become UW_SLOW: the row is
+ * evaluated each time with every register the walk knows, through
+ * cfi.c's expression evaluator.  Only RSP and RBP are known after a
+ * compact step; after a signal frame, all sixteen.
+ *
+ * Signal frames: the handler returns to __restore_rt, whose FDE glibc
+ * marks with the 'S' augmentation.  Above the return address the kernel
+ * put struct rt_sigframe: the ucontext first, whose mcontext holds the
+ * interrupted registers.  The interrupted pc is where the signal came,
+ * not a return address, so its row is looked up at pc, not pc - 1.
+ *
+ * Every stack word is read through rd(), which checks it against the
+ * thread's stack bounds.
+ */
+#if defined(__x86_64__)
+
+#include <string.h>
+
+#include "mdt.h"
+#include "unwind.h"
+
+/* DWARF register numbers (System V x86-64 psABI). */
+#define R_RBP		6
+#define R_RSP		7
+#define R_RA		16
+#define BIT(r)		(1u << (r))
+
+#define F_RBPBASE	(1u << 8)
+#define F_BAD		(1u << 8)
+#define F_RBPSAVED	(1u << 9)
+
+/* Addresses below this are never code: the walk has gone astray. */
+#define LOWEST_CODE	4096
+
+/*
+ * struct ucontext as Linux x86-64 lays it out: uc_flags, uc_link and
+ * uc_stack (8 + 8 + 24 bytes), then mcontext's gregs[23].
+ */
+#define UC_GREGS	40
+#define NGREG		23
+
+/* For each DWARF register 0-16, its index in gregs. */
+static const unsigned char greg_of[CFI_NREGS] = {
+	13, 12, 14, 11, 9, 8, 10, 15,	/* rax rdx rcx rbx rsi rdi rbp rsp */
+	0, 1, 2, 3, 4, 5, 6, 7,		/* r8 - r15 */
+	16				/* rip */
+};
+
+/* What the walk knows of the registers. */
+struct gstate {
+	uintptr_t		 r[CFI_NREGS];
+	uint32_t		 known;
+	const struct uw_bounds	*b;
+};
+
+static int
+rd(const struct uw_bounds *b, uintptr_t a, uintptr_t *v)
+{
+	if (a < b->lo || b->hi < sizeof(*v) || a > b->hi - sizeof(*v))
+		return -1;
+	memcpy(v, (const void *)a, sizeof(*v));
+	return 0;
+}
+
+static int
+g_regval(void *arg, unsigned reg, uintptr_t *v)
+{
+	struct gstate *g = arg;
+
+	if (reg >= CFI_NREGS || !(g->known & BIT(reg)))
+		return -1;
+	*v = g->r[reg];
+	return 0;
+}
+
+static int
+g_read(void *arg, uintptr_t a, uintptr_t *v)
+{
+	struct gstate *g = arg;
+
+	return rd(g->b, a, v);
+}
+
+static int
+fits(int64_t v, int bits)
+{
+	return v >= -((int64_t)1 << (bits - 1)) &&
+	    v < ((int64_t)1 << (bits - 1));
+}
+
+uint64_t
+uwa_compile(enum cfi_status st, const struct cfi_row *row)
+{
+	const struct cfi_reg *ra, *bp;
+	uint64_t rule;
+
+	switch (st) {
+	case CFI_NONE:
+		return UW_FP;
+	case CFI_NOFDE:
+		return UW_CUT;
+	case CFI_BAD:
+		return UW_CUT | F_BAD;
+	case CFI_FOUND:
+		break;
+	}
+	if (row->signal)
+		return UW_SIGNAL;
+	if (row->ra_reg != R_RA)
+		return UW_CUT | F_BAD;
+	ra = &row->reg[R_RA];
+	bp = &row->reg[R_RBP];
+	if (ra->how == CFI_UNDEF)
+		return UW_END;
+	if (row->cfa_expr || (row->cfa_reg != R_RSP &&
+	    row->cfa_reg != R_RBP) || !fits(row->cfa_off, 32) ||
+	    ra->how != CFI_OFFSET || ra->off != -8 ||
+	    row->reg[R_RSP].how != CFI_SAME ||
+	    (bp->how != CFI_SAME && (bp->how != CFI_OFFSET ||
+	    !fits(bp->off, 16))))
+		return UW_SLOW;
+	rule = UW_CFA | (uint64_t)(uint32_t)(int32_t)row->cfa_off << 32;
+	if (row->cfa_reg == R_RBP)
+		rule |= F_RBPBASE;
+	if (bp->how == CFI_OFFSET)
+		rule |= F_RBPSAVED |
+		    (uint64_t)(uint16_t)(int16_t)bp->off << 16;
+	return rule;
+}
+
+/* A register's value in the caller under one rule; -1 if unknown. */
+static int
+reg_rule(struct gstate *g, const struct cfi_reg *c, unsigned i,
+    uintptr_t cfa, uintptr_t *v)
+{
+	uintptr_t a;
+
+	switch (c->how) {
+	case CFI_SAME:
+		return g_regval(g, i, v);
+	case CFI_OFFSET:
+		return rd(g->b, cfa + (uintptr_t)c->off, v);
+	case CFI_VALOFF:
+		*v = cfa + (uintptr_t)c->off;
+		return 0;
+	case CFI_REG:
+		return g_regval(g, c->reg, v);
+	case CFI_EXPR:
+		if (cfi_eval(c->expr, c->len, g_regval, g_read, g, 1, cfa,
+		    &a) != 0)
+			return -1;
+		return rd(g->b, a, v);
+	case CFI_VALEXPR:
+		return cfi_eval(c->expr, c->len, g_regval, g_read, g, 1, cfa,
+		    v);
+	default:
+		return -1;
+	}
+}
+
+/*
+ * The general step: every register the row describes, with what the
+ * walk knows.  0 with g updated, 1 at the outermost frame, -1 if the
+ * return address cannot be had.
+ */
+static int
+general(struct gstate *g, const struct cfi_row *row)
+{
+	uintptr_t cfa, v, nr[CFI_NREGS];
+	uint32_t nk = 0;
+	unsigned i;
+
+	if (row->signal || row->ra_reg != R_RA)
+		return -1;
+	if (row->reg[R_RA].how == CFI_UNDEF)
+		return 1;
+	if (row->cfa_expr) {
+		if (cfi_eval(row->expr, row->exprlen, g_regval, g_read, g, 0,
+		    0, &cfa) != 0)
+			return -1;
+	} else if (g_regval(g, row->cfa_reg, &cfa) == 0)
+		cfa += (uintptr_t)row->cfa_off;
+	else
+		return -1;
+	for (i = 0; i < CFI_NREGS; i++)
+		if (reg_rule(g, &row->reg[i], i, cfa, &v) == 0) {
+			nr[i] = v;
+			nk |= BIT(i);
+		}
+	/* The caller's stack pointer is the CFA unless a rule says. */
+	if (row->reg[R_RSP].how == CFI_SAME) {
+		nr[R_RSP] = cfa;
+		nk |= BIT(R_RSP);
+	}
+	if (!(nk & BIT(R_RA)))
+		return -1;
+	memcpy(g->r, nr, sizeof(nr));
+	g->known = nk;
+	return 0;
+}
+
+/* Registers of the interrupted code, from the signal frame at uc. */
+static int
+sigframe(struct gstate *g, uintptr_t uc)
+{
+	uintptr_t v;
+	unsigned i;
+
+	for (i = 0; i < CFI_NREGS; i++) {
+		if (rd(g->b, uc + UC_GREGS + 8 * greg_of[i], &v) != 0)
+			return -1;
+		g->r[i] = v;
+	}
+	g->known = BIT(CFI_NREGS) - 1;
+	return 0;
+}
+
+/*
+ * Walk from the interposed function's frame: its frame pointer fp
+ * (the compiler keeps one where __builtin_frame_address is taken) holds
+ * the caller's RBP, the return address ra sits above it, and the
+ * caller's RSP is just past that.
+ */
+uint32_t
+uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
+    const struct uw_bounds *b)
+{
+	struct cfi_row row;
+	struct gstate g;
+	uintptr_t rsp, rbp, key, cfa, f = (uintptr_t)fp;
+	uint64_t rule;
+	uint32_t n = 1, gen;
+	int full = 0, rbp_ok = 1, k;
+
+	g.b = b;
+	if (rd(b, f, &rbp) != 0)
+		goto cut;
+	rsp = f + 16;
+	key = ra - 1;
+	gen = __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE);
+	while (n < max) {
+		if ((rule = uw_cache_get(key)) == UW_EMPTY)
+			rule = uw_rule_slow(key, gen, &row);
+		/* The compact rule first: nearly every frame takes it. */
+		if (__builtin_expect(UW_KIND(rule) == UW_CFA, 1)) {
+			if (rule & F_RBPBASE) {
+				if (!rbp_ok)
+					goto cut;
+				cfa = rbp + (uintptr_t)(int64_t)(int32_t)
+				    (rule >> 32);
+			} else
+				cfa = rsp + (uintptr_t)(int64_t)(int32_t)
+				    (rule >> 32);
+			if (cfa <= rsp || rd(b, cfa - 8, &ra) != 0)
+				goto cut;
+			if ((rule & F_RBPSAVED) && rd(b, cfa + (uintptr_t)
+			    (int64_t)(int16_t)(rule >> 16), &rbp) != 0)
+				goto cut;
+			rsp = cfa;
+			full = 0;
+			goto next;
+		}
+		switch (UW_KIND(rule)) {
+		case UW_SIGNAL:
+			if (sigframe(&g, rsp) != 0)
+				goto cut;
+			ra = g.r[R_RA];
+			if (ra < LOWEST_CODE)
+				goto cut;
+			rsp = g.r[R_RSP];
+			rbp = g.r[R_RBP];
+			rbp_ok = full = 1;
+			out[n++] = ra;
+			key = ra;	/* interrupted, not called: no - 1 */
+			continue;
+		case UW_END:
+			return n;
+		case UW_FP:
+			/* No CFI here: trust the frame pointer, checked. */
+			if (rbp_ok && rbp == 0)
+				return n;
+			if (!rbp_ok || rbp <= rsp || rd(b, rbp + 8, &ra) != 0)
+				goto cut;
+			rsp = rbp + 16;
+			if (rd(b, rbp, &rbp) != 0)
+				goto cut;
+			full = 0;
+			break;
+		case UW_SLOW:
+			if (!full) {
+				g.r[R_RSP] = rsp;
+				g.r[R_RBP] = rbp;
+				g.known = BIT(R_RSP) | (rbp_ok ? BIT(R_RBP) : 0);
+			}
+			if ((k = general(&g, &row)) == 1)
+				return n;
+			if (k != 0 || !(g.known & BIT(R_RSP)) ||
+			    g.r[R_RSP] <= rsp)
+				goto cut;
+			ra = g.r[R_RA];
+			rsp = g.r[R_RSP];
+			rbp = g.r[R_RBP];
+			rbp_ok = (g.known & BIT(R_RBP)) != 0;
+			full = 1;
+			break;
+		default:		/* UW_CUT */
+			uw_note_cut((rule & F_BAD) != 0);
+			return n;
+		}
+next:
+		if (ra == 0)
+			return n;	/* some runtimes end stacks so */
+		if (ra < LOWEST_CODE)
+			goto cut;
+		out[n++] = ra;
+		key = ra - 1;
+	}
+	return n;
+cut:
+	uw_note_cut(0);
+	return n;
+}
+
+#else /* !__x86_64__ */
+
+#include "mdt.h"
+#include "unwind.h"
+
+/* Another processor: no rules; every frame takes the fp step. */
+uint64_t
+uwa_compile(enum cfi_status st, const struct cfi_row *row)
+{
+	(void)st;
+	(void)row;
+	return UW_FP;
+}
+
+uint32_t
+uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
+    const struct uw_bounds *b)
+{
+	(void)ra;
+	(void)fp;
+	(void)out;
+	(void)max;
+	(void)b;
+	return 1;
+}
+
+#endif /* __x86_64__ */
