@@ -342,9 +342,10 @@ text_leak(struct out *w, const struct mdt_stack *s)
 }
 
 /*
- * The kinds of the leak just written: "mdtkinds", four pairs of 64-bit
- * little-endian numbers (bytes, blocks) for definite, indirect,
- * possible and reachable, whose sums are the leak's (mdump.5).
+ * The kinds of the leak about to be written: "mdtkinds", four pairs of
+ * 64-bit little-endian numbers (bytes, blocks) for definite, indirect,
+ * possible and reachable, whose sums are the leak's (mdump.5).  It
+ * comes first, so that a reader knows them when the leak begins.
  */
 static void
 kinds_record(struct out *w, const struct mdt_stack *s)
@@ -469,7 +470,7 @@ stacks_record(struct out *w)
 /*
  * Write the leak report of this process to the trace file.  With kinds
  * set, the leak check has set every stack's figures and each leak is
- * followed by its kinds record; otherwise the live table is summed here.
+ * preceded by its kinds record; otherwise the live table is summed here.
  */
 void
 mdt_report(const struct mdt_opts *o, int kinds)
@@ -491,12 +492,12 @@ mdt_report(const struct mdt_opts *o, int kinds)
 	    s = __atomic_load_n(&s->order, __ATOMIC_ACQUIRE)) {
 		if (s->count == 0)
 			continue;
+		if (kinds)
+			kinds_record(&w, s);
 		if (o->text)
 			text_leak(&w, s);
 		else
 			exp_leak(&w, s);
-		if (kinds)
-			kinds_record(&w, s);
 	}
 	if (o->text)
 		utrace(&w, "malloc", nl, 1);

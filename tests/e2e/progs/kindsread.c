@@ -3,10 +3,10 @@
  * "PID SUM COUNT D d I i P p R r" (bytes and blocks of each kind), read
  * straight from the trace (LP64 little-endian headers, mdump.5): each
  * leak record (experimental "mallocleakrecord", 80 bytes) and the
- * "mdtkinds" record that follows it.  A leak without kinds record gets
- * "-".  Each process writes its report in one go, but the reports of
- * processes may interleave: the leak waiting for its kinds is kept per
- * process.  A reader of its own, so that the tracer's test does not rest on
+ * "mdtkinds" record before it.  A leak without kinds record gets "-".
+ * Each process writes its report in one go, but the reports of
+ * processes may interleave: the kinds waiting for their leak are kept
+ * per process.  A reader of its own, so that the tracer's test does not rest on
  * mdump.
  */
 #include <stdint.h>
@@ -26,11 +26,11 @@ le64(const unsigned char *p)
 
 #define MAXPROC	64
 
-/* The leak of each process still waiting for its kinds record. */
+/* The kinds of each process waiting for their leak. */
 static struct {
 	uint32_t	pid;
 	int		pending;
-	uint64_t	sum, count;
+	uint64_t	kinds[8];
 } proc[MAXPROC];
 static int nproc;
 
@@ -46,16 +46,6 @@ slot(uint32_t pid)
 		return -1;
 	proc[nproc].pid = pid;
 	return nproc++;
-}
-
-static void
-flush(int i)
-{
-	if (proc[i].pending)
-		printf("%u %llu %llu -\n", proc[i].pid,
-		    (unsigned long long)proc[i].sum,
-		    (unsigned long long)proc[i].count);
-	proc[i].pending = 0;
 }
 
 int
@@ -77,29 +67,26 @@ main(int argc, char *argv[])
 		if (rec[0] != 9 || rec[1] != 0 || rec[2] != 0 || rec[3] != 0 ||
 		    len < 20)
 			continue;
+		/* the pid: the low half of the 8 bytes at offset 4 */
 		if ((i = slot((uint32_t)le64(rec + 4))) == -1)
 			return 1;
 		d = rec + 64 + 20;
-		if (strcmp((char *)rec + 64, "mallocleakrecord") == 0 &&
-		    len == 20 + 80) {
-			flush(i);
-			proc[i].sum = le64(d + 64);
-			proc[i].count = le64(d + 72);
+		if (strcmp((char *)rec + 64, "mdtkinds") == 0 &&
+		    len >= 20 + 64) {
+			for (k = 0; k < 8; k++)
+				proc[i].kinds[k] = le64(d + 8 * k);
 			proc[i].pending = 1;
-		} else if (strcmp((char *)rec + 64, "mdtkinds") == 0 &&
-		    len >= 20 + 64 && proc[i].pending) {
+		} else if (strcmp((char *)rec + 64, "mallocleakrecord") == 0 &&
+		    len == 20 + 80) {
 			printf("%u %llu %llu", proc[i].pid,
-			    (unsigned long long)proc[i].sum,
-			    (unsigned long long)proc[i].count);
-			for (k = 0; k < 4; k++)
-				printf(" %llu %llu",
-				    (unsigned long long)le64(d + 16 * k),
-				    (unsigned long long)le64(d + 16 * k + 8));
-			printf("\n");
+			    (unsigned long long)le64(d + 64),
+			    (unsigned long long)le64(d + 72));
+			for (k = 0; k < 8 && proc[i].pending; k++)
+				printf(" %llu",
+				    (unsigned long long)proc[i].kinds[k]);
+			printf("%s\n", proc[i].pending ? "" : " -");
 			proc[i].pending = 0;
 		}
 	}
-	for (i = 0; i < nproc; i++)
-		flush(i);
 	return 0;
 }
