@@ -38,6 +38,7 @@
 #define EXIT_LEAKS	2
 
 struct options {
+	int		 allkinds;	/* -a */
 	const char	*baseline;	/* -b */
 	int		 demangle;	/* -C */
 	int		 dump;		/* -D */
@@ -76,7 +77,7 @@ parse_exit(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: %s [-CDlrvx] [-b baseline] [-e file] "
+	fprintf(stderr, "usage: %s [-aCDlrvx] [-b baseline] [-e file] "
 	    "[-f file] [-k pattern] [-n N]\n"
 	    "             [-o format] [-P prefix] [-p pid] [-S file] "
 	    "[-s key]\n", progname);
@@ -178,8 +179,11 @@ parse_options(int argc, char *argv[], struct options *o)
 	supp_init(&o->keep);
 	o->names = names_open();
 	parsing = o;
-	while ((ch = getopt(argc, argv, "b:CDe:f:k:ln:o:P:p:rS:s:vx")) != -1) {
+	while ((ch = getopt(argc, argv, "ab:CDe:f:k:ln:o:P:p:rS:s:vx")) != -1) {
 		switch (ch) {
+		case 'a':
+			o->allkinds = 1;
+			break;
 		case 'b':
 			o->baseline = optarg;
 			break;
@@ -269,7 +273,7 @@ struct run {
 	struct report		*rep;
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
-	uint64_t		 found;		/* leaks past -S, -k, -b */
+	uint64_t		 found;		/* lost leaks past -S, -k, -b */
 	int			 status;
 };
 
@@ -285,7 +289,7 @@ print_proc(struct run *run, struct mproc *p, int header)
 		if (run->o->sortkey != NULL)
 			leak_sort(&p->leaks, run->o->sortkey);
 		sel_proc(&run->sel, p, &v);
-		run->found += v.tot.leaks;
+		run->found += v.tot.lost;
 		report_proc(run->rep, p, &v, header);
 		sel_free(&v);
 	}
@@ -523,6 +527,9 @@ main(int argc, char *argv[])
 	run.sel.supp = &o.supp;
 	run.sel.keep = &o.keep;
 	run.sel.top = o.top;
+	/* Still reachable memory is shown with -a only. */
+	run.sel.kinds = (1U << LEAK_DEFINITE) | (1U << LEAK_INDIRECT) |
+	    (1U << LEAK_POSSIBLE) | (o.allkinds ? 1U << LEAK_REACHABLE : 0);
 	run.sel.sym = sym;
 	run.sel.names = o.names;
 	if (o.baseline != NULL && !o.dump &&

@@ -48,12 +48,40 @@ mrec_cutcount(struct mrec_state *st, struct mproc *p,
 	return 0;
 }
 
+/*
+ * "mdtkinds": the kinds of the process's next leak (mdtrace's leak
+ * check, mdump.5), eight 64-bit little-endian numbers; the decoder of
+ * that leak takes them.  Longer payloads are a later layout: the first
+ * 64 bytes still count.
+ */
+static int
+mrec_kinds(struct mrec_state *st, struct mproc *p,
+    const struct ktr_record *rec, const uint8_t *d, size_t n,
+    struct md_err *e)
+{
+	uint64_t k[LEAK_KINDWORDS];
+	size_t i, j;
+
+	(void)st;
+	if (n < 8 * LEAK_KINDWORDS) {
+		md_seterr(e, rec->off, rec->recno, "leak kinds of %zu bytes, "
+		    "expected %d", n, 8 * LEAK_KINDWORDS);
+		return -1;
+	}
+	for (j = 0; j < LEAK_KINDWORDS; j++)
+		for (k[j] = 0, i = 0; i < 8; i++)
+			k[j] |= (uint64_t)d[8 * j + i] << (8 * i);
+	leak_setkinds(&p->leaks, k);
+	return 0;
+}
+
 static const struct mrec_label mrec_labels[] = {
 	{ LABEL("mallocobjectrecord"),	mrec_exp_object },
 	{ LABEL("mallocleakrecord"),	mrec_exp_leak },
 	{ LABEL("mallocdumpline"),	mrec_exp_dumpline },
 	{ LABEL("malloc"),		mrec_text_record },
 	{ LABEL("mdtracestacks"),	mrec_cutcount },
+	{ LABEL("mdtkinds"),		mrec_kinds },
 };
 #define NLABELS	(sizeof(mrec_labels) / sizeof(mrec_labels[0]))
 

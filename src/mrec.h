@@ -47,6 +47,8 @@ struct mproc {
 	int			 haspend;
 	uint64_t		 pendsum;
 	uint64_t		 pendcount;
+	uint64_t		 pkinds[LEAK_KINDWORDS];	/* of the pending leak */
+	int			 haspkinds;
 	struct u64map		 objs;		/* object id -> path */
 	struct mrec_rawobj	*rawobjs;
 	size_t			 nrawobjs;

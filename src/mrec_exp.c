@@ -7,6 +7,7 @@
  * headers are written by amd64 and armv7 alike), object records are kept
  * as bytes until the first leak record's size tells it.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,9 +98,9 @@ mrec_exp_leak(struct mrec_state *st, struct mproc *p,
 {
 	struct leak_frame f[EXP_FRAMES];
 	struct buf b;
-	uint64_t caller, id, sum, count;
+	uint64_t caller, id, sum, count, kinds[LEAK_KINDWORDS];
 	size_t i, nf = 0;
-	int rv = 0;
+	int rv = 0, haskinds;
 
 	if (st->ptrsize == 0 && (n == EXP_LEAKWORDS * 8 ||
 	    n == EXP_LEAKWORDS * 4)) {
@@ -129,7 +130,14 @@ mrec_exp_leak(struct mrec_state *st, struct mproc *p,
 	}
 	sum = buf_uint(&b, (size_t)st->ptrsize);
 	count = buf_uint(&b, (size_t)st->ptrsize);
-	leak_add(&p->leaks, f, nf, sum, count);
+	haskinds = leak_takekinds(&p->leaks, kinds);
+	if (leak_add_kinds(&p->leaks, f, nf, sum, count,
+	    haskinds ? kinds : NULL) == -1) {
+		md_seterr(e, rec->off, rec->recno, "leak kinds that do not "
+		    "add up to the leak's %" PRIu64 " bytes in %" PRIu64
+		    " allocations", sum, count);
+		return -1;
+	}
 	return rv;
 }
 

@@ -8,6 +8,7 @@
  * whose sum column is "-"; it is added to the table when the next leak,
  * a blank line or the end banner shows that its stack is complete.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,9 +246,26 @@ text_commit(struct mproc *p)
 {
 	if (!p->haspend)
 		return;
-	leak_add(&p->leaks, p->pend, p->npend, p->pendsum, p->pendcount);
+	/* The kinds were found to add up when the leak began. */
+	(void)leak_add_kinds(&p->leaks, p->pend, p->npend, p->pendsum,
+	    p->pendcount, p->haspkinds ? p->pkinds : NULL);
 	p->haspend = 0;
 	p->npend = 0;
+}
+
+/* The kinds record before the leak that begins, if any (mdump.5). */
+static int
+text_kinds(struct mproc *p, const struct text_leakline *ll,
+    const struct ktr_record *rec, struct md_err *e)
+{
+	p->haspkinds = leak_takekinds(&p->leaks, p->pkinds);
+	if (!p->haspkinds || leak_kinds_valid(p->pkinds, ll->sum, ll->count))
+		return 0;
+	p->haspkinds = 0;
+	md_seterr(e, rec->off, rec->recno, "leak kinds that do not add up "
+	    "to the leak's %" PRIu64 " bytes in %" PRIu64 " allocations",
+	    ll->sum, ll->count);
+	return -1;
 }
 
 static void
@@ -328,6 +346,10 @@ text_line(struct mrec_state *st, struct mproc *p, const char *s, size_t n,
 			p->haspend = 1;
 			p->pendsum = ll.sum;
 			p->pendcount = ll.count;
+			if (text_kinds(p, &ll, rec, e) == -1) {
+				text_frame(p, &ll, &st->stats);
+				return -1;
+			}
 		} else if (!p->haspend) {
 			md_seterr(e, rec->off, rec->recno, "continuation line "
 			    "without a leak: \"%.*s\"", (int)(n > 80 ? 80 : n),

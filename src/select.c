@@ -3,8 +3,10 @@
  * (the trace's, or -s's).  A leak matching a suppression is counted
  * under the first pattern that matches it and not shown; -k keeps
  * leaks with a frame matching one of its patterns; -b keeps leaks that
- * are new or grew; -n prints only the first N of what is left, but the
- * totals count them all, so the summary says what was found.
+ * are new or grew; leaks of a kind not asked for (reachable, without
+ * -a) are counted under their kind only; -n prints only the first N of
+ * what is left, but the totals count them all, so the summary says what
+ * was found.
  *
  * It neither prints nor sorts.
  */
@@ -90,6 +92,7 @@ sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
 	struct sel_leak *s;
 	struct cmp_growth g;
 	size_t i;
+	int k;
 
 	memset(v, 0, sizeof(*v));
 	v->leaks = xreallocarray(NULL, p->leaks.nleaks, sizeof(*v->leaks));
@@ -107,7 +110,14 @@ sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
 			v->tot.hidden++;
 			continue;
 		}
+		k = l->kind < LEAK_NKINDS ? l->kind : LEAK_ANY;
+		v->tot.kleaks[k]++;
+		v->tot.kbytes[k] = add_sat(v->tot.kbytes[k], g.sum);
+		v->tot.kallocs[k] = add_sat(v->tot.kallocs[k], g.count);
+		if (k != LEAK_ANY && (o->kinds & (1U << k)) == 0)
+			continue;
 		v->tot.leaks++;
+		v->tot.lost += k != LEAK_REACHABLE;
 		v->tot.bytes = add_sat(v->tot.bytes, g.sum);
 		v->tot.allocs = add_sat(v->tot.allocs, g.count);
 		if (o->top != 0 && v->nleaks == o->top)
@@ -130,10 +140,18 @@ sel_free(struct sel_view *v)
 void
 sel_sum(struct sel_totals *sum, const struct sel_totals *t)
 {
+	int k;
+
 	sum->leaks = add_sat(sum->leaks, t->leaks);
 	sum->bytes = add_sat(sum->bytes, t->bytes);
 	sum->allocs = add_sat(sum->allocs, t->allocs);
 	sum->suppressed = add_sat(sum->suppressed, t->suppressed);
 	sum->hidden = add_sat(sum->hidden, t->hidden);
 	sum->shown = add_sat(sum->shown, t->shown);
+	sum->lost = add_sat(sum->lost, t->lost);
+	for (k = 0; k < LEAK_NKINDS; k++) {
+		sum->kleaks[k] = add_sat(sum->kleaks[k], t->kleaks[k]);
+		sum->kbytes[k] = add_sat(sum->kbytes[k], t->kbytes[k]);
+		sum->kallocs[k] = add_sat(sum->kallocs[k], t->kallocs[k]);
+	}
 }
