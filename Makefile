@@ -58,7 +58,7 @@ demo: all
 	$(CC) -g -O0 -o examples/a.out examples/x.c
 	MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f examples/ktrace.out \
 	    examples/a.out
-	./mdump -f examples/ktrace.out -e examples/a.out
+	./mdump -a -f examples/ktrace.out -e examples/a.out
 
 install: mdump
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

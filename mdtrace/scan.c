@@ -59,6 +59,7 @@
 #define POOL_PER_BLOCK	32	/* index bytes a block may cost, at most */
 #define HEAP_MAX	(64UL * 1024 * 1024)	/* glibc's thread heaps */
 #define EXIT_SLACK	64	/* below the exit frame: saved registers */
+#define EXIT_SEARCH	(64 * 1024)	/* above it: where exit() was called */
 
 /* Block states while marking; see the file's comment. */
 enum { UNREACHED, POSSIBLE, REACHABLE, INDIRECT };
@@ -117,6 +118,7 @@ static struct {
 	size_t		 nroots;
 	struct fmap	*files;		/* sorted, from /proc/self/maps */
 	size_t		 nfiles;
+	uintptr_t	 exitfn;	/* exit(), or 0 */
 	volatile size_t	 ri;		/* the root being scanned */
 	volatile size_t	 ci;		/* the clique leader being tried */
 	uint32_t	 leader;
@@ -912,8 +914,12 @@ prepare_roots(void)
 	return S.roots == NULL || S.files == NULL ? NULL : maps;
 }
 
+/*
+ * Read the maps: with files set, only the mappings of files (for the
+ * heuristics and the search for exit's caller); else the roots.
+ */
 static void
-collect_roots(const char *maps, uintptr_t exit_sp)
+read_mappings(const char *maps, uintptr_t exit_sp, int files)
 {
 	const char *s, *path, *end;
 	uintptr_t lo, hi;
@@ -939,11 +945,14 @@ collect_roots(const char *maps, uintptr_t exit_sp)
 		while (s < end && *s == ' ')
 			s++;
 		path = s;
-		if (perm[0] == 'r' && path[0] == '/') {
-			S.files[S.nfiles].lo = lo;
-			S.files[S.nfiles].hi = hi;
-			S.files[S.nfiles].exec = perm[2] == 'x';
-			S.nfiles++;
+		if (files) {
+			if (perm[0] == 'r' && path[0] == '/') {
+				S.files[S.nfiles].lo = lo;
+				S.files[S.nfiles].hi = hi;
+				S.files[S.nfiles].exec = perm[2] == 'x';
+				S.nfiles++;
+			}
+			continue;
 		}
 		if (perm[0] != 'r' || perm[1] != 'w')
 			continue;
@@ -1053,6 +1062,102 @@ sum_kinds(void)
 	}
 }
 
+/* Is a points into a file's executable mapping with n bytes after it? */
+static int
+is_code(uintptr_t a, size_t n)
+{
+	const struct fmap *f = file_at(a);
+
+	return f != NULL && f->exec && a + n <= f->hi;
+}
+
+/* The word at a, if a file maps it (a GOT slot); else 0. */
+static uintptr_t
+file_word(uintptr_t a)
+{
+	const struct fmap *f = file_at(a);
+
+	if (f == NULL || a + sizeof(a) > f->hi)
+		return 0;
+	return *(const uintptr_t *)a;
+}
+
+/*
+ * Does the x86-64 code at t lead to exit()?  Either it is exit(), or a
+ * PLT entry (endbr64 and bnd prefixes optional) jumping through a GOT
+ * slot that holds it: exit() was called, so the slot is bound.
+ */
+static int
+goes_to_exit(uintptr_t t)
+{
+	const unsigned char *c = (const unsigned char *)t;
+	int32_t rel;
+
+	if (t == S.exitfn)
+		return 1;
+	if (!is_code(t, 11))
+		return 0;
+	if (c[0] == 0xf3 && c[1] == 0x0f && c[2] == 0x1e && c[3] == 0xfa)
+		c += 4;
+	if (c[0] == 0xf2)
+		c++;
+	if (c[0] != 0xff || c[1] != 0x25)
+		return 0;
+	memcpy(&rel, c + 2, sizeof(rel));
+	return file_word((uintptr_t)(c + 6) + (uintptr_t)(intptr_t)rel) ==
+	    S.exitfn;
+}
+
+/* Is w the return address of a call of exit() (direct, PLT, GOT)? */
+static int
+returns_from_exit(uintptr_t w)
+{
+	const unsigned char *c;
+	int32_t rel;
+
+	if (w < 6 || !is_code(w - 6, 6))
+		return 0;
+	c = (const unsigned char *)(w - 5);
+	if (c[0] == 0xe8) {
+		memcpy(&rel, c + 1, sizeof(rel));
+		return goes_to_exit(w + (uintptr_t)(intptr_t)rel);
+	}
+	c = (const unsigned char *)(w - 6);
+	if (c[0] == 0xff && c[1] == 0x15) {
+		memcpy(&rel, c + 2, sizeof(rel));
+		return file_word(w + (uintptr_t)(intptr_t)rel) == S.exitfn;
+	}
+	return 0;
+}
+
+/*
+ * Where the exiting thread's stack is a root from: just above the
+ * return address of the call of exit(), found among the words above
+ * the handler's frame.  The frames of exit(), of its handlers and of
+ * the loader's destructors lie below it, and their unset words still
+ * hold what earlier calls left there; valgrind, which knows those
+ * words are unset, does not take them for pointers either.  Where no
+ * such call is found (another machine, exit() reached otherwise), the
+ * handler's frame.
+ */
+static uintptr_t
+exit_caller_sp(uintptr_t sp)
+{
+#if defined(__x86_64__)
+	static volatile uintptr_t a;
+
+	if (S.exitfn == 0)
+		return sp;
+	/* Past the stack's end the read faults, and the search ends. */
+	if (sigsetjmp(S.env, 0) != 0)
+		return sp;
+	for (a = sp; a < sp + EXIT_SEARCH; a += sizeof(a))
+		if (returns_from_exit(*(const uintptr_t *)a))
+			return a + sizeof(a);
+#endif
+	return sp;
+}
+
 static void
 check(uintptr_t exit_sp)
 {
@@ -1070,12 +1175,13 @@ check(uintptr_t exit_sp)
 	if (S.glibc)
 		exclude_glibc_heap();
 	merge_exclusions();
-	collect_roots(maps, exit_sp);
+	guard_faults(1);
+	read_mappings(maps, 0, 1);
+	read_mappings(maps, exit_caller_sp(exit_sp), 0);
 	split_libc();
 	S.ri = 0;
 	S.ci = 0;
 	S.nwork = 0;
-	guard_faults(1);
 	mark_roots();
 	mark_cliques();
 	guard_faults(0);
@@ -1099,6 +1205,7 @@ mdt_leakcheck(void *exit_sp)
 	memset(&S, 0, sizeof(S));
 	freeres();
 	find_objects();
+	S.exitfn = (uintptr_t)dlsym(RTLD_DEFAULT, "exit");
 	if (snapshot() == 0 && build_index() == 0) {
 		check((uintptr_t)exit_sp - EXIT_SLACK);
 		sum_kinds();
