@@ -44,7 +44,7 @@ CFLAGS_T="-O2 -g -fomit-frame-pointer"
 # joined by '|', sorted.  Where a signal interrupted the loop in spin()
 # varies from run to run: its line is left out.
 ours() {
-	./mdump -f "$1" 2>/dev/null | awk '
+	./mdump -a -f "$1" 2>/dev/null | awk '
 	    /^Leak / { s = $2; next }
 	    /^$/ { if (s != "" && own) print s st; s = ""; st = ""; own = 0; next }
 	    s != "" { st = st "|" $0; if (index($0, "/progs/uw_")) own = 1 }
@@ -74,7 +74,7 @@ same_stacks() {
 
 # leak_frames KTRACE SUM: the frames of the leak of SUM bytes, one a line.
 leak_frames() {
-	./mdump -f "$1" 2>/dev/null | awk -v s="sum=$2" '
+	./mdump -a -f "$1" 2>/dev/null | awk -v s="sum=$2" '
 	    /^Leak / { on = $2 == s; next }
 	    /^$/ { on = 0 }
 	    on && !/^  \(inlined/ { print $1 }'

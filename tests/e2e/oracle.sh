@@ -91,7 +91,7 @@ run() {
 	MDTRACE_FREERES=0 MDTRACE_UNWIND=$unwind MALLOC_OPTIONS=D16 \
 	    mdtrace/mdtrace \
 	    -f "$out/$1.ktrace" "$out/$1" 2>"$out/$1.mdtrace.log"
-	./mdump -C -o json -f "$out/$1.ktrace" >"$out/$1.json" \
+	./mdump -a -C -o json -f "$out/$1.ktrace" >"$out/$1.json" \
 	    2>"$out/$1.mdump.log"
 }
 
@@ -188,7 +188,7 @@ fi
 # objects are named by id: each library keeps its own.
 MDTRACE_FREERES=0 MDTRACE_UNWIND=$unwind MALLOC_OPTIONS=DTTTT \
     mdtrace/mdtrace -f "$out/exp.ktrace" "$out/leaks" 2>/dev/null
-./mdump -f "$out/exp.ktrace" >"$out/exp.report" 2>&1
+./mdump -a -f "$out/exp.ktrace" >"$out/exp.report" 2>&1
 if grep -q '^ plug_alloc_a at .*plug\.c:' "$out/exp.report" &&
     grep -q '^ plug_alloc_b at .*plug\.c:' "$out/exp.report"; then
 	result "ok $name/same-address-exp"
