@@ -14,18 +14,27 @@ MDUMP_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c99 -D_POSIX_C_SOURCE=200809L \
 MDUMP_LIBS =	$(PROBE_LIBS)
 
 OBJS =		src/main.o src/buf.o src/ktrace.o src/leak.o src/mdump_err.o \
-		src/mrec.o src/mrec_exp.o src/mrec_text.o src/out.o src/report.o \
+		src/mrec.o src/mrec_bid.o src/mrec_exp.o src/mrec_text.o src/out.o \
+		src/report.o \
 		src/u64map.o src/xmalloc.o \
-		src/sym.o src/elf.o src/debugfile.o \
+		src/sym.o src/elf.o src/debugfile.o src/debuginfod.o \
 		src/dwarf.o src/dwarf_unit.o src/dwarf_line.o src/dwarf_ranges.o \
 		src/dwarf_func.o \
 		src/names.o src/demangle.o src/suppress.o src/compare.o \
-		src/select.o
+		src/select.o src/report_html.o src/report_page.o
 
 all: mdump tests/tracegen
 
 mdump: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(MDUMP_LIBS)
+
+# The page of -o html, made from its readable sources in src/html/; the
+# result is in the repository too, so building needs no awk or sed.
+src/report_page.c: src/html/report.html src/html/report.css \
+	    src/html/report.js tools/htmlpage.sh
+	sh tools/htmlpage.sh src/html >$@.tmp && mv $@.tmp $@
+
+page: src/report_page.c
 
 .SUFFIXES: .c .o
 .c.o:
@@ -33,8 +42,9 @@ mdump: $(OBJS)
 
 $(OBJS): src/buf.h src/ktrace.h src/leak.h src/mdump.h src/mrec.h \
 	src/out.h src/report.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
-	src/debugfile.h src/dwarf.h src/dwarf_impl.h \
-	src/names.h src/demangle.h src/suppress.h src/compare.h src/select.h
+	src/debugfile.h src/debuginfod.h src/dwarf.h src/dwarf_impl.h \
+	src/names.h src/demangle.h src/suppress.h src/compare.h src/select.h \
+	src/report_html.h
 
 tests/tracegen: tests/tracegen.c
 	$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ tests/tracegen.c
@@ -72,7 +82,7 @@ clean:
 	rm -f mdump $(OBJS) tests/tracegen
 	rm -rf tests/out examples/seed.ktrace
 
-.PHONY: all test check demo install clean
+.PHONY: all test check demo install clean page
 
 # ---- mdtrace: the Linux malloc tracer (issue 4) ---------------------------
 # Linux only: on OpenBSD the system's malloc writes the records itself, so
@@ -86,7 +96,8 @@ MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
 MDT_SOFLAGS +=	-fasynchronous-unwind-tables
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/table.c mdtrace/unwind.c \
 		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
-		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/scan.c mdtrace/stop.c
+		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c \
+		mdtrace/scan.c mdtrace/stop.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux

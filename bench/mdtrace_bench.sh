@@ -11,9 +11,10 @@
 # call frame information); mdtrace with MDTRACE_UNWIND=fp (frame-pointer
 # walk: cut or wrong stacks in such a program); LeakSanitizer (the
 # program recompiled with -fsanitize=leak, frame-pointer stacks);
-# heaptrack; valgrind --leak-check=full.  Each figure is the best wall
-# time of $RUNS runs (heaptrack and valgrind: one run), with its ratio
-# to the untraced time.  For live, also the tracer's bytes per live
+# heaptrack; valgrind --leak-check=full.  Each figure is the best of
+# $RUNS runs (heaptrack and valgrind: one run): wall time and its ratio
+# to the untraced one, then CPU time (user + system, all threads) and
+# its ratio, which other load on the machine disturbs less.  For live, also the tracer's bytes per live
 # block: (peak RSS traced - peak RSS untraced) / LIVE.  A tool that is
 # not installed prints n/a.
 #
@@ -45,7 +46,8 @@ $CC -O2 -o "$rusage" bench/rusage.c || exit 1
 $CC -O2 -g -fomit-frame-pointer -pthread -fsanitize=leak -o "$lsan" \
     bench/alloc_heavy.c 2>/dev/null || rm -f "$lsan"
 
-# best N CMD...: "SECONDS KIB", the fastest of N runs and its peak RSS.
+# best N CMD...: "SECONDS KIB CPU" of N runs: the least wall time, the
+# peak RSS of that run, the least CPU time.
 best() {
 	n=$1
 	shift
@@ -58,23 +60,27 @@ best() {
 			return 1
 		}
 		r=$(tail -n 1 "$out/stderr")
-		b=$(echo "$r $b" | awk '{ if (NF < 4 || $1 < $3) print $1, $2;
-		    else print $3, $4 }')
+		b=$(echo "$r $b" | awk '{ if (NF < 6) { print; exit }
+		    w = $1 < $4 ? $1 " " $2 : $4 " " $5
+		    print w, ($3 < $6 ? $3 : $6) }')
 		i=$((i + 1))
 	done
 	echo "$b"
 }
 
-# row NAME "SECONDS KIB" [bytes]: time, ratio and, for live, bytes/block.
+# row NAME "SECONDS KIB CPU" [blocks]: times, ratios and, for live,
+# the tracer's bytes per block.
 row() {
 	if [ -z "$2" ]; then
-		printf '%-30s %10s\n' "$1" "n/a"
+		printf '%-28s %10s\n' "$1" "n/a"
 		return
 	fi
-	echo "$2" | awk -v n="$1" -v b="$base" -v rss0="$rss0" -v live="$3" '
-	    { printf "%-30s %8.3f s %7.2fx", n, $1, $1 / b
+	echo "$2" | awk -v n="$1" -v b="$base" -v c="$cpu0" -v rss0="$rss0" \
+	    -v live="$3" '
+	    { printf "%-28s %7.3f s %6.2fx  cpu %7.3f s %6.2fx", n, $1,
+		$1 / b, $3, $3 / c
 	      if (live != "")
-		printf " %7.1f bytes/block", ($2 - rss0) * 1024 / live
+		printf " %6.1f B/block", ($2 - rss0) * 1024 / live
 	      printf "\n" }'
 }
 
@@ -89,8 +95,9 @@ workload() {
 	per=
 	[ "$w" = live ] && per=$LIVE
 	r=$(best "$RUNS" "$prog" "$@") || exit 1
-	base=${r% *}
-	rss0=${r#* }
+	base=$(echo "$r" | cut -d ' ' -f 1)
+	rss0=$(echo "$r" | cut -d ' ' -f 2)
+	cpu0=$(echo "$r" | cut -d ' ' -f 3)
 	row "untraced" "$r"
 	r=$(MALLOC_OPTIONS=DTTTT best "$RUNS" mdtrace/mdtrace \
 	    -f "$out/$w-cfi.ktrace" "$prog" "$@") || exit 1

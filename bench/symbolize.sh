@@ -1,17 +1,23 @@
 #!/bin/sh
 #
-# symbolize.sh: how fast mdump symbolizes, against llvm-symbolizer and
-# GNU addr2line reading the same addresses in the same run.
+# symbolize.sh: how fast mdump symbolizes, in each output format,
+# against llvm-symbolizer and GNU addr2line reading the same addresses
+# in the same run.
 #
 # Builds a large library with DWARF 5 and heavy inlining (-O3, always-
 # inline helper chains), samples distinct addresses inside its functions,
 # writes a trace whose leaks name them, and times
-#   mdump -r -f TRACE                    (every frame symbolized once)
+#   mdump -r -o FORMAT -f TRACE          (every frame symbolized once)
 #   llvm-symbolizer --inlining --obj=LIB < addresses
 #   addr2line -f -i -e LIB < addresses
-# on N distinct frames (default 100000) and on 40 frames.  Prints the
-# times (best of three), peak memory, and mdump's time as a ratio of the
-# faster other.
+# on N distinct frames (default 100000) and on 40 frames, FORMAT being
+# each of text, json, folded (and html, when this mdump has it).  Prints
+# the wall and CPU (user + system) times, best of three, peak memory,
+# and for each format its CPU time as a ratio of the text report's and
+# of the faster other's, with the targets: each format within 1.2x
+# text; at most 0.25x the faster other on N frames (goal 0.15x), 0.3x
+# on 40.  Ratios use CPU time: on a machine busy with other work, wall
+# time measures the others too.
 #
 # usage: sh bench/symbolize.sh [frames]   (from the top of the tree)
 set -e
@@ -73,8 +79,9 @@ mktrace() {
 	head -n "$1" "$out/all" | awk '{ printf "0x%x\n", $1 }' >"$out/addr$1"
 }
 
-# run NAME INPUT CMD...: the best time of three runs and the largest
-# peak memory; prints "NAME seconds KiB".
+# run NAME INPUT CMD...: the best wall and CPU times of three runs and
+# the largest peak memory; prints "NAME wall s cpu s KiB" and keeps
+# "cpu KiB" in res.NAME.
 run() {
 	name=$1
 	in=$2
@@ -84,29 +91,43 @@ run() {
 		"$out/rusage" -i "$in" "$@" 2>"$out/time" >/dev/null || true
 		tail -n 1 "$out/time" >>"$out/times"
 	done
-	set -- $(sort -n "$out/times" | head -n 1)
+	wall=$(sort -n "$out/times" | head -n 1 | cut -d ' ' -f 1)
+	cpu=$(sort -k3 -n "$out/times" | head -n 1 | cut -d ' ' -f 3)
 	mem=$(sort -k2 -n "$out/times" | tail -n 1 | cut -d ' ' -f 2)
-	printf '%-16s %8.3f s %8d KiB\n' "$name" "$1" "$mem"
-	echo "$1 $mem" >"$out/res.$name"
+	printf '%-16s %8.3f s wall %8.3f s cpu %8d KiB\n' "$name" "$wall" \
+	    "$cpu" "$mem"
+	echo "$cpu $mem" >"$out/res.$name"
 }
 
 ratio() {	# ratio A B: A / B
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }'
 }
 
+formats="text json folded"
+./mdump -o html -f /dev/null >/dev/null 2>&1 && formats="$formats html"
+
 for frames in "$n" 40; do
 	mktrace "$frames"
 	echo "== $frames distinct frames"
-	run mdump /dev/null ./mdump -r -f "$out/trace$frames"
+	for f in $formats; do
+		run "mdump-$f" /dev/null ./mdump -r -o "$f" -f "$out/trace$frames"
+	done
 	run llvm-symbolizer "$out/addr$frames" \
 	    llvm-symbolizer --inlining --obj="$lib"
 	run addr2line "$out/addr$frames" addr2line -f -i -e "$lib"
-	read -r tm mm <"$out/res.mdump"
+	read -r tt mt <"$out/res.mdump-text"
 	read -r tl ml <"$out/res.llvm-symbolizer"
 	read -r ta ma <"$out/res.addr2line"
 	best=$(awk -v a="$ta" -v b="$tl" 'BEGIN { print (a < b) ? a : b }')
-	echo "mdump time / faster other: $(ratio "$tm" "$best")" \
-	    "(target <= 0.5)"
-	echo "mdump memory / llvm-symbolizer: $(ratio "$mm" "$ml")" \
+	target="0.25, goal 0.15"
+	[ "$frames" -eq 40 ] && target=0.3
+	for f in $formats; do
+		read -r tm mm <"$out/res.mdump-$f"
+		printf '%-7s cpu / text: %s (target <= 1.2)' "$f" \
+		    "$(ratio "$tm" "$tt")"
+		printf '  cpu / faster other: %s (target <= %s)\n' \
+		    "$(ratio "$tm" "$best")" "$target"
+	done
+	echo "mdump memory / llvm-symbolizer: $(ratio "$mt" "$ml")" \
 	    "(target <= 1)"
 done

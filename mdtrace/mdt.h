@@ -110,6 +110,10 @@ struct mdt_thread {
 size_t		 mdt_stop_threads(struct mdt_thread *, size_t);
 void		 mdt_resume_threads(void);
 
+/* buildid.c: fn(arg, build-id, its length, path) for each object. */
+void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
+		    const char *), void *);
+
 /* preload.c: map anonymous memory, or NULL. */
 void		*mdt_mmap(size_t);
 

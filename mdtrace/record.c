@@ -448,6 +448,22 @@ header(struct out *w)
 	emit_line(w, &sb);
 }
 
+/* "mallocbuildid": length byte, build-id, path, NUL (mdump.5). */
+static void
+buildid_record(void *arg, const unsigned char *id, size_t len,
+    const char *path)
+{
+	unsigned char d[USER_MAX];
+	size_t n = strlen(path);
+
+	if (len == 0 || len > 64 || 1 + len + n + 1 > sizeof(d))
+		return;
+	d[0] = (unsigned char)len;
+	memcpy(d + 1, id, len);
+	memcpy(d + 1 + len, path, n + 1);
+	utrace(arg, "mallocbuildid", d, 1 + len + n + 1);
+}
+
 /*
  * "mdtracestacks" (mdump.5), only if the unwinder ended stacks early:
  * how many allocations' stacks, and how many of those at damaged call
@@ -486,6 +502,7 @@ mdt_report(const struct mdt_opts *o, int kinds)
 	w.pid = (int32_t)getpid();
 	w.tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
 	get_comm(w.comm);
+	mdt_buildids(buildid_record, &w);
 	banner(&w, "Start");
 	header(&w);
 	for (s = kinds ? mdt_table_first() : mdt_table_sum(); s != NULL;

@@ -119,7 +119,6 @@ spin_unlock(int *l)
 	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
 
-/* A 64-bit mix (the finalizer of MurmurHash3): all bits count. */
 /* For the other files of the tracer (unload.c). */
 void
 mdt_spin_lock(int *l)
@@ -133,6 +132,7 @@ mdt_spin_unlock(int *l)
 	spin_unlock(l);
 }
 
+/* A 64-bit mix (the finalizer of MurmurHash3): all bits count. */
 static uint64_t
 mix64(uint64_t x)
 {

@@ -116,9 +116,9 @@ uwa_compile(enum cfi_status st, const struct cfi_row *row)
 
 	switch (st) {
 	case CFI_NONE:
-		return UW_FP;
 	case CFI_NOFDE:
-		return UW_CUT;
+		/* No CFI for this code (built without unwind tables). */
+		return UW_FP;
 	case CFI_BAD:
 		return UW_CUT | F_BAD;
 	case CFI_FOUND:
@@ -299,7 +299,7 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 			/* No CFI here: trust the frame pointer, checked. */
 			if (rbp_ok && rbp == 0)
 				return n;
-			if (!rbp_ok || rbp <= rsp || rd(b, rbp + 8, &ra) != 0)
+			if (!rbp_ok || rbp < rsp || rd(b, rbp + 8, &ra) != 0)
 				goto cut;
 			rsp = rbp + 16;
 			if (rd(b, rbp, &rbp) != 0)

@@ -61,9 +61,8 @@ debugfile_crc32(uint32_t crc, const uint8_t *p, size_t n)
 	return ~crc;
 }
 
-/* Open path if it is an ELF file with the build-id id[0..len). */
-static struct elf *
-try_build_id(const char *path, const uint8_t *id, size_t len)
+struct elf *
+debugfile_open_id(const char *path, const uint8_t *id, size_t len)
 {
 	struct elf *d;
 	const uint8_t *did;
@@ -127,7 +126,7 @@ by_build_id(struct elf *obj, const char *root, char *path, size_t size)
 	if (elf_build_id(obj, &id, &len) == -1 ||
 	    id_path(id, len, root, path, size) == -1)
 		return NULL;
-	return try_build_id(path, id, len);
+	return debugfile_open_id(path, id, len);
 }
 
 /* The directory part of path, "." when it has none, in dir[size]. */
@@ -286,7 +285,7 @@ try_alt(const char *path, const struct altlink *l)
 	struct elf *d;
 
 	if (!l->sup)
-		return try_build_id(path, l->id, l->idlen);
+		return debugfile_open_id(path, l->id, l->idlen);
 	if ((d = elf_open(path, NULL)) == NULL)
 		return NULL;
 	if (sup_parse(d, 1, &mine) == 0 && mine.idlen == l->idlen &&
@@ -338,4 +337,16 @@ debugfile_alt(struct elf *dbg, const char *dbgpath, const char *root,
 	if (d == NULL && id_path(l.id, l.idlen, root, path, sizeof(path)) == 0)
 		d = try_alt(path, &l);
 	return d;
+}
+
+int
+debugfile_alt_id(struct elf *dbg, const uint8_t **id, size_t *len)
+{
+	struct altlink l;
+
+	if (alt_link(dbg, &l) == -1 || l.sup || l.idlen < 2)
+		return -1;
+	*id = l.id;
+	*len = l.idlen;
+	return 0;
 }

@@ -23,6 +23,12 @@ struct elf;
 uint32_t	 debugfile_crc32(uint32_t, const uint8_t *, size_t);
 
 /*
+ * Open path if it is an ELF file with the build-id id[0..len); NULL
+ * otherwise.  The caller owns the result (elf_close).
+ */
+struct elf	*debugfile_open_id(const char *, const uint8_t *, size_t);
+
+/*
  * Find the debug file of obj, which was opened from path, trying in
  * order:
  *   ROOT/.build-id/xx/rest.debug, with a matching build-id;
@@ -47,5 +53,12 @@ struct elf	*debugfile_find(struct elf *, const char *, const char *,
  * *named says whether dbg names a common file at all.
  */
 struct elf	*debugfile_alt(struct elf *, const char *, const char *, int *);
+
+/*
+ * The build-id of the common file dbg names in .gnu_debugaltlink: 0 and
+ * *id, *len set (bytes owned by dbg), or -1 when it names none that way
+ * (.debug_sup names its file by a checksum, not a build-id).
+ */
+int		 debugfile_alt_id(struct elf *, const uint8_t **, size_t *);
 
 #endif /* MDUMP_DEBUGFILE_H */

@@ -51,6 +51,7 @@ struct options {
 	int		 onlypid;	/* -p */
 	int32_t		 pid;
 	struct names	*names;		/* -C, -P */
+	int		 nodbgd;	/* -N */
 	int		 raw;		/* -r */
 	struct supp_list supp;		/* -S */
 	const char	*sortkey;	/* -s */
@@ -77,7 +78,7 @@ parse_exit(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: %s [-aCDlrvx] [-b baseline] [-e file] "
+	fprintf(stderr, "usage: %s [-aCDlNrvx] [-b baseline] [-e file] "
 	    "[-f file] [-k pattern] [-n N]\n"
 	    "             [-o format] [-P prefix] [-p pid] [-S file] "
 	    "[-s key]\n", progname);
@@ -101,6 +102,14 @@ sym_warning(void *arg, const char *msg)
 {
 	if (*(int *)arg)
 		warnmsg("%s", msg);
+}
+
+/* A symbolizer warning that shows without -v too. */
+static void
+sym_alert(void *arg, const char *msg)
+{
+	(void)arg;
+	warnmsg("%s", msg);
 }
 
 /* An error from a core module, with where it happened. */
@@ -179,7 +188,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	supp_init(&o->keep);
 	o->names = names_open();
 	parsing = o;
-	while ((ch = getopt(argc, argv, "ab:CDe:f:k:ln:o:P:p:rS:s:vx")) != -1) {
+	while ((ch = getopt(argc, argv, "ab:CDe:f:k:lNn:o:P:p:rS:s:vx")) != -1) {
 		switch (ch) {
 		case 'a':
 			o->allkinds = 1;
@@ -196,6 +205,9 @@ parse_options(int argc, char *argv[], struct options *o)
 				usage();
 			}
 			supp_add(&o->keep, optarg, NULL, 0);
+			break;
+		case 'N':
+			o->nodbgd = 1;
 			break;
 		case 'n':
 			o->top = parse_top(optarg);
@@ -228,6 +240,8 @@ parse_options(int argc, char *argv[], struct options *o)
 				o->format = REPORT_JSON;
 			else if (strcmp(optarg, "folded") == 0)
 				o->format = REPORT_FOLDED;
+			else if (strcmp(optarg, "html") == 0)
+				o->format = REPORT_HTML;
 			else {
 				warnmsg("unknown output format: %s", optarg);
 				usage();
@@ -274,6 +288,7 @@ struct run {
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
 	uint64_t		 found;		/* lost leaks past -S, -k, -b */
+	size_t			 bids;		/* build-ids given to sym */
 	int			 status;
 };
 
@@ -312,6 +327,10 @@ feed(struct run *run, const struct ktr_reader *r, const struct ktr_record *rec)
 		trace_error(run->name, &e);
 		run->status = 1;
 	}
+	/* Build-ids the trace gives, for objects not on this machine. */
+	for (; run->bids < run->st.nbids; run->bids++)
+		sym_object_id(run->sel.sym, run->st.bids[run->bids].path,
+		    run->st.bids[run->bids].id, run->st.bids[run->bids].len);
 	/* Follow mode prints each report once its end banner is there. */
 	if (run->o->follow && p != NULL && p->done && !p->printed)
 		print_proc(run, p, !run->o->onlypid);
@@ -440,6 +459,7 @@ read_baseline(struct options *o, struct symbolizer *sym, int *status)
 	memset(&brun, 0, sizeof(brun));
 	brun.o = &bo;
 	brun.name = o->baseline;
+	brun.sel.sym = sym;
 	if ((fd = open(o->baseline, O_RDONLY)) == -1) {
 		warnmsg("%s: %s", o->baseline, strerror(errno));
 		return NULL;
@@ -519,7 +539,9 @@ main(int argc, char *argv[])
 	memset(&so, 0, sizeof(so));
 	so.exe = o.exe;
 	so.raw = o.raw;
+	so.no_debuginfod = o.nodbgd;
 	so.warn = sym_warning;
+	so.alert = sym_alert;
 	so.warnarg = &o.verbose;
 	sym = sym_open(&so);
 	if (o.demangle && !demangle_available() && o.verbose)

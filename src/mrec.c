@@ -80,6 +80,7 @@ static const struct mrec_label mrec_labels[] = {
 	{ LABEL("mallocleakrecord"),	mrec_exp_leak },
 	{ LABEL("mallocdumpline"),	mrec_exp_dumpline },
 	{ LABEL("malloc"),		mrec_text_record },
+	{ LABEL("mallocbuildid"),	mrec_buildid },
 	{ LABEL("mdtracestacks"),	mrec_cutcount },
 	{ LABEL("mdtkinds"),		mrec_kinds },
 };
@@ -260,5 +261,6 @@ mrec_free(struct mrec_state *st)
 	}
 	free(st->procs);
 	u64map_free(&st->bypid);
+	mrec_bid_free(st);
 	memset(st, 0, sizeof(*st));
 }

@@ -67,6 +67,16 @@ struct mrec_stats {
 	uint64_t	cutbad;		/* ... at damaged frame information */
 };
 
+/* The longest build-id a "mallocbuildid" record may give. */
+#define MREC_BIDMAX	64
+
+/* An object's build-id, as the trace gives it. */
+struct mrec_bid {
+	char		*path;
+	uint8_t		 id[MREC_BIDMAX];
+	size_t		 len;
+};
+
 struct mrec_state {
 	struct mproc	**procs;	/* in order of first appearance */
 	size_t		  nprocs;
@@ -80,6 +90,8 @@ struct mrec_state {
 	int32_t		  pid;
 	uint64_t	  damage;	/* damage records so far */
 	struct mrec_stats stats;
+	struct mrec_bid	 *bids;		/* in order of arrival */
+	size_t		  nbids, bidcap;
 };
 
 /* Start decoding records of a trace in the given layout. */
@@ -112,6 +124,10 @@ int		 mrec_exp_dumpline(struct mrec_state *, struct mproc *,
 		    const struct ktr_record *, const uint8_t *, size_t,
 		    struct md_err *);
 void		 mrec_exp_free(struct mproc *);
+int		 mrec_buildid(struct mrec_state *, struct mproc *,
+		    const struct ktr_record *, const uint8_t *, size_t,
+		    struct md_err *);
+void		 mrec_bid_free(struct mrec_state *);
 int		 mrec_text_record(struct mrec_state *, struct mproc *,
 		    const struct ktr_record *, const uint8_t *, size_t,
 		    struct md_err *);

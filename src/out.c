@@ -68,12 +68,6 @@ out_mem(struct out *o, const void *p, size_t n)
 }
 
 void
-out_str(struct out *o, const char *s)
-{
-	out_mem(o, s, strlen(s));
-}
-
-void
 out_char(struct out *o, int c)
 {
 	if (o->len == OUT_BUFLEN)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 struct out;
 
@@ -24,8 +25,17 @@ int		 out_flush(struct out *);
 int		 out_close(struct out *);
 
 void		 out_mem(struct out *, const void *, size_t);
-void		 out_str(struct out *, const char *);
 void		 out_char(struct out *, int);
+/*
+ * Inline, so that the compiler counts a literal's length (most calls
+ * pass one) instead of strlen() at each call.
+ */
+static inline void
+out_str(struct out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
 /* Numbers in decimal, and in lower-case hex without a prefix. */
 void		 out_u64(struct out *, uint64_t);
 void		 out_i64(struct out *, int64_t);

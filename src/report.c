@@ -19,15 +19,26 @@
 #include "names.h"
 #include "out.h"
 #include "report.h"
+#include "report_html.h"
 #include "select.h"
 #include "sym.h"
 #include "xmalloc.h"
+
+/* JSON: frame names seen needing no escape, by address (json_name). */
+#define JSON_SEEN	4096
+
+struct json_seen {
+	const char	*s;		/* NULL: a free slot */
+	size_t		 len;
+};
 
 struct report {
 	struct out		*out;
 	struct report_opts	 o;
 	int			 nprocs;	/* JSON: processes printed */
 	struct sel_totals	 tot;		/* of every process */
+	struct json_seen	 seen[JSON_SEEN];
+	struct html_report	*html;		/* -o html */
 };
 
 struct report *
@@ -40,6 +51,9 @@ report_open(FILE *fp, const struct report_opts *o)
 	r->o = *o;
 	if (r->o.format == REPORT_JSON)
 		out_str(r->out, "{\n  \"processes\": [");
+	if (r->o.format == REPORT_HTML)
+		r->html = html_open(r->out, o->sym, o->names, o->compare,
+		    o->hidden, o->top);
 	return r;
 }
 
@@ -140,6 +154,9 @@ report_close(struct report *r)
 	case REPORT_TEXT:
 		out_str(r->out, "Summary ");
 		text_totals(r, &r->tot);
+		break;
+	case REPORT_HTML:
+		html_close(r->html, &r->tot);
 		break;
 	case REPORT_FOLDED:
 	case REPORT_DUMP:
@@ -277,11 +294,57 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
-/* Whether byte c stands for itself in a JSON string, if ASCII. */
+/*
+ * Whether byte c stands for itself in a JSON string, if ASCII; in a
+ * page's script not '<', '>' or '&' either.
+ */
 static int
-json_plain(unsigned char c)
+json_plain(unsigned char c, int html)
 {
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' &&
+	    (!html || (c != '<' && c != '>' && c != '&'));
+}
+
+/* Eight bytes at a time: a 1 in each byte, the top bit of each. */
+#define JSON_ONES	0x0101010101010101ULL
+#define JSON_HIGHS	0x8080808080808080ULL
+/* Whether some byte of w is below c (c <= 0x80); never wrongly no. */
+#define JSON_BELOW(w, c)	(((w) - (c) * JSON_ONES) & ~(w) & JSON_HIGHS)
+/* Whether some byte of w is c. */
+#define JSON_HAS(w, c)		JSON_BELOW((w) ^ (c) * JSON_ONES, 1)
+
+/*
+ * How many of the n bytes at p stand for themselves as ASCII: whole
+ * words of eight are checked at once for a control byte, DEL, a quote,
+ * a backslash, a byte of 0x80 and above, and for a page '<', '>' and
+ * '&'; the byte loop finds where.
+ */
+static size_t
+json_plain_run(const unsigned char *p, size_t n, int html)
+{
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; n - i >= 8; i += 8) {
+		memcpy(&w, p + i, sizeof(w));
+		if ((w & JSON_HIGHS) != 0 || JSON_BELOW(w, 0x20) != 0 ||
+		    JSON_HAS(w, 0x7f) != 0 || JSON_HAS(w, '"') != 0 ||
+		    JSON_HAS(w, '\\') != 0)
+			break;
+		if (html && (JSON_HAS(w, '<') != 0 || JSON_HAS(w, '>') != 0 ||
+		    JSON_HAS(w, '&') != 0))
+			break;
+	}
+	while (i < n && json_plain(p[i], html))
+		i++;
+	return i;
+}
+
+/* U+2028 or U+2029, which end a line in older JavaScript. */
+static int
+js_lineend(const unsigned char *p)
+{
+	return p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9);
 }
 
 /*
@@ -289,37 +352,83 @@ json_plain(unsigned char c)
  * of the same number, so the document stays valid whatever a path holds.
  * Runs of bytes that stand for themselves go out in one piece.
  */
-static void
-json_string(struct out *o, const char *s)
+void
+report_json_string(struct out *o, const char *s, int html)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s, *run;
+	const unsigned char *p = (const unsigned char *)s, *run, *end;
 	char esc[6] = { '\\', 'u', '0', '0' };
-	size_t n = 0;
+	size_t n;
 
 	if (s == NULL) {
 		out_str(o, "null");
 		return;
 	}
+	end = p + strlen(s);
 	out_char(o, '"');
-	while (*p != '\0') {
-		for (run = p; json_plain(*p) ||
-		    (*p >= 0x80 && (n = utf8_len(p)) != 0);)
-			p += *p < 0x80 ? 1 : n;
+	while (p < end) {
+		run = p;
+		for (;;) {
+			p += json_plain_run(p, (size_t)(end - p), html);
+			if (p == end || *p < 0x80 || (n = utf8_len(p)) == 0 ||
+			    (html && js_lineend(p)))
+				break;
+			p += n;
+		}
 		out_mem(o, run, (size_t)(p - run));
-		if (*p == '\0')
+		if (p == end)
 			break;
 		if (*p == '"' || *p == '\\') {
 			out_char(o, '\\');
-			out_char(o, *p);
+			out_char(o, *p++);
+		} else if (html && js_lineend(p)) {
+			out_str(o, p[2] == 0xa8 ? "\\u2028" : "\\u2029");
+			p += 3;
 		} else {
 			esc[4] = hex[*p >> 4];
-			esc[5] = hex[*p & 0xf];
+			esc[5] = hex[*p++ & 0xf];
 			out_mem(o, esc, sizeof(esc));
 		}
-		p++;
 	}
 	out_char(o, '"');
+}
+
+static void
+json_string(struct out *o, const char *s)
+{
+	report_json_string(o, s, 0);
+}
+
+/*
+ * A name of a frame (object, function, file) as a JSON string.  These
+ * stay valid and unchanged while the report lives (sym.h, names.h) and
+ * most repeat from frame to frame, so one that needs no escape is
+ * remembered by its address and written again without a scan.
+ */
+static void
+json_name(struct report *r, const char *s)
+{
+	struct json_seen *e;
+	uintptr_t h = (uintptr_t)s;
+	size_t n;
+
+	if (s == NULL) {
+		out_str(r->out, "null");
+		return;
+	}
+	e = &r->seen[(h ^ h >> 9) & (JSON_SEEN - 1)];
+	if (e->s != s) {
+		n = strlen(s);
+		if (json_plain_run((const unsigned char *)s, n, 0) != n) {
+			json_string(r->out, s);
+			return;
+		}
+		e->s = s;
+		e->len = n;
+	}
+	out_char(r->out, '"');
+	out_mem(r->out, s, e->len);
+	out_char(r->out, '"');
 }
 
 static void
@@ -332,16 +441,16 @@ json_frame(struct report *r, const struct leak_frame *f, int last)
 
 	sf = sym_lookup(r->o.sym, f->object, f->offset);
 	out_str(o, "            {\n              \"object\": ");
-	json_string(o, names_path(r->o.names, f->object));
+	json_name(r, names_path(r->o.names, f->object));
 	out_str(o, ",\n              \"offset\": ");
 	out_u64(o, f->offset);
 	out_str(o, ",\n              \"locations\": [\n");
 	for (i = 0; i < sf->nlocs; i++) {
 		l = &sf->locs[i];
 		out_str(o, "                {\"function\": ");
-		json_string(o, names_function(r->o.names, l->function));
+		json_name(r, names_function(r->o.names, l->function));
 		out_str(o, ", \"file\": ");
-		json_string(o, names_path(r->o.names, l->file));
+		json_name(r, names_path(r->o.names, l->file));
 		out_str(o, ", \"line\": ");
 		if (l->line == 0)
 			out_str(o, "null");
@@ -489,6 +598,9 @@ report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		break;
 	case REPORT_FOLDED:
 		folded_proc(r, p, v, header);
+		break;
+	case REPORT_HTML:
+		html_proc(r->html, p, v);
 		break;
 	case REPORT_DUMP:
 		break;

@@ -10,6 +10,7 @@
 
 struct mproc;
 struct names;
+struct out;
 struct sel_view;
 struct symbolizer;
 
@@ -17,7 +18,8 @@ enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
 	REPORT_FOLDED,
-	REPORT_DUMP		/* -D: report_dump() only */
+	REPORT_DUMP,		/* -D: report_dump() only */
+	REPORT_HTML		/* report_html.h */
 };
 
 struct report;
@@ -47,5 +49,13 @@ void		 report_dump(struct report *, const struct mproc *, int);
  * Returns -1 if writing to the stream failed (errno says why).
  */
 int		 report_close(struct report *);
+
+/*
+ * A JSON string (null for NULL).  Bytes that are not valid UTF-8 become
+ * the code point of the same number.  With html set it is also safe
+ * inside an HTML <script> element: '<', '>', '&', U+2028 and U+2029
+ * are written as \u escapes.
+ */
+void		 report_json_string(struct out *, const char *, int);
 
 #endif /* MDUMP_REPORT_H */

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "debugfile.h"
+#include "debuginfod.h"
 #include "dwarf.h"
 #include "elf.h"
 #include "sym.h"
@@ -102,12 +103,23 @@ struct sym_chunk {
 	uint64_t		 data[SYM_CHUNK / sizeof(uint64_t)];
 };
 
+/* A build-id the trace gives for an object path. */
+struct sym_bid {
+	char		*path;
+	uint8_t		*id;
+	size_t		 len;
+	struct sym_bid	*next;
+};
+
 struct symbolizer {
 	char		 *exe;
 	char		 *root;		/* NULL: DEBUGFILE_ROOT */
 	int		  raw;
 	void		(*warn)(void *, const char *);
+	void		(*alert)(void *, const char *);
 	void		 *warnarg;
+	struct dbgd	 *dbgd;		/* NULL: no debuginfod requests */
+	struct sym_bid	 *bids;
 	struct sym_obj	**objs;		/* open addressing */
 	size_t		  nobjs, objcap;
 	struct sym_ent	 *ents;		/* open addressing */
@@ -133,19 +145,45 @@ static const struct sect_name dwarf_names[] = {
 	{ ".debug_str_offsets", offsetof(struct dwarf_sections, str_offsets) },
 };
 
+/* "PATH: msg" to fn, which may be NULL. */
 static void
-sym_warn(struct symbolizer *s, const char *path, const char *msg)
+say(struct symbolizer *s, void (*fn)(void *, const char *), const char *path,
+    const char *msg)
 {
 	char *line;
 	size_t n;
 
-	if (s->warn == NULL)
+	if (fn == NULL)
 		return;
 	n = strlen(path) + strlen(msg) + sizeof(": ");
 	line = xmalloc(n);
 	snprintf(line, n, "%s: %s", path, msg);
-	s->warn(s->warnarg, line);
+	fn(s->warnarg, line);
 	free(line);
+}
+
+static void
+sym_warn(struct symbolizer *s, const char *path, const char *msg)
+{
+	say(s, s->warn, path, msg);
+}
+
+/* A warning shown without -v too: a server sent something wrong. */
+static void
+sym_alert(struct symbolizer *s, const char *path, const char *msg)
+{
+	say(s, s->alert != NULL ? s->alert : s->warn, path, msg);
+}
+
+static void
+dbgd_note(void *arg, int loud, const char *msg)
+{
+	struct symbolizer *s = arg;
+	void (*fn)(void *, const char *) = loud && s->alert != NULL ?
+	    s->alert : s->warn;
+
+	if (fn != NULL)
+		fn(s->warnarg, msg);
 }
 
 /* FNV-1a: the keys are short, and the tables only need a fair spread. */
@@ -187,7 +225,10 @@ sym_open(const struct sym_opts *opts)
 	s->exe = xstrdup(opts->exe != NULL ? opts->exe : SYM_DEFAULT_EXE);
 	s->raw = opts->raw;
 	s->warn = opts->warn;
+	s->alert = opts->alert;
 	s->warnarg = opts->warnarg;
+	if (!opts->no_debuginfod)
+		s->dbgd = dbgd_open(dbgd_note, s);
 	if ((root = getenv("MDUMP_DEBUG_ROOT")) != NULL && *root != '\0')
 		s->root = xstrdup(root);
 	s->objcap = s->entcap = SYM_HASH_INIT;
@@ -294,6 +335,38 @@ dwo_open(void *arg, const char *comp_dir, const char *name,
 }
 
 /*
+ * Fetch from a debuginfod server the file of that kind (DBGD_*, "what"
+ * in messages) with the build-id id[0..len), for o, and open it if it
+ * has that build-id.  -v tells what came from where; a file that is
+ * damaged or has another build-id is said without -v, and dropped.
+ * When found is not NULL, *found gets a copy of its path.
+ */
+static struct elf *
+fetch(struct symbolizer *s, struct sym_obj *o, int kind, const char *what,
+    const uint8_t *id, size_t len, char **found)
+{
+	char msg[PATH_MAX + 256];
+	const char *path, *url;
+	struct elf *e;
+
+	if ((path = dbgd_find(s->dbgd, kind, id, len, &url)) == NULL)
+		return NULL;
+	if (*url == '\0')
+		url = "the debuginfod cache";
+	if ((e = debugfile_open_id(path, id, len)) == NULL) {
+		snprintf(msg, sizeof(msg), "%s from %s is damaged or has "
+		    "another build-id; not used", what, url);
+		sym_alert(s, o->path, msg);
+		return NULL;
+	}
+	snprintf(msg, sizeof(msg), "%s %s from %s", what, path, url);
+	sym_warn(s, o->path, msg);
+	if (found != NULL)
+		*found = xstrdup(path);
+	return e;
+}
+
+/*
  * The DWARF reader of the dwz common file that holder (opened from path)
  * names, if it names one; NULL when none.
  */
@@ -302,9 +375,15 @@ load_alt(struct symbolizer *s, struct sym_obj *o, struct elf *holder,
     const char *path)
 {
 	struct dwarf_sections ds;
+	const uint8_t *id;
+	size_t len;
 	int rc, named;
 
-	if ((o->alt = debugfile_alt(holder, path, s->root, &named)) == NULL) {
+	o->alt = debugfile_alt(holder, path, s->root, &named);
+	if (o->alt == NULL && named && debugfile_alt_id(holder, &id, &len) == 0)
+		o->alt = fetch(s, o, DBGD_DEBUGINFO, "dwz common file", id,
+		    len, NULL);
+	if (o->alt == NULL) {
 		if (named)
 			sym_warn(s, o->path, "dwz common file "
 			    "(.gnu_debugaltlink or .debug_sup) not found");
@@ -316,9 +395,24 @@ load_alt(struct symbolizer *s, struct sym_obj *o, struct elf *holder,
 	return o->altdw;
 }
 
-/* Find the debug info of o, in the object or its debug file. */
+/* The debug file of o by its build-id from a debuginfod server. */
+static struct elf *
+fetch_debug(struct symbolizer *s, struct sym_obj *o, char **found)
+{
+	const uint8_t *id;
+	size_t len;
+
+	if (s->dbgd == NULL || elf_build_id(o->elf, &id, &len) == -1)
+		return NULL;
+	return fetch(s, o, DBGD_DEBUGINFO, "debug file", id, len, found);
+}
+
+/*
+ * Find the debug info of o, opened from path: in the object, its debug
+ * file on this machine, or one from a debuginfod server.
+ */
 static void
-load_debug(struct symbolizer *s, struct sym_obj *o)
+load_debug(struct symbolizer *s, struct sym_obj *o, const char *path)
 {
 	struct dwarf_sections ds;
 	struct dwarf *alt;
@@ -326,7 +420,9 @@ load_debug(struct symbolizer *s, struct sym_obj *o)
 	int rc, drc;
 
 	if (dwarf_sections_of(o->elf, &ds, &rc) == -1) {
-		o->dbg = debugfile_find(o->elf, o->path, s->root, &found);
+		o->dbg = debugfile_find(o->elf, path, s->root, &found);
+		if (o->dbg == NULL)
+			o->dbg = fetch_debug(s, o, &found);
 		if (o->dbg == NULL ||
 		    dwarf_sections_of(o->dbg, &ds, &drc) == -1) {
 			if (o->dbg != NULL && rc == ELF_SECT_ABSENT)
@@ -340,7 +436,7 @@ load_debug(struct symbolizer *s, struct sym_obj *o)
 		}
 	}
 	alt = load_alt(s, o, o->dbg != NULL ? o->dbg : o->elf,
-	    found != NULL ? found : o->path);
+	    found != NULL ? found : path);
 	if ((o->dw = dwarf_open(&ds, alt)) == NULL)
 		sym_warn(s, o->path, "no debug info");
 	else
@@ -348,23 +444,56 @@ load_debug(struct symbolizer *s, struct sym_obj *o)
 	free(found);
 }
 
+/*
+ * The object at path; when it is not on this machine and the trace gave
+ * its build-id, the executable from a debuginfod server.
+ */
 static struct sym_obj *
 load_obj(struct symbolizer *s, const char *path)
 {
 	struct sym_obj *o;
+	const struct sym_bid *b;
 	const char *why = "cannot open";
+	char *fetched = NULL;
 
 	o = xcalloc(1, sizeof(*o));
 	o->path = xstrdup(path);
 	o->s = s;
-	if ((o->elf = elf_open(path, &why)) == NULL) {
+	if ((o->elf = elf_open(path, &why)) == NULL && s->dbgd != NULL) {
+		for (b = s->bids; b != NULL; b = b->next)
+			if (strcmp(b->path, path) == 0)
+				break;
+		if (b != NULL)
+			o->elf = fetch(s, o, DBGD_EXECUTABLE, "executable",
+			    b->id, b->len, &fetched);
+	}
+	if (o->elf == NULL) {
 		sym_warn(s, path, why);
 		return o;
 	}
 	if (elf_type(o->elf) == ELF_ET_EXEC)
 		o->base = elf_link_base(o->elf);
-	load_debug(s, o);
+	load_debug(s, o, fetched != NULL ? fetched : path);
+	free(fetched);
 	return o;
+}
+
+void
+sym_object_id(struct symbolizer *s, const char *path, const uint8_t *id,
+    size_t len)
+{
+	struct sym_bid *b;
+
+	for (b = s->bids; b != NULL; b = b->next)
+		if (strcmp(b->path, path) == 0)
+			return;
+	b = xcalloc(1, sizeof(*b));
+	b->path = xstrdup(path);
+	b->id = xmalloc(len ? len : 1);
+	memcpy(b->id, id, len);
+	b->len = len;
+	b->next = s->bids;
+	s->bids = b;
 }
 
 static void
@@ -608,6 +737,15 @@ sym_close(struct symbolizer *s)
 		free(o->path);
 		free(o);
 	}
+	while (s->bids != NULL) {
+		struct sym_bid *b = s->bids;
+
+		s->bids = b->next;
+		free(b->path);
+		free(b->id);
+		free(b);
+	}
+	dbgd_close(s->dbgd);
 	free(s->ents);
 	free(s->objs);
 	free(s->exe);

@@ -29,8 +29,14 @@ struct sym_frame {
 struct sym_opts {
 	const char	*exe;		/* object for "" and "." frames */
 	int		 raw;		/* -r: look up the address as recorded */
+	int		 no_debuginfod;	/* ask no debuginfod server */
 	/* Called with each warning, "PATH: what" (objects not found...). */
 	void		(*warn)(void *, const char *);
+	/*
+	 * Called with warnings that matter without -v too (a debuginfod
+	 * server sent a wrong file, or stopped answering); NULL: warn.
+	 */
+	void		(*alert)(void *, const char *);
 	void		*warnarg;
 };
 
@@ -61,6 +67,15 @@ struct sym_query {
  */
 void			 sym_prefetch(struct symbolizer *, struct sym_query *,
 			    size_t);
+
+/*
+ * The build-id id[0..len) of the object the trace calls path: with it,
+ * an object missing from this machine is fetched from a debuginfod
+ * server.  The first one given for a path counts; give it before the
+ * path's first lookup.
+ */
+void			 sym_object_id(struct symbolizer *, const char *,
+			    const uint8_t *, size_t);
 void			 sym_close(struct symbolizer *);
 
 #endif /* MDUMP_SYM_H */

@@ -29,6 +29,10 @@ musl-gcc musl-tools
 valgrind valgrind
 python3 python3
 dwz dwz
+debuginfod debuginfod
+curl curl
+chromium chromium
+node nodejs
 '
 
 if [ "$1" = --list ]; then

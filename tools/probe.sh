@@ -2,8 +2,9 @@
 # probe.sh: what the C compiler here offers that mdump can use.
 #   probe.sh cflags CC   prints -D flags for what was found
 #   probe.sh libs CC     prints the libraries to link for it
-# What it looks for: zlib (compressed debug sections) and the C++
-# runtime's __cxa_demangle (mdump -C), linked only where found.
+# What it looks for: zlib (compressed debug sections), the C++
+# runtime's __cxa_demangle (mdump -C) and dlopen (the debuginfod client
+# library, loaded at run time), linked only where found.
 # Used by the Makefile through "!=", which GNU make and BSD make share.
 what=$1
 shift
@@ -36,14 +37,32 @@ cxa_lib() {
 	return 1
 }
 
+# The library that gives dlopen: the C library itself (glibc 2.34+,
+# OpenBSD, musl), else -ldl.  Not found: mdump asks no debuginfod server.
+dl_lib() {
+	printf '%s\n' '#include <dlfcn.h>' '#include <stddef.h>' \
+	    'int main(void) { void *h = dlopen("libc.so.6", RTLD_NOW);' \
+	    '    return h != NULL && dlsym(h, "x") == h; }' >"$tmp.c"
+	for lib in "" -ldl; do
+		# shellcheck disable=SC2086
+		if $cc -o "$tmp" "$tmp.c" $lib >/dev/null 2>&1; then
+			[ -n "$lib" ] && printf '%s ' $lib
+			return 0
+		fi
+	done
+	return 1
+}
+
 case $what in
 cflags)
 	has_zlib && printf '%s ' -DHAVE_ZLIB
 	cxa_lib >/dev/null && printf '%s ' -DHAVE_CXA_DEMANGLE
+	dl_lib >/dev/null && printf '%s ' -DHAVE_DLOPEN
 	;;
 libs)
 	has_zlib && printf '%s ' -lz
 	cxa_lib
+	dl_lib
 	;;
 *) echo "usage: probe.sh cflags|libs CC" >&2; exit 1 ;;
 esac

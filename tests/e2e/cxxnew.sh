@@ -14,18 +14,18 @@
 
 out=tests/out/cxxnew
 name=cxxnew
-echo "1..12"
+. tests/e2e/check.sh.inc
+plan 12
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
-	for t in 1 2 3 4 5 6 7 8 9 10 11 12; do
-		echo "ok $name/$t # skip mdtrace is built on Linux only"
-	done
-	exit 0
+	skipall "mdtrace is built on Linux only"
 fi
+for t in g++ clang++ c++ nm; do
+	command -v $t >/dev/null 2>&1 || skipall "missing $t"
+done
 rm -rf "$out"
 mkdir -p "$out"
 top=$(pwd)
 src=tests/e2e/progs/cxxnew.cpp
-. tests/e2e/check.sh.inc
 
 # The leak whose size is $2 starts at the line marked $3 in $1.
 leak_at() {

@@ -11,6 +11,8 @@
 #   reload  dlclose of a library and dlopen of another mapped at the same
 #           address, same code layout, other frame sizes: a stale rule
 #           would give wrong frames (progs/uw_dl.c, uw_lib.c);
+#   nocfi   the chain program built without unwind tables but with frame
+#           pointers: the frame-pointer step where no CFI exists;
 #   damage  the library with its .eh_frame_hdr or .eh_frame overwritten,
 #           by hand and by random bytes: the program runs to its end, the
 #           stack ends at the damaged library, and mdump -v counts it.
@@ -104,6 +106,19 @@ run_tests() {
 	    "$out/chain.stacks"
 	check chain-depth sh -c "test \$(grep '^sum=777|' $out/chain.stacks |
 	    tr '|' '\n' | grep -c ' rec at') -eq 40"
+
+	# nocfi: frames from the frame pointers, the whole chain.
+	if $cc -O2 -g -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	    -fno-unwind-tables -pthread -o "$out/nocfi" "$progs/uw_chain.c"
+	then
+		trace cfi nocfi "$out/nocfi"
+		leak_frames "$out/nocfi.ktrace" 205 | head -n 6 | tr '\n' ' ' \
+		    >"$out/nocfi.frames"
+		check nocfi-chain grep -qx 'c5 c4 c3 c2 c1 main ' \
+		    "$out/nocfi.frames"
+	else
+		echo "not ok $name/nocfi (does not compile)"
+	fi
 
 	# reload: the second library's frames after the first one's.
 	trace cfi reload "$out/dl" "$out/libA.so" "$out/libB.so" &&

@@ -22,10 +22,10 @@
 # with the same stack and, all processes together, the same bytes and
 # blocks: one result per distinct stack, named by its first own
 # location.  Conversely no mdump stack that reaches the test's code may
-# be missing from valgrind's (one result per program).  One exception: the dynamic loader's thread vector (TLS)
-# has one slot per object with thread-local storage, and the tracer is
-# one more such object than valgrind's preload, so there only the
-# blocks are compared.
+# be missing from valgrind's (one result per program).  One exception:
+# the dynamic loader's thread vector (TLS) has one slot per object with
+# thread-local storage, and the tracer is one more such object than
+# valgrind's preload, so there only the blocks are compared.
 #
 # Then each marker comment ("ORACLE:" and a name) in the sources must
 # be a frame of some compared stack (so no case silently vanishes), the
@@ -49,16 +49,18 @@ result() {
 	nres=$((nres + 1))
 }
 
+skip1() {
+	echo "ok $name/all # skip $1"
+	echo "1..1"
+	exit 0
+}
+
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
-	echo "ok $name/all # skip mdtrace is built on Linux only"
-	echo "1..1"
-	exit 0
+	skip1 "mdtrace is built on Linux only"
 fi
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "ok $name/all # skip valgrind is not installed"
-	echo "1..1"
-	exit 0
-fi
+for t in valgrind cc c++; do
+	command -v $t >/dev/null 2>&1 || skip1 "missing $t"
+done
 rm -rf "$out"
 mkdir -p "$out"
 top=$(pwd)

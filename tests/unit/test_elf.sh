@@ -21,7 +21,7 @@ trap 'exit 1' HUP INT TERM
 
 CC=${CC:-cc}
 WARN="-Wall -Wextra -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L"
-MINE="elf.c debugfile.c sym.c"
+MINE="elf.c debugfile.c sym.c debuginfod.c"
 
 ok() { echo "ok elf/$1"; }
 nok() { echo "not ok elf/$1${2:+ # $2}"; }

@@ -1,0 +1,35 @@
+/*
+ * report_html.h: the leak report as one self-contained HTML page (-o
+ * html): the page of src/html/ with the report embedded in it as JSON,
+ * drawn by the page's own script as a flame graph and a table.
+ */
+#ifndef MDUMP_REPORT_HTML_H
+#define MDUMP_REPORT_HTML_H
+
+#include "mrec.h"
+#include "out.h"
+#include "names.h"
+#include "select.h"
+#include "sym.h"
+
+struct html_report;
+
+/*
+ * Start the page on the output.  compare: -b (leaks carry their
+ * growth); hidden: -k or -b; top: -n.  The output, symbolizer and names
+ * are not owned and must outlive the report.
+ */
+struct html_report	*html_open(struct out *, struct symbolizer *,
+			    struct names *, int, int, int);
+/* The leaks of one process chosen by select.h, and its totals. */
+void			 html_proc(struct html_report *,
+			    const struct mproc *, const struct sel_view *);
+/* The totals of all processes; ends the page; frees the report. */
+void			 html_close(struct html_report *,
+			    const struct sel_totals *);
+
+/* The page around the data (report_page.c, made from src/html/). */
+extern const char *const html_page_head[];
+extern const char *const html_page_tail[];
+
+#endif /* MDUMP_REPORT_HTML_H */
