@@ -107,7 +107,8 @@ struct mdt_thread {
 	uintptr_t	 sp;
 	uintptr_t	 regs[64];
 };
-size_t		 mdt_stop_threads(struct mdt_thread *, size_t);
+#define MDT_MAXTHREADS	4096	/* stopped at most; the others run on */
+size_t		 mdt_stop_threads(struct mdt_thread **);
 void		 mdt_resume_threads(void);
 
 /* buildid.c: fn(arg, build-id, its length, path) for each object. */

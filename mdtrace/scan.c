@@ -51,7 +51,6 @@
 
 #include "mdt.h"
 
-#define MAX_THREADS	4096
 #define MAX_OBJRANGES	16	/* segments kept of one object */
 #define REGION_SHIFT	21	/* 2 MiB regions of the block index */
 #define BUCKET_SHIFT	10	/* 1 KiB buckets in a region, at least */
@@ -1001,13 +1000,12 @@ snapshot(void)
 	size_t n, nlr, i, *count;
 	struct mdt_block *tmp;
 
-	S.thr = scan_alloc(MAX_THREADS * sizeof(*S.thr));
 	lr = scan_alloc(2 * 64 * sizeof(*lr));
 	count = scan_alloc(RADIX * sizeof(*count));
-	if (S.thr == NULL || lr == NULL || count == NULL)
+	if (lr == NULL || count == NULL)
 		return -1;
 	mdt_table_lockall();
-	S.nthr = mdt_stop_threads(S.thr, MAX_THREADS);
+	S.nthr = mdt_stop_threads(&S.thr);
 	n = mdt_live_count();
 	S.b = scan_full((n + 1) * sizeof(*S.b));
 	tmp = scan_full((n + 1) * sizeof(*tmp));
@@ -1172,6 +1170,10 @@ check(uintptr_t exit_sp)
 		    (uintptr_t)S.own[i].p + S.own[i].len, 0);
 	for (i = 0; i < S.self.n; i++)
 		exclude(S.self.r[i].lo, S.self.r[i].hi, 0);
+	/* Stale slots past the threads found are no roots. */
+	if (S.thr != NULL)
+		exclude((uintptr_t)S.thr,
+		    (uintptr_t)(S.thr + MDT_MAXTHREADS), 0);
 	if (S.glibc)
 		exclude_glibc_heap();
 	merge_exclusions();

@@ -303,17 +303,25 @@ syscall_sp(int tid)
 }
 
 /*
- * Stop every other thread, filling t[0 .. max); returns the number of
- * slots filled.  Slots in state STOP_ARRIVED hold registers and stack
+ * Stop every other thread; *tp gets the slots, the number filled is
+ * returned.  Slots in state STOP_ARRIVED hold registers and stack
  * pointer; the others hold the stack pointer read from /proc, or 0.
+ * The slots are this file's, never unmapped: a handler running late
+ * may still look at them.
  */
 size_t
-mdt_stop_threads(struct mdt_thread *t, size_t max)
+mdt_stop_threads(struct mdt_thread **tp)
 {
+	static struct mdt_thread *t;
+	const size_t max = MDT_MAXTHREADS;
 	int self, pid, pass;
 	int64_t deadline;
 	size_t i;
 
+	*tp = NULL;
+	if (t == NULL && (t = mdt_mmap(max * sizeof(*t))) == NULL)
+		return 0;
+	*tp = t;
 	self = (int)syscall(SYS_gettid);
 	pid = getpid();
 	slots = t;
