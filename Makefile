@@ -14,9 +14,9 @@ MDUMP_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c99 -D_POSIX_C_SOURCE=200809L \
 MDUMP_LIBS =	$(PROBE_LIBS)
 
 OBJS =		src/main.o src/buf.o src/ktrace.o src/leak.o src/mdump_err.o \
-		src/mrec.o src/mrec_bid.o src/mrec_exp.o src/mrec_text.o src/out.o \
-		src/report.o \
-		src/u64map.o src/xmalloc.o \
+		src/mrec.o src/mrec_bid.o src/mrec_exp.o src/mrec_mdt.o \
+		src/mrec_text.o src/out.o src/report.o \
+		src/strpool.o src/u64map.o src/xmalloc.o \
 		src/sym.o src/elf.o src/debugfile.o src/debuginfod.o \
 		src/dwarf.o src/dwarf_unit.o src/dwarf_line.o src/dwarf_ranges.o \
 		src/dwarf_func.o \
@@ -41,7 +41,8 @@ page: src/report_page.c
 	$(CC) $(MDUMP_CFLAGS) -c $< -o $@
 
 $(OBJS): src/buf.h src/ktrace.h src/leak.h src/mdump.h src/mrec.h \
-	src/out.h src/report.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
+	src/mrec_int.h src/hash.h src/strpool.h src/out.h src/report.h \
+	src/bsearch.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
 	src/debugfile.h src/debuginfod.h src/dwarf.h src/dwarf_impl.h \
 	src/names.h src/demangle.h src/suppress.h src/compare.h src/select.h \
 	src/report_html.h
@@ -60,8 +61,8 @@ check:
 	$(MAKE) all
 	sh tests/run.sh
 
-# The README's main job: the seed's example program under mdtrace, then
-# mdump's report of it (Linux; see the mdtrace section below).
+# The README's main job: the original mdump's example program under
+# mdtrace, then mdump's report of it (Linux; see the mdtrace section).
 demo: all
 	@[ "`uname`" = Linux ] || { echo "demo: mdtrace runs on Linux only"; \
 	    exit 1; }
@@ -84,7 +85,7 @@ clean:
 
 .PHONY: all test check demo install clean page
 
-# ---- mdtrace: the Linux malloc tracer (issue 4) ---------------------------
+# ---- mdtrace: the Linux malloc tracer ------------------------------------
 # Linux only: on OpenBSD the system's malloc writes the records itself, so
 # "all" builds the tracer only where uname says Linux.  The launcher and
 # the library live in mdtrace/ (the folder holds the sources, so the
@@ -138,9 +139,9 @@ clean-mdtrace:
 	clean-mdtrace
 # ---- end of the mdtrace section --------------------------------------------
 
-# ---- fuzzing, sanitizers, portability (issue 5) -----------------------------
+# ---- fuzzing, sanitizers, portability ---------------------------------------
 # "make fuzz" builds the libFuzzer harnesses of fuzz/ with clang, and the
-# seed extractor mkseed, into fuzz/out/; tests/e2e/fuzz.sh runs them for
+# seed-corpus extractor mkseed, into fuzz/out/; tests/e2e/fuzz.sh runs them for
 # a bounded time.  "make test-asan" runs the whole suite on a copy of the tree built
 # with ASan+UBSan (tests/asan.sh).  "make portcheck" builds mdump with
 # musl-gcc and with gcc and clang in strict C99, all with -Werror.

@@ -7,7 +7,7 @@
 # peak resident memory of the fastest of SCALE_RUNS runs (default 3: on
 # a shared machine single runs vary by a third).  The objects the traces
 # name do not exist, so this measures the trace side: reading, decoding,
-# merging, reporting.  Target (issue 5): at least 300 MB/s and under
+# merging, reporting.  Target: at least 300 MB/s and under
 # 1 GB peak.
 #
 # usage: sh bench/scale.sh [records [stacks]]   (run from the top of the

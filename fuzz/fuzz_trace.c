@@ -39,6 +39,7 @@
 #include "names.h"
 #include "report.h"
 #include "select.h"
+#include "strpool.h"
 #include "sym.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -92,7 +93,7 @@ fuzz_put(const uint8_t *data, size_t from, size_t to)
 }
 
 static void
-fuzz_report(struct mrec_state *st, struct symbolizer *sym, unsigned opt)
+fuzz_report(struct mrec *st, struct symbolizer *sym, unsigned opt)
 {
 	static const char *keys[] = { NULL, "sum", "count", "avg" };
 	static const enum report_format fmts[] = {
@@ -103,14 +104,15 @@ fuzz_report(struct mrec_state *st, struct symbolizer *sym, unsigned opt)
 	struct sel_view v;
 	struct report *rep;
 	struct names *nm;
-	size_t i;
+	struct mproc *p;
+	size_t i, n = mrec_nprocs(st);
 
 	if (opt & 1) {
 		memset(&ro, 0, sizeof(ro));
 		ro.format = REPORT_DUMP;
 		rep = report_open(devnull, &ro);
-		for (i = 0; i < st->nprocs; i++)
-			report_dump(rep, st->procs[i], st->nprocs > 1);
+		for (i = 0; i < n; i++)
+			report_dump(rep, mrec_proc(st, i), n > 1);
 		report_close(rep);
 		return;
 	}
@@ -127,11 +129,12 @@ fuzz_report(struct mrec_state *st, struct symbolizer *sym, unsigned opt)
 	ro.names = nm;
 	ro.top = so.top != 0;
 	rep = report_open(devnull, &ro);
-	for (i = 0; i < st->nprocs; i++) {
+	for (i = 0; i < n; i++) {
+		p = mrec_proc(st, i);
 		if (keys[(opt >> 4) & 3] != NULL)
-			leak_sort(&st->procs[i]->leaks, keys[(opt >> 4) & 3]);
-		sel_proc(&so, st->procs[i], &v);
-		report_proc(rep, st->procs[i], &v, st->nprocs > 1);
+			leak_sort(p->leaks, keys[(opt >> 4) & 3]);
+		sel_proc(&so, p, &v);
+		report_proc(rep, p, &v, n > 1);
 		sel_free(&v);
 	}
 	report_close(rep);
@@ -143,13 +146,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ktr_reader *r;
 	struct ktr_record rec;
-	struct mrec_state st;
+	struct mrec *st = NULL;
 	struct mproc *p;
 	struct md_err e;
 	struct sym_opts so;
 	struct symbolizer *sym;
 	unsigned opt = (unsigned)(size * 2654435761u) >> 20;
-	int rv, inited = 0, again = 0, follow = (opt >> 1) & 1;
+	int rv, again = 0, follow = (opt >> 1) & 1;
 	size_t have = size;
 
 	if (tmpfd == -1)
@@ -180,22 +183,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rv != KTR_REC)
 			break;
 		again = 0;
-		if (!inited) {
-			mrec_init(&st, ktr_layout(r), opt & 1);
+		if (st == NULL) {
+			st = mrec_open(ktr_layout(r), opt & 1);
 			if ((opt >> 7) & 1)
-				mrec_select(&st, rec.pid);
-			inited = 1;
+				mrec_select(st, rec.pid);
 		}
-		(void)mrec_feed(&st, &rec, &p, &e);
+		(void)mrec_feed(st, &rec, &p, &e);
 	}
 	/* A spent reader must keep saying so. */
 	if (rv == KTR_ERR && ktr_next(r, &rec, &e) != KTR_ERR)
 		abort();
 	ktr_close(r);
-	if (inited) {
-		(void)mrec_finish(&st, &e);
-		fuzz_report(&st, sym, opt);
-		mrec_free(&st);
+	if (st != NULL) {
+		(void)mrec_finish(st, &e);
+		fuzz_report(st, sym, opt);
+		mrec_close(st);
 	}
 	sym_close(sym);
 	strpool_free();

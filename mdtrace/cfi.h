@@ -14,7 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Registers a row tracks: x86-64 numbers 0-15 and 16, the return address. */
+/*
+ * Register columns a row tracks: x86-64's 0-15 and 16, the return
+ * address (aarch64 would need 33: x0-x30, sp, and its RA column).
+ * Rules for higher columns (vector registers) are read and dropped.
+ */
 #define CFI_NREGS	17
 
 /* Readable segments of an object kept for bounds checks. */

@@ -61,8 +61,8 @@ struct mdt_block {
 	struct mdt_stack	*stk;
 };
 
-/* table.c: the live-block table and the stack table. */
-void		 mdt_table_init(void);
+/* table.c: the live-block table and the stack table; memory for all. */
+void		*mdt_mmap(size_t);
 struct mdt_stack *mdt_stack_intern(const uintptr_t *, uint32_t);
 void		 mdt_live_prefetch(void *);
 void		 mdt_live_insert(void *, size_t, struct mdt_stack *);
@@ -114,9 +114,6 @@ void		 mdt_resume_threads(void);
 /* buildid.c: fn(arg, build-id, its length, path) for each object. */
 void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
 		    const char *), void *);
-
-/* preload.c: map anonymous memory, or NULL. */
-void		*mdt_mmap(size_t);
 
 /* preload.c: set the recursion guard (1) or clear it; its old value. */
 int		 mdt_guard(int);

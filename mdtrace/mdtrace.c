@@ -32,7 +32,7 @@
 #define MDT_LIBDIR	"/usr/local/lib/mdtrace"
 #endif
 #define LIBNAME		"libmdtrace.so"
-#define HDR_SIZE	64	/* LP64 ktrace header, FORMATS.md 1.3 */
+#define HDR_SIZE	64	/* lp64le ktrace header, doc/FORMATS.md */
 
 static void
 usage(void)

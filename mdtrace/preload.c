@@ -30,7 +30,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "mdt.h"
@@ -71,16 +70,6 @@ static struct mdt_opts	 opts;
 
 static unsigned char	 boot[BOOT_SIZE] __attribute__((aligned(BOOT_ALIGN)));
 static size_t		 boot_used;
-
-void *
-mdt_mmap(size_t n)
-{
-	void *p;
-
-	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	    -1, 0);
-	return p == MAP_FAILED ? NULL : p;
-}
 
 /* Static arena: a size word before each block, never freed. */
 static void *
@@ -481,7 +470,6 @@ mdt_init(void)
 	(void)ensure_real();
 	parse_options(getenv("MALLOC_OPTIONS"), &opts);
 	if (opts.enabled) {
-		mdt_table_init();
 		mdt_unwind_init();
 		mdt_record_init();
 		if (pthread_atfork(fork_prepare, fork_parent,

@@ -1,14 +1,15 @@
 /*
  * record.c: the leak report, written at exit as OpenBSD's malloc writes
  * it: utrace records in an OpenBSD ktrace file, LP64 little-endian
- * header layout (FORMATS.md 1.3), each record one write(2) to a file
+ * header layout (doc/FORMATS.md), each record one write(2) to a file
  * opened for append, so processes sharing the file never interleave
  * inside a record.
  *
- * Two shapes, as MALLOC_OPTIONS chose: the experimental records of the
- * seed (FORMATS.md 2: object records, 80-byte leak records, dump text
- * in fragments of at most 100 bytes) or the in-tree text of OpenBSD 7.5
- * (FORMATS.md 3: label "malloc", one line a record).
+ * Two shapes, as MALLOC_OPTIONS chose: the experimental records the
+ * original mdump read (doc/FORMATS.md, "Experimental records": object
+ * records, 80-byte leak records, dump text in fragments of at most 100
+ * bytes) or the in-tree text of OpenBSD 7.5 ("Text records": label
+ * "malloc", one line a record).
  *
  * Nothing here calls malloc or stdio: text is built with the bounded
  * string builder below, records in buffers on the stack.  The caller
@@ -37,8 +38,9 @@
 #define USER_MAX	2048	/* the kernel's cap on utrace data */
 #define KTR_USER	9
 #define TID_OFFSET	100000	/* OpenBSD's kernel adds this to tids */
-#define FRAG_MAX	100	/* a mallocdumpline fragment, as the seed */
+#define FRAG_MAX	100	/* a mallocdumpline fragment, at most */
 #define LINE_MAX_	USER_MAX	/* one in-tree text line, one record */
+#define TAIL_ROOM	24	/* after a path: " 0x", 16 digits, newline */
 
 /*
  * Objects whose record was written.  A process maps few objects; past
@@ -307,7 +309,7 @@ text_leak(struct out *w, const struct mdt_stack *s)
 		sb.b = line;
 		sb.len = 0;
 		/* Leave room for the offset and newline after a long path. */
-		sb.cap = sizeof(line) - 24;
+		sb.cap = sizeof(line) - TAIL_ROOM;
 		if (s->nframes == 0) {
 			f.ra = f.off = 0;
 			f.path = ".";

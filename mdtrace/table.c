@@ -144,10 +144,19 @@ mix64(uint64_t x)
 	return x;
 }
 
-void
-mdt_table_init(void)
+/*
+ * Anonymous memory for the tables, and for the other parts of the
+ * tracer that may not call malloc; NULL when the system has none.
+ * Everything starts zeroed; tables appear at first use.
+ */
+void *
+mdt_mmap(size_t n)
 {
-	/* Everything starts zeroed; tables appear at first use. */
+	void *p;
+
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 static struct mdt_stack *

@@ -41,6 +41,7 @@
 #include <link.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -54,6 +55,9 @@
 
 /* Addresses below this are never code: the walk has gone astray. */
 #define LOWEST_CODE	4096
+
+/* Turns a slow path waits for another's snapshot before giving up. */
+#define LOCK_TRIES	10000
 
 /* Objects of the snapshot; a process with more loses CFI for the rest. */
 #define MAXOBJ		1024
@@ -123,6 +127,25 @@ lock(void)
 {
 	while (__atomic_exchange_n(&snap_lock, 1, __ATOMIC_ACQUIRE))
 		sched_yield();
+}
+
+/*
+ * The lock, or -1 after LOCK_TRIES turns.  The holder may be inside
+ * dl_iterate_phdr, waiting for the loader's lock, which this thread may
+ * hold (malloc called from a dl_iterate_phdr callback): waiting for
+ * ever would deadlock both.
+ */
+static int
+lock_bounded(void)
+{
+	int i;
+
+	for (i = 0; __atomic_exchange_n(&snap_lock, 1, __ATOMIC_ACQUIRE); i++)
+		if (i == LOCK_TRIES)
+			return -1;
+		else
+			sched_yield();
+	return 0;
 }
 
 static void
@@ -266,32 +289,55 @@ snap_find(uintptr_t pc)
 	return NULL;
 }
 
-/* Is pc in some loaded object?  Without _dl_find_object: maybe. */
+/*
+ * What the C library says of pc: 1 with *hdr its object's eh_frame_hdr
+ * (0 if none), 0 if pc is in no object, -1 if it cannot say (no
+ * _dl_find_object).  Lock-free in glibc.
+ */
 static int
-maybe_object(uintptr_t pc)
+libc_object(uintptr_t pc, uintptr_t *hdr)
 {
 #ifdef DLFO_EH_SEGMENT_TYPE
 	struct dl_find_object dlfo;
 
-	if (_dl_find_object != NULL)
-		return _dl_find_object((void *)pc, &dlfo) == 0;
+	if (_dl_find_object != NULL) {
+		if (_dl_find_object((void *)pc, &dlfo) != 0)
+			return 0;
+		*hdr = (uintptr_t)dlfo.dlfo_eh_frame;
+		return 1;
+	}
 #endif
 	(void)pc;
-	return 1;
+	(void)hdr;
+	return -1;
 }
 
-/* Copy out the object of pc; 0 if there is none. */
+/*
+ * Copy out the object of pc: 1, 0 if there is none, -1 if busy.  Where
+ * the C library can say, the snapshot must agree with it, else it is
+ * taken again: an object unloaded behind dlclose's back (the C
+ * library's own unloads) and another loaded in its place would
+ * otherwise be read through the old one's ranges.
+ */
 static int
 object_of(uintptr_t pc, uint32_t gen, struct cfi_obj *out)
 {
 	const struct cfi_obj *o;
+	uintptr_t hdr = 0;
+	int k;
 
-	lock();
+	if ((k = libc_object(pc, &hdr)) == 0)
+		return 0;
+	if (lock_bounded() == -1)
+		return -1;
 	if (snap->gen != gen)
 		resnap(gen);
-	if ((o = snap_find(pc)) == NULL && maybe_object(pc)) {
+	o = snap_find(pc);
+	if (o == NULL || (k == 1 && o->hdr != hdr)) {
 		resnap(gen);
 		o = snap_find(pc);
+		if (o != NULL && k == 1 && o->hdr != hdr)
+			o = NULL;	/* still disagreeing: trust neither */
 	}
 	if (o != NULL)
 		*out = *o;
@@ -321,7 +367,9 @@ cache_put(uintptr_t key, uint32_t gen, uint64_t rule)
  * exact pc a signal interrupted), computed from the CFI and cached.
  * For UW_SLOW rules row holds the row to follow.  Code in no object
  * (generated at run time) gets UW_FP, uncached: a library may be
- * loaded there later, and dlopen advances no generation.
+ * loaded there later, and dlopen advances no generation.  When the
+ * snapshot stays busy too long (see lock_bounded) the stack is cut,
+ * uncached.
  */
 uint64_t
 uw_rule_slow(uintptr_t key, uint32_t gen, struct cfi_row *row)
@@ -329,8 +377,11 @@ uw_rule_slow(uintptr_t key, uint32_t gen, struct cfi_row *row)
 	struct cfi_obj o;
 	enum cfi_status st;
 	uint64_t rule;
+	int k;
 
-	if (!object_of(key, gen, &o))
+	if ((k = object_of(key, gen, &o)) == -1)
+		return UW_CUT;		/* not cached: next time may do */
+	if (k == 0)
 		return UW_FP;
 	st = cfi_find(&o, key, row);
 	rule = uwa_compile(st, row);
@@ -381,7 +432,7 @@ find_stack(void)
 /*
  * The words a walker may read: from its own frame (lo, always below the
  * frames it walks) to the top of the stack.  Empty when the walker is
- * not on the stack it knows (a signal stack, a coroutine's stack).
+ * not on the stack it knows (a coroutine's stack).
  */
 static int
 bounds(struct uw_bounds *b)
@@ -392,7 +443,32 @@ bounds(struct uw_bounds *b)
 		find_stack();
 	b->lo = here;
 	b->hi = stack_hi;
+	b->slo = b->shi = 0;
 	return stack_hi > here && here >= stack_lo;
+}
+
+/*
+ * A signal handler running on the alternate signal stack (sigaltstack):
+ * the walk reads that stack up to the signal frame, then the thread's.
+ * One system call, only in this rare case.
+ */
+static int
+alt_bounds(struct uw_bounds *b)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), top;
+	stack_t ss;
+
+	if (stack_hi <= 1 || sigaltstack(NULL, &ss) != 0 ||
+	    !(ss.ss_flags & SS_ONSTACK))
+		return 0;
+	top = (uintptr_t)ss.ss_sp + ss.ss_size;
+	if (here < (uintptr_t)ss.ss_sp || here >= top)
+		return 0;
+	b->lo = here;
+	b->hi = top;
+	b->slo = stack_lo;
+	b->shi = stack_hi;
+	return 1;
 }
 
 static uint32_t
@@ -489,7 +565,7 @@ mdt_unwind(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max)
 	case MODE_DWARF:
 		return unwind_dwarf(ra, out, max);
 	}
-	if (!bounds(&b)) {
+	if (!bounds(&b) && !alt_bounds(&b)) {
 		uw_note_cut(0);
 		return 1;
 	}

@@ -27,10 +27,16 @@
 
 #define UW_KIND(r)	((unsigned)((r) & 0xff))
 
-/* Where stack words may be read: [lo, hi). */
+/*
+ * Where stack words may be read: [lo, hi).  On an alternate signal
+ * stack that is the signal stack, and [slo, shi) the thread's own
+ * stack, where the walk moves at the signal frame; else slo == shi.
+ */
 struct uw_bounds {
 	uintptr_t	lo;
 	uintptr_t	hi;
+	uintptr_t	slo;
+	uintptr_t	shi;
 };
 
 /*

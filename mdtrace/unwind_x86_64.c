@@ -243,8 +243,9 @@ sigframe(struct gstate *g, uintptr_t uc)
  */
 uint32_t
 uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
-    const struct uw_bounds *b)
+    const struct uw_bounds *bounds)
 {
+	struct uw_bounds bb = *bounds, *b = &bb;
 	struct cfi_row row;
 	struct gstate g;
 	uintptr_t rsp, rbp, key, cfa, f = (uintptr_t)fp;
@@ -290,6 +291,12 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 			rsp = g.r[R_RSP];
 			rbp = g.r[R_RBP];
 			rbp_ok = full = 1;
+			/* From the signal stack back to the thread's. */
+			if (b->shi != 0 && rsp >= b->slo && rsp < b->shi) {
+				b->lo = rsp;
+				b->hi = b->shi;
+				b->slo = b->shi = 0;
+			}
 			out[n++] = ra;
 			key = ra;	/* interrupted, not called: no - 1 */
 			continue;

@@ -16,6 +16,11 @@
 #include <string.h>
 
 #include "compare.h"
+#include "leak.h"
+#include "mdump.h"
+#include "names.h"
+#include "strpool.h"
+#include "sym.h"
 #include "u64map.h"
 #include "xmalloc.h"
 
@@ -84,7 +89,8 @@ put_frame(struct keybuf *k, struct symbolizer *sym, struct names *nm,
 	}
 }
 
-const char *
+/* The key of a leak's stack, interned: equal stacks, one pointer. */
+static const char *
 cmp_key(struct symbolizer *sym, struct names *nm, const struct leak *lk)
 {
 	struct keybuf k;
@@ -105,12 +111,6 @@ cmp_key(struct symbolizer *sym, struct names *nm, const struct leak *lk)
 	return key;
 }
 
-static uint64_t
-add_sat(uint64_t a, uint64_t b)
-{
-	return a + b < a ? UINT64_MAX : a + b;
-}
-
 void
 cmp_add(struct cmp_base *b, struct symbolizer *sym, struct names *nm,
     const struct leak *lk)
@@ -121,13 +121,15 @@ cmp_add(struct cmp_base *b, struct symbolizer *sym, struct names *nm,
 	e = u64map_get(&b->map, (uint64_t)(uintptr_t)key);
 	if (e == NULL) {
 		e = xcalloc(1, sizeof(*e));
-		b->ents = xreallocarray(b->ents, b->nents + 1,
-		    sizeof(*b->ents));
+		/* Doubled at powers of two: linear in the stacks. */
+		if ((b->nents & (b->nents - 1)) == 0)
+			b->ents = xreallocarray(b->ents, b->nents == 0 ? 1 :
+			    2 * b->nents, sizeof(*b->ents));
 		b->ents[b->nents++] = e;
 		u64map_put(&b->map, (uint64_t)(uintptr_t)key, e);
 	}
-	e->sum = add_sat(e->sum, lk->sum);
-	e->count = add_sat(e->count, lk->count);
+	e->sum = md_addsat(e->sum, lk->sum);
+	e->count = md_addsat(e->count, lk->count);
 }
 
 int

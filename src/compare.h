@@ -8,11 +8,10 @@
 
 #include <stdint.h>
 
-#include "leak.h"
-#include "names.h"
-#include "sym.h"
-
 struct cmp_base;
+struct leak;
+struct names;
+struct symbolizer;
 
 struct cmp_growth {
 	int		 isnew;		/* the baseline has no such stack */
@@ -21,12 +20,6 @@ struct cmp_growth {
 };
 
 struct cmp_base	*cmp_open(void);
-/*
- * The key of a leak's stack: a string interned in the string pool
- * (leak.h), so equal stacks give the same pointer.
- */
-const char	*cmp_key(struct symbolizer *, struct names *,
-		    const struct leak *);
 /* Add a leak of the baseline trace. */
 void		 cmp_add(struct cmp_base *, struct symbolizer *,
 		    struct names *, const struct leak *);

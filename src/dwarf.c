@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bsearch.h"
 #include "dwarf_impl.h"
+#include "sym.h"
 #include "xmalloc.h"
 
 /*
@@ -164,16 +166,10 @@ split_decode(struct dwarf *d, struct dw_unit *u)
 static struct dw_unit *
 unit_for(struct dwarf *d, uint64_t addr)
 {
-	size_t lo = 0, hi = d->nar, mid, i;
+	size_t lo, i;
 	struct dw_unit *u = NULL;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (d->ar[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = BS_UPPER(d->ar, d->nar, struct dw_arange, lo, addr);
 	for (i = lo; i > 0 && lo - i < AR_LOOKBACK; i--)
 		if (addr < d->ar[i - 1].hi) {
 			u = &d->units[d->ar[i - 1].unit];
@@ -185,7 +181,10 @@ unit_for(struct dwarf *d, uint64_t addr)
 		u->decoded = 1;
 		u->funcs = xcalloc(1, sizeof(*u->funcs));
 		u->fd = d;
-		if (dw_root_read(d, u) == 0) {
+		if (dw_root_read(d, u) == -1)
+			dw_damaged(d, ".debug_info", u->die_off,
+			    "unreadable unit DIE or abbreviations");
+		else {
 			dw_lines_decode(d, u);
 			if (u->dwo_name == NULL || split_decode(d, u) == -1)
 				dw_funcs_decode(d, u, u->funcs);
@@ -233,6 +232,29 @@ dwarf_lookup(struct dwarf *d, uint64_t addr, struct sym_loc *chain,
 		chain[n].function = dw_func_name(u->fd, f);
 	}
 	return n;
+}
+
+void
+dw_damaged(struct dwarf *d, const char *sect, uint64_t off, const char *what)
+{
+	if (d->dmg_sect != NULL)
+		return;
+	d->dmg_sect = sect;
+	d->dmg_off = off;
+	d->dmg_what = what;
+}
+
+int
+dwarf_damage(struct dwarf *d, const char **sect, uint64_t *off,
+    const char **what)
+{
+	if (d == NULL || d->dmg_sect == NULL || d->dmg_told)
+		return 0;
+	d->dmg_told = 1;
+	*sect = d->dmg_sect;
+	*off = d->dmg_off;
+	*what = d->dmg_what;
+	return 1;
 }
 
 void

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sym.h"
+struct sym_loc;
 
 struct dwarf_sect {
 	const uint8_t	*p;		/* not owned; NULL when absent */
@@ -65,6 +65,13 @@ void		 dwarf_set_dwo(struct dwarf *, dwarf_dwo_fn, void *);
  */
 size_t		 dwarf_lookup(struct dwarf *, uint64_t, struct sym_loc *,
 		    size_t);
+/*
+ * The first damage the reader has met in what it decoded: the section,
+ * the offset in it and what was wrong.  Returns 1 the first time it is
+ * asked after that, else 0, so that a caller says it once.
+ */
+int		 dwarf_damage(struct dwarf *, const char **, uint64_t *,
+		    const char **);
 void		 dwarf_close(struct dwarf *);
 
 #endif /* MDUMP_DWARF_H */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bsearch.h"
 #include "dwarf_impl.h"
 #include "xmalloc.h"
 
@@ -35,9 +36,9 @@ die_origin(struct dw_unit *u, const struct dw_die *die)
 {
 	uint64_t o;
 
-	if ((o = dw_val_ref(u, &die->origin)) != UINT64_MAX)
+	if ((o = dw_val_ref(u, &die->v[DW_S_ORIGIN])) != UINT64_MAX)
 		return o;
-	return dw_val_ref(u, &die->spec);
+	return dw_val_ref(u, &die->v[DW_S_SPEC]);
 }
 
 /* A small unsigned constant (implicit_const ones arrive signed), or 0. */
@@ -68,12 +69,12 @@ func_add(struct dwarf *d, struct dw_unit *u, struct fwalk *w,
 	f = &w->F->v[idx];
 	f->parent = parent;
 	f->inlined = die->tag == DW_TAG_inlined_subroutine;
-	f->call_file = val_u32(&die->call_file);
-	f->call_line = val_u32(&die->call_line);
-	f->name = dw_val_str(d, u, &die->linkage);
+	f->call_file = val_u32(&die->v[DW_S_CALL_FILE]);
+	f->call_line = val_u32(&die->v[DW_S_CALL_LINE]);
+	f->name = dw_val_str(d, u, &die->v[DW_S_LINKAGE]);
 	f->origin = UINT64_MAX;
 	if (f->name == NULL) {
-		f->name = dw_val_str(d, u, &die->name);
+		f->name = dw_val_str(d, u, &die->v[DW_S_NAME]);
 		f->origin = die_origin(u, die);
 	}
 	f->named = f->origin == UINT64_MAX;
@@ -279,15 +280,9 @@ dw_funcs_decode(struct dwarf *d, struct dw_unit *u, struct dw_funcs *F)
 uint32_t
 dw_funcs_find(const struct dw_funcs *F, uint64_t addr)
 {
-	size_t lo = 0, hi = F->nsegs, mid;
+	size_t lo;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (F->segs[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = BS_UPPER(F->segs, F->nsegs, struct dw_seg, lo, addr);
 	if (lo == 0 || addr >= F->segs[lo - 1].hi)
 		return DW_NONE;
 	return F->segs[lo - 1].func;
@@ -327,10 +322,10 @@ dw_func_name(struct dwarf *d, struct dw_func *f)
 	for (i = 0; i < DW_MAX_ORIGIN && off != UINT64_MAX; i++) {
 		if (dw_die_at(&dd, off, &u, &die) == -1)
 			break;
-		if ((linkage = dw_val_str(dd, u, &die.linkage)) != NULL)
+		if ((linkage = dw_val_str(dd, u, &die.v[DW_S_LINKAGE])) != NULL)
 			break;
 		if (first == NULL)
-			first = dw_val_str(dd, u, &die.name);
+			first = dw_val_str(dd, u, &die.v[DW_S_NAME]);
 		off = die_origin(u, &die);
 	}
 	name = linkage != NULL ? linkage : first;

@@ -154,9 +154,9 @@ struct dw_attrspec {
 	int64_t		 implicit;	/* DW_FORM_implicit_const value */
 	/*
 	 * Worked out once when the abbreviation is read, as every DIE of
-	 * a unit repeats them: where the value goes in struct dw_die (a
-	 * byte offset; 0 when the reader does not keep it), and the bytes
-	 * the form takes (form_size()).
+	 * a unit repeats them: where the value goes in struct dw_die (an
+	 * enum dw_slot; DW_S_NONE when the reader does not keep it), and
+	 * the bytes the form takes (form_size()).
 	 */
 	uint16_t	 slot;
 	int16_t		 size;
@@ -336,7 +336,7 @@ struct dwarf {
 	struct dw_rvec		 rv;	/* scratch for range lists */
 	uint64_t		 range_budget;	/* entries left to read */
 	/*
-	 * The dwz common file (dwarf_set_alt()); not owned.  Its DIE
+	 * The dwz common file (dwarf_open()'s alt); not owned.  Its DIE
 	 * offsets, as dw_val_ref() returns them, carry DW_ALT_BIT.
 	 */
 	struct dwarf		*alt;
@@ -353,22 +353,42 @@ struct dwarf {
 	struct u64map		 splits;	/* by .debug_info.dwo bytes */
 	struct dwarf		*split_list;
 	struct dwarf		*next_split;
+	/* The first damage met (dw_damaged()), for dwarf_damage(). */
+	const char		*dmg_sect;	/* NULL: none */
+	uint64_t		 dmg_off;
+	const char		*dmg_what;
+	int			 dmg_told;	/* dwarf_damage() said it */
 };
 
 /* Marks a DIE offset as one in the alternate file. */
 #define DW_ALT_BIT	(UINT64_C(1) << 63)
+
+/* The attributes of a DIE the reader keeps, by their slot in dw_die. */
+enum dw_slot {
+	DW_S_NONE,		/* not kept */
+	DW_S_LOW, DW_S_HIGH, DW_S_RANGES, DW_S_NAME, DW_S_LINKAGE,
+	DW_S_ORIGIN, DW_S_SPEC, DW_S_CALL_FILE, DW_S_CALL_LINE, DW_S_STMT,
+	DW_S_COMP_DIR, DW_S_STR_BASE, DW_S_ADDR_BASE, DW_S_RNG_BASE,
+	DW_S_DWO_NAME, DW_S_DWO_ID, DW_S_GNU_RNG_BASE,
+	DW_NSLOTS
+};
 
 /* The fields of one DIE the reader cares about. */
 struct dw_die {
 	size_t		 off;		/* in .debug_info */
 	uint32_t	 tag;
 	int		 children;
-	struct dw_val	 low, high, ranges, name, linkage, origin, spec,
-			 call_file, call_line, stmt, comp_dir, str_base,
-			 addr_base, rng_base, dwo_name, dwo_id, gnu_rng_base;
+	struct dw_val	 v[DW_NSLOTS];	/* by enum dw_slot; cls DW_V_NONE
+					   when absent */
 };
 
 /* dwarf_unit.c */
+/*
+ * Note damage at offset off of section sect (".debug_info" and so on):
+ * what was read before it stays, and the first is kept for -v.
+ */
+void		 dw_damaged(struct dwarf *, const char *, uint64_t,
+		    const char *);
 void		 dw_units_scan(struct dwarf *);
 struct dw_unit	*dw_unit_by_off(struct dwarf *, uint64_t);
 int		 dw_abbrev_load(struct dwarf *, struct dw_unit *);

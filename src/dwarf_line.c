@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bsearch.h"
 #include "dwarf_impl.h"
 #include "xmalloc.h"
 
@@ -523,13 +524,19 @@ dw_lines_decode(struct dwarf *d, struct dw_unit *u)
 	u->lines = L;
 	memset(&h, 0, sizeof(h));
 	if (header_read(d, u, u->stmt_list, &h) == -1 ||
-	    h.line_range == 0 || h.opcode_base == 0)
+	    h.line_range == 0 || h.opcode_base == 0) {
+		dw_damaged(d, ".debug_line", u->stmt_list,
+		    "unreadable line program header");
 		goto out;
+	}
 	dw_buf(d, &b, &d->s.line);
 	b.len = h.end;
 	if (buf_seek(&b, h.prog) == -1)
 		goto out;
 	program_run(&h, &b, L);
+	if (b.err)
+		dw_damaged(d, ".debug_line", b.pos,
+		    "line program cut short");
 	if (L->nseqs > 1)
 		qsort(L->seqs, L->nseqs, sizeof(*L->seqs), seq_cmp);
 	skip_build(L);
@@ -549,46 +556,25 @@ out:
 const struct dw_row *
 dw_lines_find(const struct dw_lines *L, uint64_t addr)
 {
-	size_t lo = 0, hi = L->nseqs, mid;
 	const struct dw_seq *s;
 	const struct dw_row *r;
 	const uint64_t *sk;
-	size_t base;
+	size_t lo, base;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (L->seqs[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = BS_UPPER(L->seqs, L->nseqs, struct dw_seq, lo, addr);
 	if (lo == 0 || addr >= L->seqs[lo - 1].hi)
 		return NULL;
 	s = &L->seqs[lo - 1];
 	/* The last sampled row at or below addr, then rows after it. */
 	sk = L->skip + s->skip;
-	lo = 0;
-	hi = (s->n + DW_LINE_STRIDE - 1) / DW_LINE_STRIDE;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (sk[mid] <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = BS_UPPER_U64(sk, (s->n + DW_LINE_STRIDE - 1) / DW_LINE_STRIDE,
+	    addr);
 	if (lo == 0)
 		return NULL;
 	base = (lo - 1) * DW_LINE_STRIDE;
 	r = L->rows + s->first + base;
-	lo = 0;
-	hi = s->n - base < DW_LINE_STRIDE ? s->n - base : DW_LINE_STRIDE;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (r[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = BS_UPPER(r, s->n - base < DW_LINE_STRIDE ? s->n - base :
+	    DW_LINE_STRIDE, struct dw_row, addr, addr);
 	return lo == 0 ? NULL : &r[lo - 1];
 }
 

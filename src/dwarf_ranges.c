@@ -186,16 +186,16 @@ dw_die_ranges(struct dwarf *d, struct dw_unit *u, const struct dw_die *die,
 	uint64_t lo, hi, off;
 
 	rv->n = 0;
-	if (die->low.cls != DW_V_NONE && die->high.cls != DW_V_NONE) {
-		if (dw_val_addr(d, u, &die->low, &lo) == -1)
+	if (die->v[DW_S_LOW].cls != DW_V_NONE && die->v[DW_S_HIGH].cls != DW_V_NONE) {
+		if (dw_val_addr(d, u, &die->v[DW_S_LOW], &lo) == -1)
 			return 0;
-		if (die->high.cls == DW_V_CONST || die->high.cls == DW_V_SCONST)
-			hi = lo + die->high.u;
-		else if (dw_val_addr(d, u, &die->high, &hi) == -1)
+		if (die->v[DW_S_HIGH].cls == DW_V_CONST || die->v[DW_S_HIGH].cls == DW_V_SCONST)
+			hi = lo + die->v[DW_S_HIGH].u;
+		else if (dw_val_addr(d, u, &die->v[DW_S_HIGH], &hi) == -1)
 			return 0;
 		rvec_push(rv, lo, hi);
-	} else if (die->ranges.cls != DW_V_NONE) {
-		if ((off = ranges_offset(d, u, &die->ranges)) == UINT64_MAX)
+	} else if (die->v[DW_S_RANGES].cls != DW_V_NONE) {
+		if ((off = ranges_offset(d, u, &die->v[DW_S_RANGES])) == UINT64_MAX)
 			return 0;
 		if (u->version >= 5)
 			ranges_v5(d, u, off, rv);

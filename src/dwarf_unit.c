@@ -82,8 +82,11 @@ dw_units_scan(struct dwarf *d)
 
 	dw_buf(d, &b, &d->s.info);
 	while (buf_left(&b) >= UNIT_MIN_HEADER) {
-		if (unit_header(&b, &u) == -1)
+		if (unit_header(&b, &u) == -1) {
+			dw_damaged(d, ".debug_info", u.off,
+			    "unit length past the section's end");
 			break;
+		}
 		b.err = 0;
 		/*
 		 * A unit of unknown shape, or without a DIE, holds nothing
@@ -224,37 +227,32 @@ abbrev_get(const struct dw_abbrevs *t, uint64_t code)
 	return NULL;
 }
 
-/*
- * Where in struct dw_die the value of an attribute goes: the member's
- * byte offset, or 0 (the offset of die->off, which is no value) when
- * the reader does not keep the attribute.
- */
+/* Where in dw_die.v the value of an attribute goes; DW_S_NONE: nowhere. */
 static uint16_t
 die_slot(uint32_t name)
 {
 	switch (name) {
-	case DW_AT_low_pc:		return offsetof(struct dw_die, low);
-	case DW_AT_high_pc:		return offsetof(struct dw_die, high);
-	case DW_AT_ranges:		return offsetof(struct dw_die, ranges);
-	case DW_AT_name:		return offsetof(struct dw_die, name);
+	case DW_AT_low_pc:		return DW_S_LOW;
+	case DW_AT_high_pc:		return DW_S_HIGH;
+	case DW_AT_ranges:		return DW_S_RANGES;
+	case DW_AT_name:		return DW_S_NAME;
 	case DW_AT_linkage_name:
-	case DW_AT_MIPS_linkage_name:	return offsetof(struct dw_die, linkage);
-	case DW_AT_abstract_origin:	return offsetof(struct dw_die, origin);
-	case DW_AT_specification:	return offsetof(struct dw_die, spec);
-	case DW_AT_call_file:		return offsetof(struct dw_die, call_file);
-	case DW_AT_call_line:		return offsetof(struct dw_die, call_line);
-	case DW_AT_stmt_list:		return offsetof(struct dw_die, stmt);
-	case DW_AT_comp_dir:		return offsetof(struct dw_die, comp_dir);
-	case DW_AT_str_offsets_base:	return offsetof(struct dw_die, str_base);
+	case DW_AT_MIPS_linkage_name:	return DW_S_LINKAGE;
+	case DW_AT_abstract_origin:	return DW_S_ORIGIN;
+	case DW_AT_specification:	return DW_S_SPEC;
+	case DW_AT_call_file:		return DW_S_CALL_FILE;
+	case DW_AT_call_line:		return DW_S_CALL_LINE;
+	case DW_AT_stmt_list:		return DW_S_STMT;
+	case DW_AT_comp_dir:		return DW_S_COMP_DIR;
+	case DW_AT_str_offsets_base:	return DW_S_STR_BASE;
 	case DW_AT_addr_base:
-	case DW_AT_GNU_addr_base:	return offsetof(struct dw_die, addr_base);
+	case DW_AT_GNU_addr_base:	return DW_S_ADDR_BASE;
 	case DW_AT_dwo_name:
-	case DW_AT_GNU_dwo_name:	return offsetof(struct dw_die, dwo_name);
-	case DW_AT_GNU_dwo_id:		return offsetof(struct dw_die, dwo_id);
-	case DW_AT_GNU_ranges_base:	return offsetof(struct dw_die,
-					    gnu_rng_base);
-	case DW_AT_rnglists_base:	return offsetof(struct dw_die, rng_base);
-	default:			return 0;
+	case DW_AT_GNU_dwo_name:	return DW_S_DWO_NAME;
+	case DW_AT_GNU_dwo_id:		return DW_S_DWO_ID;
+	case DW_AT_GNU_ranges_base:	return DW_S_GNU_RNG_BASE;
+	case DW_AT_rnglists_base:	return DW_S_RNG_BASE;
+	default:			return DW_S_NONE;
 	}
 }
 
@@ -559,19 +557,14 @@ dw_die_attrs(struct dw_unit *u, struct buf *b, const struct dw_abbrev *ab,
 
 	die->tag = ab->tag;
 	die->children = ab->children;
-	die->low.cls = die->high.cls = die->ranges.cls = DW_V_NONE;
-	die->name.cls = die->linkage.cls = die->origin.cls = DW_V_NONE;
-	die->spec.cls = die->call_file.cls = die->call_line.cls = DW_V_NONE;
-	die->stmt.cls = die->comp_dir.cls = die->str_base.cls = DW_V_NONE;
-	die->addr_base.cls = die->rng_base.cls = DW_V_NONE;
-	die->dwo_name.cls = die->dwo_id.cls = die->gnu_rng_base.cls = DW_V_NONE;
+	for (i = 0; i < DW_NSLOTS; i++)
+		die->v[i].cls = DW_V_NONE;
 	/* No pointer arithmetic on the table, which is NULL when empty. */
 	for (i = 0; i < ab->nattrs; i++) {
 		as = &u->ab->a[ab->first + i];
-		if (as->slot != 0) {
+		if (as->slot != DW_S_NONE) {
 			if (dw_form_read(u, b, as->form, as->implicit,
-			    (struct dw_val *)(void *)((char *)die +
-			    as->slot)) == -1)
+			    &die->v[as->slot]) == -1)
 				return -1;
 		} else if (as->size >= 0) {
 			/* Kept nowhere and of fixed size: step over it. */
@@ -692,29 +685,29 @@ dw_root_read(struct dwarf *d, struct dw_unit *u)
 	    dw_die_attrs(u, &b, ab, &die) == -1)
 		return -1;
 	u->root = 1;
-	if (die.str_base.cls == DW_V_SECOFF || die.str_base.cls == DW_V_CONST)
-		u->str_base = die.str_base.u;
-	if (die.addr_base.cls == DW_V_SECOFF ||
-	    die.addr_base.cls == DW_V_CONST)
-		u->addr_base = die.addr_base.u;
-	if (die.rng_base.cls == DW_V_SECOFF || die.rng_base.cls == DW_V_CONST) {
-		u->rng_base = die.rng_base.u;
+	if (die.v[DW_S_STR_BASE].cls == DW_V_SECOFF || die.v[DW_S_STR_BASE].cls == DW_V_CONST)
+		u->str_base = die.v[DW_S_STR_BASE].u;
+	if (die.v[DW_S_ADDR_BASE].cls == DW_V_SECOFF ||
+	    die.v[DW_S_ADDR_BASE].cls == DW_V_CONST)
+		u->addr_base = die.v[DW_S_ADDR_BASE].u;
+	if (die.v[DW_S_RNG_BASE].cls == DW_V_SECOFF || die.v[DW_S_RNG_BASE].cls == DW_V_CONST) {
+		u->rng_base = die.v[DW_S_RNG_BASE].u;
 		u->has_rng_base = 1;
 	}
-	if (die.stmt.cls == DW_V_SECOFF || die.stmt.cls == DW_V_CONST) {
-		u->stmt_list = die.stmt.u;
+	if (die.v[DW_S_STMT].cls == DW_V_SECOFF || die.v[DW_S_STMT].cls == DW_V_CONST) {
+		u->stmt_list = die.v[DW_S_STMT].u;
 		u->has_stmt = 1;
 	}
-	u->comp_dir = dw_val_str(d, u, &die.comp_dir);
-	u->dwo_name = dw_val_str(d, u, &die.dwo_name);
-	if (die.dwo_id.cls == DW_V_CONST) {
-		u->dwo_id = die.dwo_id.u;
+	u->comp_dir = dw_val_str(d, u, &die.v[DW_S_COMP_DIR]);
+	u->dwo_name = dw_val_str(d, u, &die.v[DW_S_DWO_NAME]);
+	if (die.v[DW_S_DWO_ID].cls == DW_V_CONST) {
+		u->dwo_id = die.v[DW_S_DWO_ID].u;
 		u->has_dwo_id = 1;
 	}
-	if (die.gnu_rng_base.cls == DW_V_SECOFF ||
-	    die.gnu_rng_base.cls == DW_V_CONST)
-		u->gnu_rng_base = die.gnu_rng_base.u;
-	if (dw_val_addr(d, u, &die.low, &u->base) == -1)
+	if (die.v[DW_S_GNU_RNG_BASE].cls == DW_V_SECOFF ||
+	    die.v[DW_S_GNU_RNG_BASE].cls == DW_V_CONST)
+		u->gnu_rng_base = die.v[DW_S_GNU_RNG_BASE].u;
+	if (dw_val_addr(d, u, &die.v[DW_S_LOW], &u->base) == -1)
 		u->base = 0;
 	return 0;
 }

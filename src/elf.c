@@ -30,6 +30,7 @@
 #include <zlib.h>
 #endif
 
+#include "bsearch.h"
 #include "buf.h"
 #include "elf.h"
 #include "xmalloc.h"
@@ -819,21 +820,13 @@ build_symbols(struct elf *e)
 const char *
 elf_symbol(struct elf *e, uint64_t addr, uint64_t *start)
 {
-	size_t lo = 0, hi, i;
+	size_t lo, i;
 	const struct elf_sym *y;
 
 	if (!e->syms_done)
 		build_symbols(e);
 	/* Find the first symbol above addr; the candidates precede it. */
-	hi = e->nsyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (e->syms[mid].value <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = BS_UPPER(e->syms, e->nsyms, struct elf_sym, value, addr);
 	/*
 	 * Walk back to the nearest symbol that covers addr; among several
 	 * at the same address the sort put the preferred binding first.

@@ -2,8 +2,8 @@
  * ktrace.c: the ktrace.out container: layout detection and record
  * iteration, for traces of any OpenBSD architecture read on any host.
  *
- * The layout is found from the file alone (FORMATS.md 1.5): every layout
- * that could have written the first bytes is tried by walking the
+ * The layout is found from the file alone (doc/FORMATS.md, "Finding the
+ * layout"): every layout that could have written the first bytes is tried by walking the
  * records in a prefix of the file, checking every header field that has
  * a known shape.  After that the file is streamed through a fixed
  * buffer, so memory does not grow with the file.  This file knows
@@ -65,6 +65,9 @@
 /* ktr_confirm(): the record's own length is the damage. */
 #define KTR_BADLEN	3
 
+/* ktr_type, ktr_pid and ktr_tid: bytes 0-11 in every layout. */
+#define KTR_IDLEN	12
+
 static const uint8_t ktr_magic[4] = { 'K', 'T', 'R', '\0' };
 
 /*
@@ -74,13 +77,27 @@ static const uint8_t ktr_magic[4] = { 'K', 'T', 'R', '\0' };
  * size then comes from the payloads.
  */
 static const struct ktr_layout ktr_layouts[] = {
-	{ "lp64le",	 0, 64, 16, 24, 8, 32, 24, 56, 8, 0 },
-	{ "lp64be",	 1, 64, 16, 24, 8, 32, 24, 56, 8, 8 },
-	{ "ilp32be",	 1, 64, 16, 24, 4, 32, 24, 56, 4, 4 },
-	{ "i386",	 0, 52, 12, 20, 4, 24, 24, 48, 4, 4 },
-	{ "ilp32le-old", 0, 56, 16, 24, 4, 32, 17, 52, 4, 4 },
-	{ "ilp32be-old", 1, 56, 16, 24, 4, 32, 17, 52, 4, 4 },
-	{ "i386-old",	 0, 48, 12, 20, 4, 24, 17, 44, 4, 4 },
+	{ .name = "lp64le", .be = 0, .hdrlen = 64, .secoff = 16,
+	    .nsecoff = 24, .nsecsize = 8, .commoff = 32, .commlen = 24,
+	    .lenoff = 56, .lensize = 8, .ptrsize = 0 },
+	{ .name = "lp64be", .be = 1, .hdrlen = 64, .secoff = 16,
+	    .nsecoff = 24, .nsecsize = 8, .commoff = 32, .commlen = 24,
+	    .lenoff = 56, .lensize = 8, .ptrsize = 8 },
+	{ .name = "ilp32be", .be = 1, .hdrlen = 64, .secoff = 16,
+	    .nsecoff = 24, .nsecsize = 4, .commoff = 32, .commlen = 24,
+	    .lenoff = 56, .lensize = 4, .ptrsize = 4 },
+	{ .name = "i386", .be = 0, .hdrlen = 52, .secoff = 12,
+	    .nsecoff = 20, .nsecsize = 4, .commoff = 24, .commlen = 24,
+	    .lenoff = 48, .lensize = 4, .ptrsize = 4 },
+	{ .name = "ilp32le-old", .be = 0, .hdrlen = 56, .secoff = 16,
+	    .nsecoff = 24, .nsecsize = 4, .commoff = 32, .commlen = 17,
+	    .lenoff = 52, .lensize = 4, .ptrsize = 4 },
+	{ .name = "ilp32be-old", .be = 1, .hdrlen = 56, .secoff = 16,
+	    .nsecoff = 24, .nsecsize = 4, .commoff = 32, .commlen = 17,
+	    .lenoff = 52, .lensize = 4, .ptrsize = 4 },
+	{ .name = "i386-old", .be = 0, .hdrlen = 48, .secoff = 12,
+	    .nsecoff = 20, .nsecsize = 4, .commoff = 24, .commlen = 17,
+	    .lenoff = 44, .lensize = 4, .ptrsize = 4 },
 };
 #define NLAYOUTS	(sizeof(ktr_layouts) / sizeof(ktr_layouts[0]))
 #define KTR_MAXHDR	64	/* the longest header of any layout */
@@ -125,7 +142,7 @@ struct ktr_reader {
 static int
 ktr_field_used(const struct ktr_layout *l, size_t i)
 {
-	if (i < 12)
+	if (i < KTR_IDLEN)
 		return 1;
 	if (i >= l->secoff && i < l->secoff + 8)
 		return 1;

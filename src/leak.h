@@ -1,7 +1,7 @@
 /*
  * leak.h: the leak table of one process.  Identical stacks (same object
  * paths and offsets, frame by frame) are merged into one leak; leaks keep
- * the order in which their stacks first appeared.
+ * the order in which their stacks first appeared, until sorted.
  */
 #ifndef MDUMP_LEAK_H
 #define MDUMP_LEAK_H
@@ -13,7 +13,8 @@
 #define LEAK_MAXFRAMES	64
 
 struct leak_frame {
-	const char	*object;	/* interned; NULL: unknown object id */
+	const char	*object;	/* interned (strpool.h); NULL: unknown
+					   object id */
 	uint64_t	 offset;	/* as recorded */
 };
 
@@ -41,63 +42,19 @@ struct leak {
 	uint64_t		 count;		/* allocations */
 	uint32_t		 nframes;	/* 0: anonymous */
 	uint32_t		 hash;
-	struct leak_frame	*frames;	/* innermost first; stored
-						   right after the leak */
+	struct leak_frame	*frames;	/* innermost first */
 	enum leak_kind		 kind;
 };
 
-/*
- * A hash slot: the stack's hash and depth kept beside the leak, so a
- * probe that misses costs no visit to the leak itself, and the lines of
- * the leak a lookup will read can be fetched ahead.
- */
-struct leak_slot {
-	struct leak	*leak;		/* NULL: free */
-	uint32_t	 hash;
-	uint32_t	 nframes;
-};
+struct leak_table;
 
-/* A leak waiting in the queue in front of the table. */
-struct leak_pending {
-	uint64_t		 sum;
-	uint64_t		 count;
-	enum leak_kind		 kind;
-	uint32_t		 hash;
-	size_t			 nframes;
-	struct leak_frame	 frames[LEAK_MAXFRAMES];
-};
-
-/* Leaks live in chunks, one after the other in order of appearance. */
-struct leak_chunk {
-	struct leak_chunk	*next;
-	size_t			 used;		/* bytes of mem in use */
-	size_t			 size;		/* bytes of mem */
-	uint64_t		 mem[];		/* 8-byte aligned leaks */
-};
-
-struct leak_table {
-	struct leak	**leaks;	/* in order of first appearance */
-	size_t		  nleaks;
-	size_t		  cap;
-	struct leak_slot *slots;	/* open hash */
-	size_t		  nslots;
-	struct leak_pending *queue;	/* adds not yet in the table */
-	size_t		  qhead;
-	size_t		  qlen;
-	struct leak_chunk *chunks;	/* the newest first */
-	uint64_t	  kinds[LEAK_KINDWORDS];	/* for the next leak */
-	int		  haskinds;
-};
-
-void	leak_init(struct leak_table *);
-/*
- * Add or merge one leak; the frames are copied.  Adds may wait in a
- * short queue: call leak_flush() before reading leaks and nleaks.
- */
-void	leak_add(struct leak_table *, const struct leak_frame *, size_t,
-	    uint64_t, uint64_t);
-void	leak_add_kind(struct leak_table *, const struct leak_frame *, size_t,
-	    uint64_t, uint64_t, enum leak_kind);
+struct leak_table	*leak_open(void);
+/* Add or merge one leak; the frames are copied, at most LEAK_MAXFRAMES. */
+void			 leak_add(struct leak_table *, const struct leak_frame *,
+			    size_t, uint64_t, uint64_t);
+void			 leak_add_kind(struct leak_table *,
+			    const struct leak_frame *, size_t, uint64_t,
+			    uint64_t, enum leak_kind);
 /*
  * Kinds for the process's next leak: leak_setkinds() stores them as a
  * kinds record gives them, leak_takekinds() hands them to the decoder
@@ -107,25 +64,26 @@ void	leak_add_kind(struct leak_table *, const struct leak_frame *, size_t,
  * (kinds NULL: as LEAK_ANY); -1 when the kinds do not add up, and the
  * leak was added as LEAK_ANY.
  */
-void	leak_setkinds(struct leak_table *, const uint64_t *);
-int	leak_kinds_valid(const uint64_t *, uint64_t, uint64_t);
-int	leak_takekinds(struct leak_table *, uint64_t *);
-int	leak_add_kinds(struct leak_table *, const struct leak_frame *,
-	    size_t, uint64_t, uint64_t, const uint64_t *);
+void			 leak_setkinds(struct leak_table *, const uint64_t *);
+int			 leak_takekinds(struct leak_table *, uint64_t *);
+int			 leak_kinds_valid(const uint64_t *, uint64_t, uint64_t);
+int			 leak_add_kinds(struct leak_table *,
+			    const struct leak_frame *, size_t, uint64_t,
+			    uint64_t, const uint64_t *);
 /* "definite", ... "reachable"; NULL for LEAK_ANY. */
-const char	*leak_kindname(enum leak_kind);
-void	leak_flush(struct leak_table *);
+const char		*leak_kindname(enum leak_kind);
+/*
+ * The leaks, in their order, and their number in *n.  Valid until the
+ * next leak_add(), leak_clear() or leak_sort().
+ */
+struct leak *const	*leak_list(struct leak_table *, size_t *);
+/* Order by "sum", "count" or "avg", largest first, stable; -1: no key. */
+int			 leak_sort(struct leak_table *, const char *);
 /* Forget every leak (a new report replaces the old). */
-void	leak_clear(struct leak_table *);
-void	leak_free(struct leak_table *);
+void			 leak_clear(struct leak_table *);
+void			 leak_close(struct leak_table *);
 
 /* Bytes per allocation, rounded down; 0 without allocations. */
-uint64_t	leak_avg(const struct leak *);
-/* Order leaks by "sum", "count" or "avg", largest first, stable. */
-int	leak_sort(struct leak_table *, const char *);
-
-/* Strings that live until strpool_free(): object paths and the like. */
-const char	*strpool_intern(const char *, size_t);
-void		 strpool_free(void);
+uint64_t		 leak_avg(const struct leak *);
 
 #endif /* MDUMP_LEAK_H */

@@ -3,17 +3,21 @@
  * the leaks with their stacks as function, file and line.
  *
  * This file holds the options, the pipeline from trace to report, and
- * the exit status; it is the one place that prints errors or exits.
+ * the exit status; it is the one place that prints errors (the modules
+ * hand them back, mdump.h) and chooses the status.  What makes running
+ * on pointless (bad options, a trace that cannot be opened) ends the
+ * program here with err(3)'s message; only running out of memory ends
+ * it elsewhere (xmalloc.c).
  * The pipeline: read the baseline (-b) if any, then the trace; for each
  * process, order its leaks (-s), choose those to show (select.h: -S,
  * -k, -b, -n) and print them (report.h), then the summary.
  */
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +32,10 @@
 #include "names.h"
 #include "report.h"
 #include "select.h"
+#include "strpool.h"
 #include "suppress.h"
 #include "sym.h"
+#include "u64map.h"
 
 /* How long follow mode sleeps at the end of the file, in milliseconds. */
 #define FOLLOW_MS	200
@@ -60,48 +66,25 @@ struct options {
 };
 
 static volatile sig_atomic_t interrupted;
-static const char *progname = "mdump";
-/* The options being parsed, freed when parsing ends in an exit. */
-static struct options *parsing;
 
 static void	free_options(struct options *);
 
-/* Exit while parsing options, leaving nothing allocated behind. */
-static void
-parse_exit(void)
-{
-	if (parsing != NULL)
-		free_options(parsing);
-	exit(1);
-}
-
-static void
+/* Returns -1, for parse_options() to return. */
+static int
 usage(void)
 {
-	fprintf(stderr, "usage: %s [-aCDlNrvx] [-b baseline] [-e file] "
+	fprintf(stderr, "usage: mdump [-aCDlNrvx] [-b baseline] [-e file] "
 	    "[-f file] [-k pattern] [-n N]\n"
 	    "             [-o format] [-P prefix] [-p pid] [-S file] "
-	    "[-s key]\n", progname);
-	parse_exit();
-}
-
-static void
-warnmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	    "[-s key]\n");
+	return -1;
 }
 
 static void
 sym_warning(void *arg, const char *msg)
 {
 	if (*(int *)arg)
-		warnmsg("%s", msg);
+		warnx("%s", msg);
 }
 
 /* A symbolizer warning that shows without -v too. */
@@ -109,7 +92,7 @@ static void
 sym_alert(void *arg, const char *msg)
 {
 	(void)arg;
-	warnmsg("%s", msg);
+	warnx("%s", msg);
 }
 
 /* An error from a core module, with where it happened. */
@@ -117,11 +100,11 @@ static void
 trace_error(const char *name, const struct md_err *e)
 {
 	if (e->off == MD_NOOFF)
-		warnmsg("%s: %s", name, e->msg);
+		warnx("%s: %s", name, e->msg);
 	else if (e->recno == 0)
-		warnmsg("%s: offset %" PRIu64 ": %s", name, e->off, e->msg);
+		warnx("%s: offset %" PRIu64 ": %s", name, e->off, e->msg);
 	else
-		warnmsg("%s: offset %" PRIu64 " (record %" PRIu64 "): %s",
+		warnx("%s: offset %" PRIu64 " (record %" PRIu64 "): %s",
 		    name, e->off, e->recno, e->msg);
 }
 
@@ -132,54 +115,145 @@ on_signal(int sig)
 	interrupted = 1;
 }
 
-static int32_t
-parse_pid(const char *s)
+/*
+ * A decimal number from min to max, digits only, as OpenBSD's
+ * strtonum(3) checks it (which glibc lacks).  Returns 0, or -1 with a
+ * warning naming what the number was for.
+ */
+static int
+parse_num(const char *s, unsigned long long min, unsigned long long max,
+    const char *what, unsigned long long *v)
 {
 	char *end;
-	long v;
 
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 ||
-	    v > INT32_MAX) {
-		warnmsg("invalid process id: %s", s);
-		usage();
+	if (*s >= '0' && *s <= '9') {
+		*v = strtoull(s, &end, 10);
+		if (*end == '\0' && errno == 0 && *v >= min && *v <= max)
+			return 0;
 	}
-	return (int32_t)v;
+	warnx("invalid %s: %s", what, s);
+	return -1;
 }
 
-/* -n: a count of leaks, at least 1. */
-static size_t
-parse_top(const char *s)
+/* One of the n words of list (NULL: none there); its index or -1. */
+static int
+parse_word(const char *s, const char *const *list, size_t n)
 {
-	char *end;
-	unsigned long long v;
+	size_t i;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v == 0 ||
-	    v > SIZE_MAX) {
-		warnmsg("invalid number of leaks: %s", s);
-		usage();
-	}
-	return (size_t)v;
+	for (i = 0; i < n; i++)
+		if (list[i] != NULL && strcmp(s, list[i]) == 0)
+			return (int)i;
+	return -1;
 }
 
-static void
-load_suppressions(struct options *o, const char *path)
+#define NWORDS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const char *const formats[] = {
+	[REPORT_TEXT] = "text",
+	[REPORT_JSON] = "json",
+	[REPORT_FOLDED] = "folded",
+	[REPORT_HTML] = "html",
+	[REPORT_DUMP] = NULL		/* -D, not a word of -o */
+};
+
+static const char *const sortkeys[] = { "sum", "count", "avg" };
+
+/* One option; -1 after a message when it is wrong. */
+static int
+parse_option(struct options *o, int ch, const char *arg)
 {
 	struct md_err e;
+	unsigned long long v;
+	int i;
 
-	if (supp_load(&o->supp, path, &e) == -1) {
-		warnmsg("%s", e.msg);
-		parse_exit();
+	switch (ch) {
+	case 'a':
+		o->allkinds = 1;
+		break;
+	case 'b':
+		o->baseline = arg;
+		break;
+	case 'C':
+		o->demangle = 1;
+		break;
+	case 'D':
+		o->dump = 1;
+		break;
+	case 'e':
+		o->exe = arg;
+		break;
+	case 'f':
+		o->file = arg;
+		break;
+	case 'k':
+		if (*arg == '\0') {
+			warnx("empty pattern");
+			return -1;
+		}
+		supp_add(&o->keep, arg, NULL, 0);
+		break;
+	case 'l':
+		o->follow = 1;
+		break;
+	case 'N':
+		o->nodbgd = 1;
+		break;
+	case 'n':
+		if (parse_num(arg, 1, SIZE_MAX, "number of leaks", &v) == -1)
+			return -1;
+		o->top = (size_t)v;
+		break;
+	case 'o':
+		if ((i = parse_word(arg, formats, NWORDS(formats))) == -1) {
+			warnx("unknown output format: %s", arg);
+			return -1;
+		}
+		o->format = (enum report_format)i;
+		break;
+	case 'P':
+		names_strip(o->names, arg);
+		break;
+	case 'p':
+		if (parse_num(arg, 0, INT32_MAX, "process id", &v) == -1)
+			return -1;
+		o->onlypid = 1;
+		o->pid = (int32_t)v;
+		break;
+	case 'r':
+		o->raw = 1;
+		break;
+	case 'S':
+		if (supp_load(&o->supp, arg, &e) == -1) {
+			warnx("%s", e.msg);
+			return -2;	/* no usage for a bad file */
+		}
+		break;
+	case 's':
+		if (parse_word(arg, sortkeys, NWORDS(sortkeys)) == -1) {
+			warnx("unknown sort key: %s", arg);
+			return -1;
+		}
+		o->sortkey = arg;
+		break;
+	case 'v':
+		o->verbose = 1;
+		break;
+	case 'x':
+		o->exitleaks = 1;
+		break;
+	default:
+		return -1;
 	}
+	return 0;
 }
 
-static void
+/* Returns 0, or -1 when the options are wrong (said on stderr). */
+static int
 parse_options(int argc, char *argv[], struct options *o)
 {
-	int ch;
+	int ch, rv;
 
 	memset(o, 0, sizeof(*o));
 	o->exe = "a.out";
@@ -187,103 +261,23 @@ parse_options(int argc, char *argv[], struct options *o)
 	supp_init(&o->supp);
 	supp_init(&o->keep);
 	o->names = names_open();
-	parsing = o;
-	while ((ch = getopt(argc, argv, "ab:CDe:f:k:lNn:o:P:p:rS:s:vx")) != -1) {
-		switch (ch) {
-		case 'a':
-			o->allkinds = 1;
-			break;
-		case 'b':
-			o->baseline = optarg;
-			break;
-		case 'C':
-			o->demangle = 1;
-			break;
-		case 'k':
-			if (*optarg == '\0') {
-				warnmsg("empty pattern");
-				usage();
-			}
-			supp_add(&o->keep, optarg, NULL, 0);
-			break;
-		case 'N':
-			o->nodbgd = 1;
-			break;
-		case 'n':
-			o->top = parse_top(optarg);
-			break;
-		case 'P':
-			names_strip(o->names, optarg);
-			break;
-		case 'S':
-			load_suppressions(o, optarg);
-			break;
-		case 'x':
-			o->exitleaks = 1;
-			break;
-		case 'D':
-			o->dump = 1;
-			break;
-		case 'e':
-			o->exe = optarg;
-			break;
-		case 'f':
-			o->file = optarg;
-			break;
-		case 'l':
-			o->follow = 1;
-			break;
-		case 'o':
-			if (strcmp(optarg, "text") == 0)
-				o->format = REPORT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = REPORT_JSON;
-			else if (strcmp(optarg, "folded") == 0)
-				o->format = REPORT_FOLDED;
-			else if (strcmp(optarg, "html") == 0)
-				o->format = REPORT_HTML;
-			else {
-				warnmsg("unknown output format: %s", optarg);
-				usage();
-			}
-			break;
-		case 'p':
-			o->onlypid = 1;
-			o->pid = parse_pid(optarg);
-			break;
-		case 'r':
-			o->raw = 1;
-			break;
-		case 's':
-			if (strcmp(optarg, "sum") != 0 &&
-			    strcmp(optarg, "count") != 0 &&
-			    strcmp(optarg, "avg") != 0) {
-				warnmsg("unknown sort key: %s", optarg);
-				usage();
-			}
-			o->sortkey = optarg;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		default:
-			usage();
-		}
-	}
+	while ((ch = getopt(argc, argv, "ab:CDe:f:k:lNn:o:P:p:rS:s:vx")) != -1)
+		if ((rv = parse_option(o, ch, optarg)) < 0)
+			return rv == -1 ? usage() : -1;
 	if (optind != argc)
-		usage();
+		return usage();
 	/* The N largest: by bytes, unless -s says by what. */
 	if (o->top != 0 && o->sortkey == NULL)
 		o->sortkey = "sum";
 	names_demangle(o->names, o->demangle);
-	parsing = NULL;
+	return 0;
 }
 
 struct run {
 	struct options		*o;
 	const char		*name;	/* the trace, for messages */
-	struct mrec_state	 st;
-	int			 inited;
+	struct mrec		*st;	/* NULL until the first record */
+	struct u64map		 printed;	/* pid -> report_tag() */
 	struct report		*rep;
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
@@ -291,6 +285,20 @@ struct run {
 	size_t			 bids;		/* build-ids given to sym */
 	int			 status;
 };
+
+/* Which report of its process p holds: never NULL, one for each. */
+static void *
+report_tag(const struct mproc *p)
+{
+	return (void *)((uintptr_t)p->report * 2 + 1);
+}
+
+/* Whether follow mode printed the report p holds now. */
+static int
+printed(const struct run *run, const struct mproc *p)
+{
+	return u64map_get(&run->printed, (uint32_t)p->pid) == report_tag(p);
+}
 
 /* Print one process, in the order asked for. */
 static void
@@ -302,37 +310,38 @@ print_proc(struct run *run, struct mproc *p, int header)
 		report_dump(run->rep, p, header);
 	} else {
 		if (run->o->sortkey != NULL)
-			leak_sort(&p->leaks, run->o->sortkey);
+			leak_sort(p->leaks, run->o->sortkey);
 		sel_proc(&run->sel, p, &v);
 		run->found += v.tot.lost;
 		report_proc(run->rep, p, &v, header);
 		sel_free(&v);
 	}
-	p->printed = 1;
+	u64map_put(&run->printed, (uint32_t)p->pid, report_tag(p));
 }
 
 static void
 feed(struct run *run, const struct ktr_reader *r, const struct ktr_record *rec)
 {
+	const struct mrec_bid *bid;
 	struct mproc *p;
 	struct md_err e;
 
-	if (!run->inited) {
-		mrec_init(&run->st, ktr_layout(r), run->o->dump);
+	if (run->st == NULL) {
+		run->st = mrec_open(ktr_layout(r), run->o->dump);
 		if (run->o->onlypid)
-			mrec_select(&run->st, run->o->pid);
-		run->inited = 1;
+			mrec_select(run->st, run->o->pid);
 	}
-	if (mrec_feed(&run->st, rec, &p, &e) == -1) {
+	if (mrec_feed(run->st, rec, &p, &e) == -1) {
 		trace_error(run->name, &e);
 		run->status = 1;
 	}
 	/* Build-ids the trace gives, for objects not on this machine. */
-	for (; run->bids < run->st.nbids; run->bids++)
-		sym_object_id(run->sel.sym, run->st.bids[run->bids].path,
-		    run->st.bids[run->bids].id, run->st.bids[run->bids].len);
+	for (; run->bids < mrec_nbids(run->st); run->bids++) {
+		bid = mrec_bid(run->st, run->bids);
+		sym_object_id(run->sel.sym, bid->path, bid->id, bid->len);
+	}
 	/* Follow mode prints each report once its end banner is there. */
-	if (run->o->follow && p != NULL && p->done && !p->printed)
+	if (run->o->follow && p != NULL && p->done && !printed(run, p))
 		print_proc(run, p, !run->o->onlypid);
 }
 
@@ -370,30 +379,39 @@ read_trace(struct run *run, int fd)
 static void
 print_stats(const struct run *run)
 {
-	const struct mrec_stats *s = &run->st.stats;
+	const struct mrec_stats *s;
+	int ptrsize;
 
-	if (run->layout != NULL && run->st.ptrsize != 0)
-		warnmsg("%s: %s header layout, %d-byte pointers", run->name,
-		    run->layout, run->st.ptrsize);
+	if (run->st == NULL) {
+		if (run->layout != NULL)
+			warnx("%s: %s header layout", run->name,
+			    run->layout);
+		return;
+	}
+	s = mrec_stats(run->st);
+	ptrsize = mrec_ptrsize(run->st);
+	if (run->layout != NULL && ptrsize != 0)
+		warnx("%s: %s header layout, %d-byte pointers", run->name,
+		    run->layout, ptrsize);
 	else if (run->layout != NULL)
-		warnmsg("%s: %s header layout", run->name, run->layout);
+		warnx("%s: %s header layout", run->name, run->layout);
 	if (s->other > 0)
-		warnmsg("%" PRIu64 " records of other ktrace types skipped",
+		warnx("%" PRIu64 " records of other ktrace types skipped",
 		    s->other);
 	if (s->labels > 0)
-		warnmsg("%" PRIu64 " utrace records of other labels skipped",
+		warnx("%" PRIu64 " utrace records of other labels skipped",
 		    s->labels);
 	if (s->binary > 0)
-		warnmsg("%" PRIu64 " binary \"malloc\" records skipped",
+		warnx("%" PRIu64 " binary \"malloc\" records skipped",
 		    s->binary);
 	if (s->badid > 0)
-		warnmsg("%" PRIu64 " frames name an object id the trace "
+		warnx("%" PRIu64 " frames name an object id the trace "
 		    "never defined", s->badid);
 	if (s->deep > 0)
-		warnmsg("%" PRIu64 " frames beyond %d per stack dropped",
+		warnx("%" PRIu64 " frames beyond %d per stack dropped",
 		    s->deep, LEAK_MAXFRAMES);
 	if (s->cut > 0)
-		warnmsg("%" PRIu64 " allocations' stacks cut short by the "
+		warnx("%" PRIu64 " allocations' stacks cut short by the "
 		    "tracer, %" PRIu64 " at damaged frame information",
 		    s->cut, s->cutbad);
 }
@@ -407,7 +425,7 @@ print_suppressions(const struct options *o)
 
 	for (i = 0; i < o->supp.npats; i++) {
 		p = &o->supp.pats[i];
-		warnmsg("%s:%lu: leak:%s matched %" PRIu64 " leaks, %" PRIu64
+		warnx("%s:%lu: leak:%s matched %" PRIu64 " leaks, %" PRIu64
 		    " bytes", p->file, p->line, p->text, p->leaks, p->bytes);
 	}
 }
@@ -416,21 +434,25 @@ static void
 finish(struct run *run)
 {
 	struct md_err e;
-	size_t i;
-	int header, found = 0;
+	struct mproc *p;
+	size_t i, n = 0;
+	int header;
 
-	if (run->inited && mrec_finish(&run->st, &e) == -1) {
-		trace_error(run->name, &e);
-		run->status = 1;
+	if (run->st != NULL) {
+		if (mrec_finish(run->st, &e) == -1) {
+			trace_error(run->name, &e);
+			run->status = 1;
+		}
+		n = mrec_nprocs(run->st);
 	}
-	header = !run->o->onlypid && (run->st.nprocs > 1 || run->o->follow);
-	for (i = 0; i < run->st.nprocs; i++) {
-		found = 1;
-		if (!run->st.procs[i]->printed)
-			print_proc(run, run->st.procs[i], header);
+	header = !run->o->onlypid && (n > 1 || run->o->follow);
+	for (i = 0; i < n; i++) {
+		p = mrec_proc(run->st, i);
+		if (!printed(run, p))
+			print_proc(run, p, header);
 	}
-	if (run->o->onlypid && !found) {
-		warnmsg("%s: no malloc records of process %" PRId32,
+	if (run->o->onlypid && n == 0) {
+		warnx("%s: no malloc records of process %" PRId32,
 		    run->name, run->o->pid);
 		run->status = 1;
 	}
@@ -451,8 +473,9 @@ read_baseline(struct options *o, struct symbolizer *sym, int *status)
 	struct options bo = *o;
 	struct run brun;
 	struct cmp_base *base;
+	struct leak *const *leaks;
 	struct md_err e;
-	size_t i, j;
+	size_t i, j, n;
 	int fd;
 
 	bo.follow = bo.onlypid = bo.dump = 0;
@@ -461,22 +484,24 @@ read_baseline(struct options *o, struct symbolizer *sym, int *status)
 	brun.name = o->baseline;
 	brun.sel.sym = sym;
 	if ((fd = open(o->baseline, O_RDONLY)) == -1) {
-		warnmsg("%s: %s", o->baseline, strerror(errno));
+		warn("%s", o->baseline);
 		return NULL;
 	}
 	read_trace(&brun, fd);
 	close(fd);
-	if (brun.inited && mrec_finish(&brun.st, &e) == -1) {
-		trace_error(brun.name, &e);
-		brun.status = 1;
-	}
 	base = cmp_open();
-	for (i = 0; i < brun.st.nprocs; i++)
-		for (j = 0; j < brun.st.procs[i]->leaks.nleaks; j++)
-			cmp_add(base, sym, o->names,
-			    brun.st.procs[i]->leaks.leaks[j]);
-	if (brun.inited)
-		mrec_free(&brun.st);
+	if (brun.st != NULL) {
+		if (mrec_finish(brun.st, &e) == -1) {
+			trace_error(brun.name, &e);
+			brun.status = 1;
+		}
+		for (i = 0; i < mrec_nprocs(brun.st); i++) {
+			leaks = leak_list(mrec_proc(brun.st, i)->leaks, &n);
+			for (j = 0; j < n; j++)
+				cmp_add(base, sym, o->names, leaks[j]);
+		}
+		mrec_close(brun.st);
+	}
 	if (brun.status != 0)
 		*status = brun.status;
 	return base;
@@ -501,16 +526,18 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	int fd;
 
-	parse_options(argc, argv, &o);
+	if (parse_options(argc, argv, &o) == -1) {
+		free_options(&o);
+		return 1;
+	}
 	memset(&run, 0, sizeof(run));
 	run.o = &o;
 	if (strcmp(o.file, "-") == 0) {
 		fd = STDIN_FILENO;
 		run.name = "(stdin)";
-	} else if ((fd = open(o.file, O_RDONLY)) == -1) {
-		warnmsg("%s: %s", o.file, strerror(errno));
-		return 1;
-	} else
+	} else if ((fd = open(o.file, O_RDONLY)) == -1)
+		err(1, "%s", o.file);
+	else
 		run.name = o.file;
 #ifdef __OpenBSD__
 	/*
@@ -523,18 +550,15 @@ main(int argc, char *argv[])
 	 */
 	/* -C may demangle in a child process (demangle.c says why). */
 	if (pledge(o.demangle ? "stdio rpath proc" : "stdio rpath", NULL) ==
-	    -1) {
-		warnmsg("pledge: %s", strerror(errno));
-		return 1;
-	}
+	    -1)
+		err(1, "pledge");
 #endif
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	if (o.follow) {
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-	}
+	if (o.follow && (sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGTERM, &sa, NULL) == -1))
+		err(1, "sigaction");
 
 	memset(&so, 0, sizeof(so));
 	so.exe = o.exe;
@@ -545,7 +569,7 @@ main(int argc, char *argv[])
 	so.warnarg = &o.verbose;
 	sym = sym_open(&so);
 	if (o.demangle && !demangle_available() && o.verbose)
-		warnmsg("-C: this build has no C++ demangler");
+		warnx("-C: this build has no C++ demangler");
 	run.sel.supp = &o.supp;
 	run.sel.keep = &o.keep;
 	run.sel.top = o.top;
@@ -573,13 +597,13 @@ main(int argc, char *argv[])
 	finish(&run);
 
 	if (report_close(run.rep) == -1) {
-		warnmsg("stdout: %s", strerror(errno));
+		warn("stdout");
 		run.status = 1;
 	}
 	cmp_close(run.sel.base);
 	sym_close(sym);
-	if (run.inited)
-		mrec_free(&run.st);
+	mrec_close(run.st);
+	u64map_free(&run.printed);
 	strpool_free();
 	free_options(&o);
 	if (fd != STDIN_FILENO)

@@ -1,6 +1,6 @@
 /*
  * mrec.c: the process table and the dispatch of utrace records by label
- * to the decoders of the two malloc formats (mrec_exp.c, mrec_text.c).
+ * to the decoders of the malloc formats (mrec_int.h).
  *
  * Records of other labels are counted and skipped.  Nothing here knows
  * the byte layout of a payload.
@@ -8,117 +8,118 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mrec.h"
+#include "leak.h"
+#include "mdump.h"
+#include "mrec_int.h"
+#include "u64map.h"
 #include "xmalloc.h"
 
-struct mrec_label {
-	const char	*label;
-	size_t		 len;
-	int		(*decode)(struct mrec_state *, struct mproc *,
-			    const struct ktr_record *, const uint8_t *, size_t,
-			    struct md_err *);
+static const struct mrec_decoder *const decoders[] = {
+	&mrec_exp_decoder,
+	&mrec_text_decoder,
+	&mrec_mdt_decoder,
+	&mrec_bid_decoder,
+};
+#define NDECODERS	(sizeof(decoders) / sizeof(decoders[0]))
+
+/* A process, and what the dispatcher and the decoders keep of it. */
+struct proc {
+	struct mproc	 m;
+	size_t		 dumpcap;
+	uint64_t	 damage;		/* mrec.damage it saw */
+	void		*ps[NDECODERS];		/* each decoder's state */
 };
 
-/* A label and its length. */
-#define LABEL(s)	s, sizeof(s) - 1
-
-/*
- * "mdtracestacks": Linux mdtrace's count of stacks its unwinder ended
- * early (mdump.5).  Summed over processes for -v; other lengths are a
- * later layout and are skipped.
- */
-static int
-mrec_cutcount(struct mrec_state *st, struct mproc *p,
-    const struct ktr_record *rec, const uint8_t *d, size_t n,
-    struct md_err *e)
-{
-	uint64_t v[2] = { 0, 0 };
-	size_t i, k;
-
-	(void)p;
-	(void)rec;
-	(void)e;
-	if (n != 16)
-		return 0;
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < 8; i++)
-			v[k] |= (uint64_t)d[8 * k + i] << (8 * i);
-	st->stats.cut += v[0];
-	st->stats.cutbad += v[1];
-	return 0;
-}
-
-/*
- * "mdtkinds": the kinds of the process's next leak (mdtrace's leak
- * check, mdump.5), eight 64-bit little-endian numbers; the decoder of
- * that leak takes them.  Longer payloads are a later layout: the first
- * 64 bytes still count.
- */
-static int
-mrec_kinds(struct mrec_state *st, struct mproc *p,
-    const struct ktr_record *rec, const uint8_t *d, size_t n,
-    struct md_err *e)
-{
-	uint64_t k[LEAK_KINDWORDS];
-	size_t i, j;
-
-	(void)st;
-	if (n < 8 * LEAK_KINDWORDS) {
-		md_seterr(e, rec->off, rec->recno, "leak kinds of %zu bytes, "
-		    "expected %d", n, 8 * LEAK_KINDWORDS);
-		return -1;
-	}
-	for (j = 0; j < LEAK_KINDWORDS; j++)
-		for (k[j] = 0, i = 0; i < 8; i++)
-			k[j] |= (uint64_t)d[8 * j + i] << (8 * i);
-	leak_setkinds(&p->leaks, k);
-	return 0;
-}
-
-static const struct mrec_label mrec_labels[] = {
-	{ LABEL("mallocobjectrecord"),	mrec_exp_object },
-	{ LABEL("mallocleakrecord"),	mrec_exp_leak },
-	{ LABEL("mallocdumpline"),	mrec_exp_dumpline },
-	{ LABEL("malloc"),		mrec_text_record },
-	{ LABEL("mallocbuildid"),	mrec_buildid },
-	{ LABEL("mdtracestacks"),	mrec_cutcount },
-	{ LABEL("mdtkinds"),		mrec_kinds },
+struct mrec {
+	struct mrec_ctx	  ctx;
+	void		 *ds[NDECODERS];	/* each decoder's state */
+	struct proc	**procs;		/* in order of appearance */
+	size_t		  nprocs;
+	size_t		  cap;
+	struct u64map	  bypid;
+	struct proc	 *last;			/* of the last record */
+	int		  keepdump;
+	int		  onlypid;		/* -p */
+	int32_t		  pid;
+	uint64_t	  damage;		/* damage records so far */
 };
-#define NLABELS	(sizeof(mrec_labels) / sizeof(mrec_labels[0]))
 
-void
-mrec_init(struct mrec_state *st, const struct ktr_layout *lay, int keepdump)
+struct mrec *
+mrec_open(const struct ktr_layout *lay, int keepdump)
 {
-	memset(st, 0, sizeof(*st));
-	st->ptrsize = lay->ptrsize;
-	st->be = lay->be;
+	struct mrec *st;
+	size_t i;
+
+	st = xcalloc(1, sizeof(*st));
+	st->ctx.ptrsize = lay->ptrsize;
+	st->ctx.be = lay->be;
 	st->keepdump = keepdump;
+	for (i = 0; i < NDECODERS; i++)
+		st->ds[i] = decoders[i]->open(&st->ctx);
+	return st;
 }
 
 void
-mrec_select(struct mrec_state *st, int32_t pid)
+mrec_select(struct mrec *st, int32_t pid)
 {
 	st->onlypid = 1;
 	st->pid = pid;
 }
 
-struct mproc *
-mrec_proc(struct mrec_state *st, const struct ktr_record *rec)
+size_t
+mrec_nprocs(const struct mrec *st)
 {
-	struct mproc *p;
+	return st->nprocs;
+}
+
+struct mproc *
+mrec_proc(const struct mrec *st, size_t i)
+{
+	return &st->procs[i]->m;
+}
+
+const struct mrec_stats *
+mrec_stats(const struct mrec *st)
+{
+	return &st->ctx.stats;
+}
+
+size_t
+mrec_nbids(const struct mrec *st)
+{
+	return st->ctx.nbids;
+}
+
+const struct mrec_bid *
+mrec_bid(const struct mrec *st, size_t i)
+{
+	return &st->ctx.bids[i];
+}
+
+int
+mrec_ptrsize(const struct mrec *st)
+{
+	return st->ctx.ptrsize;
+}
+
+static struct proc *
+proc_get(struct mrec *st, const struct ktr_record *rec)
+{
+	struct proc *p;
 
 	/* Records of one process mostly come one after the other. */
-	if ((p = st->last) == NULL || p->pid != rec->pid)
+	if ((p = st->last) == NULL || p->m.pid != rec->pid)
 		p = u64map_get(&st->bypid, (uint32_t)rec->pid);
 	/* exec keeps the pid; the report is written by the last image. */
 	if (p != NULL) {
-		memcpy(p->comm, rec->comm, sizeof(p->comm));
+		memcpy(p->m.comm, rec->comm, sizeof(p->m.comm));
 		return st->last = p;
 	}
 	p = xcalloc(1, sizeof(*p));
-	p->pid = rec->pid;
-	memcpy(p->comm, rec->comm, sizeof(p->comm));
-	leak_init(&p->leaks);
+	p->m.pid = rec->pid;
+	memcpy(p->m.comm, rec->comm, sizeof(p->m.comm));
+	p->m.leaks = leak_open();
+	p->damage = st->damage;
 	if (st->nprocs == st->cap) {
 		st->cap = st->cap == 0 ? 8 : st->cap * 2;
 		st->procs = xreallocarray(st->procs, st->cap,
@@ -129,138 +130,150 @@ mrec_proc(struct mrec_state *st, const struct ktr_record *rec)
 	return st->last = p;
 }
 
-void
-mrec_dumptext(struct mproc *p, const uint8_t *s, size_t n)
+/* -D: the payload as written, kept whole for the dump report. */
+static void
+proc_dumptext(struct proc *p, const uint8_t *s, size_t n)
 {
 	size_t cap;
 
-	if (p->dumplen + n > p->dumpcap) {
+	if (p->m.dumplen + n > p->dumpcap) {
 		cap = p->dumpcap == 0 ? 4096 : p->dumpcap;
-		while (cap < p->dumplen + n)
+		while (cap < p->m.dumplen + n)
 			cap *= 2;
-		p->dump = xreallocarray(p->dump, cap, 1);
+		p->m.dump = xreallocarray(p->m.dump, cap, 1);
 		p->dumpcap = cap;
 	}
-	memcpy(p->dump + p->dumplen, s, n);
-	p->dumplen += n;
-}
-
-/*
- * The label: NUL-terminated within its 20 bytes, else not ours.  Its
- * length picks the one label it can be.
- */
-static const struct mrec_label *
-mrec_find_label(const uint8_t *data)
-{
-	const uint8_t *nul;
-	size_t i, len;
-
-	if ((nul = memchr(data, '\0', KTR_LABELLEN)) == NULL)
-		return NULL;
-	len = (size_t)(nul - data);
-	for (i = 0; i < NLABELS; i++)
-		if (mrec_labels[i].len == len &&
-		    memcmp(data, mrec_labels[i].label, len) == 0)
-			return &mrec_labels[i];
-	return NULL;
+	memcpy(p->m.dump + p->m.dumplen, s, n);
+	p->m.dumplen += n;
 }
 
 /*
  * Bytes were lost to damage, and whose they were is not known: a text
  * line left open in any process would be joined across the gap to bytes
- * that never followed it, so every open line is dropped.  Leaks already
- * built stay: each of their lines was whole.
+ * that never followed it, so each process forgets its open lines when
+ * it is next used (not every process at each damage: a trace of many
+ * processes and many damaged records would cost their product).  Leaks
+ * already built stay: each of their lines was whole.
  */
 static void
-mrec_damaged(struct mrec_state *st)
+proc_sync(const struct mrec *st, struct proc *p)
 {
-	st->damage++;
-}
+	size_t i;
 
-/*
- * Drop p's open lines if damage came since p last had a record.  Done
- * when a process is next used, not for every process at each damage: a
- * trace of many processes and many damaged records would cost their
- * product.
- */
-static void
-mrec_sync(const struct mrec_state *st, struct mproc *p)
-{
 	if (p->damage == st->damage)
 		return;
 	p->damage = st->damage;
-	p->linelen = 0;
-	p->linebad = 0;
-	p->bannerlen = 0;
+	for (i = 0; i < NDECODERS; i++)
+		if (p->ps[i] != NULL)
+			decoders[i]->damaged(st->ds[i], p->ps[i]);
+}
+
+/*
+ * The label: NUL-terminated within its 20 bytes, else not ours.  Found
+ * as decoder *dp's label number *lp; its length picks the one label it
+ * can be.
+ */
+static int
+find_label(const uint8_t *data, size_t *dp, size_t *lp)
+{
+	const struct mrec_label *l;
+	const uint8_t *nul;
+	size_t d, i, len;
+
+	if ((nul = memchr(data, '\0', KTR_LABELLEN)) == NULL)
+		return -1;
+	len = (size_t)(nul - data);
+	for (d = 0; d < NDECODERS; d++)
+		for (i = 0; i < decoders[d]->nlabels; i++) {
+			l = &decoders[d]->labels[i];
+			if (l->len == len &&
+			    memcmp(data, l->name, len) == 0) {
+				*dp = d;
+				*lp = i;
+				return 0;
+			}
+		}
+	return -1;
 }
 
 int
-mrec_feed(struct mrec_state *st, const struct ktr_record *rec,
-    struct mproc **pp, struct md_err *e)
+mrec_feed(struct mrec *st, const struct ktr_record *rec, struct mproc **pp,
+    struct md_err *e)
 {
-	const struct mrec_label *l;
-	struct mproc *p;
+	const struct mrec_decoder *dec;
+	const uint8_t *d;
+	struct proc *p;
+	size_t di, li, n;
+	int rv;
 
 	*pp = NULL;
 	if (rec->type == KTR_DAMAGED && rec->damage != NULL) {
-		mrec_damaged(st);
+		st->damage++;
 		*e = *rec->damage;
 		return -1;
 	}
 	if (rec->type != KTR_USER || rec->data == NULL) {
-		st->stats.other++;
+		st->ctx.stats.other++;
 		return 0;
 	}
-	if ((l = mrec_find_label(rec->data)) == NULL) {
-		st->stats.labels++;
+	if (find_label(rec->data, &di, &li) == -1) {
+		st->ctx.stats.labels++;
 		return 0;
 	}
-	/* Another process's leak record still tells the pointer size. */
-	if (st->onlypid && rec->pid != st->pid) {
-		if (st->ptrsize == 0 && l->decode == mrec_exp_leak)
-			return mrec_exp_leak(st, NULL, rec,
-			    rec->data + KTR_LABELLEN, rec->len - KTR_LABELLEN,
-			    e);
-		return 0;
-	}
-	p = *pp = mrec_proc(st, rec);
-	mrec_sync(st, p);
-	return l->decode(st, p, rec, rec->data + KTR_LABELLEN,
-	    rec->len - KTR_LABELLEN, e);
+	dec = decoders[di];
+	d = rec->data + KTR_LABELLEN;
+	n = rec->len - KTR_LABELLEN;
+	if (st->onlypid && rec->pid != st->pid)
+		return dec->other == NULL ? 0 :
+		    dec->other(st->ds[di], li, rec, d, n, e) == MREC_DAMAGED ?
+		    -1 : 0;
+	p = proc_get(st, rec);
+	*pp = &p->m;
+	proc_sync(st, p);
+	rv = dec->record(st->ds[di], &p->m, &p->ps[di], li, rec, d, n, e);
+	if (st->keepdump && dec->labels[li].dump && rv != MREC_FOREIGN)
+		proc_dumptext(p, d, n);
+	return rv == MREC_DAMAGED ? -1 : 0;
 }
 
 int
-mrec_finish(struct mrec_state *st, struct md_err *e)
+mrec_finish(struct mrec *st, struct md_err *e)
 {
-	size_t i;
+	struct proc *p;
+	size_t i, d;
 	int rv = 0;
 
 	for (i = 0; i < st->nprocs; i++) {
-		mrec_sync(st, st->procs[i]);
-		if (mrec_text_finish(st, st->procs[i], e) == -1)
-			rv = -1;
-		leak_flush(&st->procs[i]->leaks);
+		p = st->procs[i];
+		proc_sync(st, p);
+		for (d = 0; d < NDECODERS; d++)
+			if (p->ps[d] != NULL && decoders[d]->finish(st->ds[d],
+			    &p->m, p->ps[d], e) == MREC_DAMAGED)
+				rv = -1;
 	}
 	return rv;
 }
 
 void
-mrec_free(struct mrec_state *st)
+mrec_close(struct mrec *st)
 {
-	struct mproc *p;
-	size_t i;
+	struct proc *p;
+	size_t i, d;
 
+	if (st == NULL)
+		return;
 	for (i = 0; i < st->nprocs; i++) {
 		p = st->procs[i];
-		leak_free(&p->leaks);
-		mrec_exp_free(p);
-		free(p->dump);
-		free(p->line);
-		free(p->pend);
+		for (d = 0; d < NDECODERS; d++)
+			if (p->ps[d] != NULL)
+				decoders[d]->procfree(st->ds[d], p->ps[d]);
+		leak_close(p->m.leaks);
+		free(p->m.dump);
 		free(p);
 	}
+	for (d = 0; d < NDECODERS; d++)
+		decoders[d]->close(st->ds[d]);
 	free(st->procs);
 	u64map_free(&st->bypid);
-	mrec_bid_free(st);
-	memset(st, 0, sizeof(*st));
+	free(st);
 }

@@ -1,5 +1,5 @@
 /*
- * report.c: printing leaks.  The text report keeps the seed tool's
+ * report.c: printing leaks.  The text report keeps the original mdump's
  * shape; JSON is for tools; folded stacks feed flame-graph tools.
  *
  * Nothing printed depends on the run (no times, no ASLR addresses), so

@@ -32,9 +32,14 @@
 #include <string.h>
 
 #include "leak.h"
+#include "mrec.h"
+#include "names.h"
 #include "out.h"
 #include "report.h"
 #include "report_html.h"
+#include "select.h"
+#include "strpool.h"
+#include "sym.h"
 #include "xmalloc.h"
 
 /* An interned pointer and a number: a string (v 0) or a frame. */

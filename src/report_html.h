@@ -6,11 +6,12 @@
 #ifndef MDUMP_REPORT_HTML_H
 #define MDUMP_REPORT_HTML_H
 
-#include "mrec.h"
-#include "out.h"
-#include "names.h"
-#include "select.h"
-#include "sym.h"
+struct mproc;
+struct names;
+struct out;
+struct sel_totals;
+struct sel_view;
+struct symbolizer;
 
 struct html_report;
 

@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
+#include "leak.h"
+#include "mdump.h"
+#include "mrec.h"
 #include "select.h"
+#include "suppress.h"
+#include "sym.h"
 #include "xmalloc.h"
-
-static uint64_t
-add_sat(uint64_t a, uint64_t b)
-{
-	return a + b < a ? UINT64_MAX : a + b;
-}
 
 /* Is the leak suppressed?  Counts it under its pattern. */
 static int
@@ -33,7 +33,7 @@ suppressed(const struct sel_opts *o, const struct leak *l)
 	if ((p = supp_leak(o->supp, o->sym, o->names, l)) == NULL)
 		return 0;
 	p->leaks++;
-	p->bytes = add_sat(p->bytes, l->sum);
+	p->bytes = md_addsat(p->bytes, l->sum);
 	return 1;
 }
 
@@ -88,16 +88,18 @@ prefetch(struct symbolizer *sym, const struct sel_leak *sel, size_t n)
 void
 sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
 {
+	struct leak *const *all;
 	const struct leak *l;
 	struct sel_leak *s;
 	struct cmp_growth g;
-	size_t i;
+	size_t i, n;
 	int k;
 
 	memset(v, 0, sizeof(*v));
-	v->leaks = xreallocarray(NULL, p->leaks.nleaks, sizeof(*v->leaks));
-	for (i = 0; i < p->leaks.nleaks; i++) {
-		l = p->leaks.leaks[i];
+	all = leak_list(p->leaks, &n);
+	v->leaks = xreallocarray(NULL, n, sizeof(*v->leaks));
+	for (i = 0; i < n; i++) {
+		l = all[i];
 		if (suppressed(o, l)) {
 			v->tot.suppressed++;
 			continue;
@@ -112,14 +114,14 @@ sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
 		}
 		k = l->kind < LEAK_NKINDS ? l->kind : LEAK_ANY;
 		v->tot.kleaks[k]++;
-		v->tot.kbytes[k] = add_sat(v->tot.kbytes[k], g.sum);
-		v->tot.kallocs[k] = add_sat(v->tot.kallocs[k], g.count);
+		v->tot.kbytes[k] = md_addsat(v->tot.kbytes[k], g.sum);
+		v->tot.kallocs[k] = md_addsat(v->tot.kallocs[k], g.count);
 		if (k != LEAK_ANY && (o->kinds & (1U << k)) == 0)
 			continue;
 		v->tot.leaks++;
 		v->tot.lost += k != LEAK_REACHABLE;
-		v->tot.bytes = add_sat(v->tot.bytes, g.sum);
-		v->tot.allocs = add_sat(v->tot.allocs, g.count);
+		v->tot.bytes = md_addsat(v->tot.bytes, g.sum);
+		v->tot.allocs = md_addsat(v->tot.allocs, g.count);
 		if (o->top != 0 && v->nleaks == o->top)
 			continue;
 		s = &v->leaks[v->nleaks++];
@@ -142,16 +144,16 @@ sel_sum(struct sel_totals *sum, const struct sel_totals *t)
 {
 	int k;
 
-	sum->leaks = add_sat(sum->leaks, t->leaks);
-	sum->bytes = add_sat(sum->bytes, t->bytes);
-	sum->allocs = add_sat(sum->allocs, t->allocs);
-	sum->suppressed = add_sat(sum->suppressed, t->suppressed);
-	sum->hidden = add_sat(sum->hidden, t->hidden);
-	sum->shown = add_sat(sum->shown, t->shown);
-	sum->lost = add_sat(sum->lost, t->lost);
+	sum->leaks = md_addsat(sum->leaks, t->leaks);
+	sum->bytes = md_addsat(sum->bytes, t->bytes);
+	sum->allocs = md_addsat(sum->allocs, t->allocs);
+	sum->suppressed = md_addsat(sum->suppressed, t->suppressed);
+	sum->hidden = md_addsat(sum->hidden, t->hidden);
+	sum->shown = md_addsat(sum->shown, t->shown);
+	sum->lost = md_addsat(sum->lost, t->lost);
 	for (k = 0; k < LEAK_NKINDS; k++) {
-		sum->kleaks[k] = add_sat(sum->kleaks[k], t->kleaks[k]);
-		sum->kbytes[k] = add_sat(sum->kbytes[k], t->kbytes[k]);
-		sum->kallocs[k] = add_sat(sum->kallocs[k], t->kallocs[k]);
+		sum->kleaks[k] = md_addsat(sum->kleaks[k], t->kleaks[k]);
+		sum->kbytes[k] = md_addsat(sum->kbytes[k], t->kbytes[k]);
+		sum->kallocs[k] = md_addsat(sum->kallocs[k], t->kallocs[k]);
 	}
 }

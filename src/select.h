@@ -10,10 +10,13 @@
 #include <stdint.h>
 
 #include "compare.h"
-#include "mrec.h"
-#include "names.h"
-#include "suppress.h"
-#include "sym.h"
+#include "leak.h"
+
+struct leak;
+struct mproc;
+struct names;
+struct supp_list;
+struct symbolizer;
 
 struct sel_opts {
 	struct supp_list	*supp;	/* -S; NULL or empty: none */

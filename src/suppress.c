@@ -16,7 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leak.h"
+#include "mdump.h"
+#include "names.h"
 #include "suppress.h"
+#include "sym.h"
 #include "xmalloc.h"
 
 #define SUPP_PREFIX	"leak:"
@@ -31,7 +35,7 @@ supp_init(struct supp_list *l)
 static char *
 compile(const char *text)
 {
-	size_t len = strlen(text);
+	size_t len = strlen(text), n = 0;
 	int start = 0, end = 0;
 	char *g;
 
@@ -45,11 +49,13 @@ compile(const char *text)
 		len--;
 	}
 	g = xmalloc(len + 3);
-	g[0] = '*';
-	memcpy(g + !start, text, len);
+	if (!start)
+		g[n++] = '*';
+	memcpy(g + n, text, len);
+	n += len;
 	if (!end)
-		g[!start + len++] = '*';
-	g[!start + len] = '\0';
+		g[n++] = '*';
+	g[n] = '\0';
 	return g;
 }
 
@@ -148,7 +154,7 @@ supp_load(struct supp_list *l, const char *path, struct md_err *e)
  * moves the string on by one, so the work is at most the product of
  * the lengths.
  */
-int
+static int
 supp_match(const char *glob, const char *s)
 {
 	const char *star = NULL, *mark = NULL;

@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "leak.h"
-#include "mdump.h"
-#include "names.h"
-#include "sym.h"
+struct leak;
+struct md_err;
+struct names;
+struct symbolizer;
 
 struct supp_pat {
 	char		*text;		/* as written, without "leak:" */
@@ -46,8 +46,6 @@ int	supp_load(struct supp_list *, const char *, struct md_err *);
  */
 struct supp_pat	*supp_leak(const struct supp_list *, struct symbolizer *,
 		    struct names *, const struct leak *);
-/* Does one string match a compiled pattern (supp_pat.glob)? */
-int	supp_match(const char *, const char *);
 void	supp_free(struct supp_list *);
 
 #endif /* MDUMP_SUPPRESS_H */

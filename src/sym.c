@@ -35,11 +35,12 @@
 #include "debuginfod.h"
 #include "dwarf.h"
 #include "elf.h"
+#include "hash.h"
 #include "sym.h"
 #include "u64map.h"
 #include "xmalloc.h"
 
-/* The executable for frames that name no object, as the seed tool. */
+/* The executable for frames that name no object, as the original mdump. */
 #define SYM_DEFAULT_EXE	"a.out"
 
 /* The first size of both hash tables; they double at half full. */
@@ -186,33 +187,10 @@ dbgd_note(void *arg, int loud, const char *msg)
 		fn(s->warnarg, msg);
 }
 
-/* FNV-1a: the keys are short, and the tables only need a fair spread. */
-static uint64_t
-hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ c[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-#define FNV_INIT	0xcbf29ce484222325ULL
-
 static uint64_t
 hash_ent(const struct sym_obj *o, uint64_t off)
 {
-	uint64_t h;
-
-	/*
-	 * The high half is folded in before the multiply, which carries
-	 * bits only upward: slots are low bits, and offsets that differ
-	 * only in high bits (a crafted trace) must not share one.
-	 */
-	h = (uint64_t)(uintptr_t)o ^ off;
-	h = (h ^ h >> 32) * 0x9e3779b97f4a7c15ULL;
-	return h >> 32 ^ h;
+	return hash_fmix(hash_word((uint64_t)(uintptr_t)o, off));
 }
 
 struct symbolizer *
@@ -277,7 +255,7 @@ static struct sym_dwo *
 dwo_get(struct sym_obj *o, const char *path)
 {
 	struct sym_dwo *w, *head;
-	uint64_t h = hash_bytes(FNV_INIT, path, strlen(path));
+	uint64_t h = hash_bytes(HASH_INIT, path, strlen(path));
 
 	head = u64map_get(&o->dwos, h);
 	for (w = head; w != NULL; w = w->same)
@@ -332,6 +310,21 @@ dwo_open(void *arg, const char *comp_dir, const char *name,
 		    path : "split DWARF file not found");
 	}
 	return -1;
+}
+
+/* Damage the DWARF reader met, once per object, with where it was. */
+static void
+dmg_warn(const struct sym_obj *o)
+{
+	const char *sect, *what;
+	char msg[160];
+	uint64_t off;
+
+	if (!dwarf_damage(o->dw, &sect, &off, &what))
+		return;
+	snprintf(msg, sizeof(msg), "damaged DWARF: %s offset 0x%llx: %s",
+	    sect, (unsigned long long)off, what);
+	sym_warn(o->s, o->path, msg);
 }
 
 /*
@@ -507,7 +500,7 @@ grow_objs(struct symbolizer *s)
 	for (i = 0; i < oldcap; i++) {
 		if (old[i] == NULL)
 			continue;
-		j = hash_bytes(FNV_INIT, old[i]->path,
+		j = hash_bytes(HASH_INIT, old[i]->path,
 		    strlen(old[i]->path)) & (s->objcap - 1);
 		while (s->objs[j] != NULL)
 			j = (j + 1) & (s->objcap - 1);
@@ -524,7 +517,7 @@ get_obj(struct symbolizer *s, const char *path)
 
 	if (s->nobjs + 1 > s->objcap / 2)
 		grow_objs(s);
-	j = hash_bytes(FNV_INIT, path, strlen(path)) & (s->objcap - 1);
+	j = hash_bytes(HASH_INIT, path, strlen(path)) & (s->objcap - 1);
 	while (s->objs[j] != NULL) {
 		if (strcmp(s->objs[j]->path, path) == 0)
 			return s->objs[j];
@@ -592,8 +585,10 @@ symbolize(const struct symbolizer *s, const struct sym_obj *o, uint64_t off,
 	addr = o->base + off;
 	if (!s->raw && off > 0)
 		addr--;
-	if (o->dw != NULL)
+	if (o->dw != NULL) {
 		n = dwarf_lookup(o->dw, addr, chain, SYM_MAX_INLINE);
+		dmg_warn(o);
+	}
 	if (n == 0) {
 		memset(&chain[0], 0, sizeof(chain[0]));
 		n = 1;
@@ -651,10 +646,12 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 
 /*
  * Sort q[0..n) by offset: a least-significant-byte-first radix sort,
- * skipping the bytes in which all offsets agree (most of the high ones),
- * so a few linear passes do what qsort() did in n log n calls.  Frames
- * of different objects interleave, which keeps each object's walk
- * forward all the same.
+ * skipping the bytes in which all offsets agree (most of the high ones):
+ * a few linear passes instead of n log n calls of a comparison.  On
+ * bench/symbolize.sh's 100000 frames, ten runs of mdump take 1.65 s of
+ * CPU with it and 1.66 to 1.89 s with qsort(3).  Frames of different
+ * objects interleave, which keeps each object's walk forward all the
+ * same.
  */
 static void
 query_sort(struct sym_query *q, size_t n)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "u64map.h"
 #include "xmalloc.h"
 
@@ -13,13 +14,7 @@
 static size_t
 u64map_slot(uint64_t key, size_t nslots)
 {
-	/*
-	 * Fibonacci hashing; the high half is folded in first, as the
-	 * multiply carries bits only upward and ids that differ only in
-	 * high bits (a crafted trace) must not share one slot.
-	 */
-	key = (key ^ key >> 32) * 0x9e3779b97f4a7c15ULL;
-	return (size_t)(key >> 32) & (nslots - 1);
+	return (size_t)hash_fmix(key) & (nslots - 1);
 }
 
 void *

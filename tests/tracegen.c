@@ -13,7 +13,8 @@
  *
  * layout NAME     first directive: lp64le lp64be ilp32le ilp32be i386
  *                 i386-old ilp32le-old ilp32be-old lp64le-old lp64be-old
- *                 (FORMATS.md 1.3-1.4 and the table below)
+ *                 (doc/FORMATS.md, "Header layouts", and the table
+ *                 below)
  * ptr 4|8         pointer size of the experimental payloads; the default
  *                 is 8 for lp64*, 4 for the others
  * time SEC NSEC   timestamp of the following records
@@ -95,7 +96,7 @@
 #define DEF_SEC		1700000000ULL
 #define DEF_NSEC	123456789ULL
 
-/* Where the fields of one header layout live; see FORMATS.md 1.3-1.4. */
+/* Where the fields of one header layout live (doc/FORMATS.md). */
 struct layout {
 	const char	*name;
 	size_t		 hdrsize;

@@ -2,7 +2,7 @@
 #
 # limits.sh: crafted traces that made mdump quadratic, made here at a
 # size where the old code ran for minutes and the fixed code takes a
-# second or two (issue 5, limits).  Each must finish within LIMIT
+# second or two.  Each must finish within LIMIT
 # seconds (default 60; a sanitizer build is several times slower, a
 # quadratic one hundreds of times), with the leaks it holds reported.
 #

@@ -1,9 +1,10 @@
 #!/bin/sh
 #
-# mdtrace_seed.sh: the seed's example program (examples/x.c) under
-# mdtrace, read by mdump: experimental records (DTTTT) in text and JSON,
-# -r giving the seed's raw line of main, the in-tree text format (D4),
-# the deeper-stack extension (D16), and D without T (no frames).
+# mdtrace_seed.sh: the original mdump's example program (examples/x.c)
+# under mdtrace, read by mdump: experimental records (DTTTT) in text and
+# JSON, -r giving the original mdump's raw line of main, the in-tree
+# text format (D4), the deeper-stack extension (D16), and D without T
+# (no frames).
 # Expected lines come from the source, not from mdump's output.
 
 out=tests/out/mdtrace_seed
@@ -25,7 +26,7 @@ fi
 l_malloc=$(grep -n 's\[i\] = malloc(4096)' "$src" | cut -d: -f1)
 l_realloc=$(grep -n 'p = realloc(p, 8192)' "$src" | cut -d: -f1)
 l_call=$(grep -n '^[	 ]*f();' "$src" | cut -d: -f1)
-l_loop=$((l_call - 1))	# the seed's raw return address lands here
+l_loop=$((l_call - 1))	# the raw return address lands here
 
 # leak_at REPORT SUM COUNT FRAMEINDEX FUNC FILE:LINE
 leak_at() {
@@ -112,8 +113,8 @@ else
 	echo "not ok $name/keepstdio (run failed)"
 fi
 
-# D alone: the seed records no callers, so the leaks have no frames and
-# fall together by kind: 10 blocks of f() lost, 1 of f() and stdout's
+# D alone: the experimental format records no callers, so the leaks
+# have no frames and fall together by kind: 10 blocks of f() lost, 1 of f() and stdout's
 # buffer reachable.
 if MDTRACE_FREERES=0 run D noframes "-a"; then
 	check noframes-lost grep -qx \

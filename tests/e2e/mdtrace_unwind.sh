@@ -6,13 +6,15 @@
 # without frame pointers:
 #   chain   noinline chains, strdup, a qsort callback, calloc + realloc,
 #           a realigned frame (CFA by expression), recursion deeper than
-#           the recorded depth, signal handlers entered by raise and by
-#           interrupting a loop, a thread (progs/uw_chain.c);
+#           the recorded depth, signal handlers entered by raise, on the
+#           alternate signal stack and by interrupting a loop, a thread
+#           (progs/uw_chain.c);
 #   reload  dlclose of a library and dlopen of another mapped at the same
 #           address, same code layout, other frame sizes: a stale rule
 #           would give wrong frames (progs/uw_dl.c, uw_lib.c);
 #   nocfi   the chain program built without unwind tables but with frame
 #           pointers: the frame-pointer step where no CFI exists;
+#   big     blocks of 4 GiB and more: their exact sizes in the report;
 #   damage  the library with its .eh_frame_hdr or .eh_frame overwritten,
 #           by hand and by random bytes: the program runs to its end, the
 #           stack ends at the damaged library, and mdump -v counts it.
@@ -102,6 +104,9 @@ run_tests() {
 	# Through the signal frame to the interrupted loop and its caller.
 	check chain-async grep -q 'on_usr2 at.*|.*|  *spin at.*|  *main at' \
 	    "$out/chain.stacks"
+	check chain-altstack grep -q \
+	    '^sum=3001|.*on_alt at.*|  *altraiser at.*|  *main at' \
+	    "$out/chain.stacks"
 	check chain-thread grep -q 'thread_main at.*|  *start_thread at' \
 	    "$out/chain.stacks"
 	check chain-depth sh -c "test \$(grep '^sum=777|' $out/chain.stacks |
@@ -127,6 +132,21 @@ run_tests() {
 	check reload-stacks same_stacks reload reload-ref
 	check reload-main grep -q '^sum=22|.*uw_lib_alloc at.*|  *main at' \
 	    "$out/reload.stacks"
+
+	# big: sizes past 32 bits, kept beside the live-block table.
+	if $cc -O2 -g -o "$out/big" "$progs/uw_big.c"; then
+		trace cfi big "$out/big"
+		./mdump -f "$out/big.ktrace" >"$out/big.report" 2>&1
+		check big-ran grep -qx done "$out/big.stdout"
+		check big-leak grep -q '^Leak sum=4294967419 count=1 ' \
+		    "$out/big.report"
+		check big-realloc grep -q '^Leak sum=4294967341 count=1 ' \
+		    "$out/big.report"
+		check big-freed sh -c "! grep -q 'sum=4294967303 ' \
+		    $out/big.report"
+	else
+		echo "not ok $name/big (does not compile)"
+	fi
 
 	damage_tests
 }

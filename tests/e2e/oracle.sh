@@ -2,14 +2,15 @@
 #
 # oracle.sh: mdtrace's stacks against valgrind's.  Programs built as
 # distributions build them (C at -O2, C++ at -O1, without frame
-# pointers; tests/e2e/oracle/) leak through the C library (strdup,
-# strndup, getline, asprintf, realpath, a qsort callback), through a
-# chain of calls, from a thread, from a dlopened library that calls
-# back (dlclose, then another library loaded at the same address), from
-# a signal handler, below a recursion deeper than the recorded depth,
-# from a child forked by a thread and from a program started by exec;
-# the C++ one through new, new[], std::string, std::vector, std::map
-# and std::make_shared.
+# pointers; tests/e2e/oracle/), once with gcc and once with clang (with
+# DWARF 4: valgrind 3.19 does not read the inlined calls in clang's
+# DWARF 5), leak through the C library (strdup, strndup, getline,
+# asprintf, realpath, a qsort callback), through a chain of calls,
+# from a thread, from a dlopened library that calls back (dlclose, then
+# another library loaded at the same address), from a signal handler,
+# below a recursion deeper than the recorded depth, from a child forked
+# by a thread and from a program started by exec; the C++ one through
+# new, new[], std::string, std::vector, std::map and std::make_shared.
 #
 # Each runs under
 #   valgrind --leak-check=full --show-leak-kinds=all --xml=yes
@@ -37,7 +38,7 @@
 #
 # Prints a plan line "1..N" last.
 
-out=tests/out/oracle
+base=tests/out/oracle
 name=oracle
 src=tests/e2e/oracle
 depth=6
@@ -58,26 +59,22 @@ skip1() {
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skip1 "mdtrace is built on Linux only"
 fi
-for t in valgrind cc c++; do
-	command -v $t >/dev/null 2>&1 || skip1 "missing $t"
-done
-rm -rf "$out"
-mkdir -p "$out"
-top=$(pwd)
+command -v valgrind >/dev/null 2>&1 || skip1 "missing valgrind"
+rm -rf "$base"
 
-cflags="-O2 -fomit-frame-pointer -g"
-if ! cc $cflags -pthread -o "$out/leaks" "$src/leaks.c" -ldl \
-    2>"$out/build.log" ||
-    ! cc $cflags -fPIC -shared -DPLUG=a -o "$out/libplug_a.so" \
-    "$src/plug.c" 2>>"$out/build.log" ||
-    ! cc $cflags -fPIC -shared -DPLUG=b -o "$out/libplug_b.so" \
-    "$src/plug.c" 2>>"$out/build.log" ||
-    ! c++ -O1 -fomit-frame-pointer -g -o "$out/leakspp" "$src/leaks.cpp" \
-    2>>"$out/build.log"; then
-	result "not ok $name/build ($(head -n 1 "$out/build.log"))"
-	echo "1..$nres"
-	exit 0
-fi
+# build CC CXX G: the programs and libraries, G the debug flags.
+build() {
+	f="-O2 -fomit-frame-pointer $3"
+	$1 $f -pthread -o "$out/leaks" "$src/leaks.c" -ldl \
+	    2>"$out/build.log" &&
+	    $1 $f -fPIC -shared -DPLUG=a -o "$out/libplug_a.so" \
+	    "$src/plug.c" 2>>"$out/build.log" &&
+	    $1 $f -fPIC -shared -DPLUG=b -o "$out/libplug_b.so" \
+	    "$src/plug.c" 2>>"$out/build.log" &&
+	    $2 -O1 -fomit-frame-pointer $3 -o "$out/leakspp" \
+	    "$src/leaks.cpp" 2>>"$out/build.log"
+}
+
 own="leaks leakspp libplug_a.so libplug_b.so"
 srcs="leaks.c leaks.cpp plug.c"
 
@@ -89,10 +86,11 @@ run() {
 	    --trace-children=yes --child-silent-after-fork=no \
 	    --keep-debuginfo=yes --xml=yes \
 	    --xml-file="$out/$1.vg.%p.xml" "$out/$1" 2>"$out/$1.vg.log"
-	# Neither frees the runtimes' buffers (valgrind's options above).
+	# Neither frees the runtimes' buffers (valgrind's options above);
+	# every kind of leak is compared (-a).
 	MDTRACE_FREERES=0 MDTRACE_UNWIND=$unwind MALLOC_OPTIONS=D16 \
-	    mdtrace/mdtrace \
-	    -f "$out/$1.ktrace" "$out/$1" 2>"$out/$1.mdtrace.log"
+	    mdtrace/mdtrace -f "$out/$1.ktrace" "$out/$1" \
+	    2>"$out/$1.mdtrace.log"
 	./mdump -a -C -o json -f "$out/$1.ktrace" >"$out/$1.json" \
 	    2>"$out/$1.mdump.log"
 }
@@ -115,7 +113,7 @@ keys() {
 
 # compare PROG: one result per valgrind stack.
 compare() {
-	awk -F '\t' -v name="$name/$1" '
+	awk -F '\t' -v name="$tag/$1" '
 	NR == FNR { md[$2] = $1; next }
 	{
 		what = name "/" $3 (seen[$3]++ ? "#" seen[$3] : "")
@@ -134,68 +132,86 @@ compare() {
 	}' "$out/$1.md" "$out/$1.vg"
 }
 
-for p in leaks leakspp; do
-	run $p
-	keys $p vg "$out"/$p.vg.*.xml
-	keys $p md "$out/$p.json"
-	if [ ! -s "$out/$p.vg" ]; then
-		result "not ok $name/$p/records (valgrind found none;" \
-		    "see $out/$p.vg.log)"
-		continue
+# one_set SET CC CXX G: build with one compiler, run, compare.
+one_set() {
+	out=$base/$1
+	tag=$name/$1
+	mkdir -p "$out"
+	if ! command -v "$2" >/dev/null 2>&1 ||
+	    ! command -v "$3" >/dev/null 2>&1; then
+		result "ok $tag/all # skip missing $2 or $3"
+		return
 	fi
-	compare $p >"$out/$p.results"
-	# And no mdump stack reaching the test's code that valgrind lacks.
-	awk -F '\t' -v name="$name/$p/no-extra" '
-	    NR == FNR { vg[$2] = 1; next }
-	    $3 != "-" && !($2 in vg) { n++; if (n == 1) first = $2 }
-	    END { if (n) print "not ok " name " (" n " stacks, e.g. " first ")"
-		else print "ok " name }' "$out/$p.vg" "$out/$p.md" \
-	    >>"$out/$p.results"
+	if ! build "$2" "$3" "$4"; then
+		result "not ok $tag/build ($(head -n 1 "$out/build.log"))"
+		return
+	fi
+	for p in leaks leakspp; do
+		run $p
+		keys $p vg "$out"/$p.vg.*.xml
+		keys $p md "$out/$p.json"
+		if [ ! -s "$out/$p.vg" ]; then
+			result "not ok $tag/$p/records (valgrind found none;" \
+			    "see $out/$p.vg.log)"
+			continue
+		fi
+		compare $p >"$out/$p.results"
+		# And no mdump stack reaching the test's code that valgrind lacks.
+		awk -F '\t' -v name="$tag/$p/no-extra" '
+		    NR == FNR { vg[$2] = 1; next }
+		    $3 != "-" && !($2 in vg) { n++; if (n == 1) first = $2 }
+		    END { if (n) print "not ok " name " (" n " stacks, e.g. " first ")"
+			else print "ok " name }' "$out/$p.vg" "$out/$p.md" \
+		    >>"$out/$p.results"
+		while read -r line; do
+			result "$line"
+		done <"$out/$p.results"
+	done
+
+	# Every marker is a frame of a compared valgrind stack, at its line.
+	for f in leaks.c plug.c leaks.cpp; do
+		case $f in
+		*.cpp) p=leakspp ;;
+		*) p=leaks ;;
+		esac
+		grep -n 'ORACLE: [a-z0-9-]*' "$src/$f" |
+		    sed 's/^\([0-9]*\):.*ORACLE: \([a-z0-9-]*\).*/\1 \2/' |
+		    while read -r line marker; do
+			if cut -f 2 "$out/$p.vg" | grep -qF "@$f:$line"; then
+				echo "ok $tag/marker/$marker"
+			else
+				echo "not ok $tag/marker/$marker (no valgrind stack" \
+				    "has $f:$line)"
+			fi
+		    done
+	done >"$out/markers"
 	while read -r line; do
 		result "$line"
-	done <"$out/$p.results"
-done
+	done <"$out/markers"
 
-# Every marker is a frame of a compared valgrind stack, at its line.
-for f in leaks.c plug.c leaks.cpp; do
-	case $f in
-	*.cpp) p=leakspp ;;
-	*) p=leaks ;;
-	esac
-	grep -n 'ORACLE: [a-z0-9-]*' "$src/$f" |
-	    sed 's/^\([0-9]*\):.*ORACLE: \([a-z0-9-]*\).*/\1 \2/' |
-	    while read -r line marker; do
-		if cut -f 2 "$out/$p.vg" | grep -qF "@$f:$line"; then
-			echo "ok $name/marker/$marker"
-		else
-			echo "not ok $name/marker/$marker (no valgrind stack" \
-			    "has $f:$line)"
-		fi
-	    done
-done >"$out/markers"
-while read -r line; do
-	result "$line"
-done <"$out/markers"
+	# The second library was loaded where the first had been, in the
+	# traced run (the program says so).
+	if grep -q 'plugs: same address' "$out/leaks.mdtrace.log"; then
+		result "ok $tag/same-address"
+	else
+		result "not ok $tag/same-address (libplug_b.so was not loaded" \
+		    "where libplug_a.so had been; see $out/leaks.mdtrace.log)"
+	fi
 
-# The second library was loaded where the first had been, in the
-# traced run (the program says so).
-if grep -q 'plugs: same address' "$out/leaks.mdtrace.log"; then
-	result "ok $name/same-address"
-else
-	result "not ok $name/same-address (libplug_b.so was not loaded" \
-	    "where libplug_a.so had been; see $out/leaks.mdtrace.log)"
-fi
+	# The same in the experimental records (MALLOC_OPTIONS=DTTTT), where
+	# objects are named by id: each library keeps its own.
+	MDTRACE_FREERES=0 MDTRACE_UNWIND=$unwind MALLOC_OPTIONS=DTTTT \
+	    mdtrace/mdtrace -f "$out/exp.ktrace" "$out/leaks" 2>/dev/null
+	./mdump -a -f "$out/exp.ktrace" >"$out/exp.report" 2>&1
+	if grep -q '^ plug_alloc_a at .*plug\.c:' "$out/exp.report" &&
+	    grep -q '^ plug_alloc_b at .*plug\.c:' "$out/exp.report"; then
+		result "ok $tag/same-address-exp"
+	else
+		result "not ok $tag/same-address-exp (plug_alloc_a or plug_alloc_b" \
+		    "missing in $out/exp.report)"
+	fi
+}
 
-# The same in the experimental records (MALLOC_OPTIONS=DTTTT), where
-# objects are named by id: each library keeps its own.
-MDTRACE_FREERES=0 MDTRACE_UNWIND=$unwind MALLOC_OPTIONS=DTTTT \
-    mdtrace/mdtrace -f "$out/exp.ktrace" "$out/leaks" 2>/dev/null
-./mdump -a -f "$out/exp.ktrace" >"$out/exp.report" 2>&1
-if grep -q '^ plug_alloc_a at .*plug\.c:' "$out/exp.report" &&
-    grep -q '^ plug_alloc_b at .*plug\.c:' "$out/exp.report"; then
-	result "ok $name/same-address-exp"
-else
-	result "not ok $name/same-address-exp (plug_alloc_a or plug_alloc_b" \
-	    "missing in $out/exp.report)"
-fi
+one_set gcc gcc g++ -g
+one_set clang clang clang++ "-g -gdwarf-4"
 echo "1..$nres"

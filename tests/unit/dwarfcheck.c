@@ -22,6 +22,7 @@
 
 #include "../../src/buf.h"
 #include "../../src/dwarf.h"
+#include "../../src/sym.h"
 #include "../../src/xmalloc.h"
 
 /*

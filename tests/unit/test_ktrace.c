@@ -3,9 +3,9 @@
  * test_ktrace.c: unit tests of ktr_detect(), the header layout detection
  * of the trace reader, on byte arrays built here field by field.
  *
- * The header layouts are written down again from FORMATS.md 1.3-1.4
- * rather than taken from ktrace.c or tracegen, so a wrong offset in
- * either shows up as a failure here.  Prints "ok ktrace/NAME" or
+ * The header layouts are written down again from doc/FORMATS.md
+ * ("Header layouts") rather than taken from ktrace.c or tracegen, so a
+ * wrong offset in either shows up as a failure here.  Prints "ok ktrace/NAME" or
  * "not ok ktrace/NAME (why)" per check, then the plan; exit status 1 if
  * any failed.
  *
@@ -25,7 +25,7 @@
 #define T_SEC		1700000000ULL
 #define T_NSEC		123456789ULL
 
-/* Where one layout keeps its fields (FORMATS.md 1.3-1.4). */
+/* Where one layout keeps its fields (doc/FORMATS.md, "Header layouts"). */
 struct tlayout {
 	const char	*name;		/* as tracegen names it */
 	size_t		 hdrlen;

@@ -3,8 +3,9 @@
  * without frame pointers: a chain of noinline functions, strdup, a
  * qsort callback, calloc and realloc, a realigned stack frame (its CFA
  * is a DWARF expression), recursion deeper than the recorded depth,
- * signal handlers entered synchronously (raise) and asynchronously (a
- * spinning loop interrupted by another thread), and a thread.
+ * signal handlers entered synchronously (raise), on the alternate
+ * signal stack, and asynchronously (a spinning loop interrupted by
+ * another thread), and a thread.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -117,6 +118,32 @@ raiser(void)
 }
 
 static void
+on_alt(int s)
+{
+	(void)s;
+	sink += (int)(size_t)c4(3000);
+}
+
+NOINLINE void
+altraiser(void)
+{
+	struct sigaction sa;
+	stack_t ss;
+
+	ss.ss_sp = malloc(65536);
+	ss.ss_size = 65536;
+	ss.ss_flags = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alt;
+	sa.sa_flags = SA_ONSTACK;
+	if (ss.ss_sp == NULL || sigaltstack(&ss, NULL) != 0 ||
+	    sigaction(SIGHUP, &sa, NULL) != 0)
+		abort();
+	raise(SIGHUP);
+	sink++;
+}
+
+static void
 on_usr2(int s)
 {
 	(void)s;
@@ -161,6 +188,7 @@ main(void)
 	rec(70);
 	signal(SIGUSR1, on_usr1);
 	raiser();
+	altraiser();
 	signal(SIGUSR2, on_usr2);
 	mainth = pthread_self();
 	if (pthread_create(&t, NULL, killer, NULL) != 0)
