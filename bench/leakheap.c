@@ -27,7 +27,7 @@ main(int argc, char *argv[])
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 2000000;
 	size_t nchains = (n + CHAIN - 1) / CHAIN, i, j, k, size;
-	uint64_t seed = 1, total = 0;
+	uint64_t rng = 1, total = 0;
 	void **prev, **b;
 
 	if ((heads = calloc(nchains, sizeof(*heads))) == NULL)
@@ -35,8 +35,9 @@ main(int argc, char *argv[])
 	for (i = 0; i < nchains; i++) {
 		prev = NULL;
 		for (j = 0; j < CHAIN && i * CHAIN + j < n; j++) {
-			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-			size = 32 + 32 * ((seed >> 33) % 31);
+			rng = rng * 6364136223846793005ULL +
+			    1442695040888963407ULL;
+			size = 32 + 32 * ((rng >> 33) % 31);
 			if ((b = malloc(size)) == NULL)
 				return 1;
 			total += size;
