@@ -19,7 +19,7 @@
  * A leak's frames are innermost first and each frame's locations are its
  * inline chain, innermost first, three values each, as sym.h gives them.
  * A string index of -1 is unknown (null), line 0 unknown; kind is a
- * string index, -1 while traces carry no kinds; the growth and "new" (0
+ * string index, -1 when the trace gives no kinds; the growth and "new" (0
  * or 1) are there with -b only.  T is {"leaks", "bytes", "allocations",
  * "suppressed", "hidden", "shown"} as select.h counts them.
  *
@@ -242,8 +242,9 @@ html_leak(struct html_report *r, const struct sel_leak *s)
 			out_char(o, ',');
 		out_u64(o, frame_index(r, &l->frames[i]));
 	}
-	/* The kind: none while the leak table has no kinds. */
-	out_str(o, "],-1");
+	/* The kind's name, or -1 when the trace gives none. */
+	out_str(o, "],");
+	out_i64(o, str_index(r, leak_kindname(l->kind)));
 	if (r->compare) {
 		out_char(o, ',');
 		out_u64(o, s->growth.sum);
