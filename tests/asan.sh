@@ -5,9 +5,10 @@
 # UndefinedBehaviorSanitizer, every report fatal.  "make test-asan" runs
 # it; CI too.
 #
-# The suite runs on a copy of the tree in $ASAN_DIR (default
-# ${TMPDIR:-/tmp}/mdump-asan), so the ordinary build in the tree stays
-# as it is.  The mdtrace tracer is built without sanitizers: it is
+# The suite runs on a copy of the tree in $ASAN_DIR (default: a new
+# folder ${TMPDIR:-/tmp}/mdump-asan.XXXXXX of its own, so that two runs
+# on one machine never share one, removed when the run passed), so the
+# ordinary build in the tree stays as it is.  The mdtrace tracer is built without sanitizers: it is
 # preloaded into other programs, where ASan's runtime cannot follow.
 # Sanitizer reports go to files in $ASAN_DIR/san/; any such file fails
 # the run, whatever the test that caused it printed.  valgrind.sh skips
@@ -17,7 +18,13 @@
 # Exit status 1 when a test failed or a sanitizer spoke.
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-dir=${ASAN_DIR:-${TMPDIR:-/tmp}/mdump-asan}
+if [ -n "${ASAN_DIR:-}" ]; then
+	dir=$ASAN_DIR
+	own=
+else
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/mdump-asan.XXXXXX") || exit 1
+	own=$dir
+fi
 cc=${CC:-cc}
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 san="$san -fno-omit-frame-pointer"
@@ -71,4 +78,8 @@ if ls "$dir"/san/* >/dev/null 2>&1; then
 	exit 1
 fi
 echo "ok asan/reports (none)"
+# A folder of its own is kept only for looking at a failure.
+if [ "$rc" -eq 0 ] && [ -n "$own" ]; then
+	cd "$top" && rm -rf "$own"
+fi
 exit $rc
