@@ -58,10 +58,10 @@
 #define HUGE_PAGE	(2 * 1024 * 1024)
 
 /*
- * Address space each shard reserves where the system lets it (pages
- * appear only when touched): the table then grows in place, so growing
- * faults in and zeroes only the added part, not a whole new table each
- * time.  Past it a shard moves to separate tables as elsewhere.
+ * Address space each shard reserves where the system lets it, opened
+ * as the table grows: the table then grows in place, so growing faults
+ * in and zeroes only the added part, not a whole new table each time.
+ * Past it a shard moves to separate tables as elsewhere.
  */
 #define LIVE_RESV	((size_t)1 << 30)
 
@@ -269,18 +269,19 @@ live_put(struct live_slot *s, size_t cap, const struct live_slot *e)
 
 /*
  * The shard's reservation, made at its first table: aligned for huge
- * pages.  Absent (resv 0) where the system has no MAP_NORESERVE or
- * refuses the address space (a strict overcommit policy, ulimit -v).
+ * pages, inaccessible (so no memory is committed for it) until
+ * live_open() makes its first slots usable.  Absent (resv 0) where
+ * the system refuses the address space (ulimit -v).
  */
 static void
 live_reserve(struct live_shard *sh)
 {
-#if defined(__linux__) && defined(MAP_NORESERVE)
+#if defined(__linux__)
 	void *p;
 	uintptr_t a, b;
 
-	p = mmap(NULL, LIVE_RESV + HUGE_PAGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	p = mmap(NULL, LIVE_RESV + HUGE_PAGE, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return;
 	a = (uintptr_t)p;
@@ -294,6 +295,19 @@ live_reserve(struct live_shard *sh)
 #else
 	(void)sh;
 #endif
+}
+
+/*
+ * Make the first ncap slots of the reservation usable: -1 where the
+ * system will not commit the memory (strict overcommit).
+ */
+static int
+live_open(struct live_shard *sh, size_t ncap)
+{
+	size_t n, pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	n = (ncap * sizeof(*sh->slot) + pg - 1) & ~(pg - 1);
+	return mprotect(sh->slot, n, PROT_READ | PROT_WRITE);
 }
 
 /*
@@ -380,7 +394,8 @@ live_grow(struct live_shard *sh)
 	ncap = sh->cap == 0 ? LIVE_MINCAP : sh->cap + sh->cap / 2;
 	if (sh->cap == 0 && sh != &big)
 		live_reserve(sh);
-	if (ncap <= sh->resv) {
+	/* Else the table moves, and the reservation goes. */
+	if (ncap <= sh->resv && live_open(sh, ncap) == 0) {
 		if (sh->cap != 0)
 			return live_grow_inplace(sh, ncap);
 		live_touch(sh, 0, ncap);
