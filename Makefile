@@ -69,7 +69,7 @@ demo: all
 	$(CC) -g -O0 -o examples/a.out examples/x.c
 	MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f examples/ktrace.out \
 	    examples/a.out
-	./mdump -f examples/ktrace.out -e examples/a.out
+	./mdump -a -f examples/ktrace.out -e examples/a.out
 
 install: mdump
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -97,7 +97,8 @@ MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
 MDT_SOFLAGS +=	-fasynchronous-unwind-tables
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/table.c mdtrace/unwind.c \
 		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
-		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c
+		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c \
+		mdtrace/scan.c mdtrace/stop.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux

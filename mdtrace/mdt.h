@@ -29,15 +29,36 @@ struct mdt_opts {
 	int	depth;		/* frames to record, 0 ... MDT_MAXFRAMES */
 };
 
+/*
+ * Leak kinds, as valgrind memcheck names them; the order is that of the
+ * trace's kinds record (mdump.5).
+ */
+enum mdt_kind {
+	MDT_DEFINITE,
+	MDT_INDIRECT,
+	MDT_POSSIBLE,
+	MDT_REACHABLE,
+	MDT_NKINDS
+};
+
 /* A distinct stack; never freed, never moved once published. */
 struct mdt_stack {
 	uint64_t	 hash;
 	uint64_t	 sum;		/* filled in by the report */
 	uint64_t	 count;		/* filled in by the report */
+	uint64_t	 ksum[MDT_NKINDS];	/* filled in by the leak check */
+	uint64_t	 kcount[MDT_NKINDS];
 	struct mdt_stack *order;	/* next stack in creation order */
 	uint32_t	 nframes;
 	uint32_t	 id;		/* what the live-block table keeps */
 	uintptr_t	 frames[];	/* return addresses, frame 0 first */
+};
+
+/* A live block as the leak check sees it. */
+struct mdt_block {
+	uintptr_t		 addr;
+	size_t			 size;
+	struct mdt_stack	*stk;
 };
 
 /* table.c: the live-block table and the stack table; memory for all. */
@@ -53,6 +74,10 @@ struct mdt_stack *mdt_table_sum(void);
 void		 mdt_stack_each(void (*)(struct mdt_stack *, void *), void *);
 void		 mdt_spin_lock(int *);
 void		 mdt_spin_unlock(int *);
+struct mdt_stack *mdt_table_first(void);
+size_t		 mdt_live_count(void);
+size_t		 mdt_live_copy(struct mdt_block *, size_t);
+size_t		 mdt_live_regions(uintptr_t *, size_t);
 
 /* unwind.c: the stack of the current malloc call. */
 void		 mdt_unwind_init(void);
@@ -65,7 +90,26 @@ int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
 		    uintptr_t *);
 
 /* record.c: the leak report, written at exit. */
-void		 mdt_report(const struct mdt_opts *);
+void		 mdt_report(const struct mdt_opts *, int);
+void		 mdt_record_init(void);
+
+/* scan.c: the leak check; 1 if every stack's kinds were filled in. */
+int		 mdt_leakcheck(void *);
+
+/*
+ * stop.c: stop the other threads for the leak check and let them go.
+ * What a stopped thread left: its stack pointer (0 when not known) and
+ * its registers, which the scan treats as roots.
+ */
+struct mdt_thread {
+	int		 tid;
+	int		 state;		/* STOP_* of stop.c */
+	uintptr_t	 sp;
+	uintptr_t	 regs[64];
+};
+#define MDT_MAXTHREADS	4096	/* stopped at most; the others run on */
+size_t		 mdt_stop_threads(struct mdt_thread **);
+void		 mdt_resume_threads(void);
 
 /* buildid.c: fn(arg, build-id, its length, path) for each object. */
 void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,

@@ -443,11 +443,18 @@ fork_child(void)
 	mdt_table_resetlocks();
 }
 
+/*
+ * The leak check first; it scans this thread's stack above this frame,
+ * which holds exit's frames and the program's.
+ */
 static void
 at_exit(void)
 {
+	int kinds;
+
 	busy = 1;
-	mdt_report(&opts);
+	kinds = mdt_leakcheck(__builtin_frame_address(0));
+	mdt_report(&opts, kinds);
 	busy = 0;
 }
 
@@ -464,6 +471,7 @@ mdt_init(void)
 	parse_options(getenv("MALLOC_OPTIONS"), &opts);
 	if (opts.enabled) {
 		mdt_unwind_init();
+		mdt_record_init();
 		if (pthread_atfork(fork_prepare, fork_parent,
 		    fork_child) == 0 && atexit(at_exit) == 0)
 			__atomic_store_n(&tracing, 1, __ATOMIC_RELEASE);

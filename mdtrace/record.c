@@ -343,6 +343,25 @@ text_leak(struct out *w, const struct mdt_stack *s)
 	}
 }
 
+/*
+ * The kinds of the leak about to be written: "mdtkinds", four pairs of
+ * 64-bit little-endian numbers (bytes, blocks) for definite, indirect,
+ * possible and reachable, whose sums are the leak's (mdump.5).  It
+ * comes first, so that a reader knows them when the leak begins.
+ */
+static void
+kinds_record(struct out *w, const struct mdt_stack *s)
+{
+	unsigned char d[MDT_NKINDS * 16];
+	int k;
+
+	for (k = 0; k < MDT_NKINDS; k++) {
+		put_le(d + 16 * k, s->ksum[k], 8);
+		put_le(d + 16 * k + 8, s->kcount[k], 8);
+	}
+	utrace(w, "mdtkinds", d, sizeof(d));
+}
+
 /* The short name of the program: argv[0] without its directories. */
 static void
 get_comm(char *comm)
@@ -365,21 +384,34 @@ get_comm(char *comm)
 	memcpy(comm, p, n < COMM_SIZE - 1 ? (size_t)n : COMM_SIZE - 1);
 }
 
+/*
+ * The trace file's path, taken at start-up: the leak check's
+ * __libc_freeres clears the environment before the report.
+ */
+static char	trace_path[4096] = "ktrace.out";
+
+void
+mdt_record_init(void)
+{
+	const char *path = getenv("MDTRACE_FILE");
+
+	if (path != NULL && *path != '\0' && strlen(path) < sizeof(trace_path))
+		memcpy(trace_path, path, strlen(path) + 1);
+}
+
 static int
 open_trace(void)
 {
-	const char *path, *msg;
+	const char *msg;
 	int fd, e;
 
-	if ((path = getenv("MDTRACE_FILE")) == NULL || *path == '\0')
-		path = "ktrace.out";
-	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	fd = open(trace_path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd == -1) {
 		e = errno;
 		msg = strerror(e);
 		/* One message; the program's exit goes on. */
 		(void)!write(2, "mdtrace: ", 9);
-		(void)!write(2, path, strlen(path));
+		(void)!write(2, trace_path, strlen(trace_path));
 		(void)!write(2, ": ", 2);
 		(void)!write(2, msg, strlen(msg));
 		(void)!write(2, "\n", 1);
@@ -453,9 +485,13 @@ stacks_record(struct out *w)
 	utrace(w, "mdtracestacks", d, sizeof(d));
 }
 
-/* Write the leak report of this process to the trace file. */
+/*
+ * Write the leak report of this process to the trace file.  With kinds
+ * set, the leak check has set every stack's figures and each leak is
+ * preceded by its kinds record; otherwise the live table is summed here.
+ */
 void
-mdt_report(const struct mdt_opts *o)
+mdt_report(const struct mdt_opts *o, int kinds)
 {
 	static struct out w;	/* big; static keeps it off thread stacks */
 	const struct mdt_stack *s;
@@ -471,10 +507,12 @@ mdt_report(const struct mdt_opts *o)
 	mdt_buildids(buildid_record, &w);
 	banner(&w, "Start");
 	header(&w);
-	for (s = mdt_table_sum(); s != NULL;
+	for (s = kinds ? mdt_table_first() : mdt_table_sum(); s != NULL;
 	    s = __atomic_load_n(&s->order, __ATOMIC_ACQUIRE)) {
 		if (s->count == 0)
 			continue;
+		if (kinds)
+			kinds_record(&w, s);
 		if (o->text)
 			text_leak(&w, s);
 		else

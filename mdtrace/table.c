@@ -810,3 +810,92 @@ mdt_table_sum(void)
 	}
 	return first;
 }
+
+/* The first stack in creation order, sums as they were last set. */
+struct mdt_stack *
+mdt_table_first(void)
+{
+	struct mdt_stack *first;
+
+	spin_lock(&stack_lock);
+	first = stack_first;
+	spin_unlock(&stack_lock);
+	return first;
+}
+
+/*
+ * The leak check's view of the live table.  The caller holds every lock
+ * (mdt_table_lockall), so the figures agree with each other.
+ */
+size_t
+mdt_live_count(void)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < LIVE_SHARDS; k++)
+		n += live[k].n;
+	return n;
+}
+
+/* The size of a block of 4 GiB or more; the caller holds big.lock. */
+static size_t
+big_peek(uintptr_t key)
+{
+	size_t i, size = SIZE_BIG;
+
+	if (big.cap == 0)
+		return size;
+	for (i = home_of(key, big.cap); big.slot[i].key != 0;)
+		if (big.slot[i].key == key) {
+			memcpy(&size, &big.slot[i].size, sizeof(size));
+			break;
+		} else if (++i == big.cap)
+			i = 0;
+	return size;
+}
+
+/* Copy up to max live blocks, in no order; returns how many. */
+size_t
+mdt_live_copy(struct mdt_block *out, size_t max)
+{
+	struct live_shard *sh;
+	size_t i, n = 0;
+	int k;
+
+	for (k = 0; k < LIVE_SHARDS; k++) {
+		sh = &live[k];
+		for (i = 0; i < sh->cap && n < max; i++) {
+			if (sh->slot[i].key == 0)
+				continue;
+			out[n].addr = sh->slot[i].key;
+			out[n].size = sh->slot[i].size == SIZE_BIG ?
+			    big_peek(sh->slot[i].key) : sh->slot[i].size;
+			out[n].stk = stack_of(sh->slot[i].stk);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The memory of the live table, as pairs {start, end} in r[0 .. 2*max):
+ * it holds the address of every block, so the leak check must not take
+ * it for the program's own.  Returns the number of pairs.
+ */
+size_t
+mdt_live_regions(uintptr_t *r, size_t max)
+{
+	size_t n = 0;
+	int k;
+
+	for (k = 0; k <= LIVE_SHARDS && n < max; k++) {
+		const struct live_shard *sh = k < LIVE_SHARDS ? &live[k] : &big;
+
+		if (sh->slot != NULL) {
+			r[2 * n] = (uintptr_t)sh->slot;
+			r[2 * n + 1] = (uintptr_t)(sh->slot + sh->cap);
+			n++;
+		}
+	}
+	return n;
+}

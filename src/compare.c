@@ -5,7 +5,8 @@
  * file as -P shows it); a location without either names the object (as
  * -P shows it) and offset instead, the one thing left to tell it apart.
  * Lines are left out: an edit above a leak moves its line but not its
- * stack.  Keys are interned, so the map compares pointers.
+ * stack.  A leak's kind, when the trace gives one, begins its key.  Keys
+ * are interned, so the map compares pointers.
  *
  * It does not read traces: main.c feeds it the baseline's leaks.
  */
@@ -98,6 +99,11 @@ cmp_key(struct symbolizer *sym, struct names *nm, const struct leak *lk)
 
 	memset(&k, 0, sizeof(k));
 	put(&k, "");
+	/* A leak of a kind is compared with the baseline's of that kind. */
+	if (leak_kindname(lk->kind) != NULL) {
+		put(&k, leak_kindname(lk->kind));
+		put(&k, "\n");
+	}
 	for (i = 0; i < lk->nframes; i++)
 		put_frame(&k, sym, nm, &lk->frames[i]);
 	key = strpool_intern(k.s, k.len);

@@ -41,6 +41,7 @@ struct leak_slot {
 struct leak_pending {
 	uint64_t		 sum;
 	uint64_t		 count;
+	enum leak_kind		 kind;
 	uint32_t		 hash;
 	size_t			 nframes;
 	struct leak_frame	 frames[LEAK_MAXFRAMES];
@@ -64,6 +65,8 @@ struct leak_table {
 	size_t		  qhead;
 	size_t		  qlen;
 	struct leak_chunk *chunks;	/* the newest first */
+	uint64_t	  kinds[LEAK_KINDWORDS];	/* for the next leak */
+	int		  haskinds;
 };
 
 struct leak_table *
@@ -88,11 +91,12 @@ leak_hash(const struct leak_frame *f, size_t n)
 }
 
 static int
-leak_same(const struct leak *l, const struct leak_frame *f, size_t n)
+leak_same(const struct leak *l, const struct leak_frame *f, size_t n,
+    enum leak_kind kind)
 {
 	size_t i;
 
-	if (l->nframes != n)
+	if (l->nframes != n || l->kind != kind)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (l->frames[i].object != f[i].object ||
@@ -232,7 +236,8 @@ leak_insert(struct leak_table *t, const struct leak_pending *q)
 	    i = (i + 1) & (t->nslots - 1)) {
 		l = t->slots[i].leak;
 		if (t->slots[i].hash == q->hash &&
-		    t->slots[i].nframes == n && leak_same(l, q->frames, n)) {
+		    t->slots[i].nframes == n &&
+		    leak_same(l, q->frames, n, q->kind)) {
 			l->sum = md_addsat(l->sum, q->sum);
 			l->count = md_addsat(l->count, q->count);
 			return;
@@ -246,6 +251,7 @@ leak_insert(struct leak_table *t, const struct leak_pending *q)
 	memset(l, 0, sizeof(*l));
 	l->sum = q->sum;
 	l->count = q->count;
+	l->kind = q->kind;
 	l->hash = q->hash;
 	l->nframes = (uint32_t)n;
 	l->frames = (struct leak_frame *)(l + 1);
@@ -310,6 +316,13 @@ void
 leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
     uint64_t sum, uint64_t count)
 {
+	leak_add_kind(t, f, n, sum, count, LEAK_ANY);
+}
+
+void
+leak_add_kind(struct leak_table *t, const struct leak_frame *f, size_t n,
+    uint64_t sum, uint64_t count, enum leak_kind kind)
+{
 	struct leak_pending *q;
 
 	if (n > LEAK_MAXFRAMES)
@@ -321,10 +334,12 @@ leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
 	q = &t->queue[(t->qhead + t->qlen++) % LEAK_QUEUE];
 	q->sum = sum;
 	q->count = count;
+	q->kind = kind;
 	q->nframes = n;
 	if (n > 0)
 		memcpy(q->frames, f, n * sizeof(*f));
-	q->hash = leak_hash(f, n);
+	/* Kinds of one stack differ in their hash, cheaply. */
+	q->hash = leak_hash(f, n) + (uint32_t)kind * 0x9e3779b9u;
 	if (t->nslots == 0)
 		return;
 	PREFETCH(&t->slots[q->hash & (t->nslots - 1)]);
@@ -335,10 +350,74 @@ leak_add(struct leak_table *t, const struct leak_frame *f, size_t n,
 }
 
 void
+leak_setkinds(struct leak_table *t, const uint64_t *k)
+{
+	memcpy(t->kinds, k, sizeof(t->kinds));
+	t->haskinds = 1;
+}
+
+int
+leak_takekinds(struct leak_table *t, uint64_t *k)
+{
+	if (!t->haskinds)
+		return 0;
+	memcpy(k, t->kinds, sizeof(t->kinds));
+	t->haskinds = 0;
+	return 1;
+}
+
+int
+leak_kinds_valid(const uint64_t *k, uint64_t sum, uint64_t count)
+{
+	uint64_t s = 0, c = 0;
+	int i;
+
+	for (i = 0; i < LEAK_KINDWORDS; i += 2) {
+		if (s + k[i] < s || c + k[i + 1] < c)
+			return 0;
+		s += k[i];
+		c += k[i + 1];
+	}
+	return s == sum && c == count;
+}
+
+int
+leak_add_kinds(struct leak_table *t, const struct leak_frame *f, size_t n,
+    uint64_t sum, uint64_t count, const uint64_t *k)
+{
+	int i;
+
+	if (k == NULL) {
+		leak_add_kind(t, f, n, sum, count, LEAK_ANY);
+		return 0;
+	}
+	if (!leak_kinds_valid(k, sum, count)) {
+		leak_add_kind(t, f, n, sum, count, LEAK_ANY);
+		return -1;
+	}
+	for (i = 0; i < LEAK_KINDWORDS; i += 2)
+		if (k[i + 1] != 0 || k[i] != 0)
+			leak_add_kind(t, f, n, k[i], k[i + 1],
+			    (enum leak_kind)(LEAK_DEFINITE + i / 2));
+	return 0;
+}
+
+const char *
+leak_kindname(enum leak_kind k)
+{
+	static const char *const names[LEAK_NKINDS] = {
+		NULL, "definite", "indirect", "possible", "reachable"
+	};
+
+	return k < LEAK_NKINDS ? names[k] : NULL;
+}
+
+void
 leak_clear(struct leak_table *t)
 {
 	struct leak_chunk *c;
 
+	t->haskinds = 0;
 	t->qlen = 0;
 	while ((c = t->chunks) != NULL) {
 		t->chunks = c->next;

@@ -18,6 +18,24 @@ struct leak_frame {
 	uint64_t	 offset;	/* as recorded */
 };
 
+/*
+ * What a leak's blocks are, when the trace says (mdtrace's leak check,
+ * mdump.5): lost for sure, lost with the blocks pointing to them, only
+ * reached by interior pointers, or still reachable.  Leaks of different
+ * kinds never merge.
+ */
+enum leak_kind {
+	LEAK_ANY,		/* the trace does not say */
+	LEAK_DEFINITE,
+	LEAK_INDIRECT,
+	LEAK_POSSIBLE,
+	LEAK_REACHABLE,
+	LEAK_NKINDS
+};
+
+/* The kinds record: bytes and allocations for DEFINITE ... REACHABLE. */
+#define LEAK_KINDWORDS	8
+
 /* Small, so that a leak of one frame fits in a cache line. */
 struct leak {
 	uint64_t		 sum;		/* bytes */
@@ -25,6 +43,7 @@ struct leak {
 	uint32_t		 nframes;	/* 0: anonymous */
 	uint32_t		 hash;
 	struct leak_frame	*frames;	/* innermost first */
+	enum leak_kind		 kind;
 };
 
 struct leak_table;
@@ -33,6 +52,26 @@ struct leak_table	*leak_open(void);
 /* Add or merge one leak; the frames are copied, at most LEAK_MAXFRAMES. */
 void			 leak_add(struct leak_table *, const struct leak_frame *,
 			    size_t, uint64_t, uint64_t);
+void			 leak_add_kind(struct leak_table *,
+			    const struct leak_frame *, size_t, uint64_t,
+			    uint64_t, enum leak_kind);
+/*
+ * Kinds for the process's next leak: leak_setkinds() stores them as a
+ * kinds record gives them, leak_takekinds() hands them to the decoder
+ * of the leak that begins (1) or says there are none (0);
+ * leak_kinds_valid() says whether they add up to the leak's sum and
+ * count.  leak_add_kinds() adds a leak as one leak per kind it has
+ * (kinds NULL: as LEAK_ANY); -1 when the kinds do not add up, and the
+ * leak was added as LEAK_ANY.
+ */
+void			 leak_setkinds(struct leak_table *, const uint64_t *);
+int			 leak_takekinds(struct leak_table *, uint64_t *);
+int			 leak_kinds_valid(const uint64_t *, uint64_t, uint64_t);
+int			 leak_add_kinds(struct leak_table *,
+			    const struct leak_frame *, size_t, uint64_t,
+			    uint64_t, const uint64_t *);
+/* "definite", ... "reachable"; NULL for LEAK_ANY. */
+const char		*leak_kindname(enum leak_kind);
 /*
  * The leaks, in their order, and their number in *n.  Valid until the
  * next leak_add(), leak_clear() or leak_sort().

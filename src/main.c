@@ -44,6 +44,7 @@
 #define EXIT_LEAKS	2
 
 struct options {
+	int		 allkinds;	/* -a */
 	const char	*baseline;	/* -b */
 	int		 demangle;	/* -C */
 	int		 dump;		/* -D */
@@ -72,7 +73,7 @@ static void	free_options(struct options *);
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: mdump [-CDlNrvx] [-b baseline] [-e file] "
+	fprintf(stderr, "usage: mdump [-aCDlNrvx] [-b baseline] [-e file] "
 	    "[-f file] [-k pattern] [-n N]\n"
 	    "             [-o format] [-P prefix] [-p pid] [-S file] "
 	    "[-s key]\n");
@@ -168,6 +169,9 @@ parse_option(struct options *o, int ch, const char *arg)
 	int i;
 
 	switch (ch) {
+	case 'a':
+		o->allkinds = 1;
+		break;
 	case 'b':
 		o->baseline = arg;
 		break;
@@ -257,7 +261,7 @@ parse_options(int argc, char *argv[], struct options *o)
 	supp_init(&o->supp);
 	supp_init(&o->keep);
 	o->names = names_open();
-	while ((ch = getopt(argc, argv, "b:CDe:f:k:lNn:o:P:p:rS:s:vx")) != -1)
+	while ((ch = getopt(argc, argv, "ab:CDe:f:k:lNn:o:P:p:rS:s:vx")) != -1)
 		if ((rv = parse_option(o, ch, optarg)) < 0)
 			return rv == -1 ? usage() : -1;
 	if (optind != argc)
@@ -277,7 +281,7 @@ struct run {
 	struct report		*rep;
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
-	uint64_t		 found;		/* leaks past -S, -k, -b */
+	uint64_t		 found;		/* lost leaks past -S, -k, -b */
 	size_t			 bids;		/* build-ids given to sym */
 	int			 status;
 };
@@ -308,7 +312,7 @@ print_proc(struct run *run, struct mproc *p, int header)
 		if (run->o->sortkey != NULL)
 			leak_sort(p->leaks, run->o->sortkey);
 		sel_proc(&run->sel, p, &v);
-		run->found += v.tot.leaks;
+		run->found += v.tot.lost;
 		report_proc(run->rep, p, &v, header);
 		sel_free(&v);
 	}
@@ -569,6 +573,9 @@ main(int argc, char *argv[])
 	run.sel.supp = &o.supp;
 	run.sel.keep = &o.keep;
 	run.sel.top = o.top;
+	/* Still reachable memory is shown with -a only. */
+	run.sel.kinds = (1U << LEAK_DEFINITE) | (1U << LEAK_INDIRECT) |
+	    (1U << LEAK_POSSIBLE) | (o.allkinds ? 1U << LEAK_REACHABLE : 0);
 	run.sel.sym = sym;
 	run.sel.names = o.names;
 	if (o.baseline != NULL && !o.dump &&

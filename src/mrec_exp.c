@@ -8,6 +8,7 @@
  * headers are written by amd64 and armv7 alike), object records are kept
  * as bytes until the first leak record's size tells it.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,9 +180,9 @@ exp_leak(struct exp *x, struct mproc *p, struct exp_proc *ep,
 {
 	struct leak_frame f[EXP_FRAMES];
 	struct buf b;
-	uint64_t caller, id, sum, count;
+	uint64_t caller, id, sum, count, kinds[LEAK_KINDWORDS];
 	size_t i, nf = 0, ptrsize;
-	int fits, rv;
+	int fits, rv, haskinds;
 
 	rv = exp_leaksize(x, rec, n, &fits, e);
 	if (!fits)
@@ -202,7 +203,15 @@ exp_leak(struct exp *x, struct mproc *p, struct exp_proc *ep,
 	}
 	sum = buf_uint(&b, ptrsize);
 	count = buf_uint(&b, ptrsize);
-	leak_add(p->leaks, f, nf, sum, count);
+	/* The kinds record, if any, came just before (mdump.5). */
+	haskinds = leak_takekinds(p->leaks, kinds);
+	if (leak_add_kinds(p->leaks, f, nf, sum, count,
+	    haskinds ? kinds : NULL) == -1) {
+		md_seterr(e, rec->off, rec->recno, "leak kinds that do not "
+		    "add up to the leak's %" PRIu64 " bytes in %" PRIu64
+		    " allocations", sum, count);
+		return MREC_DAMAGED;
+	}
 	return rv;
 }
 

@@ -1,11 +1,15 @@
 /*
- * mrec_mdt.c: the record Linux mdtrace adds to the malloc formats
+ * mrec_mdt.c: the records Linux mdtrace adds to the malloc formats
  * (doc/FORMATS.md, "mdtrace's extensions"): "mdtracestacks", its count
- * of stacks the unwinder ended early, summed over processes for -v.
- * Other lengths are a later layout and are skipped.
+ * of stacks the unwinder ended early, summed over processes for -v
+ * (other lengths are a later layout and are skipped); "mdtkinds", the
+ * leak kinds of the process's next leak, handed to its leak table for
+ * the decoder of that leak to take.
  */
 #include <stdlib.h>
 
+#include "leak.h"
+#include "mdump.h"
 #include "mrec_int.h"
 #include "xmalloc.h"
 
@@ -14,7 +18,9 @@
 
 static const struct mrec_label mdt_labels[] = {
 	MREC_LABEL("mdtracestacks", 0),
+	MREC_LABEL("mdtkinds", 0),
 };
+#define MDT_KINDS	1	/* the index of "mdtkinds" */
 
 static void *
 mdt_open(struct mrec_ctx *ctx)
@@ -39,12 +45,22 @@ mdt_record(void *ctxv, struct mproc *p, void **ps, size_t label,
     struct md_err *e)
 {
 	struct mrec_ctx *ctx = ctxv;
+	uint64_t k[LEAK_KINDWORDS];
+	size_t j;
 
-	(void)p;
 	(void)ps;
-	(void)label;
-	(void)rec;
-	(void)e;
+	if (label == MDT_KINDS) {
+		/* Eight numbers; longer payloads are a later layout. */
+		if (n < 8 * LEAK_KINDWORDS) {
+			md_seterr(e, rec->off, rec->recno, "leak kinds of %zu "
+			    "bytes, expected %d", n, 8 * LEAK_KINDWORDS);
+			return MREC_DAMAGED;
+		}
+		for (j = 0; j < LEAK_KINDWORDS; j++)
+			k[j] = mdt_le64(d + 8 * j);
+		leak_setkinds(p->leaks, k);
+		return MREC_OK;
+	}
 	if (n != MDT_STACKSLEN)
 		return MREC_OK;
 	ctx->stats.cut += mdt_le64(d);

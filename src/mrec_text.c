@@ -8,6 +8,7 @@
  * whose sum column is "-"; it is added to the table when the next leak,
  * a blank line or the end banner shows that its stack is complete.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,8 @@ struct text_proc {
 	int			 haspend;
 	uint64_t		 pendsum;
 	uint64_t		 pendcount;
+	uint64_t		 pkinds[LEAK_KINDWORDS];	/* of the pending leak */
+	int			 haspkinds;
 };
 
 /* The decoder's state for a trace. */
@@ -279,9 +282,28 @@ text_commit(struct mproc *p, struct text_proc *tp)
 {
 	if (!tp->haspend)
 		return;
-	leak_add(p->leaks, tp->pend, tp->npend, tp->pendsum, tp->pendcount);
+	/* The kinds were found to add up when the leak began. */
+	(void)leak_add_kinds(p->leaks, tp->pend, tp->npend, tp->pendsum,
+	    tp->pendcount, tp->haspkinds ? tp->pkinds : NULL);
 	tp->haspend = 0;
 	tp->npend = 0;
+}
+
+/* The kinds record before the leak that begins, if any (mdump.5). */
+static int
+text_kinds(struct mproc *p, struct text_proc *tp,
+    const struct text_leakline *ll, const struct ktr_record *rec,
+    struct md_err *e)
+{
+	tp->haspkinds = leak_takekinds(p->leaks, tp->pkinds);
+	if (!tp->haspkinds ||
+	    leak_kinds_valid(tp->pkinds, ll->sum, ll->count))
+		return 0;
+	tp->haspkinds = 0;
+	md_seterr(e, rec->off, rec->recno, "leak kinds that do not add up "
+	    "to the leak's %" PRIu64 " bytes in %" PRIu64 " allocations",
+	    ll->sum, ll->count);
+	return -1;
 }
 
 static void
@@ -380,6 +402,10 @@ text_line(struct text *x, struct mproc *p, struct text_proc *tp,
 			tp->haspend = 1;
 			tp->pendsum = ll.sum;
 			tp->pendcount = ll.count;
+			if (text_kinds(p, tp, &ll, rec, e) == -1) {
+				text_frame(tp, &ll, &x->ctx->stats);
+				return MREC_DAMAGED;
+			}
 		} else if (!tp->haspend) {
 			md_seterr(e, rec->off, rec->recno, "continuation line "
 			    "without a leak: \"%.*s\"",

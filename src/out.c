@@ -2,7 +2,7 @@
  * out.c: the report's buffered output (out.h).  Numbers are formatted
  * here rather than by printf: the report prints several on each line.
  * bench/scale.sh's experimental trace as JSON: 2.47 s of CPU this way,
- * 3.53 s when strings went to stdio a character at a time.
+ * 3.53 s with strings written to stdio a character at a time.
  */
 #include <stdlib.h>
 #include <string.h>

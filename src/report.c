@@ -57,15 +57,30 @@ report_open(FILE *fp, const struct report_opts *o)
 	return r;
 }
 
+/* Did the trace give kinds to any of these leaks? */
+static int
+has_kinds(const struct sel_totals *t)
+{
+	int k;
+
+	for (k = LEAK_DEFINITE; k < LEAK_NKINDS; k++)
+		if (t->kleaks[k] > 0)
+			return 1;
+	return 0;
+}
+
 /*
  * "leaks=2 bytes=49152 allocations=11 suppressed=0", in the shape of the
  * Leak line so that scripts read both alike; hidden= and shown= only
- * when -k, -b or -n can make them differ from leaks=.
+ * when -k, -b or -n can make them differ from leaks=.  With kinds, the
+ * bytes and allocations of each, as in valgrind's leak summary:
+ * "definite=1001/1 indirect=0/0 possible=0/0 reachable=8192/1".
  */
 static void
 text_totals(struct report *r, const struct sel_totals *t)
 {
 	struct out *o = r->out;
+	int k;
 
 	out_str(o, "leaks=");
 	out_u64(o, t->leaks);
@@ -83,6 +98,14 @@ text_totals(struct report *r, const struct sel_totals *t)
 		out_str(o, " shown=");
 		out_u64(o, t->shown);
 	}
+	for (k = LEAK_DEFINITE; k < LEAK_NKINDS && has_kinds(t); k++) {
+		out_char(o, ' ');
+		out_str(o, leak_kindname((enum leak_kind)k));
+		out_char(o, '=');
+		out_u64(o, t->kbytes[k]);
+		out_char(o, '/');
+		out_u64(o, t->kallocs[k]);
+	}
 	out_char(o, '\n');
 }
 
@@ -90,6 +113,7 @@ static void
 json_totals(struct report *r, const struct sel_totals *t, const char *indent)
 {
 	struct out *o = r->out;
+	int k;
 
 	out_str(o, indent);
 	out_str(o, "\"summary\": {\"leaks\": ");
@@ -104,6 +128,15 @@ json_totals(struct report *r, const struct sel_totals *t, const char *indent)
 	out_u64(o, t->hidden);
 	out_str(o, ", \"shown\": ");
 	out_u64(o, t->shown);
+	for (k = LEAK_DEFINITE; k < LEAK_NKINDS && has_kinds(t); k++) {
+		out_str(o, k == LEAK_DEFINITE ? ", \"kinds\": {\"" : ", \"");
+		out_str(o, leak_kindname((enum leak_kind)k));
+		out_str(o, "\": {\"bytes\": ");
+		out_u64(o, t->kbytes[k]);
+		out_str(o, ", \"allocations\": ");
+		out_u64(o, t->kallocs[k]);
+		out_str(o, k + 1 == LEAK_NKINDS ? "}}" : "}");
+	}
 	out_char(o, '}');
 }
 
@@ -221,6 +254,10 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		out_u64(o, l->count);
 		out_str(o, " avg=");
 		out_u64(o, leak_avg(l));
+		if (leak_kindname(l->kind) != NULL) {
+			out_str(o, " kind=");
+			out_str(o, leak_kindname(l->kind));
+		}
 		text_growth(r, &v->leaks[i].growth);
 		out_char(o, '\n');
 		for (j = 0; j < l->nframes; j++)
@@ -461,6 +498,11 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 		out_str(o, ",\n          \"count\": ");
 		out_u64(o, l->count);
 		out_str(o, ",\n");
+		if (leak_kindname(l->kind) != NULL) {
+			out_str(o, "          \"kind\": \"");
+			out_str(o, leak_kindname(l->kind));
+			out_str(o, "\",\n");
+		}
 		json_growth(r, &v->leaks[i].growth);
 		out_str(o, "          \"frames\": [");
 		if (l->nframes > 0)

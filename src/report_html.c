@@ -19,7 +19,7 @@
  * A leak's frames are innermost first and each frame's locations are its
  * inline chain, innermost first, three values each, as sym.h gives them.
  * A string index of -1 is unknown (null), line 0 unknown; kind is a
- * string index, -1 while traces carry no kinds; the growth and "new" (0
+ * string index, -1 when the trace gives no kinds; the growth and "new" (0
  * or 1) are there with -b only.  T is {"leaks", "bytes", "allocations",
  * "suppressed", "hidden", "shown"} as select.h counts them.
  *
@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "leak.h"
 #include "mrec.h"
 #include "names.h"
@@ -82,11 +83,8 @@ struct html_report {
 static uint64_t
 map_hash(const char *p, uint64_t v)
 {
-	uint64_t h;
-
-	h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL ^
-	    v * 0xc2b2ae3d27d4eb4fULL;
-	return h ^ h >> 29;
+	return hash_fmix(hash_word(hash_word(HASH_INIT,
+	    (uint64_t)(uintptr_t)p), v));
 }
 
 static void
@@ -244,8 +242,9 @@ html_leak(struct html_report *r, const struct sel_leak *s)
 			out_char(o, ',');
 		out_u64(o, frame_index(r, &l->frames[i]));
 	}
-	/* The kind: none while the leak table has no kinds. */
-	out_str(o, "],-1");
+	/* The kind's name, or -1 when the trace gives none. */
+	out_str(o, "],");
+	out_i64(o, str_index(r, leak_kindname(l->kind)));
 	if (r->compare) {
 		out_char(o, ',');
 		out_u64(o, s->growth.sum);
@@ -254,6 +253,34 @@ html_leak(struct html_report *r, const struct sel_leak *s)
 		out_str(o, s->growth.isnew ? ",1" : ",0");
 	}
 	out_char(o, ']');
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p)	__builtin_prefetch(p)
+#else
+#define PREFETCH(p)	((void)(p))
+#endif
+
+/* How many leaks ahead html_proc() fetches the frame slots. */
+#define HTML_AHEAD	8
+
+/*
+ * Fetch the slots the frames of a leak will probe: with a million
+ * distinct frames the frame map is far larger than any cache, and each
+ * first probe would wait for memory.  A slot array that grows before
+ * the lookup makes the fetch wasted, never wrong.
+ */
+static void
+html_prefetch(const struct html_report *r, const struct leak *l)
+{
+	const struct html_map *m = &r->framemap;
+	uint32_t i;
+
+	if (m->nslots == 0)
+		return;
+	for (i = 0; i < l->nframes; i++)
+		PREFETCH(&m->slots[map_hash(l->frames[i].object,
+		    l->frames[i].offset) & (m->nslots - 1)]);
 }
 
 void
@@ -271,6 +298,8 @@ html_proc(struct html_report *r, const struct mproc *p,
 	json_totals(o, &v->tot);
 	out_str(o, ",\n\"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {
+		if (i + HTML_AHEAD < v->nleaks)
+			html_prefetch(r, v->leaks[i + HTML_AHEAD].leak);
 		out_str(o, i == 0 ? "\n" : ",\n");
 		html_leak(r, &v->leaks[i]);
 	}

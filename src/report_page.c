@@ -858,6 +858,7 @@ const char *const html_page_tail[] = {
 	"		return;\n",
 	"	}\n",
 	"	e.preventDefault();\n",
+	"	/* Zooming out leaves the cursor on the frame it was on. */\n",
 	"	view.cursor = c;\n",
 	"	drawFlame();\n",
 	"	b = boxOf(c);\n",

@@ -3,8 +3,10 @@
  * (the trace's, or -s's).  A leak matching a suppression is counted
  * under the first pattern that matches it and not shown; -k keeps
  * leaks with a frame matching one of its patterns; -b keeps leaks that
- * are new or grew; -n prints only the first N of what is left, but the
- * totals count them all, so the summary says what was found.
+ * are new or grew; leaks of a kind not asked for (reachable, without
+ * -a) are counted under their kind only; -n prints only the first N of
+ * what is left, but the totals count them all, so the summary says what
+ * was found.
  *
  * It neither prints nor sorts.
  */
@@ -91,6 +93,7 @@ sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
 	struct sel_leak *s;
 	struct cmp_growth g;
 	size_t i, n;
+	int k;
 
 	memset(v, 0, sizeof(*v));
 	all = leak_list(p->leaks, &n);
@@ -109,7 +112,14 @@ sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
 			v->tot.hidden++;
 			continue;
 		}
+		k = l->kind < LEAK_NKINDS ? l->kind : LEAK_ANY;
+		v->tot.kleaks[k]++;
+		v->tot.kbytes[k] = md_addsat(v->tot.kbytes[k], g.sum);
+		v->tot.kallocs[k] = md_addsat(v->tot.kallocs[k], g.count);
+		if (k != LEAK_ANY && (o->kinds & (1U << k)) == 0)
+			continue;
 		v->tot.leaks++;
+		v->tot.lost += k != LEAK_REACHABLE;
 		v->tot.bytes = md_addsat(v->tot.bytes, g.sum);
 		v->tot.allocs = md_addsat(v->tot.allocs, g.count);
 		if (o->top != 0 && v->nleaks == o->top)
@@ -132,10 +142,18 @@ sel_free(struct sel_view *v)
 void
 sel_sum(struct sel_totals *sum, const struct sel_totals *t)
 {
+	int k;
+
 	sum->leaks = md_addsat(sum->leaks, t->leaks);
 	sum->bytes = md_addsat(sum->bytes, t->bytes);
 	sum->allocs = md_addsat(sum->allocs, t->allocs);
 	sum->suppressed = md_addsat(sum->suppressed, t->suppressed);
 	sum->hidden = md_addsat(sum->hidden, t->hidden);
 	sum->shown = md_addsat(sum->shown, t->shown);
+	sum->lost = md_addsat(sum->lost, t->lost);
+	for (k = 0; k < LEAK_NKINDS; k++) {
+		sum->kleaks[k] = md_addsat(sum->kleaks[k], t->kleaks[k]);
+		sum->kbytes[k] = md_addsat(sum->kbytes[k], t->kbytes[k]);
+		sum->kallocs[k] = md_addsat(sum->kallocs[k], t->kallocs[k]);
+	}
 }

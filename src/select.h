@@ -1,7 +1,7 @@
 /*
  * select.h: which leaks of a process the report shows: suppressions
- * (-S) first, then focus (-k), then the baseline (-b), then the N
- * largest (-n); with the totals of the summary line.
+ * (-S) first, then focus (-k), then the baseline (-b), then the kinds
+ * (-a), then the N largest (-n); with the totals of the summary line.
  */
 #ifndef MDUMP_SELECT_H
 #define MDUMP_SELECT_H
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "compare.h"
+#include "leak.h"
 
 struct leak;
 struct mproc;
@@ -22,6 +23,7 @@ struct sel_opts {
 	struct supp_list	*keep;	/* -k; NULL or empty: all */
 	struct cmp_base		*base;	/* -b; NULL: none */
 	size_t			 top;	/* -n; 0: all */
+	unsigned		 kinds;	/* 1 << kind shown; LEAK_ANY always */
 	struct symbolizer	*sym;
 	struct names		*names;
 };
@@ -38,6 +40,11 @@ struct sel_totals {
 	uint64_t	suppressed;	/* leaks matched by -S */
 	uint64_t	hidden;		/* leaks left out by -k or -b */
 	uint64_t	shown;		/* leaks printed (-n) */
+	uint64_t	lost;		/* of leaks, those not reachable */
+	/* Leaks of each kind past -S, -k and -b, shown or not. */
+	uint64_t	kleaks[LEAK_NKINDS];
+	uint64_t	kbytes[LEAK_NKINDS];
+	uint64_t	kallocs[LEAK_NKINDS];
 };
 
 struct sel_view {

@@ -23,8 +23,8 @@
 # a skip for a missing TOOL that tools/deps.sh installs is a failure:
 # there it must have been installed.
 #
-# The last line is "N passed, N failed, N skipped"; exit status 1 if
-# anything failed.  Output of each part: tests/out/parts/ (RUN_OUT
+# The last line is "N passed, N failed", with ", N skipped" when some
+# were; exit status 1 if anything failed.  Output of each part: tests/out/parts/ (RUN_OUT
 # changes tests/out).
 #
 # Parts:
@@ -150,5 +150,9 @@ fail=$(grep -c '^not ok ' "$log" | tr -d ' ')
 pfail=$(wc -l <"$out/partfail" | tr -d ' ')
 pass=$((pass - skip))
 fail=$((fail + pfail))
-echo "$pass passed, $fail failed, $skip skipped"
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
 [ "$fail" -eq 0 ]

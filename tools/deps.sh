@@ -27,6 +27,7 @@ clang++ clang
 c++filt binutils
 musl-gcc musl-tools
 valgrind valgrind
+python3 python3
 dwz dwz
 debuginfod debuginfod
 curl curl

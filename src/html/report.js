@@ -622,6 +622,7 @@ canvas.addEventListener('keydown', function (e) {
 		return;
 	}
 	e.preventDefault();
+	/* Zooming out leaves the cursor on the frame it was on. */
 	view.cursor = c;
 	drawFlame();
 	b = boxOf(c);

@@ -71,7 +71,7 @@ check exec-first-silent sh -c "! grep -q 'sum=111 ' $out/exec.report"
 # Constructor, main, and a block the program frees in its atexit handler.
 MALLOC_OPTIONS=D2 mdtrace/mdtrace -f "$out/ctor.ktrace" "$out/ctor" \
     >"$out/ctor.stdout" 2>&1
-./mdump -f "$out/ctor.ktrace" >"$out/ctor.report" 2>&1
+./mdump -a -f "$out/ctor.ktrace" >"$out/ctor.report" 2>&1
 check ctor leak_at "$out/ctor.report" 300 1 "ctor.c:$(marker ctor.c LEAK_CTOR)"
 check ctor-main leak_at "$out/ctor.report" 400 1 \
     "ctor.c:$(marker ctor.c LEAK_MAIN)"
@@ -80,7 +80,7 @@ check ctor-atexit sh -c "! grep -q 'sum=500 ' $out/ctor.report"
 # Every interposed function.
 MALLOC_OPTIONS=DT mdtrace/mdtrace -f "$out/calls.ktrace" "$out/calls" \
     >"$out/calls.stdout" 2>&1
-./mdump -f "$out/calls.ktrace" >"$out/calls.report" 2>&1
+./mdump -a -f "$out/calls.ktrace" >"$out/calls.report" 2>&1
 check calls-ran grep -qx done "$out/calls.stdout"
 pg=$(getconf PAGESIZE)
 for c in "11 MALLOC" "21 CALLOC" "31 REALLOC" "41 REALLOCARRAY" \

@@ -10,8 +10,9 @@
 out=tests/out/mdtrace_seed
 name=mdtrace/seed
 . tests/e2e/check.sh.inc
-# Three modes of seven checks, -r, JSON four, D alone two.
-plan 28
+# Three modes of nine checks, the default view two, -r, JSON five,
+# stdio kept one, D alone three.
+plan 39
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -51,8 +52,9 @@ run() {
 	    2>"$out/$2.err"
 }
 
+# -a: the reachable block (p, a global) is shown with the lost ones.
 for mode in DTTTT D4 D16; do
-	if ! run "$mode" "$mode" ""; then
+	if ! run "$mode" "$mode" "-a"; then
 		echo "not ok $name/$mode (run failed: $(head -n 1 \
 		    "$out/$mode.err"))"
 		continue
@@ -63,11 +65,24 @@ for mode in DTTTT D4 D16; do
 	check "$mode-leak13-main" leak_at "$r" 40960 10 1 main "x.c:$l_call"
 	check "$mode-leak14" leak_at "$r" 8192 1 0 f "x.c:$l_realloc"
 	check "$mode-leak14-main" leak_at "$r" 8192 1 1 main "x.c:$l_call"
+	# s[0] of each call of f() is dropped; p still points to its block.
+	check "$mode-kind13" grep -qx \
+	    'Leak sum=40960 count=10 avg=4096 kind=definite' "$r"
+	check "$mode-kind14" grep -qx \
+	    'Leak sum=8192 count=1 avg=8192 kind=reachable' "$r"
 	# The 100-byte block was reallocated: no leak of it may remain.
 	check "$mode-no100" sh -c "! grep -q 'sum=100 ' $r"
-	# glibc's stdout buffer, allocated inside libc.
-	check "$mode-stdio" grep -q '_IO_file_doallocate' "$r"
+	# glibc's stdout buffer, allocated inside libc, is freed by
+	# __libc_freeres before the report.
+	check "$mode-nostdio" sh -c "! grep -q _IO_file_doallocate $r"
 done
+
+# Without -a the reachable block is left out, but the summary counts it.
+./mdump -f "$out/DTTTT.ktrace" -e "$prog" >"$out/lost.report" 2>&1
+check lost-only sh -c "! grep -q 'sum=8192 ' $out/lost.report"
+check lost-summary grep -q \
+    ' definite=40960/10 indirect=0/0 possible=0/0 reachable=8192/1$' \
+    "$out/lost.report"
 
 if run DTTTT raw -r; then
 	check raw leak_at "$out/raw.report" 40960 10 1 main "x.c:$l_loop"
@@ -81,6 +96,7 @@ if ./mdump -o json -f "$out/DTTTT.ktrace" -e "$prog" >"$out/json" \
 \"line\": $l_malloc}" "$out/json"
 	check json-bytes grep -q '"bytes": 40960,' "$out/json"
 	check json-count grep -q '"count": 10,' "$out/json"
+	check json-kind grep -q '"kind": "definite",' "$out/json"
 	if command -v python3 >/dev/null 2>&1; then
 		check json-valid python3 -m json.tool "$out/json" /dev/null
 	else
@@ -90,10 +106,22 @@ else
 	echo "not ok $name/json (mdump failed)"
 fi
 
-# D alone: the experimental format records no callers, so the leaks have no frames and
-# fall together: 10 + 1 blocks of f() and stdout's buffer.
-if run D noframes ""; then
-	check noframes-sum grep -q '^Leak sum=[0-9]* count=12 ' \
+# Without __libc_freeres, glibc's stdout buffer stays (reachable).
+if MDTRACE_FREERES=0 run DTTTT keepstdio "-a"; then
+	check keepstdio grep -q '_IO_file_doallocate' "$out/keepstdio.report"
+else
+	echo "not ok $name/keepstdio (run failed)"
+fi
+
+# D alone: the experimental format records no callers, so the leaks
+# have no frames and fall together by kind: 10 blocks of f() lost, 1 of f() and stdout's
+# buffer reachable.
+if MDTRACE_FREERES=0 run D noframes "-a"; then
+	check noframes-lost grep -qx \
+	    'Leak sum=40960 count=10 avg=4096 kind=definite' \
+	    "$out/noframes.report"
+	check noframes-reachable grep -q \
+	    '^Leak sum=[0-9]* count=2 avg=[0-9]* kind=reachable$' \
 	    "$out/noframes.report"
 	check noframes-none sh -c "! grep -q ' at ' $out/noframes.report"
 else

@@ -48,7 +48,7 @@ CFLAGS_T="-O2 -g -fomit-frame-pointer"
 # joined by '|', sorted.  Where a signal interrupted the loop in spin()
 # varies from run to run: its line is left out.
 ours() {
-	./mdump -f "$1" 2>/dev/null | awk '
+	./mdump -a -f "$1" 2>/dev/null | awk '
 	    /^Leak / { s = $2; next }
 	    /^$/ { if (s != "" && own) print s st; s = ""; st = ""; own = 0; next }
 	    s != "" { st = st "|" $0; if (index($0, "/progs/uw_")) own = 1 }
@@ -57,11 +57,12 @@ ours() {
 }
 
 # trace MODE NAME PROG ARGS...: run under mdtrace, deep stacks.
+# MDTRACE_FREERES=0: stdio's buffer stays, one of the stacks counted.
 trace() {
 	m=$1
 	n=$2
 	shift 2
-	MDTRACE_UNWIND=$m MALLOC_OPTIONS=D40 mdtrace/mdtrace \
+	MDTRACE_FREERES=0 MDTRACE_UNWIND=$m MALLOC_OPTIONS=D40 mdtrace/mdtrace \
 	    -f "$out/$n.ktrace" "$@" >"$out/$n.stdout" 2>"$out/$n.stderr"
 }
 
@@ -77,7 +78,7 @@ same_stacks() {
 
 # leak_frames KTRACE SUM: the frames of the leak of SUM bytes, one a line.
 leak_frames() {
-	./mdump -f "$1" 2>/dev/null | awk -v s="sum=$2" '
+	./mdump -a -f "$1" 2>/dev/null | awk -v s="sum=$2" '
 	    /^Leak / { on = $2 == s; next }
 	    /^$/ { on = 0 }
 	    on && !/^  \(inlined/ { print $1 }'

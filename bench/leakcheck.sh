@@ -1,0 +1,72 @@
+#!/bin/sh
+#
+# leakcheck.sh: the time of mdtrace's leak check at exit beside
+# LeakSanitizer's on the same program (bench/leakheap.c: N blocks, 1 GB
+# for the default 2000000, a tenth of them lost), in the same run.
+#
+# How it is measured: the program prints the time of day as its last
+# act; the script takes the time of day when the process has ended.
+# The difference is what the process does at exit.  Each tool runs with
+# its check and without it (LSAN_OPTIONS=detect_leaks=0,
+# MDTRACE_LEAKCHECK=0); the check's cost is the difference, so the
+# unmapping of the heap and mdtrace's report writing, which both runs
+# do, cancel out.  Each figure is the best of RUNS runs (default 5).
+# LeakSanitizer runs with symbolize=0: mdtrace does not symbolize either.
+#
+# Run from the top of the tree after "make".  Environment: N, RUNS, CC.
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+out=bench/out
+mkdir -p "$out"
+CC=${CC:-cc}
+N=${N:-2000000}
+RUNS=${RUNS:-5}
+
+if [ ! -x mdtrace/mdtrace ] || [ ! -f mdtrace/libmdtrace.so ]; then
+	echo "leakcheck: build first (make)" >&2
+	exit 1
+fi
+$CC -O2 -o "$out/leakheap" bench/leakheap.c || exit 1
+if ! $CC -O2 -fsanitize=leak -o "$out/leakheap_lsan" bench/leakheap.c \
+    2>/dev/null; then
+	echo "leakcheck: $CC cannot build with -fsanitize=leak" >&2
+	exit 1
+fi
+
+# exit_time CMD...: seconds from the program's exit to the process' end.
+exit_time() {
+	"$@" >/dev/null 2>"$out/stderr"
+	end=$(date +%s.%N)
+	start=$(sed -n 's/^exit //p' "$out/stderr")
+	awk -v a="$start" -v z="$end" 'BEGIN { printf "%.3f\n", z - a }'
+}
+
+# best CMD...: the smallest of RUNS exit times.
+best() {
+	b=
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		t=$(exit_time "$@")
+		b=$(awk -v t="$t" -v b="$b" \
+		    'BEGIN { print (b == "" || t < b) ? t : b }')
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+
+lsan0=$(LSAN_OPTIONS=detect_leaks=0 best "$out/leakheap_lsan" "$N")
+lsan1=$(LSAN_OPTIONS=symbolize=0:exitcode=0 best "$out/leakheap_lsan" "$N")
+md0=$(MALLOC_OPTIONS=D MDTRACE_LEAKCHECK=0 best mdtrace/mdtrace \
+    -f "$out/leakcheck.ktrace" "$out/leakheap" "$N")
+md1=$(MALLOC_OPTIONS=D best mdtrace/mdtrace -f "$out/leakcheck.ktrace" \
+    "$out/leakheap" "$N")
+awk -v n="$N" -v l0="$lsan0" -v l1="$lsan1" -v m0="$md0" -v m1="$md1" '
+BEGIN {
+	printf "heap: %d blocks, about %d MB\n", n, n * 512 / 1000000
+	printf "%-14s %10s %10s %10s\n", "seconds", "no check", "check", "cost"
+	printf "%-14s %10.3f %10.3f %10.3f\n", "LeakSanitizer", l0, l1, l1 - l0
+	printf "%-14s %10.3f %10.3f %10.3f\n", "mdtrace", m0, m1, m1 - m0
+	if (l1 - l0 > 0)
+		printf "mdtrace / LeakSanitizer: %.2f\n", (m1 - m0) / (l1 - l0)
+}'

@@ -1,0 +1,376 @@
+/*
+ * stop.c: stop the program's other threads while the leak check reads
+ * memory, and let them go again.
+ *
+ * Each other thread (from /proc/self/task) gets a real-time signal,
+ * sent with tgkill(2); the handler, which runs on the thread's own stack
+ * with every signal blocked, saves the interrupted registers and stack
+ * pointer into the thread's slot, says so, and waits on a futex until
+ * the check releases it.  A thread blocked in a system call is
+ * interrupted (SA_RESTART restarts what can be restarted).  A thread
+ * that does not answer within STOP_WAIT_MS (it blocks the signal, or
+ * sleeps uninterruptibly) is named in a warning on standard error; its
+ * stack pointer is taken from /proc/self/task/TID/syscall when it is
+ * blocked in a system call, and its stack is scanned as it is.
+ *
+ * Nothing here calls malloc: a stopped thread may hold the allocator's
+ * locks.  The slots are in memory from mmap(2), never unmapped, so a
+ * late signal (one that was blocked) finds its handler harmless: once
+ * the check is over, the handler returns at once.  For the same reason
+ * the handler stays installed when a thread did not answer; otherwise
+ * the program's own action comes back.
+ *
+ * What it does not do: read the stopped threads' memory (scan.c).
+ */
+#define _GNU_SOURCE	/* REG_RSP, tgkill's and futex's numbers */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <linux/futex.h>
+
+#include "mdt.h"
+
+#define STOP_SIG	(SIGRTMAX - 2)	/* documented in mdtrace.1 */
+#define STOP_WAIT_MS	500	/* for every thread to answer */
+#define STOP_PASSES	8	/* rereads of the task list */
+
+/* A slot's state. */
+enum { STOP_SENT, STOP_ARRIVED, STOP_LEFT, STOP_FAILED };
+
+/* Red zone below the stack pointer that a leaf function may use. */
+#if defined(__x86_64__)
+#define REDZONE		128
+#else
+#define REDZONE		0
+#endif
+
+struct linux_dirent64 {
+	uint64_t	d_ino;
+	int64_t		d_off;
+	unsigned short	d_reclen;
+	unsigned char	d_type;
+	char		d_name[];
+};
+
+static struct mdt_thread *slots;	/* the caller's array */
+static size_t		 nslots;
+static int		 stopping;	/* a check is under way */
+static int		 released;	/* futex word of the stopped */
+static int		 arrived;	/* futex word of the controller */
+static int		 installed;
+static struct sigaction	 oldact;
+
+static long
+futex(int *w, int op, int val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, w, op, val, ts, NULL, 0);
+}
+
+static uintptr_t
+context_sp(const ucontext_t *uc)
+{
+#if defined(__x86_64__)
+	return (uintptr_t)uc->uc_mcontext.gregs[REG_RSP] - REDZONE;
+#elif defined(__aarch64__)
+	return (uintptr_t)uc->uc_mcontext.sp;
+#else
+	(void)uc;
+	return 0;	/* unknown: the whole mapping is scanned */
+#endif
+}
+
+static void
+stop_handler(int sig, siginfo_t *si, void *ctx)
+{
+	const ucontext_t *uc = ctx;
+	struct mdt_thread *t = NULL;
+	size_t i, n;
+	int e = errno, tid;
+
+	(void)sig;
+	(void)si;
+	if (!__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
+		return;		/* late, or not ours */
+	tid = (int)syscall(SYS_gettid);
+	n = __atomic_load_n(&nslots, __ATOMIC_ACQUIRE);
+	for (i = 0; i < n; i++)
+		if (slots[i].tid == tid)
+			t = &slots[i];
+	if (t == NULL || __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) !=
+	    STOP_SENT) {
+		errno = e;
+		return;
+	}
+	n = sizeof(uc->uc_mcontext) < sizeof(t->regs) ?
+	    sizeof(uc->uc_mcontext) : sizeof(t->regs);
+	memcpy(t->regs, &uc->uc_mcontext, n);
+	t->sp = context_sp(uc);
+	__atomic_store_n(&t->state, STOP_ARRIVED, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL);
+	futex(&arrived, FUTEX_WAKE_PRIVATE, 1, NULL);
+	while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
+		futex(&released, FUTEX_WAIT_PRIVATE, 0, NULL);
+	__atomic_store_n(&t->state, STOP_LEFT, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&arrived, -1, __ATOMIC_ACQ_REL);
+	futex(&arrived, FUTEX_WAKE_PRIVATE, 1, NULL);
+	errno = e;
+}
+
+static int
+install(void)
+{
+	struct sigaction sa;
+
+	if (installed)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = stop_handler;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(STOP_SIG, &sa, &oldact) == -1)
+		return -1;
+	installed = 1;
+	return 0;
+}
+
+static int
+parse_int(const char *s)
+{
+	int v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+static int
+known(int tid)
+{
+	size_t i;
+
+	for (i = 0; i < nslots; i++)
+		if (slots[i].tid == tid)
+			return 1;
+	return 0;
+}
+
+/* Signal the threads not seen yet; returns how many were signalled. */
+static size_t
+signal_new(size_t max, int self, int pid)
+{
+	char buf[4096];
+	struct linux_dirent64 *d;
+	long n, off;
+	size_t sent = 0;
+	int fd, tid;
+
+	fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (off = 0; off < n; off += d->d_reclen) {
+			d = (struct linux_dirent64 *)(void *)(buf + off);
+			tid = parse_int(d->d_name);
+			if (tid <= 0 || tid == self || known(tid) ||
+			    nslots >= max)
+				continue;
+			memset(&slots[nslots], 0, sizeof(slots[nslots]));
+			slots[nslots].tid = tid;
+			slots[nslots].state = STOP_SENT;
+			__atomic_store_n(&nslots, nslots + 1, __ATOMIC_RELEASE);
+			if (syscall(SYS_tgkill, pid, tid, STOP_SIG) == -1)
+				slots[nslots - 1].state = STOP_LEFT; /* gone */
+			else
+				sent++;
+		}
+	close(fd);
+	return sent;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static size_t
+count_sent(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nslots; i++)
+		if (__atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE) ==
+		    STOP_SENT)
+			n++;
+	return n;
+}
+
+/* Wait until no slot is STOP_SENT or the deadline passes. */
+static void
+wait_arrivals(int64_t deadline)
+{
+	struct timespec ts = { 0, 5 * 1000 * 1000 };
+	int a;
+
+	while (count_sent() > 0 && now_ms() < deadline) {
+		a = __atomic_load_n(&arrived, __ATOMIC_ACQUIRE);
+		if (count_sent() == 0)
+			break;
+		futex(&arrived, FUTEX_WAIT_PRIVATE, a, &ts);
+	}
+}
+
+static void
+say(const char *s)
+{
+	(void)!write(2, s, strlen(s));
+}
+
+static void
+say_tid(int tid)
+{
+	char b[16];
+	size_t n = sizeof(b);
+
+	do {
+		b[--n] = (char)('0' + tid % 10);
+		tid /= 10;
+	} while (tid > 0 && n > 0);
+	(void)!write(2, b + n, sizeof(b) - n);
+}
+
+/* The stack pointer of a thread blocked in a system call, or 0. */
+static uintptr_t
+syscall_sp(int tid)
+{
+	char path[64] = "/proc/self/task/", buf[256], *p;
+	size_t n = strlen(path), k, i;
+	int fd, field;
+	ssize_t r;
+	uintptr_t v = 0;
+	char digits[16];
+
+	for (k = 0, i = (size_t)tid; k < sizeof(digits); k++, i /= 10) {
+		digits[k] = (char)('0' + i % 10);
+		if (i < 10)
+			break;
+	}
+	for (i = k + 1; i > 0; i--)
+		path[n++] = digits[i - 1];
+	memcpy(path + n, "/syscall", 9);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return 0;
+	buf[r] = '\0';
+	/* "nr arg1 ... arg6 sp pc", or "-1 sp pc", or "running". */
+	if (buf[0] == 'r')
+		return 0;
+	for (p = buf, field = 0; *p != '\0' && *p != '\n'; field++) {
+		while (*p == ' ')
+			p++;
+		if ((buf[0] == '-' && field == 1) || field == 7) {
+			if (p[0] != '0' || p[1] != 'x')
+				return 0;
+			for (p += 2; (*p >= '0' && *p <= '9') ||
+			    (*p >= 'a' && *p <= 'f'); p++)
+				v = v * 16 + (uintptr_t)(*p <= '9' ? *p - '0' :
+				    *p - 'a' + 10);
+			return v;
+		}
+		while (*p != ' ' && *p != '\0' && *p != '\n')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * Stop every other thread; *tp gets the slots, the number filled is
+ * returned.  Slots in state STOP_ARRIVED hold registers and stack
+ * pointer; the others hold the stack pointer read from /proc, or 0.
+ * The slots are this file's, never unmapped: a handler running late
+ * may still look at them.
+ */
+size_t
+mdt_stop_threads(struct mdt_thread **tp)
+{
+	static struct mdt_thread *t;
+	const size_t max = MDT_MAXTHREADS;
+	int self, pid, pass;
+	int64_t deadline;
+	size_t i;
+
+	*tp = NULL;
+	if (t == NULL && (t = mdt_mmap(max * sizeof(*t))) == NULL)
+		return 0;
+	*tp = t;
+	self = (int)syscall(SYS_gettid);
+	pid = getpid();
+	slots = t;
+	nslots = 0;
+	__atomic_store_n(&released, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&arrived, 0, __ATOMIC_RELEASE);
+	if (install() == -1)
+		return 0;
+	__atomic_store_n(&stopping, 1, __ATOMIC_RELEASE);
+	deadline = now_ms() + STOP_WAIT_MS;
+	/* Threads may start threads until they are stopped themselves. */
+	for (pass = 0; pass < STOP_PASSES; pass++) {
+		if (signal_new(max, self, pid) == 0)
+			break;
+		wait_arrivals(deadline);
+	}
+	for (i = 0; i < nslots; i++) {
+		if (t[i].state != STOP_SENT)
+			continue;
+		t[i].state = STOP_FAILED;
+		t[i].sp = syscall_sp(t[i].tid);
+		say("mdtrace: thread ");
+		say_tid(t[i].tid);
+		say(" did not stop for the leak check; its stack is scanned"
+		    " as it is\n");
+	}
+	return nslots;
+}
+
+/* Let the stopped threads go, and wait until they have left. */
+void
+mdt_resume_threads(void)
+{
+	struct timespec ts = { 0, 5 * 1000 * 1000 };
+	int64_t deadline = now_ms() + STOP_WAIT_MS;
+	size_t i;
+	int a, failed = 0;
+
+	__atomic_store_n(&released, 1, __ATOMIC_RELEASE);
+	futex(&released, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL);
+	while ((a = __atomic_load_n(&arrived, __ATOMIC_ACQUIRE)) > 0 &&
+	    now_ms() < deadline)
+		futex(&arrived, FUTEX_WAIT_PRIVATE, a, &ts);
+	__atomic_store_n(&stopping, 0, __ATOMIC_RELEASE);
+	for (i = 0; i < nslots; i++)
+		if (slots[i].state == STOP_FAILED)
+			failed = 1;
+	if (!failed && installed && a == 0) {
+		sigaction(STOP_SIG, &oldact, NULL);
+		installed = 0;
+	}
+}

@@ -1,0 +1,192 @@
+#!/bin/sh
+#
+# kinds.sh: the leak kinds mdtrace writes (definite, indirect, possible,
+# reachable) against valgrind memcheck's on the same programs.
+#
+# 1. tests/e2e/progs/kinds.cpp has one block per role, each of a size of
+#    its own (valgrind's heuristics for interior pointers included); run
+#    three ways (main exits, another thread exits, a thread
+#    that blocks every signal), the kind of every block of 1001 bytes or
+#    more must be valgrind's (the lost cycle's two blocks as a pair: which
+#    one leads it depends on the allocator's addresses).
+# 2. Real programs (python3, perl, sort, the gcc driver): the bytes
+#    definitely lost agree with valgrind's within 5%; the table of all
+#    four kinds is written to tests/out/kinds/table.
+#
+# The trace is read by tests/e2e/progs/kindsread.c, not by mdump.
+# Prints a TAP plan as its last line.
+
+out=tests/out/kinds
+name=kinds
+mkdir -p "$out"
+res=$out/results
+: >"$res"
+. tests/e2e/check.sh.inc
+
+plan() {
+	cat "$res"
+	echo "1..$(grep -c '^\(not \)*ok ' "$res")"
+	exit 0
+}
+if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
+	echo "ok $name # skip mdtrace is built on Linux only" >"$res"
+	plan
+fi
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "not ok $name (valgrind is missing: tools/deps.sh installs it)" \
+	    >"$res"
+	plan
+fi
+if ! ${CXX:-c++} -g -O0 -pthread -o "$out/kinds" \
+    tests/e2e/progs/kinds.cpp 2>"$out/cc" ||
+    ! ${CC:-cc} -O2 -o "$out/kindsread" tests/e2e/progs/kindsread.c \
+    2>>"$out/cc"; then
+	echo "not ok $name (cannot compile: $(head -n 1 "$out/cc"))" >"$res"
+	plan
+fi
+
+# vg_kinds XML: "BYTES BLOCKS KIND" per loss record, BYTES the direct ones.
+vg_kinds() {
+	awk '
+	/<error>/ { kind = ""; text = ""; blocks = "" }
+	/<kind>/ { kind = $0; gsub(/.*<kind>Leak_|<\/kind>.*/, "", kind) }
+	/<text>/ && text == "" { text = $0; gsub(/.*<text>|<\/text>.*/, "", text) }
+	/<leakedblocks>/ { blocks = $0; gsub(/[^0-9]/, "", blocks) }
+	/<\/error>/ && kind != "" {
+		n = split(text, w, " ")
+		bytes = w[1]
+		if (w[2] ~ /^\(/) { bytes = w[2]; sub(/^\(/, "", bytes) }
+		gsub(",", "", bytes)
+		k = "reachable"
+		if (kind == "DefinitelyLost") k = "definite"
+		if (kind == "IndirectlyLost") k = "indirect"
+		if (kind == "PossiblyLost") k = "possible"
+		print bytes, blocks, k
+	}' "$1"
+}
+
+# md_kinds TRACE [PID]: "BYTES BLOCKS KIND" per leak and kind.
+md_kinds() {
+	"$out/kindsread" "$1" | awk -v pid="$2" '
+	pid != "" && $1 != pid { next }
+	NF == 11 {
+		split("definite indirect possible reachable", k, " ")
+		for (i = 0; i < 4; i++)
+			if ($(5 + 2 * i) > 0)
+				print $(4 + 2 * i), $(5 + 2 * i), k[i + 1]
+	}'
+}
+
+# kind_of FILE SIZE: the kind of the one block of that size.
+kind_of() {
+	awk -v s="$2" '$1 == s && $2 == 1 { print $3 }' "$1" | sort | head -n 1
+}
+
+roles() {
+	mode=$1
+	d=$out/$mode
+	mkdir -p "$d"
+	valgrind -q --leak-check=full --show-leak-kinds=all --xml=yes \
+	    --xml-file="$d/vg.xml" "$out/kinds" $mode >/dev/null 2>&1
+	MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f "$d/ktrace.out" \
+	    "$out/kinds" $mode >"$d/stdout" 2>"$d/stderr"
+	vg_kinds "$d/vg.xml" >"$d/vg"
+	md_kinds "$d/ktrace.out" >"$d/md"
+	n=0
+	for size in $(awk '$1 >= 1001 && $2 == 1 && $1 != 1011 &&
+	    $1 != 1012 { print $1 }' "$d/vg" | sort -n); do
+		n=$((n + 1))
+		want=$(kind_of "$d/vg" "$size")
+		got=$(kind_of "$d/md" "$size")
+		check "$mode/$size-$want" test "$got" = "$want"
+	done
+	# The role sizes: 1001 to 1014, the record, its string and vector,
+	# the object of two base classes.
+	check "$mode/roles" test "$n" -eq 16
+	want=$(echo "$(kind_of "$d/vg" 1011) $(kind_of "$d/vg" 1012)" |
+	    tr ' ' '\n' | sort | tr '\n' ' ')
+	got=$(echo "$(kind_of "$d/md" 1011) $(kind_of "$d/md" 1012)" |
+	    tr ' ' '\n' | sort | tr '\n' ' ')
+	check "$mode/cycle" test "$got" = "$want"
+}
+
+{
+	roles exit
+	roles thread-exit
+	roles blocksig
+	check blocksig/warning grep -q 'did not stop for the leak check' \
+	    "$out/blocksig/stderr"
+} >>"$res"
+
+# Threads busy in malloc and free, one blocked in read(2), when main
+# exits: the check stops them all and the process exits; each busy
+# thread's 64 blocks of 2000 bytes are reachable from its stack (one may
+# be between free and malloc).
+busy() {
+	d=$out/busy
+	mkdir -p "$d"
+	if ! ${CC:-cc} -O1 -pthread -o "$d/busy" tests/e2e/progs/kinds_busy.c \
+	    2>"$d/cc"; then
+		echo "not ok $name/busy (cannot compile)"
+		return
+	fi
+	for i in 1 2 3; do
+		timeout 60 env MALLOC_OPTIONS=DT mdtrace/mdtrace \
+		    -f "$d/ktrace.out" "$d/busy" 8 2>"$d/stderr"
+		check "busy/$i-exit" test $? -eq 0
+		check "busy/$i-quiet" test ! -s "$d/stderr"
+		"$out/kindsread" "$d/ktrace.out" >"$d/kinds"
+		check "busy/$i-kinds" sh -c "! grep -q ' -\$' $d/kinds"
+		check "busy/$i-reachable" awk '$2 == 2000 * $3 { n += $11 }
+		    END { exit !(n >= 8 * 63) }' "$d/kinds"
+	done
+}
+busy >>"$res"
+
+# Real programs: the per-kind totals of the traced process itself.
+totals() {
+	awk '{ t[$3] += $1 } END { printf "%d %d %d %d\n", t["definite"],
+	    t["indirect"], t["possible"], t["reachable"] }' "$1"
+}
+
+# within5 A B: A and B differ by at most 5% of the larger.
+within5() {
+	awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d
+	    m = a > b ? a : b; exit !(d * 20 <= m) }'
+}
+
+real() {
+	label=$1
+	shift
+	d=$out/real-$label
+	mkdir -p "$d"
+	valgrind -q --leak-check=full --show-leak-kinds=all --xml=yes \
+	    --xml-file="$d/vg.xml" "$@" >/dev/null 2>&1 </dev/null
+	MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f "$d/ktrace.out" "$@" \
+	    >/dev/null 2>"$d/stderr" </dev/null &
+	pid=$!
+	wait $pid
+	vg_kinds "$d/vg.xml" >"$d/vg"
+	md_kinds "$d/ktrace.out" $pid >"$d/md"
+	v=$(totals "$d/vg")
+	m=$(totals "$d/md")
+	printf '%-10s %s | %s\n' "$label" "$v" "$m" >>"$out/table"
+	check "real/$label" within5 "${v%% *}" "${m%% *}"
+}
+
+echo "program    valgrind: definite indirect possible reachable |" \
+    "mdtrace: the same" >"$out/table"
+printf 'int f(void) { return 1; }\n' >"$out/t.c"
+{
+	py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+	if [ -n "$py" ]; then
+		real python3 "$py" -c 'import json; print(json.dumps([1]))'
+	else
+		echo "not ok $name/real/python3 (python3 is missing:" \
+		    "tools/deps.sh installs it)"
+	fi
+	real perl perl -e 'my %h = (a => 1); print scalar(keys %h), "\n"'
+	real sort sort /etc/passwd
+	real gcc gcc -c -o "$out/t.o" "$out/t.c"
+} >>"$res"
+plan
