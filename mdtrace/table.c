@@ -880,7 +880,9 @@ mdt_live_copy(struct mdt_block *out, size_t max)
 /*
  * The memory of the live table, as pairs {start, end} in r[0 .. 2*max):
  * it holds the address of every block, so the leak check must not take
- * it for the program's own.  Returns the number of pairs.
+ * it for the program's own.  The scratch array of in-place growth is
+ * part of it: it keeps the addresses it last held.  Returns the number
+ * of pairs.
  */
 size_t
 mdt_live_regions(uintptr_t *r, size_t max)
@@ -896,6 +898,11 @@ mdt_live_regions(uintptr_t *r, size_t max)
 			r[2 * n + 1] = (uintptr_t)(sh->slot + sh->cap);
 			n++;
 		}
+	}
+	if (scratch != NULL && n < max) {
+		r[2 * n] = (uintptr_t)scratch;
+		r[2 * n + 1] = (uintptr_t)(scratch + scratch_cap);
+		n++;
 	}
 	return n;
 }
