@@ -24,8 +24,13 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "mdt.h"
+
+#if defined(__linux__) && !defined(MADV_COLLAPSE)
+#define MADV_COLLAPSE	25	/* Linux 6.1; older kernels refuse it */
+#endif
 
 /*
  * Shards of the live-block table.  More shards than cores keeps two
@@ -52,6 +57,14 @@
 #define HUGE_MIN	(2 * 1024 * 1024)
 #define HUGE_PAGE	(2 * 1024 * 1024)
 
+/*
+ * Address space each shard reserves where the system lets it, opened
+ * as the table grows: the table then grows in place, so growing faults
+ * in and zeroes only the added part, not a whole new table each time.
+ * Past it a shard moves to separate tables as elsewhere.
+ */
+#define LIVE_RESV	((size_t)1 << 30)
+
 /* Spins before a waiting thread gives its core away. */
 #define SPIN_TRIES	64
 
@@ -76,6 +89,7 @@ struct live_shard {
 	size_t			 cap;	/* any size, or 0 */
 	size_t			 n;
 	struct live_slot	*slot;
+	size_t			 resv;	/* slots reserved at slot, or 0 */
 } __attribute__((aligned(64)));		/* a cache line each */
 
 struct stack_index {
@@ -87,6 +101,11 @@ static struct live_shard	 live[LIVE_SHARDS];
 
 /* Sizes of 4 GiB and more, by block address; a shard of its own. */
 static struct live_shard	 big;
+
+/* Entries of a shard while its table grows in place; under its lock. */
+static int			 scratch_lock;
+static struct live_slot		*scratch;
+static size_t			 scratch_cap;
 
 static int			 stack_lock;
 static struct stack_index	*stack_idx;	/* read without the lock */
@@ -248,6 +267,123 @@ live_put(struct live_slot *s, size_t cap, const struct live_slot *e)
 	s[i] = *e;
 }
 
+/*
+ * The shard's reservation, made at its first table: aligned for huge
+ * pages, inaccessible (so no memory is committed for it) until
+ * live_open() makes its first slots usable.  Absent (resv 0) where
+ * the system refuses the address space (ulimit -v).
+ */
+static void
+live_reserve(struct live_shard *sh)
+{
+#if defined(__linux__)
+	void *p;
+	uintptr_t a, b;
+
+	p = mmap(NULL, LIVE_RESV + HUGE_PAGE, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	a = (uintptr_t)p;
+	b = (a + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (b > a)
+		munmap(p, b - a);
+	if (a + HUGE_PAGE > b)
+		munmap((void *)(b + LIVE_RESV), a + HUGE_PAGE - b);
+	sh->slot = (struct live_slot *)(void *)b;
+	sh->resv = LIVE_RESV / sizeof(struct live_slot);
+#else
+	(void)sh;
+#endif
+}
+
+/*
+ * Make the first ncap slots of the reservation usable: -1 where the
+ * system will not commit the memory (strict overcommit).
+ */
+static int
+live_open(struct live_shard *sh, size_t ncap)
+{
+	size_t n, pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	n = (ncap * sizeof(*sh->slot) + pg - 1) & ~(pg - 1);
+	return mprotect(sh->slot, n, PROT_READ | PROT_WRITE);
+}
+
+/*
+ * Slots [from, to) of a reservation are about to be used: whole huge
+ * pages ask for transparent huge pages, as in live_newslots, and the
+ * pages are faulted in at once, written, where Linux can: a probe reads
+ * before it writes, and a page first read would fault twice.  A huge
+ * page that this growth completes already holds small pages: they are
+ * collapsed into one, since a table with lookups all over it wants few
+ * TLB entries.
+ */
+static void
+live_touch(struct live_shard *sh, size_t from, size_t to)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	uintptr_t a, b;
+	size_t h, f;
+
+	h = to * sizeof(*sh->slot) & ~(size_t)(HUGE_PAGE - 1);
+	if (h >= HUGE_MIN)
+		(void)madvise(sh->slot, h, MADV_HUGEPAGE);
+#if defined(MADV_POPULATE_WRITE)
+	a = (uintptr_t)(sh->slot + from) &
+	    ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
+	b = (uintptr_t)(sh->slot + to);
+	/* Advice only: where refused, the pages fault in as used. */
+	(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+#endif
+#if defined(MADV_COLLAPSE)
+	f = from * sizeof(*sh->slot);
+	if (f % HUGE_PAGE != 0 && (f & ~(size_t)(HUGE_PAGE - 1)) < h)
+		(void)madvise((char *)sh->slot + (f & ~(size_t)(HUGE_PAGE - 1)),
+		    HUGE_PAGE, MADV_COLLAPSE);
+#endif
+#else
+	(void)sh;
+	(void)from;
+	(void)to;
+#endif
+}
+
+/*
+ * Grow a table inside its reservation to ncap slots: its entries go to
+ * the scratch array, the old part is cleared (the added part is still
+ * untouched, hence zero) and they are put back.
+ */
+static int
+live_grow_inplace(struct live_shard *sh, size_t ncap)
+{
+	struct live_slot *t;
+	size_t i, k, want;
+
+	spin_lock(&scratch_lock);
+	if (scratch_cap < sh->n) {
+		want = sh->n < scratch_cap * 2 ? scratch_cap * 2 : sh->n;
+		if ((t = mdt_mmap(want * sizeof(*t))) == NULL) {
+			spin_unlock(&scratch_lock);
+			return -1;
+		}
+		if (scratch != NULL)
+			munmap(scratch, scratch_cap * sizeof(*t));
+		scratch = t;
+		scratch_cap = want;
+	}
+	for (i = k = 0; i < sh->cap; i++)
+		if (sh->slot[i].key != 0)
+			scratch[k++] = sh->slot[i];
+	memset(sh->slot, 0, sh->cap * sizeof(*sh->slot));
+	live_touch(sh, sh->cap, ncap);
+	for (i = 0; i < k; i++)
+		live_put(sh->slot, ncap, &scratch[i]);
+	spin_unlock(&scratch_lock);
+	sh->cap = ncap;
+	return 0;
+}
+
 /* Grow a shard's table; on failure the shard stays as it was. */
 static int
 live_grow(struct live_shard *sh)
@@ -256,15 +392,27 @@ live_grow(struct live_shard *sh)
 	size_t i, ncap;
 
 	ncap = sh->cap == 0 ? LIVE_MINCAP : sh->cap + sh->cap / 2;
+	if (sh->cap == 0 && sh != &big)
+		live_reserve(sh);
+	/* Else the table moves, and the reservation goes. */
+	if (ncap <= sh->resv && live_open(sh, ncap) == 0) {
+		if (sh->cap != 0)
+			return live_grow_inplace(sh, ncap);
+		live_touch(sh, 0, ncap);
+		sh->cap = ncap;
+		return 0;
+	}
 	if ((ns = live_newslots(ncap)) == NULL)
 		return -1;
 	for (i = 0; i < sh->cap; i++)
 		if (sh->slot[i].key != 0)
 			live_put(ns, ncap, &sh->slot[i]);
 	if (sh->slot != NULL)
-		munmap(sh->slot, sh->cap * sizeof(struct live_slot));
+		munmap(sh->slot, (sh->resv != 0 ? sh->resv : sh->cap) *
+		    sizeof(struct live_slot));
 	sh->slot = ns;
 	sh->cap = ncap;
+	sh->resv = 0;
 	return 0;
 }
 
@@ -299,6 +447,13 @@ shard_put(struct live_shard *sh, const struct live_slot *e)
 	return 0;
 }
 
+/* Steps from slot a forward to slot b in a table of cap slots. */
+static size_t
+ring_dist(size_t a, size_t b, size_t cap)
+{
+	return b >= a ? b - a : b + cap - a;
+}
+
 /*
  * Take key out of shard sh, whose lock is held: 1 with *e filled in, 0
  * if it was not there.  Linear probing with backward-shift deletion:
@@ -323,7 +478,7 @@ shard_take(struct live_shard *sh, uintptr_t key, struct live_slot *e)
 	    j = j + 1 == cap ? 0 : j + 1) {
 		home = home_of(sh->slot[j].key, cap);
 		/* Move j into the hole i unless its home lies in (i, j]. */
-		if ((j + cap - home) % cap >= (j + cap - i) % cap) {
+		if (ring_dist(home, j, cap) >= ring_dist(i, j, cap)) {
 			sh->slot[i] = sh->slot[j];
 			i = j;
 		}
@@ -593,6 +748,7 @@ mdt_table_lockall(void)
 	for (i = 0; i < LIVE_SHARDS; i++)
 		spin_lock(&live[i].lock);
 	spin_lock(&big.lock);
+	spin_lock(&scratch_lock);
 }
 
 void
@@ -600,6 +756,7 @@ mdt_table_unlockall(void)
 {
 	int i;
 
+	spin_unlock(&scratch_lock);
 	spin_unlock(&big.lock);
 	for (i = LIVE_SHARDS - 1; i >= 0; i--)
 		spin_unlock(&live[i].lock);
@@ -615,6 +772,7 @@ mdt_table_resetlocks(void)
 	for (i = 0; i < LIVE_SHARDS; i++)
 		live[i].lock = 0;
 	big.lock = 0;
+	scratch_lock = 0;
 	stack_lock = 0;
 }
 
@@ -722,7 +880,9 @@ mdt_live_copy(struct mdt_block *out, size_t max)
 /*
  * The memory of the live table, as pairs {start, end} in r[0 .. 2*max):
  * it holds the address of every block, so the leak check must not take
- * it for the program's own.  Returns the number of pairs.
+ * it for the program's own.  The scratch array of in-place growth is
+ * part of it: it keeps the addresses it last held.  Returns the number
+ * of pairs.
  */
 size_t
 mdt_live_regions(uintptr_t *r, size_t max)
@@ -738,6 +898,11 @@ mdt_live_regions(uintptr_t *r, size_t max)
 			r[2 * n + 1] = (uintptr_t)(sh->slot + sh->cap);
 			n++;
 		}
+	}
+	if (scratch != NULL && n < max) {
+		r[2 * n] = (uintptr_t)scratch;
+		r[2 * n + 1] = (uintptr_t)(scratch + scratch_cap);
+		n++;
 	}
 	return n;
 }
