@@ -10,14 +10,6 @@
 #include "out.h"
 #include "xmalloc.h"
 
-#define OUT_BUFLEN	(64 * 1024)
-
-struct out {
-	FILE	*fp;
-	size_t	 len;
-	char	 buf[OUT_BUFLEN];
-};
-
 struct out *
 out_open(FILE *fp)
 {
@@ -56,36 +48,53 @@ out_close(struct out *o)
 }
 
 void
-out_mem(struct out *o, const void *p, size_t n)
+out_mem_slow(struct out *o, const void *p, size_t n)
 {
-	if (n > OUT_BUFLEN - o->len) {
-		out_drain(o);
-		if (n > OUT_BUFLEN) {
-			fwrite(p, 1, n, o->fp);
-			return;
-		}
+	out_drain(o);
+	if (n > OUT_BUFLEN) {
+		fwrite(p, 1, n, o->fp);
+		return;
 	}
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
+	memcpy(o->buf, p, n);
+	o->len = n;
 }
 
 void
-out_char(struct out *o, int c)
+out_char_slow(struct out *o, int c)
 {
-	if (o->len == OUT_BUFLEN)
-		out_drain(o);
+	out_drain(o);
 	o->buf[o->len++] = (char)c;
 }
+
+/*
+ * "00" to "99": numbers are formatted two digits a step, one division
+ * for two digits.  bench/symbolize.sh's 100000 frames as JSON: 845 M
+ * instructions one digit a step, 835 M two.
+ */
+static const char out_digits2[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
 void
 out_u64(struct out *o, uint64_t v)
 {
 	char b[20], *p = b + sizeof(b);
+	unsigned d;
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
+	while (v >= 100) {
+		d = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, out_digits2 + 2 * d, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, out_digits2 + 2 * v, 2);
+	} else
+		*--p = (char)('0' + v);
 	out_mem(o, p, (size_t)(b + sizeof(b) - p));
 }
 

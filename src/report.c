@@ -109,14 +109,12 @@ text_totals(struct report *r, const struct sel_totals *t)
 	out_char(o, '\n');
 }
 
-static void
-json_totals(struct report *r, const struct sel_totals *t, const char *indent)
+void
+report_json_totals(struct out *o, const struct sel_totals *t)
 {
-	struct out *o = r->out;
 	int k;
 
-	out_str(o, indent);
-	out_str(o, "\"summary\": {\"leaks\": ");
+	out_str(o, "{\"leaks\": ");
 	out_u64(o, t->leaks);
 	out_str(o, ", \"bytes\": ");
 	out_u64(o, t->bytes);
@@ -138,6 +136,15 @@ json_totals(struct report *r, const struct sel_totals *t, const char *indent)
 		out_str(o, k + 1 == LEAK_NKINDS ? "}}" : "}");
 	}
 	out_char(o, '}');
+}
+
+/* "summary": and the totals, after indent. */
+static void
+json_totals(struct report *r, const struct sel_totals *t, const char *indent)
+{
+	out_str(r->out, indent);
+	out_str(r->out, "\"summary\": ");
+	report_json_totals(r->out, t);
 }
 
 int
@@ -185,14 +192,13 @@ text_where(struct report *r, const struct leak_frame *f)
 }
 
 static void
-text_frame(struct report *r, const struct leak_frame *f)
+text_frame(struct report *r, const struct leak_frame *f,
+    const struct sym_frame *sf)
 {
-	const struct sym_frame *sf;
 	const struct sym_loc *l;
 	struct out *o = r->out;
 	size_t i;
 
-	sf = sym_lookup(r->o.sym, f->object, f->offset);
 	for (i = 0; i < sf->nlocs; i++) {
 		l = &sf->locs[i];
 		out_str(o, i == 0 ? " " : "  (inlined by) ");
@@ -261,7 +267,7 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		text_growth(r, &v->leaks[i].growth);
 		out_char(o, '\n');
 		for (j = 0; j < l->nframes; j++)
-			text_frame(r, &l->frames[j]);
+			text_frame(r, &l->frames[j], v->leaks[i].frames[j]);
 		out_char(o, '\n');
 	}
 	if (header) {
@@ -432,14 +438,13 @@ json_name(struct report *r, const char *s)
 }
 
 static void
-json_frame(struct report *r, const struct leak_frame *f, int last)
+json_frame(struct report *r, const struct leak_frame *f,
+    const struct sym_frame *sf, int last)
 {
-	const struct sym_frame *sf;
 	const struct sym_loc *l;
 	struct out *o = r->out;
 	size_t i;
 
-	sf = sym_lookup(r->o.sym, f->object, f->offset);
 	out_str(o, "            {\n              \"object\": ");
 	json_name(r, names_path(r->o.names, f->object));
 	out_str(o, ",\n              \"offset\": ");
@@ -508,7 +513,8 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 		if (l->nframes > 0)
 			out_char(o, '\n');
 		for (j = 0; j < l->nframes; j++)
-			json_frame(r, &l->frames[j], j + 1 == l->nframes);
+			json_frame(r, &l->frames[j], v->leaks[i].frames[j],
+			    j + 1 == l->nframes);
 		out_str(o, l->nframes > 0 ? "          ]\n        }" :
 		    "]\n        }");
 	}
@@ -525,13 +531,12 @@ folded_name(struct out *o, const char *s)
 }
 
 static void
-folded_frame(struct report *r, const struct leak_frame *f, int *sep)
+folded_frame(struct report *r, const struct leak_frame *f,
+    const struct sym_frame *sf, int *sep)
 {
-	const struct sym_frame *sf;
 	const char *base;
 	size_t i;
 
-	sf = sym_lookup(r->o.sym, f->object, f->offset);
 	/* The chain is innermost first; folded stacks are outermost first. */
 	for (i = sf->nlocs; i > 0; i--) {
 		if ((*sep)++ > 0)
@@ -574,7 +579,8 @@ folded_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 			sep = 1;
 		}
 		for (j = l->nframes; j > 0; j--)
-			folded_frame(r, &l->frames[j - 1], &sep);
+			folded_frame(r, &l->frames[j - 1],
+			    v->leaks[i].frames[j - 1], &sep);
 		if (l->nframes == 0)
 			out_str(o, sep ? ";[anonymous]" : "[anonymous]");
 		/* With -b the graph shows where the leaks grew. */

@@ -11,6 +11,7 @@
 struct mproc;
 struct names;
 struct out;
+struct sel_totals;
 struct sel_view;
 struct symbolizer;
 
@@ -57,5 +58,13 @@ int		 report_close(struct report *);
  * are written as \u escapes.
  */
 void		 report_json_string(struct out *, const char *, int);
+/*
+ * The JSON object of a summary, as the JSON report and the page give
+ * it: {"leaks", "bytes", "allocations", "suppressed", "hidden", "shown"}
+ * as select.h counts them, and when the trace gives kinds, "kinds":
+ * {"definite", "indirect", "possible", "reachable"}, each {"bytes",
+ * "allocations"}.
+ */
+void		 report_json_totals(struct out *, const struct sel_totals *);
 
 #endif /* MDUMP_REPORT_H */

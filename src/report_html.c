@@ -20,8 +20,8 @@
  * inline chain, innermost first, three values each, as sym.h gives them.
  * A string index of -1 is unknown (null), line 0 unknown; kind is a
  * string index, -1 when the trace gives no kinds; the growth and "new" (0
- * or 1) are there with -b only.  T is {"leaks", "bytes", "allocations",
- * "suppressed", "hidden", "shown"} as select.h counts them.
+ * or 1) are there with -b only.  T is the summary object of the JSON
+ * report (report_json_totals()), with "kinds" when the trace has them.
  *
  * Nothing in the data can end the <script> element or be read as
  * markup: besides JSON's own escapes, '<', '>' and '&' are written as
@@ -43,11 +43,10 @@
 #include "sym.h"
 #include "xmalloc.h"
 
-/* An interned pointer and a number: a string (v 0) or a frame. */
+/* A string by its address. */
 struct html_slot {
 	const char	*p;
-	uint64_t	 v;
-	uint32_t	 id;		/* index in its list + 1; 0: free */
+	uint32_t	 id;		/* index in "strings" + 1; 0: free */
 };
 
 struct html_map {
@@ -56,10 +55,14 @@ struct html_map {
 	size_t		  n;
 };
 
-/* A distinct frame, in order of first use. */
+/*
+ * A distinct frame, in order of first use; its index + 1 is the tag of
+ * its symbolized frame (sym_distinct()).
+ */
 struct html_frame {
-	const char	*object;	/* interned by the leak table */
-	uint64_t	 offset;
+	const char		*object;	/* interned by the leak table */
+	uint64_t		 offset;
+	const struct sym_frame	*sf;
 };
 
 struct html_report {
@@ -74,17 +77,15 @@ struct html_report {
 	const char		**strs;		/* interned, by index */
 	size_t			 nstrs;
 	size_t			 strcap;
-	struct html_map		 framemap;
 	struct html_frame	*frames;	/* by index */
 	size_t			 nframes;
 	size_t			 framecap;
 };
 
 static uint64_t
-map_hash(const char *p, uint64_t v)
+map_hash(const char *p)
 {
-	return hash_fmix(hash_word(hash_word(HASH_INIT,
-	    (uint64_t)(uintptr_t)p), v));
+	return hash_fmix(hash_word(HASH_INIT, (uint64_t)(uintptr_t)p));
 }
 
 static void
@@ -98,7 +99,7 @@ map_grow(struct html_map *m)
 	for (i = 0; i < n; i++) {
 		if (old[i].id == 0)
 			continue;
-		j = map_hash(old[i].p, old[i].v) & (m->nslots - 1);
+		j = map_hash(old[i].p) & (m->nslots - 1);
 		while (m->slots[j].id != 0)
 			j = (j + 1) & (m->nslots - 1);
 		m->slots[j] = old[i];
@@ -107,87 +108,90 @@ map_grow(struct html_map *m)
 }
 
 /*
- * The slot of (p, v): the one holding it, or the free one where it
- * goes, its id then 0 for the caller to set.
+ * The slot of p: the one holding it, or the free one where it goes,
+ * its id then 0 for the caller to set.  Call map_room() first.
  */
 static struct html_slot *
-map_find(struct html_map *m, const char *p, uint64_t v)
+map_find(struct html_map *m, const char *p)
 {
 	size_t i;
 
-	if ((m->n + 1) * 2 > m->nslots)
-		map_grow(m);
-	i = map_hash(p, v) & (m->nslots - 1);
-	while (m->slots[i].id != 0 &&
-	    (m->slots[i].p != p || m->slots[i].v != v))
+	i = map_hash(p) & (m->nslots - 1);
+	while (m->slots[i].id != 0 && m->slots[i].p != p)
 		i = (i + 1) & (m->nslots - 1);
 	return &m->slots[i];
 }
 
-/* The index of a string in "strings", -1 for NULL. */
+/* Room for n more slots, so that map_find() answers stay valid. */
+static void
+map_room(struct html_map *m, size_t n)
+{
+	while ((m->n + n) * 2 > m->nslots)
+		map_grow(m);
+}
+
+/* Set slot sl for s, a string new to the list. */
+static void
+new_string(struct html_report *r, struct html_slot *sl, const char *s)
+{
+	if (r->nstrs == r->strcap) {
+		r->strcap = r->strcap == 0 ? 64 : r->strcap * 2;
+		r->strs = xreallocarray(r->strs, r->strcap, sizeof(*r->strs));
+	}
+	r->strs[r->nstrs++] = s;
+	sl->p = s;
+	sl->id = (uint32_t)r->nstrs;
+	r->strmap.n++;
+}
+
+/*
+ * The index of a string in "strings", -1 for NULL.  Equal texts behind
+ * different addresses are written once: an address not seen before is
+ * looked up by its interned copy's, and remembered with the same index.
+ * Most strings are seen again, and are found by address alone.
+ */
 static long
 str_index(struct html_report *r, const char *s)
 {
-	struct html_slot *sl;
+	struct html_slot *sl, *isl;
+	const char *is;
 
 	if (s == NULL)
 		return -1;
-	/* Equal texts behind different pointers are written once. */
-	s = strpool_intern(s, strlen(s));
-	sl = map_find(&r->strmap, s, 0);
-	if (sl->id == 0) {
-		if (r->nstrs == r->strcap) {
-			r->strcap = r->strcap == 0 ? 64 : r->strcap * 2;
-			r->strs = xreallocarray(r->strs, r->strcap,
-			    sizeof(*r->strs));
-		}
-		r->strs[r->nstrs++] = s;
+	map_room(&r->strmap, 2);
+	sl = map_find(&r->strmap, s);
+	if (sl->id != 0)
+		return (long)sl->id - 1;
+	is = strpool_intern(s, strlen(s));
+	isl = map_find(&r->strmap, is);
+	if (isl->id == 0)
+		new_string(r, isl, is);
+	if (is != s) {
+		sl = map_find(&r->strmap, s);
 		sl->p = s;
-		sl->id = (uint32_t)r->nstrs;
+		sl->id = isl->id;
 		r->strmap.n++;
 	}
-	return (long)sl->id - 1;
+	return (long)isl->id - 1;
 }
 
-/* The index of a frame in "frames". */
+/* The index of a leak's frame in "frames". */
 static size_t
-frame_index(struct html_report *r, const struct leak_frame *f)
+frame_index(struct html_report *r, const struct leak_frame *f,
+    const struct sym_frame *sf)
 {
-	struct html_slot *sl;
-
-	sl = map_find(&r->framemap, f->object, f->offset);
-	if (sl->id == 0) {
+	if (sf->tag == 0) {
 		if (r->nframes == r->framecap) {
 			r->framecap = r->framecap == 0 ? 64 : r->framecap * 2;
 			r->frames = xreallocarray(r->frames, r->framecap,
 			    sizeof(*r->frames));
 		}
 		r->frames[r->nframes].object = f->object;
-		r->frames[r->nframes++].offset = f->offset;
-		sl->p = f->object;
-		sl->v = f->offset;
-		sl->id = (uint32_t)r->nframes;
-		r->framemap.n++;
+		r->frames[r->nframes].offset = f->offset;
+		r->frames[r->nframes++].sf = sf;
+		sym_settag(sf, r->nframes);
 	}
-	return sl->id - 1;
-}
-
-static void
-json_totals(struct out *o, const struct sel_totals *t)
-{
-	out_str(o, "{\"leaks\": ");
-	out_u64(o, t->leaks);
-	out_str(o, ", \"bytes\": ");
-	out_u64(o, t->bytes);
-	out_str(o, ", \"allocations\": ");
-	out_u64(o, t->allocs);
-	out_str(o, ", \"suppressed\": ");
-	out_u64(o, t->suppressed);
-	out_str(o, ", \"hidden\": ");
-	out_u64(o, t->hidden);
-	out_str(o, ", \"shown\": ");
-	out_u64(o, t->shown);
-	out_char(o, '}');
+	return sf->tag - 1;
 }
 
 static void
@@ -217,6 +221,8 @@ html_open(struct out *out, struct symbolizer *sym, struct names *nm,
 	r->compare = compare;
 	r->hidden = hidden;
 	r->top = top;
+	/* Frames are numbered by their tags. */
+	sym_distinct(sym);
 	put_lines(out, html_page_head);
 	json_bool(out, "{\"v\": 1, \"compare\": ", compare);
 	json_bool(out, ", \"hidden\": ", hidden);
@@ -240,7 +246,7 @@ html_leak(struct html_report *r, const struct sel_leak *s)
 	for (i = 0; i < l->nframes; i++) {
 		if (i > 0)
 			out_char(o, ',');
-		out_u64(o, frame_index(r, &l->frames[i]));
+		out_u64(o, frame_index(r, &l->frames[i], s->frames[i]));
 	}
 	/* The kind's name, or -1 when the trace gives none. */
 	out_str(o, "],");
@@ -261,26 +267,21 @@ html_leak(struct html_report *r, const struct sel_leak *s)
 #define PREFETCH(p)	((void)(p))
 #endif
 
-/* How many leaks ahead html_proc() fetches the frame slots. */
+/* How many leaks, or frames, ahead the page's writer fetches frames. */
 #define HTML_AHEAD	8
 
 /*
- * Fetch the slots the frames of a leak will probe: with a million
- * distinct frames the frame map is far larger than any cache, and each
- * first probe would wait for memory.  A slot array that grows before
- * the lookup makes the fetch wasted, never wrong.
+ * Fetch the symbolized frames of a leak: with a million distinct frames
+ * they are far more than any cache holds, and each first read of a tag
+ * would wait for memory.
  */
 static void
-html_prefetch(const struct html_report *r, const struct leak *l)
+html_prefetch(const struct sel_leak *s)
 {
-	const struct html_map *m = &r->framemap;
 	uint32_t i;
 
-	if (m->nslots == 0)
-		return;
-	for (i = 0; i < l->nframes; i++)
-		PREFETCH(&m->slots[map_hash(l->frames[i].object,
-		    l->frames[i].offset) & (m->nslots - 1)]);
+	for (i = 0; i < s->leak->nframes; i++)
+		PREFETCH(s->frames[i]);
 }
 
 void
@@ -295,11 +296,11 @@ html_proc(struct html_report *r, const struct mproc *p,
 	out_str(o, ", \"command\": ");
 	report_json_string(o, p->comm, 1);
 	out_str(o, ", \"summary\": ");
-	json_totals(o, &v->tot);
+	report_json_totals(o, &v->tot);
 	out_str(o, ",\n\"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {
 		if (i + HTML_AHEAD < v->nleaks)
-			html_prefetch(r, v->leaks[i + HTML_AHEAD].leak);
+			html_prefetch(&v->leaks[i + HTML_AHEAD]);
 		out_str(o, i == 0 ? "\n" : ",\n");
 		html_leak(r, &v->leaks[i]);
 	}
@@ -310,12 +311,11 @@ html_proc(struct html_report *r, const struct mproc *p,
 static void
 html_frame(struct html_report *r, const struct html_frame *f)
 {
-	const struct sym_frame *sf;
+	const struct sym_frame *sf = f->sf;
 	const struct sym_loc *l;
 	struct out *o = r->out;
 	size_t i;
 
-	sf = sym_lookup(r->sym, f->object, f->offset);
 	out_char(o, '[');
 	out_i64(o, str_index(r, names_path(r->nm, f->object)));
 	out_str(o, ",\"");
@@ -343,6 +343,8 @@ html_close(struct html_report *r, const struct sel_totals *tot)
 	out_str(o, "],\n\"frames\": [");
 	/* Strings are numbered here, so "strings" comes last. */
 	for (i = 0; i < r->nframes; i++) {
+		if (i + HTML_AHEAD < r->nframes)
+			PREFETCH(r->frames[i + HTML_AHEAD].sf);
 		out_str(o, i == 0 ? "\n" : ",\n");
 		html_frame(r, &r->frames[i]);
 	}
@@ -352,12 +354,11 @@ html_close(struct html_report *r, const struct sel_totals *tot)
 		report_json_string(o, r->strs[i], 1);
 	}
 	out_str(o, "],\n\"summary\": ");
-	json_totals(o, tot);
+	report_json_totals(o, tot);
 	out_str(o, "}\n");
 	put_lines(o, html_page_tail);
 	free(r->strmap.slots);
 	free(r->strs);
-	free(r->framemap.slots);
 	free(r->frames);
 	free(r);
 }

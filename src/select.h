@@ -16,6 +16,7 @@ struct leak;
 struct mproc;
 struct names;
 struct supp_list;
+struct sym_frame;
 struct symbolizer;
 
 struct sel_opts {
@@ -29,8 +30,10 @@ struct sel_opts {
 };
 
 struct sel_leak {
-	const struct leak	*leak;
-	struct cmp_growth	 growth;	/* with -b */
+	const struct leak	 *leak;
+	struct cmp_growth	  growth;	/* with -b */
+	/* Its frames symbolized, in the order of leak->frames. */
+	const struct sym_frame	**frames;
 };
 
 struct sel_totals {
@@ -50,12 +53,14 @@ struct sel_totals {
 struct sel_view {
 	struct sel_leak		*leaks;	/* owned; those to print, in order */
 	size_t			 nleaks;
+	const struct sym_frame	**frames;	/* owned; what leaks[] use */
 	struct sel_totals	 tot;
 };
 
 /*
- * Choose the leaks of one process to show.  The counts of the -S
- * patterns go up with the leaks they match.  Free with sel_free().
+ * Choose the leaks of one process to show, and symbolize their frames.
+ * The counts of the -S patterns go up with the leaks they match.  Free
+ * with sel_free().
  */
 void	sel_proc(const struct sel_opts *, const struct mproc *,
 	    struct sel_view *);

@@ -130,6 +130,8 @@ struct symbolizer {
 	const struct sym_obj *lastobj;
 	struct sym_loc	  noloc;	/* for frames of no object */
 	struct sym_frame  noframe;
+	int		  distinct;	/* sym_distinct() */
+	struct sym_obj	  nullobj;	/* the NULL object's, if distinct */
 };
 
 /* The DWARF sections of an object or debug file. */
@@ -601,6 +603,12 @@ symbolize(const struct symbolizer *s, const struct sym_obj *o, uint64_t off,
 	return n;
 }
 
+void
+sym_distinct(struct symbolizer *s)
+{
+	s->distinct = 1;
+}
+
 const struct sym_frame *
 sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 {
@@ -610,19 +618,23 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 	size_t j, n;
 
 	/* An object id the trace never named: nothing to look in. */
-	if (path == NULL)
-		return &s->noframe;
-	/* Frames of one stack mostly name the object of the one before. */
-	if (path == s->lastpath)
+	if (path == NULL) {
+		if (!s->distinct)
+			return &s->noframe;
+		o = &s->nullobj;
+	} else if (path == s->lastpath) {
+		/* Frames of one stack mostly name the object before's. */
 		o = s->lastobj;
-	else if (*path == '\0' || strcmp(path, ".") == 0)
-		o = get_obj(s, s->exe);
-	else
-		o = get_obj(s, path);
-	s->lastpath = path;
-	s->lastobj = o;
+	} else {
+		if (*path == '\0' || strcmp(path, ".") == 0)
+			o = get_obj(s, s->exe);
+		else
+			o = get_obj(s, path);
+		s->lastpath = path;
+		s->lastobj = o;
+	}
 	/* Nothing to find in an object that cannot be read: one answer. */
-	if (o->elf == NULL)
+	if (o->elf == NULL && !s->distinct)
 		return &s->noframe;
 	if (s->nents + 1 > s->entcap / 2)
 		grow_ents(s);
@@ -632,11 +644,17 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 			return s->ents[j].frame;
 		j = (j + 1) & (s->entcap - 1);
 	}
-	n = symbolize(s, o, off, chain);
+	if (o->elf != NULL)
+		n = symbolize(s, o, off, chain);
+	else {
+		memset(&chain[0], 0, sizeof(chain[0]));
+		n = 1;
+	}
 	f = arena_alloc(s, sizeof(*f) + n * sizeof(*chain));
 	memcpy(f + 1, chain, n * sizeof(*chain));
 	f->locs = (struct sym_loc *)(f + 1);
 	f->nlocs = n;
+	f->tag = 0;
 	s->ents[j].obj = o;
 	s->ents[j].off = off;
 	s->ents[j].frame = f;
@@ -686,15 +704,19 @@ query_sort(struct sym_query *q, size_t n)
 void
 sym_prefetch(struct symbolizer *s, struct sym_query *q, size_t n)
 {
+	const struct sym_frame *f = NULL;
 	size_t i;
 
 	if (n == 0)
 		return;
 	query_sort(q, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (i == 0 || q[i].object != q[i - 1].object ||
 		    q[i].offset != q[i - 1].offset)
-			(void)sym_lookup(s, q[i].object, q[i].offset);
+			f = sym_lookup(s, q[i].object, q[i].offset);
+		if (q[i].frame != NULL)
+			*q[i].frame = f;
+	}
 }
 
 void

@@ -24,6 +24,7 @@ struct sym_loc {
 struct sym_frame {
 	const struct sym_loc	*locs;	/* innermost first; never empty */
 	size_t			 nlocs;
+	size_t			 tag;	/* the caller's; 0 until set */
 };
 
 struct sym_opts {
@@ -53,17 +54,38 @@ struct symbolizer	*sym_open(const struct sym_opts *);
  */
 const struct sym_frame	*sym_lookup(struct symbolizer *, const char *,
 			    uint64_t);
-/* A frame to look up ahead of time. */
+/*
+ * From now on every distinct (object, offset) looked up has a frame of
+ * its own, with its own tag, also where there is nothing to look in (an
+ * object that cannot be read, or none): a caller can number frames by
+ * their tags.  Without it such frames share one answer.  The frames of
+ * one object named by different strings ("", "." and the executable's
+ * path) are one frame all the same.
+ */
+void			 sym_distinct(struct symbolizer *);
+/*
+ * Set the tag of a frame.  One caller uses tags (the HTML report); they
+ * are kept until sym_close().
+ */
+static inline void
+sym_settag(const struct sym_frame *f, size_t tag)
+{
+	((struct sym_frame *)(uintptr_t)f)->tag = tag;
+}
+
+/* A frame to look up ahead of time, and where its answer goes. */
 struct sym_query {
-	const char	*object;
-	uint64_t	 offset;
+	const char		 *object;
+	uint64_t		  offset;
+	const struct sym_frame	**frame;	/* NULL: nowhere */
 };
 
 /*
- * Look up many frames ahead of their sym_lookup() calls, which then
- * find them cached.  The array is sorted in place: frames are
- * symbolized in the order of their offsets, so the DWARF tables of a
- * large library are walked forward instead of probed at random.
+ * Look up many frames at once: each answer goes where its query says,
+ * and later sym_lookup() calls find it cached.  The array is sorted in
+ * place: frames are symbolized in the order of their offsets, so the
+ * DWARF tables of a large library are walked forward instead of probed
+ * at random.
  */
 void			 sym_prefetch(struct symbolizer *, struct sym_query *,
 			    size_t);

@@ -173,6 +173,9 @@ function stackText(leak) {
 
 /* ---- The summary ------------------------------------------------- */
 
+/* The kinds of a summary's "kinds", in the order shown. */
+var KINDS = ['definite', 'indirect', 'possible', 'reachable'];
+
 /* Label and value pairs. */
 function showSummary(p) {
 	var dl = $('summary'), t = p.summary, pairs, div, i;
@@ -190,6 +193,15 @@ function showSummary(p) {
 		pairs.push(['Hidden', String(t.hidden)]);
 	if (D.top)
 		pairs.push(['Shown', String(t.shown) + ' of ' + t.leaks]);
+	/* With kinds: bytes and allocations of each, shown or not. */
+	KINDS.forEach(function (k) {
+		var v = t.kinds ? t.kinds[k] : null;
+		if (v)
+			pairs.push([k.charAt(0).toUpperCase() + k.slice(1),
+			    v.bytes + ' (' + human(v.bytes) + ') in ' +
+			    plural(v.allocations, 'allocation'),
+			    'kind-' + k]);
+	});
 	dl.textContent = '';
 	for (i = 0; i < pairs.length; i++) {
 		div = dl.appendChild(el('div'));

@@ -8,7 +8,8 @@
 # -p, -S, -n, -k, -P and -C, of two processes and of none, and of a
 # made-up trace whose names hold every kind of byte.  Headless Chromium
 # loads each page, runs its script and prints the DOM, which must show
-# every leak's function and the total bytes, hostile names as text.
+# every leak's function and the total bytes, hostile names as text, and
+# with leak kinds the totals of each kind.
 # Chromium's own console log must be silent (a script error or a fetch
 # the page's policy blocked is logged there) and its network log must
 # hold no request made by the page (the browser's own requests have no
@@ -159,6 +160,37 @@ if tests/tracegen -o "$out/bytes.ktrace" "$out/bytes.desc" &&
 	    "$out/bytes.text"
 else
 	fail bytes "tracegen or mdump failed: $(head -n 1 "$out/bytes.err")"
+fi
+
+# Kinds (mdtrace's leak check, as mdtkinds records): the summary shows
+# the bytes and allocations of each, reachable ones too, as added up by
+# hand from the records: definite 64 + 16 in 2, indirect 32 in 1,
+# possible none, reachable 128 in 2.
+printf '%s\n' 'layout lp64le' start 'proc 7 a.out' \
+    'object 1 /nonexistent/a.out' \
+    'utrace mdtkinds 4000000000000000 0100000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000 8000000000000000 0200000000000000' \
+    'leak 192 3 0x10@1' \
+    'utrace mdtkinds 0000000000000000 0000000000000000 2000000000000000 0100000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000' \
+    'leak 32 1 0x20@1' \
+    'utrace mdtkinds 1000000000000000 0100000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000' \
+    'leak 16 1 0x10@1' >"$out/kinds.desc"
+if tests/tracegen -o "$out/kinds.ktrace" "$out/kinds.desc" &&
+    ./mdump -o html -f "$out/kinds.ktrace" -e /nonexistent \
+    >"$out/kinds.html" 2>"$out/kinds.err"; then
+	load kinds
+	clean kinds
+	c kinds-summary has "$out/kinds.text" \
+	    '<dt>Definite</dt><dd class="kind-definite">80 (80 B) in 2 allocations</dd>' \
+	    '<dt>Indirect</dt><dd class="kind-indirect">32 (32 B) in 1 allocation</dd>' \
+	    '<dt>Possible</dt><dd class="kind-possible">0 (0 B) in 0 allocations</dd>' \
+	    '<dt>Reachable</dt><dd class="kind-reachable">128 (128 B) in 2 allocations</dd>'
+	# Without -a the reachable leak is not drawn, but still counted.
+	c kinds-table has "$out/kinds.text" '<td>definite</td>' \
+	    '<td>indirect</td>'
+	c kinds-not-drawn lacks "$out/kinds.text" '<td>reachable</td>'
+	c no-kinds lacks "$out/bytes.text" '<dt>Definite</dt>'
+else
+	fail kinds "tracegen or mdump failed: $(head -n 1 "$out/kinds.err")"
 fi
 
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
