@@ -56,13 +56,34 @@ struct html_map {
 };
 
 /*
- * A distinct frame, in order of first use; its index + 1 is the tag of
- * its symbolized frame (sym_distinct()).
+ * A distinct frame, in order of first use.  Its index + 1 is the tag of
+ * its symbolized frame; a frame the symbolizer knows nothing of shares
+ * its answer (sym_unknown()) with others, and is found in the frame
+ * map instead.
  */
 struct html_frame {
 	const char		*object;	/* interned by the leak table */
 	uint64_t		 offset;
 	const struct sym_frame	*sf;
+};
+
+/*
+ * The frame map: 32 bits of the hash and the index + 1 (0: free) of an
+ * unknown frame.  Small slots, made room for once per process
+ * (html_reserve()), because a trace of objects not on this machine has
+ * millions of them: bench/scale.sh's exp trace as a page took 3.05 s
+ * of CPU and 542 MiB with slots of object, offset and index grown step
+ * by step, 2.35 s and 417 MiB so (median of five runs each).
+ */
+struct html_fslot {
+	uint32_t	hash;
+	uint32_t	id;
+};
+
+struct html_fmap {
+	struct html_fslot *slots;
+	size_t		   nslots;	/* a power of two, or 0 */
+	size_t		   n;
 };
 
 struct html_report {
@@ -80,6 +101,8 @@ struct html_report {
 	struct html_frame	*frames;	/* by index */
 	size_t			 nframes;
 	size_t			 framecap;
+	struct html_fmap	 fmap;
+	const struct sym_frame	*unknown;	/* sym_unknown() */
 };
 
 static uint64_t
@@ -175,22 +198,89 @@ str_index(struct html_report *r, const char *s)
 	return (long)isl->id - 1;
 }
 
-/* The index of a leak's frame in "frames". */
+static uint32_t
+frame_hash(const struct leak_frame *f)
+{
+	return (uint32_t)hash_fmix(hash_word(hash_word(HASH_INIT,
+	    (uint64_t)(uintptr_t)f->object), f->offset));
+}
+
+/* Room for n more unknown frames in the frame map. */
+static void
+fmap_room(struct html_fmap *m, size_t n)
+{
+	struct html_fslot *old;
+	size_t i, j, oldn;
+
+	if ((m->n + n) * 2 <= m->nslots)
+		return;
+	old = m->slots;
+	oldn = m->nslots;
+	if (m->nslots == 0)
+		m->nslots = 256;
+	while ((m->n + n) * 2 > m->nslots)
+		m->nslots *= 2;
+	m->slots = xcalloc(m->nslots, sizeof(*m->slots));
+	for (i = 0; i < oldn; i++) {
+		if (old[i].id == 0)
+			continue;
+		j = old[i].hash & (m->nslots - 1);
+		while (m->slots[j].id != 0)
+			j = (j + 1) & (m->nslots - 1);
+		m->slots[j] = old[i];
+	}
+	free(old);
+}
+
+/* A new entry of "frames"; its index. */
+static size_t
+new_frame(struct html_report *r, const struct leak_frame *f,
+    const struct sym_frame *sf)
+{
+	if (r->nframes == r->framecap) {
+		r->framecap = r->framecap == 0 ? 64 : r->framecap * 2;
+		r->frames = xreallocarray(r->frames, r->framecap,
+		    sizeof(*r->frames));
+	}
+	r->frames[r->nframes].object = f->object;
+	r->frames[r->nframes].offset = f->offset;
+	r->frames[r->nframes].sf = sf;
+	return r->nframes++;
+}
+
+/* The index in "frames" of a frame the symbolizer knows nothing of. */
+static size_t
+unknown_index(struct html_report *r, const struct leak_frame *f)
+{
+	struct html_fmap *m = &r->fmap;
+	const struct html_frame *e;
+	uint32_t h = frame_hash(f);
+	size_t i;
+
+	fmap_room(m, 1);
+	for (i = h & (m->nslots - 1); m->slots[i].id != 0;
+	    i = (i + 1) & (m->nslots - 1)) {
+		if (m->slots[i].hash != h)
+			continue;
+		e = &r->frames[m->slots[i].id - 1];
+		if (e->object == f->object && e->offset == f->offset)
+			return m->slots[i].id - 1;
+	}
+	m->slots[i].hash = h;
+	m->slots[i].id = (uint32_t)new_frame(r, f, r->unknown) + 1;
+	m->n++;
+	return m->slots[i].id - 1;
+}
+
+/* The index of a leak's frame in "frames", sf its symbolized frame. */
 static size_t
 frame_index(struct html_report *r, const struct leak_frame *f,
     const struct sym_frame *sf)
 {
-	if (sf->tag == 0) {
-		if (r->nframes == r->framecap) {
-			r->framecap = r->framecap == 0 ? 64 : r->framecap * 2;
-			r->frames = xreallocarray(r->frames, r->framecap,
-			    sizeof(*r->frames));
-		}
-		r->frames[r->nframes].object = f->object;
-		r->frames[r->nframes].offset = f->offset;
-		r->frames[r->nframes++].sf = sf;
-		sym_settag(sf, r->nframes);
-	}
+	if (sf == r->unknown)
+		return unknown_index(r, f);
+	if (sf->tag == 0)
+		sym_settag(sf, new_frame(r, f, sf) + 1);
 	return sf->tag - 1;
 }
 
@@ -221,8 +311,7 @@ html_open(struct out *out, struct symbolizer *sym, struct names *nm,
 	r->compare = compare;
 	r->hidden = hidden;
 	r->top = top;
-	/* Frames are numbered by their tags. */
-	sym_distinct(sym);
+	r->unknown = sym_unknown(sym);
 	put_lines(out, html_page_head);
 	json_bool(out, "{\"v\": 1, \"compare\": ", compare);
 	json_bool(out, ", \"hidden\": ", hidden);
@@ -271,17 +360,41 @@ html_leak(struct html_report *r, const struct sel_leak *s)
 #define HTML_AHEAD	8
 
 /*
- * Fetch the symbolized frames of a leak: with a million distinct frames
- * they are far more than any cache holds, and each first read of a tag
- * would wait for memory.
+ * Fetch what numbering the frames of a leak reads: its symbolized
+ * frames, or the map's slots for unknown frames.  With a million
+ * distinct frames either is far more than any cache holds, and each
+ * first read would wait for memory.  A map that grows before the
+ * lookup makes the fetch wasted, never wrong.
  */
 static void
-html_prefetch(const struct sel_leak *s)
+html_prefetch(const struct html_report *r, const struct sel_leak *s)
 {
+	const struct html_fmap *m = &r->fmap;
 	uint32_t i;
 
-	for (i = 0; i < s->leak->nframes; i++)
-		PREFETCH(s->frames[i]);
+	for (i = 0; i < s->leak->nframes; i++) {
+		if (s->frames[i] != r->unknown)
+			PREFETCH(s->frames[i]);
+		else if (m->nslots > 0)
+			PREFETCH(&m->slots[frame_hash(&s->leak->frames[i]) &
+			    (m->nslots - 1)]);
+	}
+}
+
+/*
+ * Make room in the frame map for every unknown frame of the view at
+ * once: growing it step by step would move its slots again and again.
+ */
+static void
+html_reserve(struct html_report *r, const struct sel_view *v)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < v->nleaks; i++)
+		for (j = 0; j < v->leaks[i].leak->nframes; j++)
+			n += v->leaks[i].frames[j] == r->unknown;
+	if (n > 0)
+		fmap_room(&r->fmap, n);
 }
 
 void
@@ -291,6 +404,7 @@ html_proc(struct html_report *r, const struct mproc *p,
 	struct out *o = r->out;
 	size_t i;
 
+	html_reserve(r, v);
 	out_str(o, r->nprocs++ > 0 ? ",\n{\"pid\": " : "\n{\"pid\": ");
 	out_i64(o, p->pid);
 	out_str(o, ", \"command\": ");
@@ -300,7 +414,7 @@ html_proc(struct html_report *r, const struct mproc *p,
 	out_str(o, ",\n\"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {
 		if (i + HTML_AHEAD < v->nleaks)
-			html_prefetch(&v->leaks[i + HTML_AHEAD]);
+			html_prefetch(r, &v->leaks[i + HTML_AHEAD]);
 		out_str(o, i == 0 ? "\n" : ",\n");
 		html_leak(r, &v->leaks[i]);
 	}
@@ -360,5 +474,6 @@ html_close(struct html_report *r, const struct sel_totals *tot)
 	free(r->strmap.slots);
 	free(r->strs);
 	free(r->frames);
+	free(r->fmap.slots);
 	free(r);
 }

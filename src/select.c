@@ -46,10 +46,10 @@ kept(const struct sel_opts *o, const struct leak *l)
 }
 
 /*
- * Frames symbolized in one batch at most: 24 MiB of queries, so that a
+ * Frames symbolized in one batch at most: 12 MiB of queries, so that a
  * report of millions of stacks does not double its memory for this.
  */
-#define SEL_BATCH	(1U << 20)
+#define SEL_BATCH	(1U << 19)
 
 /*
  * Symbolize the frames of the leaks shown in sorted batches

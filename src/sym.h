@@ -55,17 +55,16 @@ struct symbolizer	*sym_open(const struct sym_opts *);
 const struct sym_frame	*sym_lookup(struct symbolizer *, const char *,
 			    uint64_t);
 /*
- * From now on every distinct (object, offset) looked up has a frame of
- * its own, with its own tag, also where there is nothing to look in (an
- * object that cannot be read, or none): a caller can number frames by
- * their tags.  Without it such frames share one answer.  The frames of
- * one object named by different strings ("", "." and the executable's
- * path) are one frame all the same.
+ * The one answer that every frame with nothing to look in shares: of
+ * an object that cannot be read, or of none.  Its tag is not to be set.
+ * Every other answer is one (object, offset)'s alone, so a caller can
+ * number them by their tags; the object is one whatever string named
+ * it ("", "." and the executable's path are the same object).
  */
-void			 sym_distinct(struct symbolizer *);
+const struct sym_frame	*sym_unknown(const struct symbolizer *);
 /*
- * Set the tag of a frame.  One caller uses tags (the HTML report); they
- * are kept until sym_close().
+ * Set the tag of a frame other than sym_unknown().  One caller uses
+ * tags (the HTML report); they are kept until sym_close().
  */
 static inline void
 sym_settag(const struct sym_frame *f, size_t tag)
