@@ -387,7 +387,7 @@ shard_put(struct live_shard *sh, uintptr_t a, uint64_t e)
 		return -1;
 	i = index_find(sh, win);
 	if ((r = sh->index[i].rec) == NULL) {
-		if ((r = record_alloc(sh, 0)) == NULL)
+		if ((r = record_alloc(sh, 2)) == NULL)
 			return -1;
 		r->live = r->pos = 0;
 		r->n = r->m = 0;
