@@ -95,7 +95,7 @@ MDT_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c11 -pedantic \
 MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
 # Unwind tables: a C++ new_handler may throw through operator new.
 MDT_SOFLAGS +=	-fasynchronous-unwind-tables
-MDT_LIBSRCS =	mdtrace/preload.c mdtrace/table.c mdtrace/unwind.c \
+MDT_LIBSRCS =	mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c mdtrace/unwind.c \
 		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
 		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c \
 		mdtrace/scan.c mdtrace/stop.c

@@ -61,22 +61,33 @@ struct mdt_block {
 	struct mdt_stack	*stk;
 };
 
-/* table.c: the live-block table and the stack table; memory for all. */
+/*
+ * stacks.c: the stack table; memory and locks for the tracer.  The
+ * table_ functions cover both tables.
+ */
 void		*mdt_mmap(size_t);
+void		 mdt_spin_lock(int *);
+void		 mdt_spin_unlock(int *);
 struct mdt_stack *mdt_stack_intern(const uintptr_t *, uint32_t);
-void		 mdt_live_prefetch(void *);
-void		 mdt_live_insert(void *, size_t, struct mdt_stack *);
-int		 mdt_live_take(void *, size_t *, struct mdt_stack **);
+struct mdt_stack *mdt_stack_of(uint32_t);
+void		 mdt_stack_each(void (*)(struct mdt_stack *, void *), void *);
 void		 mdt_table_lockall(void);
 void		 mdt_table_unlockall(void);
 void		 mdt_table_resetlocks(void);
 struct mdt_stack *mdt_table_sum(void);
-void		 mdt_stack_each(void (*)(struct mdt_stack *, void *), void *);
-void		 mdt_spin_lock(int *);
-void		 mdt_spin_unlock(int *);
 struct mdt_stack *mdt_table_first(void);
+
+/* live.c: the live-block table. */
+#define MDT_LIVE_REGIONS	96	/* most pairs mdt_live_regions gives */
+void		 mdt_live_prefetch(void *);
+void		 mdt_live_insert(void *, size_t, struct mdt_stack *);
+int		 mdt_live_take(void *, size_t *, struct mdt_stack **);
+void		 mdt_live_lockall(void);
+void		 mdt_live_unlockall(void);
+void		 mdt_live_resetlocks(void);
+void		 mdt_live_each(void (*)(const struct mdt_block *, void *),
+		    void *, int);
 size_t		 mdt_live_count(void);
-size_t		 mdt_live_copy(struct mdt_block *, size_t);
 size_t		 mdt_live_regions(uintptr_t *, size_t);
 
 /* unwind.c: the stack of the current malloc call. */

@@ -101,6 +101,7 @@ static struct {
 	struct ext	*x;		/* their extents, for searching */
 	uint8_t		*state;
 	size_t		 n;
+	size_t		 capb;		/* room in b while it is copied */
 	uintptr_t	 lo, span;	/* every block lies in [lo, lo + span) */
 	struct region_slot *reg;	/* hash of the indexed regions */
 	size_t		 rmask;
@@ -992,6 +993,15 @@ split_libc(void)
 		}
 }
 
+/* mdt_live_each: one more block for S.b. */
+static void
+copy_block(const struct mdt_block *b, void *arg)
+{
+	(void)arg;
+	if (S.n < S.capb)
+		S.b[S.n++] = *b;
+}
+
 /* Copy the live table and stop the threads; -1 if out of memory. */
 static int
 snapshot(void)
@@ -1000,7 +1010,7 @@ snapshot(void)
 	size_t n, nlr, i, *count;
 	struct mdt_block *tmp;
 
-	lr = scan_alloc(2 * 64 * sizeof(*lr));
+	lr = scan_alloc(2 * MDT_LIVE_REGIONS * sizeof(*lr));
 	count = scan_alloc(RADIX * sizeof(*count));
 	if (lr == NULL || count == NULL)
 		return -1;
@@ -1015,8 +1025,10 @@ snapshot(void)
 		mdt_table_unlockall();
 		return -1;
 	}
-	S.n = mdt_live_copy(S.b, n);
-	nlr = mdt_live_regions(lr, 64);
+	S.n = 0;
+	S.capb = n;
+	mdt_live_each(copy_block, NULL, 1);
+	nlr = mdt_live_regions(lr, MDT_LIVE_REGIONS);
 	mdt_table_unlockall();
 	for (i = 0; i < nlr; i++)
 		exclude(lr[2 * i], lr[2 * i + 1], 0);

@@ -95,6 +95,6 @@ void		 uw_note_cut(int);
 /* unwind_x86_64.c (or another architecture's file). */
 uint64_t	 uwa_compile(enum cfi_status, const struct cfi_row *);
 uint32_t	 uwa_walk(uintptr_t, void *, uintptr_t *, uint32_t,
-		    const struct uw_bounds *);
+		    struct uw_bounds *);
 
 #endif /* UNWIND_H */
