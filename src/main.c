@@ -36,6 +36,7 @@
 #include "suppress.h"
 #include "sym.h"
 #include "u64map.h"
+#include "xmalloc.h"
 
 /* How long follow mode sleeps at the end of the file, in milliseconds. */
 #define FOLLOW_MS	200
@@ -526,6 +527,7 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	int fd;
 
+	xmalloc_hugeheap();
 	if (parse_options(argc, argv, &o) == -1) {
 		free_options(&o);
 		return 1;

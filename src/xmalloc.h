@@ -12,5 +12,7 @@ void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+/* Call first: a heap of huge pages where asking for them helps. */
+void	 xmalloc_hugeheap(void);
 
 #endif /* MDUMP_XMALLOC_H */
