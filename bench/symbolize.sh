@@ -103,8 +103,12 @@ ratio() {	# ratio A B: A / B
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }'
 }
 
+# html when this mdump writes it (of an empty trace).
 formats="text json folded"
-./mdump -o html -f /dev/null >/dev/null 2>&1 && formats="$formats html"
+printf 'layout lp64le\nstart\n' >"$out/empty.desc"
+tests/tracegen -o "$out/empty" "$out/empty.desc" &&
+    ./mdump -o html -f "$out/empty" >/dev/null 2>&1 &&
+    formats="$formats html"
 
 for frames in "$n" 40; do
 	mktrace "$frames"

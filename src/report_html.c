@@ -7,7 +7,10 @@
  * The JSON is the page's private format, written to be small, not a
  * public interface (that is -o json).  Names repeat across leaks, so
  * every string is written once in "strings" and every distinct frame
- * (object and offset) once in "frames"; leaks refer to them by index:
+ * (object and offset) once in "frames"; leaks refer to them by index.
+ * Frames of an object that can be read are told apart as the symbolizer
+ * tells them (sym.h): one offset of the executable named "", "." and by
+ * its path is one frame, under the name first seen.
  *
  *   {"v": 1, "compare": B, "hidden": B, "top": B,
  *    "processes": [{"pid": N, "command": S, "summary": T,
