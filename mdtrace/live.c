@@ -4,30 +4,37 @@
  * never calls the malloc it watches.
  *
  * Blocks are kept by window: a window is 1 KiB of addresses, 64
- * granules of 16 bytes (malloc's alignment), and each window that holds
- * blocks has one record: a bitmap of the granules where a block starts
- * and, in address order, an 8-byte entry per block (its size and its
- * stack's id).  A hash index maps window numbers to records.  Programs
- * allocate and free along their heap, so the blocks they touch one
- * after the other share a window: the index slot and the record are
- * already in the cache, where a table with one slot per block costs a
- * cache miss per block.  The index grows with the number of windows,
- * not of blocks, and records never move when it grows.  Measured on
- * bench/alloc_heavy.c live (2M blocks held, then freed in order):
- * insert plus take 33 ns a block against 85 ns with one slot per block
- * (its growth included), 15 bytes a block against 22.
+ * granules of 16 bytes (malloc's alignment).  Each window that holds
+ * blocks has one slot of a hash index, a cache line: the window's
+ * number, a bitmap of the granules where a block starts and, in
+ * address order, an 8-byte entry per block (its size and its stack's
+ * id), inside the slot for up to 4 blocks, else in a record of 8, 16,
+ * 32 or 64 entries that the slot points to.  Programs allocate and
+ * free along their heap, so the blocks they touch one after the other
+ * share a window and its lines, where a table with a slot per block
+ * misses the cache at every block; and a window of a few large blocks
+ * costs one line, as a slot per block would.  Measured on
+ * bench/alloc_heavy.c, traced, against a table of one 16-byte slot per
+ * block: live (2M blocks held, then freed in order) 23% less CPU time
+ * and 16.5 bytes a block against 22.5; churn (a ring of 256 blocks of
+ * 16 to 1039 bytes) the same time.
  *
- * A record holds 2, 4, ... 64 entries, grows by copying into the next
- * size and shrinks when a quarter full; freed records are kept on a
- * list per size for the next window.
+ * The index grows with the number of windows, not of blocks, and
+ * records never move when it grows.  A record grows by copying into
+ * the next size and shrinks when a quarter full; freed records are kept
+ * on a list per size.  A block taken leaves its entry in place (its
+ * bit in pos, not in live) until the room is needed: a window whose
+ * blocks come and go moves nothing.  A window left empty keeps its slot
+ * until the index is made anew.
  *
  * Blocks whose address is not a multiple of 16 (allocators with
  * smaller alignment) go to a plain table of their own, one slot per
  * block; so do the sizes of blocks of 4 GiB and more, which an entry's
  * 32 bits cannot hold.  Both are rare.
  *
- * Threads: the windows are spread over shards by a hash of the window
- * number, each under its own spinlock.
+ * Threads: the windows are spread over shards by a hash of their 64 KiB
+ * region, each under its own spinlock, taken only once the process has
+ * a second thread.
  *
  * What it does not do: keep stacks (stacks.c), or decide what to
  * record (preload.c).
@@ -43,25 +50,29 @@
 
 #define GRAN_SHIFT	4	/* a granule: 16 bytes */
 #define WIN_SHIFT	10	/* a window: 1 KiB, 64 granules */
+#define REGION_SHIFT	16	/* a shard's region: 64 MiB */
 
 #define LIVE_SHIFT	4
 #define LIVE_SHARDS	(1 << LIVE_SHIFT)
 
 #define INDEX_MINCAP	64	/* slots of a shard's first index */
 
-/* Records hold 2 << cls entries, cls 0 ... NCLASS - 1. */
-#define NCLASS		6
+/*
+ * A window's entries: cls 0 in its slot (INLINE of them), cls 1 ...
+ * NCLASS - 1 in a record of INLINE << cls.
+ */
+#define INLINE		4
+#define NCLASS		5
 
 /*
  * Records come from pieces of PIECE bytes, which each shard takes in
  * turn from chunks shared by all, each chunk twice the size of the one
  * before up to CHUNK_MAX: few regions for the leak check to leave out,
- * little memory for a small program.  Chunks from HUGE_PAGE on are
- * aligned for transparent huge pages and ask for them: one fault and
- * one TLB entry for 2 MiB of records, where the record of each window
- * a program walks through would otherwise cost a page walk (and a
- * nested one in a virtual machine): 4% of a traced run of
- * bench/alloc_heavy.c live.
+ * little memory for a small program.  Chunks from HUGE_PAGE on (and
+ * indexes as large) are aligned for transparent huge pages and ask for
+ * them: one fault and one TLB entry for 2 MiB, where each window a
+ * program walks through would otherwise cost a page walk (a nested one
+ * in a virtual machine): 4% of a traced run of bench/alloc_heavy.c live.
  */
 #define PIECE		((size_t)64 * 1024)
 #define CHUNK_MIN	((size_t)1024 * 1024)
@@ -72,19 +83,23 @@
 /* A size too large for an entry's 32 bits: the real one is in big. */
 #define SIZE_BIG	UINT32_MAX
 
-struct record {
+/* An entry: a block's size and its stack's id. */
+#define ENTRY(size, id)	((uint32_t)(size) | (uint64_t)(id) << 32)
+#define E_SIZE(e)	((uint32_t)(e))
+#define E_STACK(e)	((uint32_t)((e) >> 32))
+
+struct window {
+	uintptr_t	 win;	/* window number; 0 = empty slot */
 	uint64_t	 live;	/* granules where a live block starts */
 	uint64_t	 pos;	/* granules with an entry: live, or taken */
-	uint32_t	 cls;
 	uint32_t	 n;	/* live blocks: popcount(live) */
-	uint32_t	 m;	/* entries: popcount(pos) */
-	uint64_t	 ent[];	/* size | stack id << 32, address order */
-};
-
-struct index_slot {
-	uintptr_t	 win;	/* window number; 0 = empty */
-	struct record	*rec;
-};
+	uint16_t	 m;	/* entries: popcount(pos) */
+	uint16_t	 cls;
+	union {
+		uint64_t	 in[INLINE];	/* cls 0 */
+		uint64_t	*rec;		/* else */
+	} u;
+} __attribute__((aligned(64)));
 
 struct chunk {
 	char		*base;
@@ -92,14 +107,14 @@ struct chunk {
 };
 
 struct live_shard {
-	int			 lock;
-	size_t			 cap;	/* index slots, a power of two */
-	size_t			 nwin;	/* windows in the index */
-	size_t			 n;	/* blocks */
-	struct index_slot	*index;
-	struct record		*free[NCLASS];
-	char			*carve;	/* the rest of the shard's piece */
-	size_t			 left;
+	int		 lock;
+	size_t		 cap;	/* index slots, a power of two */
+	size_t		 nwin;	/* windows in the index, empty ones too */
+	size_t		 n;	/* blocks */
+	struct window	*index;
+	uint64_t	*free[NCLASS];	/* records, by class */
+	char		*carve;	/* the rest of the shard's piece */
+	size_t		 left;
 } __attribute__((aligned(64)));		/* apart in the cache */
 
 /* A block of the plain tables: 16 bytes. */
@@ -134,10 +149,16 @@ static int			nchunks;
 static char			*mem_carve;	/* the rest of the last chunk */
 static size_t			mem_left;
 
-static size_t
-record_bytes(uint32_t cls)
+static uint32_t
+capacity(uint32_t cls)
 {
-	return sizeof(struct record) + ((size_t)2 << cls) * sizeof(uint64_t);
+	return (uint32_t)INLINE << cls;
+}
+
+static uint64_t *
+entries(struct window *w)
+{
+	return w->cls == 0 ? w->u.in : w->u.rec;
 }
 
 /* Fibonacci hashing: one multiply, the high bits well mixed. */
@@ -147,19 +168,32 @@ win_hash(uintptr_t win)
 	return (uint64_t)win * 0x9e3779b97f4a7c15ULL;
 }
 
-/* The shard takes the top bits of the hash, the index the next ones. */
 static struct live_shard *
 shard_of(uintptr_t win)
 {
-	return &live[win_hash(win >> 6) >> (64 - LIVE_SHIFT)];
+	return &live[win_hash(win >> REGION_SHIFT) >> (64 - LIVE_SHIFT)];
 }
 
+/* Multiply-shift on 32 bits of the hash: any capacity works. */
 static size_t
 index_home(uintptr_t win, size_t cap)
 {
-	uint64_t h32 = win_hash(win) << LIVE_SHIFT >> 32;
+	uint64_t h32 = win_hash(win) >> 32;
 
 	return (size_t)((h32 * cap) >> 32);
+}
+
+/*
+ * Start fetching the slot of the window after win: programs walk their
+ * heap forward, allocating and freeing, and the next window's slot is
+ * then in the cache when they reach it (4% of a traced run of
+ * bench/alloc_heavy.c live went waiting for those slots).  Elsewhere
+ * the fetch costs a little bandwidth.
+ */
+static void
+index_ahead(const struct live_shard *sh, uintptr_t win)
+{
+	__builtin_prefetch(&sh->index[index_home(win + 1, sh->cap)], 1);
 }
 
 /* The slot of window win, or the empty slot where it would go. */
@@ -175,59 +209,13 @@ index_find(const struct live_shard *sh, uintptr_t win)
 	return i;
 }
 
-/* Double the index (or make the first); -1 if there is no memory. */
-static int
-index_grow(struct live_shard *sh)
-{
-	struct index_slot *old = sh->index, *ix;
-	size_t i, j, ocap = sh->cap, ncap;
-
-	ncap = ocap == 0 ? INDEX_MINCAP : ocap * 2;
-	if ((ix = mdt_mmap(ncap * sizeof(*ix))) == NULL)
-		return -1;
-	for (i = 0; i < ocap; i++) {
-		if (old[i].win == 0)
-			continue;
-		for (j = index_home(old[i].win, ncap); ix[j].win != 0;
-		    j = (j + 1) & (ncap - 1))
-			;
-		ix[j] = old[i];
-	}
-	sh->index = ix;
-	sh->cap = ncap;
-	if (old != NULL)
-		munmap(old, ocap * sizeof(*old));
-	return 0;
-}
-
 /*
- * Empty slot i of the index, moving back the slots after it that
- * probed past it (backward-shift deletion: no tombstones).
+ * size bytes of memory from mmap, aligned for transparent huge pages
+ * and asking for them from HUGE_PAGE on; NULL if there is none.  It is
+ * given back with munmap(p, size).
  */
-static void
-index_remove(struct live_shard *sh, size_t i)
-{
-	size_t j, home, m = sh->cap - 1;
-
-	for (j = (i + 1) & m; sh->index[j].win != 0; j = (j + 1) & m) {
-		home = index_home(sh->index[j].win, sh->cap);
-		/* Move j into the hole i unless its home lies in (i, j]. */
-		if (((j - home) & m) >= ((j - i) & m)) {
-			sh->index[i] = sh->index[j];
-			i = j;
-		}
-	}
-	sh->index[i].win = 0;
-	sh->index[i].rec = NULL;
-	sh->nwin--;
-}
-
-/*
- * Memory of size bytes, aligned for a transparent huge page and asking
- * for them from HUGE_PAGE on; NULL if there is none.
- */
-static char *
-chunk_map(size_t size)
+static void *
+map_big(size_t size)
 {
 	char *p;
 	uintptr_t a, b;
@@ -243,10 +231,10 @@ chunk_map(size_t size)
 	if (a + HUGE_PAGE > b)
 		munmap((char *)b + size, a + HUGE_PAGE - b);
 #if defined(MADV_HUGEPAGE)
-	/* Advice only: where it is refused, records take small pages. */
+	/* Advice only: where it is refused, lookups are slower. */
 	(void)madvise((void *)b, size, MADV_HUGEPAGE);
 #endif
-	return (char *)b;
+	return (void *)b;
 }
 
 /* A piece for a shard's records; NULL if there is no memory. */
@@ -254,14 +242,14 @@ static char *
 piece_alloc(void)
 {
 	size_t size;
-	char *p = NULL;
+	char *p;
 
 	mdt_spin_lock(&mem_lock);
 	if (mem_left < PIECE && nchunks < MAXCHUNKS) {
 		size = nchunks == 0 ? CHUNK_MIN : chunks[nchunks - 1].size;
 		if (nchunks > 0 && size < CHUNK_MAX)
 			size *= 2;
-		if ((p = chunk_map(size)) != NULL) {
+		if ((p = map_big(size)) != NULL) {
 			chunks[nchunks].base = p;
 			chunks[nchunks].size = size;
 			nchunks++;
@@ -279,17 +267,19 @@ piece_alloc(void)
 	return p;
 }
 
-/* A record of class cls from the shard's memory; NULL if there is none. */
-static struct record *
+/*
+ * A record of class cls (> 0) from the shard's memory; NULL if there is
+ * none.  Records are whole cache lines, on line boundaries.
+ */
+static uint64_t *
 record_alloc(struct live_shard *sh, uint32_t cls)
 {
-	struct record *r;
-	size_t need = record_bytes(cls);
+	uint64_t *r;
+	size_t need = capacity(cls) * sizeof(*r);
 	char *p;
 
 	if ((r = sh->free[cls]) != NULL) {
 		memcpy(&sh->free[cls], r, sizeof(r));
-		r->cls = cls;
 		return r;
 	}
 	/* The rest of a piece too small for this record stays unused. */
@@ -299,18 +289,55 @@ record_alloc(struct live_shard *sh, uint32_t cls)
 		sh->carve = p;
 		sh->left = PIECE;
 	}
-	r = (struct record *)(void *)sh->carve;
+	r = (uint64_t *)(void *)sh->carve;
 	sh->carve += need;
 	sh->left -= need;
-	r->cls = cls;
 	return r;
 }
 
 static void
-record_free(struct live_shard *sh, struct record *r)
+record_free(struct live_shard *sh, uint64_t *r, uint32_t cls)
 {
-	memcpy(r, &sh->free[r->cls], sizeof(r));
-	sh->free[r->cls] = r;
+	memcpy(r, &sh->free[cls], sizeof(r));
+	sh->free[cls] = r;
+}
+
+/*
+ * Make the index anew without its empty windows, at most half full;
+ * -1 if there is no memory.
+ */
+static int
+index_rebuild(struct live_shard *sh)
+{
+	struct window *old = sh->index, *ix;
+	size_t i, j, ocap = sh->cap, ncap, used = 0;
+
+	for (i = 0; i < ocap; i++)
+		if (old[i].n != 0)
+			used++;
+	for (ncap = INDEX_MINCAP; (used + 1) * 2 > ncap; ncap *= 2)
+		;
+	if ((ix = map_big(ncap * sizeof(*ix))) == NULL)
+		return -1;
+	for (i = 0; i < ocap; i++) {
+		if (old[i].win == 0)
+			continue;
+		if (old[i].n == 0) {
+			if (old[i].cls != 0)
+				record_free(sh, old[i].u.rec, old[i].cls);
+			continue;
+		}
+		for (j = index_home(old[i].win, ncap); ix[j].win != 0;
+		    j = (j + 1) & (ncap - 1))
+			;
+		ix[j] = old[i];
+	}
+	sh->index = ix;
+	sh->cap = ncap;
+	sh->nwin = used;
+	if (old != NULL)
+		munmap(old, ocap * sizeof(*old));
+	return 0;
 }
 
 /*
@@ -329,92 +356,93 @@ rank_of(uint64_t bits, unsigned g)
 	return (uint32_t)((x * 0x0101010101010101ULL) >> 56);
 }
 
-/*
- * The live entries of r, in a record of class cls (which holds them);
- * r itself is freed.  NULL: no memory.
- */
-static struct record *
-record_move(struct live_shard *sh, struct record *r, uint32_t cls)
+/* Keep the entries of live blocks only, in place. */
+static void
+window_compact(struct window *w)
 {
-	struct record *q;
-	uint64_t pos;
-	uint32_t j, w;
+	uint64_t *ent = entries(w), pos;
+	uint32_t j, k;
 
-	if ((q = record_alloc(sh, cls)) == NULL)
-		return NULL;
-	for (pos = r->pos, j = w = 0; pos != 0; pos &= pos - 1, j++)
-		if (r->live & (pos & -pos))
-			q->ent[w++] = r->ent[j];
-	q->live = q->pos = r->live;
-	q->n = q->m = r->n;
-	record_free(sh, r);
-	return q;
+	for (pos = w->pos, j = k = 0; pos != 0; pos &= pos - 1, j++)
+		if (w->live & (pos & -pos))
+			ent[k++] = ent[j];
+	w->pos = w->live;
+	w->m = (uint16_t)w->n;
 }
 
-/* Drop the entries of blocks taken from r, in place. */
-static void
-record_compact(struct record *r)
+/*
+ * Move the entries of w's live blocks to storage of class cls, which
+ * holds them; -1 if there is no memory (w is as it was).
+ */
+static int
+window_move(struct live_shard *sh, struct window *w, uint32_t cls)
 {
-	uint64_t pos;
-	uint32_t j, w;
+	uint64_t *from = entries(w), *to, pos, old[INLINE];
+	uint32_t j, k;
 
-	for (pos = r->pos, j = w = 0; pos != 0; pos &= pos - 1, j++)
-		if (r->live & (pos & -pos))
-			r->ent[w++] = r->ent[j];
-	r->pos = r->live;
-	r->m = r->n;
+	if (w->cls == 0) {
+		memcpy(old, w->u.in, sizeof(old));
+		from = old;
+	}
+	if (cls == 0)
+		to = w->u.in;
+	else if ((to = record_alloc(sh, cls)) == NULL)
+		return -1;
+	for (pos = w->pos, j = k = 0; pos != 0; pos &= pos - 1, j++)
+		if (w->live & (pos & -pos))
+			to[k++] = from[j];
+	if (w->cls != 0)
+		record_free(sh, from, w->cls);
+	if (cls != 0)
+		w->u.rec = to;
+	w->cls = (uint16_t)cls;
+	w->pos = w->live;
+	w->m = (uint16_t)w->n;
+	return 0;
 }
 
 /*
  * Put or replace the block at a in its shard, whose lock is held; -1 if
- * there is no memory for it.  A record keeps the entries of blocks
- * taken (pos without live) until it needs their room: programs free
- * and allocate along their heap, and a record's entries then move only
- * when it is compacted.
+ * there is no memory for it.
  */
 static int
 shard_put(struct live_shard *sh, uintptr_t a, uint64_t e)
 {
 	uintptr_t win = a >> WIN_SHIFT;
 	unsigned g = (unsigned)(a >> GRAN_SHIFT) & 63;
-	uint64_t bit = 1ULL << g;
-	struct record *r, *q;
+	uint64_t bit = 1ULL << g, *ent;
+	struct window *w;
 	uint32_t k;
-	size_t i;
 
 	/* Load at most 3/4: probes stay short. */
-	if ((sh->nwin + 1) * 4 > sh->cap * 3 && index_grow(sh) == -1)
+	if ((sh->nwin + 1) * 4 > sh->cap * 3 && index_rebuild(sh) == -1)
 		return -1;
-	i = index_find(sh, win);
-	if ((r = sh->index[i].rec) == NULL) {
-		if ((r = record_alloc(sh, 2)) == NULL)
-			return -1;
-		r->live = r->pos = 0;
-		r->n = r->m = 0;
-		sh->index[i].win = win;
-		sh->index[i].rec = r;
+	w = &sh->index[index_find(sh, win)];
+	if (g == 32)
+		index_ahead(sh, win);
+	if (w->win == 0) {
+		w->win = win;
 		sh->nwin++;
 	}
-	if (!(r->pos & bit)) {
-		if (r->m == (uint32_t)2 << r->cls) {
-			if (r->m > r->n)
-				record_compact(r);
-			else if ((q = record_move(sh, r, r->cls + 1)) == NULL)
+	if (!(w->pos & bit)) {
+		if (w->m == capacity(w->cls)) {
+			if (w->m > w->n)
+				window_compact(w);
+			else if (window_move(sh, w, w->cls + 1) == -1)
 				return -1;
-			else
-				sh->index[i].rec = r = q;
 		}
-		k = rank_of(r->pos, g);
-		if (k < r->m)
-			memmove(&r->ent[k + 1], &r->ent[k],
-			    (r->m - k) * sizeof(r->ent[0]));
-		r->pos |= bit;
-		r->m++;
+		ent = entries(w);
+		k = rank_of(w->pos, g);
+		if (k < w->m)
+			memmove(&ent[k + 1], &ent[k],
+			    (w->m - k) * sizeof(ent[0]));
+		w->pos |= bit;
+		w->m++;
 	}
-	r->ent[rank_of(r->pos, g)] = e;
-	if (!(r->live & bit)) {
-		r->live |= bit;
-		r->n++;
+	entries(w)[rank_of(w->pos, g)] = e;
+	if (!(w->live & bit)) {
+		w->live |= bit;
+		w->n++;
 		sh->n++;
 	}
 	return 0;
@@ -430,24 +458,22 @@ shard_take(struct live_shard *sh, uintptr_t a, uint64_t *e)
 	uintptr_t win = a >> WIN_SHIFT;
 	unsigned g = (unsigned)(a >> GRAN_SHIFT) & 63;
 	uint64_t bit = 1ULL << g;
-	struct record *r, *q;
-	size_t i;
+	struct window *w;
 
 	if (sh->cap == 0)
 		return 0;
-	i = index_find(sh, win);
-	if ((r = sh->index[i].rec) == NULL || !(r->live & bit))
+	w = &sh->index[index_find(sh, win)];
+	if (g >= 32 && g < 40)
+		index_ahead(sh, win);
+	if (!(w->live & bit))	/* an empty slot has no bits */
 		return 0;
-	*e = r->ent[rank_of(r->pos, g)];
-	r->live &= ~bit;
-	r->n--;
+	*e = entries(w)[rank_of(w->pos, g)];
+	w->live &= ~bit;
+	w->n--;
 	sh->n--;
-	if (r->n == 0) {
-		record_free(sh, r);
-		index_remove(sh, i);
-	} else if (r->cls > 0 && r->n <= (uint32_t)2 << r->cls >> 2 &&
-	    (q = record_move(sh, r, r->cls - 1)) != NULL)
-		sh->index[i].rec = q;
+	/* A shrink that finds no memory leaves the window as it is. */
+	if (w->cls != 0 && w->n <= capacity(w->cls) / 4)
+		(void)window_move(sh, w, w->cls - 1);
 	return 1;
 }
 
@@ -629,7 +655,7 @@ void
 mdt_live_prefetch(void *p)
 {
 	struct live_shard *sh;
-	struct index_slot *ix;
+	struct window *ix;
 	uintptr_t win = (uintptr_t)p >> WIN_SHIFT;
 	size_t cap;
 
@@ -637,7 +663,7 @@ mdt_live_prefetch(void *p)
 	cap = __atomic_load_n(&sh->cap, __ATOMIC_RELAXED);
 	ix = __atomic_load_n(&sh->index, __ATOMIC_RELAXED);
 	if (cap != 0 && ix != NULL)
-		__builtin_prefetch(&ix[index_home(win, cap)], 0);
+		__builtin_prefetch(&ix[index_home(win, cap)], 1);
 }
 
 /*
@@ -667,7 +693,7 @@ mdt_live_insert(void *p, size_t size, struct mdt_stack *stk)
 	}
 	sh = shard_of(a >> WIN_SHIFT);
 	locked = shard_lock(sh);
-	(void)shard_put(sh, a, s32 | (uint64_t)stk->id << 32);
+	(void)shard_put(sh, a, ENTRY(s32, stk->id));
 	shard_unlock(sh, locked);
 }
 
@@ -688,7 +714,7 @@ mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
 		mdt_spin_lock(&odd.lock);
 		found = block_take(&odd, a, &b);
 		mdt_spin_unlock(&odd.lock);
-		e = found ? b.size | (uint64_t)b.stk << 32 : 0;
+		e = found ? ENTRY(b.size, b.stk) : 0;
 	} else {
 		sh = shard_of(a >> WIN_SHIFT);
 		locked = shard_lock(sh);
@@ -697,8 +723,8 @@ mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
 	}
 	if (!found)
 		return 0;
-	*size = (uint32_t)e == SIZE_BIG ? big_take(a) : (uint32_t)e;
-	*stk = mdt_stack_of((uint32_t)(e >> 32));
+	*size = E_SIZE(e) == SIZE_BIG ? big_take(a) : E_SIZE(e);
+	*stk = mdt_stack_of(E_STACK(e));
 	return 1;
 }
 
@@ -748,29 +774,32 @@ each_block(void (*fn)(const struct mdt_block *, void *), void *arg,
 	struct mdt_block b;
 
 	b.addr = a;
-	b.size = (uint32_t)e == SIZE_BIG ? big_peek(a) : (uint32_t)e;
-	b.stk = mdt_stack_of((uint32_t)(e >> 32));
+	b.size = E_SIZE(e) == SIZE_BIG ? big_peek(a) : E_SIZE(e);
+	b.stk = mdt_stack_of(E_STACK(e));
 	fn(&b, arg);
 }
 
 /* Every block of shard sh, in no order. */
 static void
-shard_each(const struct live_shard *sh,
+shard_each(struct live_shard *sh,
     void (*fn)(const struct mdt_block *, void *), void *arg)
 {
-	const struct record *r;
+	struct window *w;
+	const uint64_t *ent;
 	uint64_t pos;
 	uint32_t k;
 	size_t i;
 
 	for (i = 0; i < sh->cap; i++) {
-		if ((r = sh->index[i].rec) == NULL)
+		w = &sh->index[i];
+		if (w->n == 0)
 			continue;
-		for (pos = r->pos, k = 0; pos != 0; pos &= pos - 1, k++)
-			if (r->live & (pos & -pos))
-				each_block(fn, arg, sh->index[i].win <<
-				    WIN_SHIFT | (uintptr_t)__builtin_ctzll(pos) <<
-				    GRAN_SHIFT, r->ent[k]);
+		ent = entries(w);
+		for (pos = w->pos, k = 0; pos != 0; pos &= pos - 1, k++)
+			if (w->live & (pos & -pos))
+				each_block(fn, arg, w->win << WIN_SHIFT |
+				    (uintptr_t)__builtin_ctzll(pos) <<
+				    GRAN_SHIFT, ent[k]);
 	}
 }
 
@@ -804,7 +833,7 @@ mdt_live_each(void (*fn)(const struct mdt_block *, void *), void *arg,
 	for (i = 0; i < odd.cap; i++)
 		if (odd.slot[i].key != 0)
 			each_block(fn, arg, odd.slot[i].key,
-			    odd.slot[i].size | (uint64_t)odd.slot[i].stk << 32);
+			    ENTRY(odd.slot[i].size, odd.slot[i].stk));
 	if (!locked) {
 		mdt_spin_unlock(&big.lock);
 		mdt_spin_unlock(&odd.lock);

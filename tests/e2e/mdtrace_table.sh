@@ -1,10 +1,10 @@
 #!/bin/sh
 #
 # mdtrace_table.sh: the live-block table with over one and a half million blocks
-# held at once, so that every shard grows several times while blocks
-# come and go (past the size where its table takes huge pages), once as
-# usual and once under a limit of address space that refuses the
-# shards' reservations, so the tables move at each growth instead.
+# held at once, so that its index is made anew several times while
+# blocks come and go (past the size where its memory takes huge pages),
+# once as usual and once under a limit of address space (1 GiB), which
+# the table must live within.
 # The leaks expected are counted by the test program's source: blocks
 # i with i % 1000 == 0 of the first site stay (32 bytes each), all the
 # second site's do (100 bytes each), all definitely lost: the
@@ -74,9 +74,8 @@ run() {
 	    2>"$out/$1.err"
 }
 
-# 1 GiB of address space: room for the program and its tables, not for
-# one shard's reservation.
-for mode in reserved:"" moving:1048576; do
+# 1 GiB of address space: room for the program and its tables.
+for mode in plain:"" limited:1048576; do
 	m=${mode%%:*}
 	lim=${mode#*:}
 	if ! run "$m" "$lim"; then

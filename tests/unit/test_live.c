@@ -1,0 +1,439 @@
+/* link: mdtrace/live.c mdtrace/stacks.c */
+/*
+ * test_live.c: unit tests of mdtrace's live-block table (mdtrace/live.c)
+ * against a model: a plain hash map of address to size and stack kept
+ * by this test.  Every take is checked against the model, and at the
+ * end of each case the table's enumeration (mdt_live_each) and count
+ * must be exactly the model's.  The addresses are made up: the table
+ * never reads the blocks it keeps.
+ *
+ * Cases: blocks along a heap (windows filling up and emptying in
+ * order), every granule of one window (the largest record, then
+ * shrinking), a block put twice, addresses that are not multiples of
+ * 16, sizes of 4 GiB and more, takes of blocks never put, a long random
+ * churn over a few hundred windows (taken entries reused, compaction,
+ * growth and shrinking, the index made anew), and four threads at once.
+ *
+ * Each case prints "ok live/NAME" or "not ok live/NAME (what)", then
+ * the plan line; the program always exits 0.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../mdtrace/mdt.h"
+
+#define MODEL_BITS	22
+#define MODEL_CAP	((size_t)1 << MODEL_BITS)
+#define HEAP		((uintptr_t)0x7f1200000000ULL)
+
+struct mslot {
+	uintptr_t		 addr;	/* 0: empty; 1: deleted */
+	size_t			 size;
+	struct mdt_stack	*stk;
+};
+
+static struct mslot	*model;
+static size_t		 model_n;
+static struct mdt_stack	*stacks[8];
+static int		 nresults;
+static uint64_t		 rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static size_t
+mhome(uintptr_t a)
+{
+	return (size_t)((a * 0x9e3779b97f4a7c15ULL) >> (64 - MODEL_BITS));
+}
+
+static struct mslot *
+mfind(uintptr_t a)
+{
+	size_t i;
+
+	for (i = mhome(a); model[i].addr != 0; i = (i + 1) & (MODEL_CAP - 1))
+		if (model[i].addr == a)
+			return &model[i];
+	return NULL;
+}
+
+static void
+mput(uintptr_t a, size_t size, struct mdt_stack *stk)
+{
+	struct mslot *s;
+	size_t i;
+
+	if ((s = mfind(a)) == NULL) {
+		for (i = mhome(a); model[i].addr > 1;
+		    i = (i + 1) & (MODEL_CAP - 1))
+			;
+		s = &model[i];
+		model_n++;
+	}
+	s->addr = a;
+	s->size = size;
+	s->stk = stk;
+}
+
+static void
+mclear(void)
+{
+	memset(model, 0, MODEL_CAP * sizeof(*model));
+	model_n = 0;
+}
+
+static void
+result(const char *name, const char *why)
+{
+	nresults++;
+	if (why == NULL)
+		printf("ok live/%s\n", name);
+	else
+		printf("not ok live/%s (%s)\n", name, why);
+}
+
+/* Put a block in both. */
+static void
+put(uintptr_t a, size_t size, struct mdt_stack *stk)
+{
+	mdt_live_insert((void *)a, size, stk);
+	mput(a, size, stk);
+}
+
+/* Take a block from both; the first difference, or NULL. */
+static const char *
+take(uintptr_t a)
+{
+	struct mslot *s = mfind(a);
+	struct mdt_stack *stk = NULL;
+	size_t size = 0;
+	int r;
+
+	r = mdt_live_take((void *)a, &size, &stk);
+	if (s == NULL)
+		return r == 0 ? NULL : "took a block never put";
+	if (r == 0)
+		return "lost a block";
+	if (size != s->size)
+		return "wrong size";
+	if (stk != s->stk)
+		return "wrong stack";
+	s->addr = 1;
+	model_n--;
+	return NULL;
+}
+
+static size_t	seen;
+static int	bad;
+
+static void
+check_block(const struct mdt_block *b, void *arg)
+{
+	struct mslot *s = mfind(b->addr);
+
+	(void)arg;
+	seen++;
+	if (s == NULL || s->size != b->size || s->stk != b->stk)
+		bad++;
+}
+
+/* The table holds exactly the model: the first difference, or NULL. */
+static const char *
+same(void)
+{
+	seen = 0;
+	bad = 0;
+	mdt_live_each(check_block, NULL, 0);
+	if (bad != 0)
+		return "a block enumerated is not the model's";
+	if (seen != model_n)
+		return "enumerated a different number of blocks";
+	mdt_table_lockall();
+	seen = mdt_live_count();
+	mdt_table_unlockall();
+	if (seen != model_n)
+		return "count differs";
+	return NULL;
+}
+
+/* Take every block the model holds; the first difference, or NULL. */
+static const char *
+drain(void)
+{
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < MODEL_CAP; i++)
+		if (model[i].addr > 1 && (why = take(model[i].addr)) != NULL)
+			return why;
+	return same();
+}
+
+static void
+finish(const char *name, const char *why)
+{
+	if (why == NULL)
+		why = drain();
+	result(name, why);
+	mclear();
+}
+
+/* Blocks 32 to 96 bytes apart along a heap, taken in order and not. */
+static void
+case_heap(void)
+{
+	static uintptr_t a[300000];
+	const char *why = NULL;
+	uintptr_t p = HEAP;
+	size_t i, n = sizeof(a) / sizeof(a[0]);
+
+	for (i = 0; i < n; i++) {
+		a[i] = p;
+		put(p, 16 + i % 64, stacks[i % 8]);
+		p += 32 + 16 * (rnd() % 5);
+	}
+	if ((why = same()) == NULL)
+		for (i = 0; i < n && why == NULL; i += 2)
+			why = take(a[i]);
+	if (why == NULL)
+		why = same();
+	for (i = 1; i < n && why == NULL; i += 2)
+		if (rnd() % 4 == 0)
+			why = take(a[i]);
+	for (i = 0; i < n && why == NULL; i += 4)
+		put(a[i], i, stacks[i % 3]);
+	finish("heap", why);
+}
+
+/* All 64 granules of a window, then all but a few taken. */
+static void
+case_full_window(void)
+{
+	const char *why = NULL;
+	uintptr_t w = HEAP + 0x40000;
+	int g;
+
+	for (g = 63; g >= 0; g--)
+		put(w + 16 * (uintptr_t)g, (size_t)g + 1, stacks[g % 8]);
+	put(w - 16, 7, stacks[0]);
+	put(w + 1024, 9, stacks[1]);
+	why = same();
+	for (g = 0; g < 64 && why == NULL; g++)
+		if (g % 21 != 5)
+			why = take(w + 16 * (uintptr_t)g);
+	if (why == NULL)
+		why = same();
+	for (g = 0; g < 64 && why == NULL; g += 3)
+		put(w + 16 * (uintptr_t)g, 100, stacks[2]);
+	if (why == NULL)
+		why = same();
+	finish("full-window", why);
+}
+
+/* A block put twice is one block, with what the second put said. */
+static void
+case_replace(void)
+{
+	const char *why;
+
+	put(HEAP + 0x1000, 10, stacks[0]);
+	put(HEAP + 0x1000, 20, stacks[1]);
+	why = same();
+	finish("replace", why);
+}
+
+/* Addresses of other alignments, and sizes past 32 bits. */
+static void
+case_odd_big(void)
+{
+	const char *why = NULL;
+	size_t i;
+
+	for (i = 0; i < 5000; i++)
+		put(HEAP + 0x100000 + i * 40 + 8, i, stacks[i % 8]);
+	put(HEAP + 0x200000, (size_t)5 << 30, stacks[3]);
+	put(HEAP + 0x200008, ((size_t)1 << 32) + 1, stacks[4]);
+	put(HEAP + 0x200020, UINT32_MAX, stacks[5]);
+	put(HEAP + 0x200040, UINT32_MAX - 1, stacks[6]);
+	put(HEAP + 0x200040 + 1024, ((size_t)7 << 32), stacks[6]);
+	why = same();
+	for (i = 0; i < 5000 && why == NULL; i += 3)
+		why = take(HEAP + 0x100000 + i * 40 + 8);
+	if (why == NULL)
+		why = take(HEAP + 0x200000);
+	if (why == NULL)
+		why = same();
+	finish("odd-and-big", why);
+}
+
+/* Takes of blocks never put, or taken already, find nothing. */
+static void
+case_absent(void)
+{
+	const char *why = NULL;
+	size_t i;
+
+	put(HEAP + 0x300000, 1, stacks[0]);
+	for (i = 0; i < 1000 && why == NULL; i++)
+		why = take(HEAP + 0x300000 + 16 * (rnd() % 4096 + 1));
+	if (why == NULL)
+		why = take(HEAP + 0x300000);
+	if (why == NULL)
+		why = take(HEAP + 0x300000);
+	if (why == NULL)
+		why = take(HEAP + 0x300000 + 8);
+	finish("absent", why);
+}
+
+/* Random puts and takes over 300 windows, the model checked often. */
+static void
+case_churn(void)
+{
+	const char *why = NULL;
+	uintptr_t a;
+	long i;
+
+	for (i = 0; i < 3000000 && why == NULL; i++) {
+		a = HEAP + 0x1000000 + 1024 * (rnd() % 300) +
+		    16 * (rnd() % (i % 7 == 0 ? 64 : 8));
+		if (rnd() % 3 == 0)
+			why = take(a);
+		else
+			put(a, (size_t)(rnd() % 5000), stacks[rnd() % 8]);
+		if (i % 500000 == 0 && why == NULL)
+			why = same();
+	}
+	finish("churn", why);
+}
+
+#define WORK	90000	/* blocks each thread puts */
+#define ROUNDS	20
+
+struct worker {
+	uintptr_t	 base;
+	int		 fail;
+};
+
+static pthread_barrier_t	start;
+
+/*
+ * Put and take blocks of a range of its own, the four threads at once,
+ * in rounds; the last third stay.
+ */
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct mdt_stack *stk;
+	size_t i, size;
+	int r;
+
+	pthread_barrier_wait(&start);
+	for (r = 0; r < ROUNDS; r++) {
+		for (i = 0; i < WORK; i++)
+			mdt_live_insert((void *)(w->base + 48 * i), i + (size_t)r,
+			    stacks[0]);
+		for (i = 0; i < (r + 1 < ROUNDS ? WORK : 2 * WORK / 3); i++)
+			if (mdt_live_take((void *)(w->base + 48 * i), &size,
+			    &stk) != 1 || size != i + (size_t)r)
+				w->fail = 1;
+	}
+	return NULL;
+}
+
+static void
+case_threads(void)
+{
+	struct worker w[4];
+	pthread_t t[4];
+	const char *why = NULL;
+	size_t i;
+	int k;
+
+	pthread_barrier_init(&start, NULL, 4);
+	for (k = 0; k < 4; k++) {
+		/* Apart, in one shard: the table's lock is what keeps them. */
+		w[k].base = HEAP + 0x40000000 + (uintptr_t)k * 0x1000000;
+		w[k].fail = 0;
+		if (pthread_create(&t[k], NULL, work, &w[k]) != 0) {
+			result("threads", "pthread_create failed");
+			return;
+		}
+	}
+	for (k = 0; k < 4; k++) {
+		pthread_join(t[k], NULL);
+		if (w[k].fail)
+			why = "a thread took a wrong block";
+		for (i = 2 * WORK / 3; i < WORK; i++)
+			mput(w[k].base + 48 * i, i + ROUNDS - 1, stacks[0]);
+	}
+	pthread_barrier_destroy(&start);
+	if (why == NULL)
+		why = same();
+	finish("threads", why);
+}
+
+/* The table's memory: regions that are not empty and do not overlap. */
+static void
+case_regions(void)
+{
+	static uintptr_t r[2 * MDT_LIVE_REGIONS];
+	const char *why = NULL;
+	size_t n, i, j;
+
+	put(HEAP, 1, stacks[0]);
+	put(HEAP + 8, 1, stacks[0]);
+	put(HEAP + 16, (size_t)1 << 33, stacks[0]);
+	mdt_table_lockall();
+	n = mdt_live_regions(r, MDT_LIVE_REGIONS);
+	mdt_table_unlockall();
+	if (n < 3)
+		why = "fewer regions than the index, a record and two tables";
+	for (i = 0; i < n && why == NULL; i++) {
+		if (r[2 * i] >= r[2 * i + 1])
+			why = "an empty region";
+		for (j = 0; j < i && why == NULL; j++)
+			if (r[2 * i] < r[2 * j + 1] && r[2 * j] < r[2 * i + 1])
+				why = "regions overlap";
+	}
+	finish("regions", why);
+}
+
+int
+main(void)
+{
+	uintptr_t f[3];
+	int i;
+
+	if ((model = calloc(MODEL_CAP, sizeof(*model))) == NULL) {
+		printf("not ok live/setup (no memory)\n1..1\n");
+		return 0;
+	}
+	for (i = 0; i < 8; i++) {
+		f[0] = 0x401000 + (uintptr_t)i;
+		f[1] = 0x402000;
+		f[2] = 0x403000 + (uintptr_t)i * 8;
+		stacks[i] = mdt_stack_intern(f, 1 + (uint32_t)i % 3);
+	}
+	case_heap();
+	case_full_window();
+	case_replace();
+	case_odd_big();
+	case_absent();
+	case_churn();
+	case_regions();
+	case_threads();
+	printf("1..%d\n", nresults);
+	free(model);
+	return 0;
+}
