@@ -76,7 +76,7 @@ struct html_frame {
  * (html_reserve()), because a trace of objects not on this machine has
  * millions of them: bench/scale.sh's exp trace as a page took 3.05 s
  * of CPU and 542 MiB with slots of object, offset and index grown step
- * by step, 2.35 s and 417 MiB so (median of five runs each).
+ * by step (median of three runs), 2.35 s and 417 MiB so (of five).
  */
 struct html_fslot {
 	uint32_t	hash;
