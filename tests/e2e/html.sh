@@ -158,6 +158,10 @@ if tests/tracegen -o "$out/bytes.ktrace" "$out/bytes.desc" &&
 	    '\342\200\250\342\200\251\303\277')&amp;amp;.so+0x10"
 	c bytes-command grep -qF '<dd class="cmd">x&lt;/b&gt;</dd>' \
 	    "$out/bytes.text"
+	# The two frames of the object, which cannot be read, are two
+	# entries of the page's frames, each unknown but for its offset.
+	c bytes-frames has "$out/bytes.html" ',"10",[-1,-1,0]]' \
+	    ',"20",[-1,-1,0]]'
 else
 	fail bytes "tracegen or mdump failed: $(head -n 1 "$out/bytes.err")"
 fi
