@@ -332,8 +332,9 @@ index_rebuild(struct live_shard *sh)
 			;
 		ix[j] = old[i];
 	}
-	sh->index = ix;
-	sh->cap = ncap;
+	/* mdt_live_prefetch reads these without the lock. */
+	__atomic_store_n(&sh->index, ix, __ATOMIC_RELAXED);
+	__atomic_store_n(&sh->cap, ncap, __ATOMIC_RELAXED);
 	sh->nwin = used;
 	if (old != NULL)
 		munmap(old, ocap * sizeof(*old));
