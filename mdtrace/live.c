@@ -478,22 +478,10 @@ shard_take(struct live_shard *sh, uintptr_t a, uint64_t *e)
 	return 1;
 }
 
-/* A 64-bit mix (the finalizer of MurmurHash3): all bits count. */
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 static size_t
 block_home(uintptr_t key, size_t cap)
 {
-	return (size_t)mix64(key) & (cap - 1);
+	return (size_t)mdt_mix64(key) & (cap - 1);
 }
 
 /* Double a plain table (or make the first); -1 if there is no memory. */

@@ -61,6 +61,18 @@ struct mdt_block {
 	struct mdt_stack	*stk;
 };
 
+/* A 64-bit mix (the finalizer of MurmurHash3): all bits count. */
+static inline uint64_t
+mdt_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
 /*
  * stacks.c: the stack table; memory and locks for the tracer.  The
  * table_ functions cover both tables.

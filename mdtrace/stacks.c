@@ -81,18 +81,6 @@ mdt_spin_unlock(int *l)
 	spin_unlock(l);
 }
 
-/* A 64-bit mix (the finalizer of MurmurHash3): all bits count. */
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 /*
  * Anonymous memory for the tables, and for the other parts of the
  * tracer that may not call malloc; NULL when the system has none.
@@ -129,7 +117,7 @@ stack_hash(const uintptr_t *f, uint32_t n)
 
 	for (i = 0; i < n; i++)
 		h = ((h << 23 | h >> 41) ^ f[i]) * 0x9e3779b97f4a7c15ULL;
-	return mix64(h);
+	return mdt_mix64(h);
 }
 
 static int
