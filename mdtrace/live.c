@@ -419,6 +419,7 @@ shard_put(struct live_shard *sh, uintptr_t a, uint64_t e)
 	if ((sh->nwin + 1) * 4 > sh->cap * 3 && index_rebuild(sh) == -1)
 		return -1;
 	w = &sh->index[index_find(sh, win)];
+	/* Once a window at most: granules 32 to 39, as take, cost 6%. */
 	if (g == 32)
 		index_ahead(sh, win);
 	if (w->win == 0) {
