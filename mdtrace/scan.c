@@ -101,7 +101,6 @@ static struct {
 	struct ext	*x;		/* their extents, for searching */
 	uint8_t		*state;
 	size_t		 n;
-	size_t		 capb;		/* room in b while it is copied */
 	uintptr_t	 lo, span;	/* every block lies in [lo, lo + span) */
 	struct region_slot *reg;	/* hash of the indexed regions */
 	size_t		 rmask;
@@ -993,12 +992,11 @@ split_libc(void)
 		}
 }
 
-/* mdt_live_each: one more block for S.b. */
+/* mdt_live_each: one more block for S.b, which has room for *arg. */
 static void
 copy_block(const struct mdt_block *b, void *arg)
 {
-	(void)arg;
-	if (S.n < S.capb)
+	if (S.n < *(const size_t *)arg)
 		S.b[S.n++] = *b;
 }
 
@@ -1026,8 +1024,7 @@ snapshot(void)
 		return -1;
 	}
 	S.n = 0;
-	S.capb = n;
-	mdt_live_each(copy_block, NULL, 1);
+	mdt_live_each(copy_block, &n, 1);
 	nlr = mdt_live_regions(lr, MDT_LIVE_REGIONS);
 	mdt_table_unlockall();
 	for (i = 0; i < nlr; i++)
