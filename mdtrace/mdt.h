@@ -131,6 +131,7 @@ struct mdt_thread {
 	uintptr_t	 regs[64];
 };
 #define MDT_MAXTHREADS	4096	/* stopped at most; the others run on */
+void		 mdt_stop_init(void);
 size_t		 mdt_stop_threads(struct mdt_thread **);
 void		 mdt_resume_threads(void);
 

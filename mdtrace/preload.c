@@ -472,6 +472,7 @@ mdt_init(void)
 	if (opts.enabled) {
 		mdt_unwind_init();
 		mdt_record_init();
+		mdt_stop_init();
 		if (pthread_atfork(fork_prepare, fork_parent,
 		    fork_child) == 0 && atexit(at_exit) == 0)
 			__atomic_store_n(&tracing, 1, __ATOMIC_RELEASE);

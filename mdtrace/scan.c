@@ -52,6 +52,7 @@
 #include "mdt.h"
 
 #define MAX_OBJRANGES	16	/* segments kept of one object */
+#define MAX_CODE	8192	/* executable segments kept, of all objects */
 #define REGION_SHIFT	21	/* 2 MiB regions of the block index */
 #define BUCKET_SHIFT	10	/* 1 KiB buckets in a region, at least */
 #define BIG_BLOCK	(64 * 1024)	/* bigger blocks are not indexed */
@@ -117,7 +118,11 @@ static struct {
 	size_t		 nroots;
 	struct fmap	*files;		/* sorted, from /proc/self/maps */
 	size_t		 nfiles;
+	struct ext	*code;		/* the objects' executable segments */
+	size_t		 ncode, capcode;
 	uintptr_t	 exitfn;	/* exit(), or 0 */
+	uintptr_t	 exe_end;	/* end of the program's segments */
+	uintptr_t	 brk;		/* the program break: the heap's end */
 	volatile size_t	 ri;		/* the root being scanned */
 	volatile size_t	 ci;		/* the clique leader being tried */
 	uint32_t	 leader;
@@ -125,7 +130,7 @@ static struct {
 	int		 glibc;
 	struct mdt_thread *thr;
 	size_t		 nthr;
-	struct own	 own[16];
+	struct own	 own[24];
 	size_t		 nown;
 	sigjmp_buf	 env;
 	struct sigaction old_segv, old_bus;
@@ -222,6 +227,40 @@ obj_has(const struct dl_phdr_info *info, uintptr_t a)
 	return 0;
 }
 
+/* The end of the object's highest PT_LOAD segment. */
+static uintptr_t
+obj_end(const struct dl_phdr_info *info)
+{
+	const ElfW(Phdr) *ph;
+	uintptr_t end = 0;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD &&
+		    info->dlpi_addr + ph->p_vaddr + ph->p_memsz > end)
+			end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+	}
+	return end;
+}
+
+/* Note the object's executable segments. */
+static void
+obj_code(const struct dl_phdr_info *info)
+{
+	const ElfW(Phdr) *ph;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum && S.ncode < S.capcode; i++) {
+		ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X) == 0)
+			continue;
+		S.code[S.ncode].lo = info->dlpi_addr + ph->p_vaddr;
+		S.code[S.ncode].hi = S.code[S.ncode].lo + ph->p_memsz;
+		S.ncode++;
+	}
+}
+
 /* Keep the object's PT_LOAD segments that have all of the flags. */
 static void
 obj_keep(const struct dl_phdr_info *info, unsigned flags,
@@ -251,6 +290,9 @@ obj_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	const struct probe *p = arg;
 
 	(void)size;
+	if (S.exe_end == 0)	/* the program comes first */
+		S.exe_end = obj_end(info);
+	obj_code(info);
 	if (obj_has(info, p->self))
 		obj_keep(info, 0, &S.self);
 	if (p->ldso != 0 && obj_has(info, p->ldso))
@@ -270,6 +312,8 @@ find_objects(void)
 	p.ldso = (uintptr_t)dlsym(RTLD_DEFAULT, "_r_debug");
 	p.libc = (uintptr_t)dlsym(RTLD_DEFAULT, "gnu_get_libc_version");
 	S.glibc = p.libc != 0;
+	if ((S.code = scan_alloc(MAX_CODE * sizeof(*S.code))) != NULL)
+		S.capcode = MAX_CODE;
 	dl_iterate_phdr(obj_cb, &p);
 }
 
@@ -879,6 +923,21 @@ stack_cut(uintptr_t lo, uintptr_t hi, uintptr_t exit_sp)
 	return cut == hi ? lo : cut;
 }
 
+/*
+ * Where glibc's main heap starts in an unnamed mapping that ends at the
+ * program break.  The kernel names it "[heap]"; an emulator (qemu-user)
+ * maps it itself, unnamed, and the program's bss may lie in the same
+ * mapping just below it: that part stays a root.
+ */
+static uintptr_t
+heap_start(uintptr_t lo)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (S.exe_end + pg - 1) & ~(uintptr_t)(pg - 1);
+
+	return start > lo && start < S.brk ? start : lo;
+}
+
 /* Does a non-glibc allocator own this mapping (holds a block)? */
 static int
 holds_block(uintptr_t lo, uintptr_t hi)
@@ -911,6 +970,21 @@ prepare_roots(void)
 	    sizeof(*S.roots));
 	S.files = scan_alloc((nlines + 1) * sizeof(*S.files));
 	return S.roots == NULL || S.files == NULL ? NULL : maps;
+}
+
+/*
+ * Does [lo, hi) overlap an object's executable segment?  An emulator
+ * (qemu-user) shows code mappings without their x.
+ */
+static int
+in_code(uintptr_t lo, uintptr_t hi)
+{
+	size_t i;
+
+	for (i = 0; i < S.ncode; i++)
+		if (S.code[i].lo < hi && lo < S.code[i].hi)
+			return 1;
+	return 0;
 }
 
 /*
@@ -948,7 +1022,8 @@ read_mappings(const char *maps, uintptr_t exit_sp, int files)
 			if (perm[0] == 'r' && path[0] == '/') {
 				S.files[S.nfiles].lo = lo;
 				S.files[S.nfiles].hi = hi;
-				S.files[S.nfiles].exec = perm[2] == 'x';
+				S.files[S.nfiles].exec = perm[2] == 'x' ||
+				    in_code(lo, hi);
 				S.nfiles++;
 			}
 			continue;
@@ -963,6 +1038,8 @@ read_mappings(const char *maps, uintptr_t exit_sp, int files)
 			continue;
 		if (!S.glibc && holds_block(lo, hi))
 			continue;
+		if (S.glibc && path == end && lo < S.brk && S.brk <= hi)
+			hi = heap_start(lo);
 		add_region(stack_cut(lo, hi, exit_sp), hi);
 	}
 }
@@ -1217,6 +1294,7 @@ mdt_leakcheck(void *exit_sp)
 	freeres();
 	find_objects();
 	S.exitfn = (uintptr_t)dlsym(RTLD_DEFAULT, "exit");
+	S.brk = (uintptr_t)sbrk(0);
 	if (snapshot() == 0 && build_index() == 0) {
 		check((uintptr_t)exit_sp - EXIT_SLACK);
 		sum_kinds();
