@@ -109,6 +109,9 @@ void		 mdt_unwind_init(void);
 uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
 void		 mdt_unwind_stats(uint64_t *, uint64_t *);
 void		 mdt_unwind_forget(void);
+/* unwind_ARCH.c: the registers at a call, for the leak check. */
+int		 uwa_caller_regs(const void *, uintptr_t, uintptr_t *,
+		    uintptr_t, uintptr_t);
 
 /* unload.c: a frame of an object dlclose unloaded, or 0. */
 int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
@@ -145,7 +148,7 @@ struct mdt_hop {
 
 #define MDT_MAXHOPS	8
 
-int		 mdt_leakcheck(void *);
+int		 mdt_leakcheck(void *, void *);
 size_t		 mdt_holder(const struct mdt_stack *, int, struct mdt_hop *,
 		    size_t);
 void		 mdt_leakcheck_free(void);

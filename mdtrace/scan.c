@@ -46,6 +46,7 @@
 #include <link.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -137,6 +138,8 @@ static struct {
 	size_t		 nwseg;
 	uintptr_t	 self_lo, self_hi;	/* the exiting thread's stack */
 	uintptr_t	 self_self;	/* its pthread_self() */
+	uintptr_t	 self_regs[64];	/* its registers at exit's call */
+	int		 has_self_regs;
 	int		 self_tid;
 	struct range	*ex;		/* memory that is never a root */
 	size_t		 nex, capex;
@@ -807,6 +810,9 @@ mark_roots(void)
 	for (i = 0; i < S.nthr; i++)
 		scan_words((uintptr_t)S.thr[i].regs,
 		    (uintptr_t)(S.thr[i].regs + 64), 1, 0);
+	if (S.has_self_regs)
+		scan_words((uintptr_t)S.self_regs,
+		    (uintptr_t)(S.self_regs + 64), 1, 0);
 	/* What the dynamic loader allocated is a root. */
 	for (i = 0; i < S.n; i++)
 		if (S.b[i].stk->nframes > 0 &&
@@ -1307,9 +1313,10 @@ returns_from_exit(uintptr_t w)
  * the handler's frame.  The frames of exit(), of its handlers and of
  * the loader's destructors lie below it, and their unset words still
  * hold what earlier calls left there; valgrind, which knows those
- * words are unset, does not take them for pointers either.  Where no
- * such call is found (another machine, exit() reached otherwise), the
- * handler's frame.
+ * words are unset, does not take them for pointers either; of those
+ * frames only the registers they saved count (exit_registers).  0 where
+ * no such call is found (another machine, exit() reached otherwise):
+ * the stack is then a root from the handler's frame.
  */
 static uintptr_t
 exit_caller_sp(uintptr_t sp)
@@ -1318,15 +1325,34 @@ exit_caller_sp(uintptr_t sp)
 	static volatile uintptr_t a;
 
 	if (S.exitfn == 0)
-		return sp;
+		return 0;
 	/* Past the stack's end the read faults, and the search ends. */
 	if (sigsetjmp(S.env, 0) != 0)
-		return sp;
+		return 0;
 	for (a = sp; a < sp + EXIT_SEARCH; a += sizeof(a))
 		if (returns_from_exit(*(const uintptr_t *)a))
 			return a + sizeof(a);
+#else
+	(void)sp;
 #endif
-	return sp;
+	return 0;
+}
+
+/*
+ * The exiting thread's registers at the call that ended the program,
+ * whose caller's stack pointer is sp: what the frames below it saved.
+ */
+static void
+exit_registers(uintptr_t sp)
+{
+	ucontext_t uc;
+	uintptr_t lo, hi;
+
+	if (sp == 0 || getcontext(&uc) == -1)
+		return;
+	lo = (uintptr_t)&uc;
+	hi = S.self_hi > sp ? S.self_hi : sp + EXIT_SEARCH;
+	S.has_self_regs = uwa_caller_regs(&uc, sp, S.self_regs, lo, hi) == 0;
 }
 
 /*
@@ -1410,6 +1436,7 @@ classify_root(uintptr_t a, uint32_t r, struct mdt_hop *h)
 {
 	size_t i, m;
 	uintptr_t lo, self;
+	const uintptr_t *regs;
 	int tid;
 
 	memset(h, 0, sizeof(*h));
@@ -1419,16 +1446,17 @@ classify_root(uintptr_t a, uint32_t r, struct mdt_hop *h)
 		h->type = MDT_HOP_LOADER;
 		return;
 	}
-	for (i = 0; i < S.nthr; i++)
-		if (a >= (uintptr_t)S.thr[i].regs &&
-		    a < (uintptr_t)(S.thr[i].regs + 64)) {
-			m = (a - (uintptr_t)S.thr[i].regs) / sizeof(uintptr_t);
-			h->type = MDT_HOP_REGISTER;
-			h->tid = S.thr[i].tid;
-			h->name = m < sizeof(regname) / sizeof(regname[0]) ?
-			    regname[m] : "?";
-			return;
-		}
+	for (i = 0; i <= S.nthr; i++) {
+		regs = i < S.nthr ? S.thr[i].regs : S.self_regs;
+		if (a < (uintptr_t)regs || a >= (uintptr_t)(regs + 64))
+			continue;
+		m = (a - (uintptr_t)regs) / sizeof(uintptr_t);
+		h->type = MDT_HOP_REGISTER;
+		h->tid = i < S.nthr ? S.thr[i].tid : S.self_tid;
+		h->name = m < sizeof(regname) / sizeof(regname[0]) ?
+		    regname[m] : "?";
+		return;
+	}
 	for (i = 0; i <= S.nthr; i++) {
 		self = i < S.nthr ? S.thr[i].self : S.self_self;
 		tid = i < S.nthr ? S.thr[i].tid : S.self_tid;
@@ -1531,7 +1559,7 @@ mdt_holder(const struct mdt_stack *s, int kind, struct mdt_hop *hops,
 }
 
 static void
-check(uintptr_t exit_sp)
+check(uintptr_t exit_sp, uintptr_t caller_sp)
 {
 	const char *maps;
 	size_t i;
@@ -1553,7 +1581,10 @@ check(uintptr_t exit_sp)
 	merge_exclusions();
 	guard_faults(1);
 	read_mappings(maps, 0, 1);
-	read_mappings(maps, exit_caller_sp(exit_sp), 0);
+	if (caller_sp == 0)
+		caller_sp = exit_caller_sp(exit_sp);
+	read_mappings(maps, caller_sp != 0 ? caller_sp : exit_sp, 0);
+	exit_registers(caller_sp);
 	split_libc();
 	S.ri = 0;
 	S.ci = 0;
@@ -1565,13 +1596,15 @@ check(uintptr_t exit_sp)
 
 /*
  * The leak check, from the exit handler: exit_sp is the stack pointer
- * of the handler's caller, above which the exiting thread's stack is a
- * root.  Returns 1 when every live stack's sum, count and kinds were
+ * of the handler's caller; caller_sp that of the program's function
+ * that ended it (the caller of _exit), or NULL when it is the caller of
+ * exit(), to be found.  The exiting thread's stack is a root from
+ * there, and its registers at that call.  Returns 1 when every live stack's sum, count and kinds were
  * set, 0 when the check was not made (MDTRACE_LEAKCHECK=0, no memory);
  * the report then sums the table itself.
  */
 int
-mdt_leakcheck(void *exit_sp)
+mdt_leakcheck(void *exit_sp, void *caller_sp)
 {
 	const char *e = getenv("MDTRACE_LEAKCHECK");
 	int ok = 0;
@@ -1586,7 +1619,7 @@ mdt_leakcheck(void *exit_sp)
 	S.self_tid = (int)syscall(SYS_gettid);
 	S.self_self = (uintptr_t)pthread_self();
 	if (snapshot() == 0 && build_index() == 0) {
-		check((uintptr_t)exit_sp - EXIT_SLACK);
+		check((uintptr_t)exit_sp - EXIT_SLACK, (uintptr_t)caller_sp);
 		sum_kinds();
 		note_frames();
 		ok = 1;

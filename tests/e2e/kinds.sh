@@ -190,6 +190,60 @@ busy() {
 }
 busy >>"$res"
 
+# How a process ends.  The report comes after every library's
+# destructors (one frees what it allocated), after _exit and _Exit too
+# (not in a vfork child, which borrows its parent's memory), with the
+# exiting thread's registers at exit among the roots (a block held only
+# in a callee-saved register, -O2); the exit status is the program's,
+# and each block's kind is valgrind's.
+exits() {
+	d=$out/exits
+	mkdir -p "$d"
+	if ! ${CC:-cc} -O2 -o "$d/exit_regs" tests/e2e/progs/exit_regs.c \
+	    tests/e2e/progs/exit_regs_fill.c 2>"$d/cc" ||
+	    ! ${CC:-cc} -O1 -shared -fPIC -o "$d/libexitdtor.so" \
+	    tests/e2e/progs/exit_dtor_lib.c 2>>"$d/cc" ||
+	    ! ${CC:-cc} -O1 -o "$d/exit_paths" tests/e2e/progs/exit_paths.c \
+	    -L"$d" -lexitdtor -Wl,-rpath,"$PWD/$d" 2>>"$d/cc"; then
+		echo "not ok $name/exits (cannot compile: $(head -n 1 "$d/cc"))"
+		return
+	fi
+	for run in regs: dtor:dtor _exit:_exit _Exit:_Exit vfork:vfork; do
+		label=${run%%:*}
+		arg=${run#*:}
+		prog=$d/exit_paths
+		[ "$label" = regs ] && prog=$d/exit_regs
+		valgrind -q --leak-check=full --show-leak-kinds=all --xml=yes \
+		    --xml-file="$d/$label.%p.xml" $prog $arg >/dev/null 2>&1 &
+		vpid=$!
+		wait $vpid
+		vst=$?
+		MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f "$d/$label.kt" \
+		    $prog $arg >/dev/null 2>"$d/$label.err" &
+		mpid=$!
+		wait $mpid
+		check "exits/$label-status" test $? -eq $vst
+		check "exits/$label-quiet" test ! -s "$d/$label.err"
+		vg_kinds "$d/$label.$vpid.xml" >"$d/$label.vg"
+		md_kinds "$d/$label.kt" $mpid >"$d/$label.md"
+		n=0
+		for size in 4321 4322 4323 4324; do
+			want=$(kind_of "$d/$label.vg" $size)
+			got=$(kind_of "$d/$label.md" $size)
+			[ -n "$want$got" ] || continue
+			n=$((n + 1))
+			check "exits/$label/$size-${want:-none}" \
+			    test "$got" = "$want"
+		done
+		check "exits/$label/blocks" test $n -ge 1
+		check "exits/$label/processes" test "$("$out/kindsread" \
+		    "$d/$label.kt" | awk '{ print $1 }' | sort -u | wc -l)" \
+		    -eq 1
+	done
+	check exits/regs/holder grep -aq '^root register' "$d/regs.kt"
+}
+exits >>"$res"
+
 # The same scenarios on other processors: glibc chooses its string
 # functions, its lazy binding's register saving and more by CPUID, and
 # with them what stale words stacks keep; the kinds must not change.
