@@ -49,6 +49,8 @@ struct mdt_stack {
 	uint64_t	 ksum[MDT_NKINDS];	/* filled in by the leak check */
 	uint64_t	 kcount[MDT_NKINDS];
 	struct mdt_stack *order;	/* next stack in creation order */
+	uint32_t	 hold[2];	/* the leak check's block (+1) whose
+					   holder is told: possible, reachable */
 	uint32_t	 nframes;
 	uint32_t	 id;		/* what the live-block table keeps */
 	uintptr_t	 frames[];	/* return addresses, frame 0 first */
@@ -116,8 +118,37 @@ int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
 void		 mdt_report(const struct mdt_opts *, int);
 void		 mdt_record_init(void);
 
-/* scan.c: the leak check; 1 if every stack's kinds were filled in. */
+/*
+ * scan.c: the leak check; 1 if every stack's kinds were filled in.  Its
+ * memory stays until mdt_leakcheck_free, for mdt_holder: the path along
+ * which the check reached the leak's block of a kind (MDT_POSSIBLE or
+ * MDT_REACHABLE), root first, as hops; how many, at most max.
+ */
+enum mdt_hop_type {
+	MDT_HOP_DATA,		/* addr: a word of an object's data */
+	MDT_HOP_TLS,		/* tid; addr: an offset in obj's TLS block */
+	MDT_HOP_STACK,		/* tid; addr: the frame's code, or 0 */
+	MDT_HOP_REGISTER,	/* tid; name */
+	MDT_HOP_LOADER,		/* a block the dynamic linker allocated */
+	MDT_HOP_MEMORY,		/* addr: another mapping's word */
+	MDT_HOP_BLOCK		/* addr: an offset in a block of stack stk */
+};
+
+struct mdt_hop {
+	enum mdt_hop_type	 type;
+	int			 tid;
+	uintptr_t		 addr;
+	uintptr_t		 obj;
+	const char		*name;
+	const struct mdt_stack	*stk;
+};
+
+#define MDT_MAXHOPS	8
+
 int		 mdt_leakcheck(void *);
+size_t		 mdt_holder(const struct mdt_stack *, int, struct mdt_hop *,
+		    size_t);
+void		 mdt_leakcheck_free(void);
 
 /*
  * stop.c: stop the other threads for the leak check and let them go.
@@ -128,6 +159,8 @@ struct mdt_thread {
 	int		 tid;
 	int		 state;		/* STOP_* of stop.c */
 	uintptr_t	 sp;
+	uintptr_t	 self;		/* its pthread_self(), or 0 */
+	uintptr_t	 stack_hi;	/* its stack's end (scan.c), or 0 */
 	uintptr_t	 regs[64];
 };
 #define MDT_MAXTHREADS	4096	/* stopped at most; the others run on */

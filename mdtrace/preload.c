@@ -455,6 +455,7 @@ at_exit(void)
 	busy = 1;
 	kinds = mdt_leakcheck(__builtin_frame_address(0));
 	mdt_report(&opts, kinds);
+	mdt_leakcheck_free();
 	busy = 0;
 }
 

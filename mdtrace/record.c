@@ -362,6 +362,125 @@ kinds_record(struct out *w, const struct mdt_stack *s)
 	utrace(w, "mdtkinds", d, sizeof(d));
 }
 
+/* The object holding data address a, as frame_name names code. */
+static void
+data_place(uintptr_t a, struct frame *f)
+{
+	Dl_info di;
+
+	f->ra = a;
+	if (dladdr((void *)a, &di) != 0 && di.dli_fbase != NULL &&
+	    di.dli_fname != NULL) {
+		f->id = (uintptr_t)di.dli_fbase;
+		f->off = a - f->id;
+		f->path = di.dli_fname;
+	} else {
+		f->id = UNKNOWN_ID;
+		f->off = a;
+		f->path = "";
+	}
+}
+
+/* " 0xOFFSET PATH" of a place. */
+static void
+sb_place(struct sb *sb, const struct frame *f)
+{
+	sb_puts(sb, " ");
+	sb_num(sb, f->off, 1, 0);
+	sb_puts(sb, " ");
+	sb_puts(sb, f->path);
+}
+
+/* One hop of a holder path as its lines, blocks with nf frames. */
+static void
+hop_lines(struct sb *sb, const struct mdt_hop *h, uint32_t nf)
+{
+	struct frame f;
+	uint32_t i;
+
+	if (h->type == MDT_HOP_BLOCK) {
+		sb_puts(sb, "block ");
+		sb_num(sb, h->addr, 1, 0);
+		for (i = 0; i < h->stk->nframes && i < nf; i++) {
+			frame_name(h->stk->frames[i], &f);
+			sb_puts(sb, "\nframe");
+			sb_place(sb, &f);
+		}
+		sb_puts(sb, "\n");
+		return;
+	}
+	sb_puts(sb, "root ");
+	switch (h->type) {
+	case MDT_HOP_DATA:
+		sb_puts(sb, "data");
+		data_place(h->addr, &f);
+		sb_place(sb, &f);
+		break;
+	case MDT_HOP_TLS:
+		sb_puts(sb, "tls ");
+		sb_num(sb, (uint64_t)h->tid, 0, 0);
+		data_place(h->obj, &f);
+		f.off = h->addr;
+		sb_place(sb, &f);
+		break;
+	case MDT_HOP_STACK:
+		sb_puts(sb, "stack ");
+		sb_num(sb, (uint64_t)h->tid, 0, 0);
+		if (h->addr != 0) {
+			frame_name(h->addr, &f);
+			if (f.id != UNKNOWN_ID)
+				sb_place(sb, &f);
+		}
+		break;
+	case MDT_HOP_REGISTER:
+		sb_puts(sb, "register ");
+		sb_num(sb, (uint64_t)h->tid, 0, 0);
+		sb_puts(sb, " ");
+		sb_puts(sb, h->name);
+		break;
+	case MDT_HOP_LOADER:
+		sb_puts(sb, "loader");
+		break;
+	default:
+		sb_puts(sb, "memory ");
+		sb_num(sb, h->addr, 1, 0);
+		break;
+	}
+	sb_puts(sb, "\n");
+}
+
+/*
+ * "mdtholder" (doc/FORMATS.md): how the leak check reached a block of
+ * the leak's of this kind, root first.  Blocks name 4 frames, or 1 if
+ * that is too long for a record; a path longer still is not told.
+ */
+static void
+holder_record(struct out *w, const struct mdt_stack *s, int kind)
+{
+	static const uint32_t nf[] = { 4, 1 };
+	struct mdt_hop hops[MDT_MAXHOPS];
+	char text[USER_MAX];
+	struct sb sb;
+	size_t i, n, t;
+
+	if (s->kcount[kind] == 0 ||
+	    (n = mdt_holder(s, kind, hops, MDT_MAXHOPS)) == 0)
+		return;
+	for (t = 0; t < sizeof(nf) / sizeof(nf[0]); t++) {
+		sb.b = text;
+		sb.len = 0;
+		sb.cap = sizeof(text);
+		sb_puts(&sb, kind == MDT_POSSIBLE ? "possible\n" :
+		    "reachable\n");
+		for (i = 0; i < n; i++)
+			hop_lines(&sb, &hops[i], nf[t]);
+		if (sb.len < sb.cap) {
+			utrace(w, "mdtholder", text, sb.len);
+			return;
+		}
+	}
+}
+
 /* The short name of the program: argv[0] without its directories. */
 static void
 get_comm(char *comm)
@@ -511,8 +630,11 @@ mdt_report(const struct mdt_opts *o, int kinds)
 	    s = __atomic_load_n(&s->order, __ATOMIC_ACQUIRE)) {
 		if (s->count == 0)
 			continue;
-		if (kinds)
+		if (kinds) {
 			kinds_record(&w, s);
+			holder_record(&w, s, MDT_POSSIBLE);
+			holder_record(&w, s, MDT_REACHABLE);
+		}
 		if (o->text)
 			text_leak(&w, s);
 		else

@@ -25,6 +25,7 @@
 #define _GNU_SOURCE	/* REG_RSP, tgkill's and futex's numbers */
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -145,6 +146,7 @@ stop_handler(int sig, siginfo_t *si, void *ctx)
 	    sizeof(uc->uc_mcontext) : sizeof(t->regs);
 	memcpy(t->regs, &uc->uc_mcontext, n);
 	t->sp = context_sp(uc);
+	t->self = (uintptr_t)pthread_self();
 	__atomic_store_n(&t->state, STOP_ARRIVED, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL);
 	futex(&arrived, FUTEX_WAKE_PRIVATE, 1, NULL);
