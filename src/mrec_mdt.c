@@ -33,7 +33,7 @@ static const struct mrec_label mdt_labels[] = {
 /* Every hop takes a line of at least 8 bytes ("block 0x0\n" is 10). */
 #define MDT_MAXHOPS	(MDT_HOLDERMAX / 8)
 /* How much of a line an error message quotes. */
-#define MDT_QUOTE	60
+#define MDT_QUOTE	48
 
 static void *
 mdt_open(struct mrec_ctx *ctx)
@@ -218,6 +218,31 @@ mdt_holdline(struct mdt_line *l, struct leak_hop *hops, size_t *nhops)
 	return w == NULL ? -1 : 0;
 }
 
+/*
+ * The first MDT_QUOTE bytes of a line for a message, those that are not
+ * printable ASCII as \xNN: damage does not reach the terminal.
+ */
+static void
+mdt_quote(char *q, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c;
+	size_t i;
+
+	for (i = 0; i < n && i < MDT_QUOTE; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			*q++ = (char)c;
+			continue;
+		}
+		*q++ = '\\';
+		*q++ = 'x';
+		*q++ = hex[c >> 4];
+		*q++ = hex[c & 0xf];
+	}
+	*q = '\0';
+}
+
 /* The holder record: 0, or -1 with the error set. */
 static int
 mdt_holder(struct mproc *p, const struct ktr_record *rec, const uint8_t *d,
@@ -229,6 +254,7 @@ mdt_holder(struct mproc *p, const struct ktr_record *rec, const uint8_t *d,
 	const char *s = (const char *)d, *nl;
 	enum leak_kind kind = LEAK_ANY;
 	size_t nhops = 0, at = 0;
+	char q[4 * MDT_QUOTE + 1];
 
 	if (n > MDT_HOLDERMAX) {
 		md_seterr(e, rec->off, rec->recno, "holder record of %zu "
@@ -271,9 +297,9 @@ mdt_holder(struct mproc *p, const struct ktr_record *rec, const uint8_t *d,
 	leak_setholder(p->leaks, kind, h);
 	return 0;
 bad:
+	mdt_quote(q, l.s, l.n);
 	md_seterr(e, rec->off, rec->recno, "holder record line of another "
-	    "shape: \"%.*s\"", (int)(l.n > MDT_QUOTE ? MDT_QUOTE : l.n),
-	    l.s);
+	    "shape: \"%s\"", q);
 	return -1;
 }
 
