@@ -28,9 +28,11 @@
 #include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -38,6 +40,7 @@
 #include <linux/futex.h>
 
 #include "mdt.h"
+#include "stop.h"
 
 #define STOP_SIG	(SIGRTMAX - 2)	/* documented in mdtrace.1 */
 #define STOP_WAIT_MS	500	/* for every thread to answer */
@@ -45,8 +48,6 @@
 
 #define STOP_GRACE_MS	20	/* then a thread blocking the signal is given up */
 
-/* A slot's state. */
-enum { STOP_SENT, STOP_ARRIVING, STOP_ARRIVED, STOP_LEFT, STOP_FAILED };
 
 /* Red zone below the stack pointer that a leaf function may use. */
 #if defined(__x86_64__)
@@ -69,6 +70,9 @@ static int		 stopping;	/* a check is under way */
 static int		 released;	/* futex word of the stopped */
 static int		 arrived;	/* futex word of the controller */
 static int		 installed;
+static long		 traced = -1;	/* threads the ptrace helper holds */
+static int		 ptrace_refused;
+static int		 signal_only;	/* MDTRACE_STOP=signal */
 static int		 foreign[16];	/* the emulator's threads */
 static size_t		 nforeign;
 static struct sigaction	 oldact;
@@ -119,6 +123,49 @@ context_sp(const ucontext_t *uc)
 #endif
 }
 
+/*
+ * The registers the ptrace helper read (struct user_regs_struct) as
+ * the signal handler would have saved them: in ucontext order, with
+ * the stack pointer and the thread pointer.
+ */
+void
+mdt_stop_ptrace_regs(struct mdt_thread *t)
+{
+#if defined(__x86_64__)
+	struct user_regs_struct u;
+	uintptr_t *g = t->regs;
+
+	memcpy(&u, t->regs, sizeof(u));
+	memset(t->regs, 0, sizeof(t->regs));
+	g[REG_R8] = u.r8;
+	g[REG_R9] = u.r9;
+	g[REG_R10] = u.r10;
+	g[REG_R11] = u.r11;
+	g[REG_R12] = u.r12;
+	g[REG_R13] = u.r13;
+	g[REG_R14] = u.r14;
+	g[REG_R15] = u.r15;
+	g[REG_RDI] = u.rdi;
+	g[REG_RSI] = u.rsi;
+	g[REG_RBP] = u.rbp;
+	g[REG_RBX] = u.rbx;
+	g[REG_RDX] = u.rdx;
+	g[REG_RAX] = u.rax;
+	g[REG_RCX] = u.rcx;
+	g[REG_RSP] = u.rsp;
+	g[REG_RIP] = u.rip;
+	t->sp = at_syscall(u.rip) ? u.rsp : u.rsp - REDZONE;
+	t->self = u.fs_base;	/* pthread_self() */
+#elif defined(__aarch64__)
+	struct user_regs_struct u;
+
+	memcpy(&u, t->regs, sizeof(u));
+	t->sp = u.sp;		/* x0-x30, sp, pc stay as read */
+#else
+	t->sp = 0;		/* unknown: the whole mapping is scanned */
+#endif
+}
+
 static void
 stop_handler(int sig, siginfo_t *si, void *ctx)
 {
@@ -136,9 +183,9 @@ stop_handler(int sig, siginfo_t *si, void *ctx)
 	while (n > 0 && t == NULL)
 		if (slots[--n].tid == tid)
 			t = &slots[n];
-	i = STOP_SENT;
+	i = MDT_STOP_SENT;
 	if (t == NULL || !__atomic_compare_exchange_n(&t->state, &i,
-	    STOP_ARRIVING, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	    MDT_STOP_ARRIVING, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		errno = e;
 		return;
 	}
@@ -147,12 +194,12 @@ stop_handler(int sig, siginfo_t *si, void *ctx)
 	memcpy(t->regs, &uc->uc_mcontext, n);
 	t->sp = context_sp(uc);
 	t->self = (uintptr_t)pthread_self();
-	__atomic_store_n(&t->state, STOP_ARRIVED, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->state, MDT_STOP_ARRIVED, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL);
 	futex(&arrived, FUTEX_WAKE_PRIVATE, 1, NULL);
 	while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
 		futex(&released, FUTEX_WAIT_PRIVATE, 0, NULL);
-	__atomic_store_n(&t->state, STOP_LEFT, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->state, MDT_STOP_LEFT, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&arrived, -1, __ATOMIC_ACQ_REL);
 	futex(&arrived, FUTEX_WAKE_PRIVATE, 1, NULL);
 	errno = e;
@@ -209,23 +256,31 @@ parse_hex(const char **sp)
 	return v;
 }
 
-/* "/proc/self/task/TID/" and then name, into path (64 bytes). */
-static void
-task_path(char *path, int tid, const char *name)
+/*
+ * Into path (64 bytes): "/proc/self/task/TID/NAME", or with tid -1
+ * "/proc/PID/NAME" (for the ptrace helper, whose /proc/self is its
+ * own).  Nothing here touches errno.
+ */
+void
+mdt_stop_path(char *path, int pid, int tid, const char *name)
 {
 	char digits[16];
 	size_t n, k = 0;
+	int v = tid < 0 ? pid : tid;
 
-	memcpy(path, "/proc/self/task/", 17);
-	n = strlen(path);
+	memcpy(path, tid < 0 ? "/proc/" : "/proc/self/task/",
+	    tid < 0 ? 7 : 17);
+	n = tid < 0 ? 6 : 16;
 	do {
-		digits[k++] = (char)('0' + tid % 10);
-		tid /= 10;
-	} while (tid > 0 && k < sizeof(digits));
+		digits[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && k < sizeof(digits));
 	while (k > 0)
 		path[n++] = digits[--k];
 	path[n++] = '/';
-	memcpy(path + n, name, strlen(name) + 1);
+	for (k = 0; name[k] != '\0' && n < 63; k++)
+		path[n++] = name[k];
+	path[n] = '\0';
 }
 
 /* Read a small /proc file of thread tid into buf; its length or -1. */
@@ -236,7 +291,7 @@ read_task(int tid, const char *name, char *buf, size_t size)
 	ssize_t r;
 	int fd;
 
-	task_path(path, tid, name);
+	mdt_stop_path(path, 0, tid, name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	r = read(fd, buf, size - 1);
@@ -277,12 +332,37 @@ emulated(void)
 
 	if (known)
 		return yes;
-	task_path(path, (int)syscall(SYS_gettid), "exe");
+	mdt_stop_path(path, 0, (int)syscall(SYS_gettid), "exe");
 	na = readlink("/proc/self/exe", a, sizeof(a));
 	nb = readlink(path, b, sizeof(b));
 	yes = na > 0 && nb > 0 && (na != nb || memcmp(a, b, (size_t)na) != 0);
 	known = 1;
 	return yes;
+}
+
+/*
+ * The directory entry at p (getdents64): its thread id in *tid (-1 if
+ * none), its length.
+ */
+long
+mdt_stop_dirent(const char *p, int *tid)
+{
+	const struct linux_dirent64 *d = (const void *)p;
+
+	*tid = parse_int(d->d_name);
+	return d->d_reclen > 0 ? d->d_reclen : 4096;
+}
+
+/* Is tid one of the emulator's own threads? */
+int
+mdt_stop_foreign(int tid)
+{
+	size_t i;
+
+	for (i = 0; i < nforeign; i++)
+		if (foreign[i] == tid)
+			return 1;
+	return 0;
 }
 
 static int
@@ -293,10 +373,7 @@ known(int tid)
 	for (i = 0; i < nslots; i++)
 		if (slots[i].tid == tid)
 			return 1;
-	for (i = 0; i < nforeign; i++)
-		if (foreign[i] == tid)
-			return 1;
-	return 0;
+	return mdt_stop_foreign(tid);
 }
 
 /*
@@ -307,17 +384,15 @@ static void
 each_task(void (*fn)(int, void *), void *arg)
 {
 	char buf[4096];
-	struct linux_dirent64 *d;
-	long n, off;
+	long n, off, len;
 	int fd, tid, self = (int)syscall(SYS_gettid);
 
 	fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1)
 		return;
 	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (off = 0; off < n; off += d->d_reclen) {
-			d = (struct linux_dirent64 *)(void *)(buf + off);
-			tid = parse_int(d->d_name);
+		for (off = 0; off < n; off += len) {
+			len = mdt_stop_dirent(buf + off, &tid);
 			if (tid > 0 && tid != self)
 				fn(tid, arg);
 		}
@@ -333,13 +408,17 @@ note_foreign(int tid, void *arg)
 }
 
 /*
- * At start-up, before the program's code: under an emulator, the threads
- * there already are the emulator's own (qemu-user's RCU thread), which
- * never run the program and do not take its signals.
+ * At start-up, before the program's code: MDTRACE_STOP=signal asks for
+ * the signal even where ptrace is allowed; under an emulator, the
+ * threads there already are the emulator's own (qemu-user's RCU
+ * thread), which never run the program and do not take its signals.
  */
 void
 mdt_stop_init(void)
 {
+	const char *e = getenv("MDTRACE_STOP");
+
+	signal_only = e != NULL && strcmp(e, "signal") == 0;
 	if (emulated())
 		each_task(note_foreign, NULL);
 }
@@ -359,10 +438,10 @@ signal_one(int tid, void *arg)
 		return;
 	memset(&slots[nslots], 0, sizeof(slots[nslots]));
 	slots[nslots].tid = tid;
-	slots[nslots].state = STOP_SENT;
+	slots[nslots].state = MDT_STOP_SENT;
 	__atomic_store_n(&nslots, nslots + 1, __ATOMIC_RELEASE);
 	if (syscall(SYS_tgkill, sg->pid, tid, STOP_SIG) == -1)
-		slots[nslots - 1].state = STOP_LEFT;	/* gone */
+		slots[nslots - 1].state = MDT_STOP_LEFT;	/* gone */
 	else
 		sg->sent++;
 }
@@ -397,7 +476,7 @@ count_sent(void)
 
 	for (i = 0; i < nslots; i++) {
 		st = __atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE);
-		n += st == STOP_SENT || st == STOP_ARRIVING;
+		n += st == MDT_STOP_SENT || st == MDT_STOP_ARRIVING;
 	}
 	return n;
 }
@@ -406,7 +485,7 @@ count_sent(void)
 static int
 give_up(size_t i, int state)
 {
-	int sent = STOP_SENT;
+	int sent = MDT_STOP_SENT;
 
 	return __atomic_compare_exchange_n(&slots[i].state, &sent, state, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
@@ -425,12 +504,12 @@ give_up_blocked(void)
 		return;
 	for (i = 0; i < nslots; i++)
 		if (__atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE) ==
-		    STOP_SENT && blocks_stop(slots[i].tid))
-			(void)give_up(i, STOP_FAILED);
+		    MDT_STOP_SENT && blocks_stop(slots[i].tid))
+			(void)give_up(i, MDT_STOP_FAILED);
 }
 
 /*
- * Wait until no slot is STOP_SENT or the deadline passes; after a
+ * Wait until no slot is MDT_STOP_SENT or the deadline passes; after a
  * short grace, for which a thread that blocks signals only for a moment
  * is waited, threads that block the signal are given up.
  */
@@ -501,9 +580,26 @@ syscall_sp(int tid)
 	return 0;
 }
 
+/* Name the threads that did not stop; their stack pointer from /proc. */
+static void
+warn_failed(void)
+{
+	size_t i;
+
+	for (i = 0; i < nslots; i++) {
+		if (slots[i].state != MDT_STOP_FAILED)
+			continue;
+		slots[i].sp = syscall_sp(slots[i].tid);
+		say("mdtrace: thread ");
+		say_tid(slots[i].tid);
+		say(" did not stop for the leak check; its stack is scanned"
+		    " as it is\n");
+	}
+}
+
 /*
  * Stop every other thread; *tp gets the slots, the number filled is
- * returned.  Slots in state STOP_ARRIVED hold registers and stack
+ * returned.  Slots in state MDT_STOP_ARRIVED hold registers and stack
  * pointer; the others hold the stack pointer read from /proc, or 0.
  * The slots are this file's, never unmapped: a handler running late
  * may still look at them.
@@ -524,6 +620,16 @@ mdt_stop_threads(struct mdt_thread **tp)
 	pid = getpid();
 	slots = t;
 	nslots = 0;
+	if (!emulated() && !ptrace_refused && !signal_only) {
+		if ((traced = mdt_ptrace_stop(t, max)) >= 0) {
+			nslots = (size_t)traced;
+			warn_failed();
+			return nslots;
+		}
+		ptrace_refused = 1;
+		say("mdtrace: ptrace is not allowed here: threads are stopped"
+		    " with a signal, and one that blocks it is not\n");
+	}
 	__atomic_store_n(&released, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&arrived, 0, __ATOMIC_RELEASE);
 	if (install() == -1)
@@ -536,15 +642,10 @@ mdt_stop_threads(struct mdt_thread **tp)
 			break;
 		wait_arrivals(deadline);
 	}
-	for (i = 0; i < nslots; i++) {
-		if (t[i].state != STOP_FAILED && !give_up(i, STOP_FAILED))
-			continue;
-		t[i].sp = syscall_sp(t[i].tid);
-		say("mdtrace: thread ");
-		say_tid(t[i].tid);
-		say(" did not stop for the leak check; its stack is scanned"
-		    " as it is\n");
-	}
+	for (i = 0; i < nslots; i++)
+		if (t[i].state != MDT_STOP_FAILED)
+			(void)give_up(i, MDT_STOP_FAILED);
+	warn_failed();
 	return nslots;
 }
 
@@ -557,6 +658,11 @@ mdt_resume_threads(void)
 	size_t i;
 	int a, failed = 0;
 
+	if (traced >= 0) {
+		mdt_ptrace_resume();
+		traced = -1;
+		return;
+	}
 	__atomic_store_n(&released, 1, __ATOMIC_RELEASE);
 	futex(&released, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL);
 	while ((a = __atomic_load_n(&arrived, __ATOMIC_ACQUIRE)) > 0 &&
@@ -564,7 +670,7 @@ mdt_resume_threads(void)
 		futex(&arrived, FUTEX_WAIT_PRIVATE, a, &ts);
 	__atomic_store_n(&stopping, 0, __ATOMIC_RELEASE);
 	for (i = 0; i < nslots; i++)
-		if (slots[i].state == STOP_FAILED)
+		if (slots[i].state == MDT_STOP_FAILED)
 			failed = 1;
 	if (!failed && installed && a == 0) {
 		sigaction(STOP_SIG, &oldact, NULL);
