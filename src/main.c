@@ -279,7 +279,8 @@ struct run {
 	const char		*name;	/* the trace, for messages */
 	struct mrec		*st;	/* NULL until the first record */
 	struct u64map		 printed;	/* pid -> report_tag() */
-	struct report		*rep;
+	struct report		*rep;		/* NULL until there is a trace */
+	struct report_opts	 ro;
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
 	uint64_t		 found;		/* lost leaks past -S, -k, -b */
@@ -301,12 +302,25 @@ printed(const struct run *run, const struct mproc *p)
 	return u64map_get(&run->printed, (uint32_t)p->pid) == report_tag(p);
 }
 
+/*
+ * The report, begun when the input proves to be a trace: input that is
+ * not one gives its error and nothing on standard output.
+ */
+static struct report *
+report_of(struct run *run)
+{
+	if (run->rep == NULL)
+		run->rep = report_open(stdout, &run->ro);
+	return run->rep;
+}
+
 /* Print one process, in the order asked for. */
 static void
 print_proc(struct run *run, struct mproc *p, int header)
 {
 	struct sel_view v;
 
+	(void)report_of(run);
 	if (run->o->dump) {
 		report_dump(run->rep, p, header);
 	} else {
@@ -456,7 +470,8 @@ finish(struct run *run)
 		warnx("%s: no malloc records of process %" PRId32,
 		    run->name, run->o->pid);
 		run->status = 1;
-	}
+	} else if (run->layout != NULL)
+		(void)report_of(run);	/* a trace, if one without records */
 	if (run->o->verbose) {
 		print_stats(run);
 		if (!run->o->dump)
@@ -521,7 +536,7 @@ main(int argc, char *argv[])
 {
 	struct options o;
 	struct sym_opts so;
-	struct report_opts ro;
+	struct report_opts *ro;
 	struct symbolizer *sym;
 	struct run run;
 	struct sigaction sa;
@@ -586,19 +601,18 @@ main(int argc, char *argv[])
 		free_options(&o);
 		return 1;
 	}
-	memset(&ro, 0, sizeof(ro));
-	ro.format = o.dump ? REPORT_DUMP : o.format;
-	ro.sym = sym;
-	ro.names = o.names;
-	ro.compare = run.sel.base != NULL;
-	ro.hidden = o.keep.npats > 0 || run.sel.base != NULL;
-	ro.top = o.top != 0;
-	run.rep = report_open(stdout, &ro);
+	ro = &run.ro;
+	ro->format = o.dump ? REPORT_DUMP : o.format;
+	ro->sym = sym;
+	ro->names = o.names;
+	ro->compare = run.sel.base != NULL;
+	ro->hidden = o.keep.npats > 0 || run.sel.base != NULL;
+	ro->top = o.top != 0;
 
 	read_trace(&run, fd);
 	finish(&run);
 
-	if (report_close(run.rep) == -1) {
+	if (run.rep != NULL && report_close(run.rep) == -1) {
 		warn("stdout");
 		run.status = 1;
 	}
