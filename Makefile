@@ -98,7 +98,8 @@ MDT_SOFLAGS +=	-fasynchronous-unwind-tables
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c mdtrace/unwind.c \
 		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
 		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c \
-		mdtrace/scan.c mdtrace/stop.c
+		mdtrace/scan.c mdtrace/stop.c mdtrace/say.c \
+		mdtrace/objects.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux

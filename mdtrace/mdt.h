@@ -108,6 +108,15 @@ uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
 void		 mdt_unwind_stats(uint64_t *, uint64_t *);
 void		 mdt_unwind_forget(void);
 
+/*
+ * objects.c: the object holding an address (1, its base and name, as
+ * dladdr gives them but the main program named by its real path) or 0;
+ * that real path, read by mdt_objects_init at start-up.
+ */
+void		 mdt_objects_init(void);
+const char	*mdt_exe_path(void);
+int		 mdt_obj_find(uintptr_t, uintptr_t *, const char **);
+
 /* unload.c: a frame of an object dlclose unloaded, or 0. */
 int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
 		    uintptr_t *);
@@ -137,6 +146,15 @@ void		 mdt_resume_threads(void);
 /* buildid.c: fn(arg, build-id, its length, path) for each object. */
 void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
 		    const char *), void *);
+
+/*
+ * say.c: the tracer's messages, to standard error as it was at start-up
+ * (never to whatever descriptor 2 is later); MDTRACE_QUIET silences
+ * them.  mdt_say writes its string as it is, in one write where it can.
+ */
+void		 mdt_say_init(void);
+void		 mdt_say_end(void);
+void		 mdt_say(const char *);
 
 /* preload.c: set the recursion guard (1) or clear it; its old value. */
 int		 mdt_guard(int);
