@@ -156,6 +156,18 @@ void		 mdt_say_init(void);
 void		 mdt_say_end(void);
 void		 mdt_say(const char *);
 
+/*
+ * exec.c: the exec family, which notes in the trace a program that will
+ * not be traced; the start record of a traced image; the check at exit
+ * that the program's malloc is the tracer's.
+ */
+void		 mdt_exec_resolve(void);
+void		 mdt_exec_init(void);
+void		 mdt_exec_exit(void);
+
+/* preload.c: whether MALLOC_OPTIONS like these ask for a report. */
+int		 mdt_options_enable(const char *);
+
 /* preload.c: set the recursion guard (1) or clear it; its old value. */
 int		 mdt_guard(int);
 

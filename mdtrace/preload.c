@@ -430,7 +430,7 @@ unknown_option(char c)
  * letters of OpenBSD's malloc are ignored; any other byte is warned of.
  */
 static void
-parse_options(const char *s, struct mdt_opts *o)
+parse_options(const char *s, struct mdt_opts *o, int warn)
 {
 	int t = 0, num;
 
@@ -454,11 +454,21 @@ parse_options(const char *s, struct mdt_opts *o)
 		else if (*s == 'T') {
 			if (t < MDT_EXPFRAMES)
 				t++;
-		} else if (strchr(IGNORED_OPTS, *s) == NULL)
+		} else if (warn && strchr(IGNORED_OPTS, *s) == NULL)
 			unknown_option(*s);
 	}
 	if (!o->text)
 		o->depth = t;
+}
+
+/* Whether these MALLOC_OPTIONS ask for a report (exec.c). */
+int
+mdt_options_enable(const char *s)
+{
+	struct mdt_opts o;
+
+	parse_options(s, &o, 0);
+	return o.enabled;
 }
 
 static void
@@ -489,6 +499,7 @@ at_exit(void)
 	int kinds;
 
 	busy = 1;
+	mdt_exec_exit();
 	kinds = mdt_leakcheck(__builtin_frame_address(0));
 	mdt_report(&opts, kinds);
 	busy = 0;
@@ -504,12 +515,14 @@ mdt_init(void)
 {
 	busy = 1;
 	(void)ensure_real();
+	mdt_exec_resolve();
 	mdt_say_init();
-	parse_options(getenv("MALLOC_OPTIONS"), &opts);
+	parse_options(getenv("MALLOC_OPTIONS"), &opts, 1);
 	if (!opts.enabled)
 		mdt_say_end();	/* untraced, the program keeps its numbers */
 	if (opts.enabled) {
 		mdt_objects_init();
+		mdt_exec_init();
 		mdt_unwind_init();
 		mdt_record_init();
 		if (pthread_atfork(fork_prepare, fork_parent,

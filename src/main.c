@@ -284,6 +284,7 @@ struct run {
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
 	uint64_t		 found;		/* lost leaks past -S, -k, -b */
+	uint64_t		 untraced;	/* processes not traced */
 	size_t			 bids;		/* build-ids given to sym */
 	int			 status;
 };
@@ -321,6 +322,15 @@ print_proc(struct run *run, struct mproc *p, int header)
 	struct sel_view v;
 
 	(void)report_of(run);
+	if (p->untraced != NULL) {
+		run->untraced++;
+		/* Formats with no place for it say it here. */
+		if (run->ro.format != REPORT_TEXT &&
+		    run->ro.format != REPORT_JSON)
+			warnx("%s: process %" PRId32 " (%s) was not traced: %s",
+			    run->name, p->pid, p->program != NULL ?
+			    p->program : p->comm, p->untraced);
+	}
 	if (run->o->dump) {
 		report_dump(run->rep, p, header);
 	} else {
@@ -625,6 +635,13 @@ main(int argc, char *argv[])
 	if (fd != STDIN_FILENO)
 		close(fd);
 	/* Errors first: a damaged trace may hide leaks. */
+	if (run.status == 0 && o.exitleaks && run.untraced > 0) {
+		warnx("%s: %" PRIu64 " process%s not traced: %s leaks are "
+		    "unknown", run.name, run.untraced,
+		    run.untraced == 1 ? " was" : "es were",
+		    run.untraced == 1 ? "its" : "their");
+		return EXIT_LEAKS;
+	}
 	if (run.status == 0 && o.exitleaks && run.found > 0)
 		return EXIT_LEAKS;
 	return run.status;
