@@ -23,11 +23,12 @@
  * allocate and take locks, which the child of vfork must not.  Nothing
  * else here allocates.
  */
-#define _GNU_SOURCE	/* RTLD_NEXT, RTLD_DEFAULT, execvpe */
+#define _GNU_SOURCE	/* RTLD_NEXT, RTLD_DEFAULT, dladdr, execvpe */
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -358,18 +359,36 @@ posix_spawnp(pid_t *pid, const char *file,
 	    file, 1, envp);
 }
 
+/*
+ * Whether the program's malloc is another's than the tracer's: the
+ * first definition in the loader's global order is not in this library.
+ * dlsym may instead give the program's PLT entry (a program that takes
+ * malloc's address, as node does, makes that its canonical address),
+ * which defines nothing: the symbol dladdr1 finds there tells the two
+ * apart (a PLT entry is undefined).  Once, at exit.
+ */
+static int
+own_malloc(void)
+{
+	void *m = dlsym(RTLD_DEFAULT, "malloc");
+	uintptr_t mb, sb;
+	const char *mn, *sn;
+	const ElfW(Sym) *sym = NULL;
+	Dl_info di;
+
+	if (m == NULL || (mdt_obj_find((uintptr_t)m, &mb, &mn) &&
+	    mdt_obj_find((uintptr_t)&own_malloc, &sb, &sn) && mb == sb))
+		return 0;
+	/* A PLT entry is an undefined symbol with a value. */
+	return dladdr1(m, &di, (void **)&sym, RTLD_DL_SYMENT) != 0 &&
+	    sym != NULL && sym->st_shndx != SHN_UNDEF &&
+	    di.dli_saddr == m;
+}
+
 void
 mdt_exec_exit(void)
 {
-	void *m;
-	uintptr_t mb, sb;
-	const char *mn, *sn;
-
-	if (!traced)
-		return;
-	m = dlsym(RTLD_DEFAULT, "malloc");
-	if (m != NULL && mdt_obj_find((uintptr_t)m, &mb, &mn) &&
-	    mdt_obj_find((uintptr_t)&mdt_exec_exit, &sb, &sn) && mb == sb)
+	if (!traced || !own_malloc())
 		return;
 	note_untraced((int32_t)getpid(), mdt_exe_path(), "its malloc is not "
 	    "the tracer's: the program has an allocator of its own");
