@@ -269,6 +269,8 @@ mrec_close(struct mrec *st)
 				decoders[d]->procfree(st->ds[d], p->ps[d]);
 		leak_close(p->m.leaks);
 		free(p->m.dump);
+		free(p->m.program);
+		free(p->m.untraced);
 		free(p);
 	}
 	for (d = 0; d < NDECODERS; d++)

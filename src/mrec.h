@@ -26,6 +26,9 @@ struct mproc {
 	int			 done;		/* its report is complete */
 	uint32_t		 report;	/* reports begun: a new one
 						   replaces the last */
+	char			*program;	/* mdtrace: its real path */
+	char			*untraced;	/* mdtrace: why it was not
+						   traced; NULL if it was */
 };
 
 /* What the decoders skipped or cut, for -v. */
