@@ -360,14 +360,9 @@ kinds_record(struct out *w, const struct mdt_stack *s)
 static void
 data_place(uintptr_t a, struct frame *f)
 {
-	Dl_info di;
-
 	f->ra = a;
-	if (dladdr((void *)a, &di) != 0 && di.dli_fbase != NULL &&
-	    di.dli_fname != NULL) {
-		f->id = (uintptr_t)di.dli_fbase;
+	if (mdt_obj_find(a, &f->id, &f->path)) {
 		f->off = a - f->id;
-		f->path = di.dli_fname;
 	} else {
 		f->id = UNKNOWN_ID;
 		f->off = a;
