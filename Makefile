@@ -103,7 +103,7 @@ MDT_LIBSRCS =	mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c mdtrace/unwind.c
 		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c \
 		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c \
 		mdtrace/say.c mdtrace/objects.c mdtrace/untraced.c \
-		mdtrace/exec.c
+		mdtrace/exec.c mdtrace/snapshot.c mdtrace/control.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux
@@ -117,9 +117,10 @@ mdtrace-if-linux:
 mdtrace: mdtrace/mdtrace mdtrace/libmdtrace.so
 libmdtrace.so: mdtrace/libmdtrace.so
 
-mdtrace/mdtrace: mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/untraced.h
+mdtrace/mdtrace: mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/untraced.h \
+	    mdtrace/ask.c mdtrace/ask.h
 	$(CC) $(MDT_CFLAGS) -DMDT_LIBDIR=\"$(MDT_LIBDIR)\" -o $@ \
-	    mdtrace/mdtrace.c mdtrace/untraced.c
+	    mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/ask.c
 
 mdtrace/libmdtrace.so: $(MDT_LIBSRCS) mdtrace/mdt.h mdtrace/cfi.h \
 	    mdtrace/unwind.h mdtrace/stop.h mdtrace/untraced.h

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ask.h"
 #include "untraced.h"
 
 #ifndef MDT_LIBDIR
@@ -45,7 +46,8 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: mdtrace [-f file] program [args ...]\n");
+	fprintf(stderr, "usage: mdtrace [-f file] program [args ...]\n"
+	    "       mdtrace -c pid\n");
 	exit(1);
 }
 
@@ -179,8 +181,10 @@ main(int argc, char *argv[])
 	int ch;
 
 	/* "+": options end at the program's name, whatever follows. */
-	while ((ch = getopt(argc, argv, "+f:")) != -1) {
+	while ((ch = getopt(argc, argv, "+c:f:")) != -1) {
 		switch (ch) {
+		case 'c':
+			return mdt_ask_check(optarg);
 		case 'f':
 			file = optarg;
 			break;

@@ -494,6 +494,22 @@ fork_child(void)
 {
 	mdt_table_resetlocks();
 	pid = getpid();
+	busy = 1;
+	mdt_control_fork();
+	busy = 0;
+}
+
+/* For control.c: this thread's allocations go untraced, or not. */
+void
+mdt_busy(int on)
+{
+	busy = on;
+}
+
+int
+mdt_tracing(void)
+{
+	return __atomic_load_n(&tracing, __ATOMIC_ACQUIRE);
 }
 
 /*
@@ -513,9 +529,11 @@ end_report(void *caller_sp)
 		return;
 	busy = 1;
 	mdt_exec_exit();
-	kinds = mdt_leakcheck(__builtin_frame_address(0), caller_sp);
+	mdt_control_exit();
+	kinds = mdt_leakcheck(__builtin_frame_address(0), caller_sp, 0);
 	mdt_report(&opts, kinds);
 	mdt_leakcheck_free();
+	mdt_control_exit_done();
 	busy = 0;
 }
 
@@ -587,8 +605,10 @@ mdt_init(void)
 		mdt_stop_init();
 		pid = getpid();
 		if (pthread_atfork(fork_prepare, fork_parent,
-		    fork_child) == 0)
+		    fork_child) == 0) {
 			__atomic_store_n(&tracing, 1, __ATOMIC_RELEASE);
+			mdt_control_init();
+		}
 	}
 	busy = 0;
 }

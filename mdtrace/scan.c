@@ -46,6 +46,7 @@
 #include <link.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <time.h>
 #include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,9 @@
 #define HEAP_MAX	(64UL * 1024 * 1024)	/* glibc's thread heaps */
 #define EXIT_SLACK	64	/* below the exit frame: saved registers */
 #define EXIT_SEARCH	(64 * 1024)	/* above it: where exit() was called */
+
+static uintptr_t	skip_lo, skip_hi;	/* mdt_leakcheck_exclude */
+static int		snap_blocks(void);
 
 /* Block states while marking; see the file's comment. */
 enum { UNREACHED, POSSIBLE, REACHABLE, INDIRECT };
@@ -1205,14 +1209,17 @@ snapshot(void)
 	    S.depth == NULL || S.parent == NULL ? -1 : 0;
 }
 
+/* The kind of each marking state. */
+static const int kind_of_state[] = {
+	[UNREACHED] = MDT_DEFINITE, [INDIRECT] = MDT_INDIRECT,
+	[POSSIBLE] = MDT_POSSIBLE, [REACHABLE] = MDT_REACHABLE
+};
+
 /* Sum the kinds into the stacks: every live stack's figures are set. */
 static void
 sum_kinds(void)
 {
-	static const int kind[] = {
-		[UNREACHED] = MDT_DEFINITE, [INDIRECT] = MDT_INDIRECT,
-		[POSSIBLE] = MDT_POSSIBLE, [REACHABLE] = MDT_REACHABLE
-	};
+	const int *kind = kind_of_state;
 	struct mdt_stack *s;
 	size_t i;
 	int k, h;
@@ -1562,7 +1569,8 @@ static void
 check(uintptr_t exit_sp, uintptr_t caller_sp)
 {
 	const char *maps;
-	size_t i;
+	uintptr_t snap[4];
+	size_t i, n;
 
 	/* Every mapping of the check exists before it is excluded. */
 	if ((maps = prepare_roots()) == NULL)
@@ -1578,6 +1586,9 @@ check(uintptr_t exit_sp, uintptr_t caller_sp)
 		    (uintptr_t)(S.thr + MDT_MAXTHREADS), 0);
 	if (S.glibc)
 		exclude_glibc_heap();
+	exclude(skip_lo, skip_hi, 0);
+	for (i = 0, n = mdt_snap_memory(snap); i < n; i++)
+		exclude(snap[2 * i], snap[2 * i + 1], 0);
 	merge_exclusions();
 	guard_faults(1);
 	read_mappings(maps, 0, 1);
@@ -1599,33 +1610,67 @@ check(uintptr_t exit_sp, uintptr_t caller_sp)
  * of the handler's caller; caller_sp that of the program's function
  * that ended it (the caller of _exit), or NULL when it is the caller of
  * exit(), to be found.  The exiting thread's stack is a root from
- * there, and its registers at that call.  Returns 1 when every live stack's sum, count and kinds were
- * set, 0 when the check was not made (MDTRACE_LEAKCHECK=0, no memory);
- * the report then sums the table itself.
+ * there, and its registers at that call.  Returns 1 when every live
+ * stack's sum, count and kinds were set, 0 when the check was not made
+ * (MDTRACE_LEAKCHECK=0, no memory); the report then sums the table
+ * itself.  With running set, a check while the program runs (control.c):
+ * the runtimes keep their buffers, and the blocks go to snapshot.c;
+ * 1 when they did.
  */
 int
-mdt_leakcheck(void *exit_sp, void *caller_sp)
+mdt_leakcheck(void *exit_sp, void *caller_sp, int running)
 {
 	const char *e = getenv("MDTRACE_LEAKCHECK");
+	struct timespec t0, t1;
 	int ok = 0;
 
 	if (e != NULL && strcmp(e, "0") == 0)
 		return 0;
 	memset(&S, 0, sizeof(S));
-	freeres();
+	if (!running)
+		freeres();
 	find_objects();
 	S.exitfn = (uintptr_t)dlsym(RTLD_DEFAULT, "exit");
 	S.brk = (uintptr_t)sbrk(0);
 	S.self_tid = (int)syscall(SYS_gettid);
 	S.self_self = (uintptr_t)pthread_self();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (snapshot() == 0 && build_index() == 0) {
 		check((uintptr_t)exit_sp - EXIT_SLACK, (uintptr_t)caller_sp);
 		sum_kinds();
-		note_frames();
-		ok = 1;
+		if (!running)
+			note_frames();
+		else
+			ok = snap_blocks() == 0;
+		ok = !running || ok;
 	}
 	mdt_resume_threads();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (running && ok)
+		mdt_snap_end((uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 +
+		    (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec);
 	return ok;
+}
+
+/* A check while the program runs: its blocks to snapshot.c. */
+static int
+snap_blocks(void)
+{
+	size_t i;
+
+	if (mdt_snap_begin(S.n) == -1)
+		return -1;
+	for (i = 0; i < S.n; i++)
+		mdt_snap_block(&S.b[i], kind_of_state[S.state[i]]);
+	return 0;
+}
+
+/* Memory the check must not read: the checker thread's (control.c). */
+void
+mdt_leakcheck_exclude(uintptr_t lo, uintptr_t hi)
+{
+	skip_lo = lo;
+	skip_hi = hi;
 }
 
 void

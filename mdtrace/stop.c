@@ -407,6 +407,13 @@ note_foreign(int tid, void *arg)
 		foreign[nforeign++] = tid;
 }
 
+/* A thread of the tracer's own (control.c): never stopped. */
+void
+mdt_stop_ignore(int tid)
+{
+	note_foreign(tid, NULL);
+}
+
 /*
  * At start-up, before the program's code: MDTRACE_STOP=signal asks for
  * the signal even where ptrace is allowed; under an emulator, the

@@ -120,7 +120,7 @@ raw_wake(int *w)
 static void
 raw_nap(void)
 {
-	struct timespec ts = { 0, 1000000 };
+	struct timespec ts = { 0, 100000 };
 
 	raw(SYS_nanosleep, (long)&ts, 0, 0, 0);
 }
@@ -155,10 +155,10 @@ seen(int tid)
 static int
 wait_stop(size_t i)
 {
-	long r, ms;
+	long r, ms;	/* tenths of a millisecond */
 	int st = 0;
 
-	for (ms = 0; ms < WAIT_MS; ms++) {
+	for (ms = 0; ms < 10 * WAIT_MS; ms++) {	/* naps of 0.1 ms */
 		r = raw(SYS_wait4, P.t[i].tid, (long)&st, WNOHANG | __WALL, 0);
 		if (r == P.t[i].tid) {
 			if (!WIFSTOPPED(st))
@@ -208,18 +208,22 @@ seize_new(size_t *added)
 			P.sig[i] = 0;
 			P.n = i + 1;
 			(*added)++;
-			if (raw(SYS_ptrace, PTRACE_INTERRUPT, tid, 0, 0) < 0 ||
-			    wait_stop(i) != 0) {
+			if (raw(SYS_ptrace, PTRACE_INTERRUPT, tid, 0, 0) < 0)
 				P.t[i].state = MDT_STOP_FAILED;
-				continue;
-			}
-			iov.iov_base = P.t[i].regs;
-			iov.iov_len = sizeof(P.t[i].regs);
-			P.t[i].state = raw(SYS_ptrace, PTRACE_GETREGSET, tid,
-			    NT_PRSTATUS, (long)&iov) == 0 ? MDT_STOP_TRACED :
-			    MDT_STOP_FAILED;
 		}
 	raw(SYS_close, fd, 0, 0, 0);
+	/* All were interrupted at once; now each stop is waited for. */
+	for (i = P.n - *added; i < P.n; i++) {
+		if (P.t[i].state == MDT_STOP_FAILED || wait_stop(i) != 0) {
+			P.t[i].state = MDT_STOP_FAILED;
+			continue;
+		}
+		iov.iov_base = P.t[i].regs;
+		iov.iov_len = sizeof(P.t[i].regs);
+		P.t[i].state = raw(SYS_ptrace, PTRACE_GETREGSET, P.t[i].tid,
+		    NT_PRSTATUS, (long)&iov) == 0 ? MDT_STOP_TRACED :
+		    MDT_STOP_FAILED;
+	}
 	return 0;
 }
 
