@@ -22,6 +22,7 @@
 #include "report_html.h"
 #include "select.h"
 #include "sym.h"
+#include "version.h"
 #include "xmalloc.h"
 
 /* JSON: frame names seen needing no escape, by address (json_name). */
@@ -50,7 +51,8 @@ report_open(FILE *fp, const struct report_opts *o)
 	r->out = out_open(fp);
 	r->o = *o;
 	if (r->o.format == REPORT_JSON)
-		out_str(r->out, "{\n  \"processes\": [");
+		out_str(r->out, "{\n  \"mdump_version\": \"" MDUMP_VERSION
+		    "\",\n  \"processes\": [");
 	if (r->o.format == REPORT_HTML)
 		r->html = html_open(r->out, o->sym, o->names, o->compare,
 		    o->hidden, o->top);
@@ -494,6 +496,10 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 	out_i64(o, p->pid);
 	out_str(o, ",\n      \"command\": ");
 	json_string(o, p->comm);
+	if (p->tracer[0] != '\0') {
+		out_str(o, ",\n      \"tracer_version\": ");
+		json_string(o, p->tracer);
+	}
 	out_str(o, ",\n      \"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {
 		l = v->leaks[i].leak;
