@@ -11,10 +11,10 @@
  * does the rest at the program's exit, when MALLOC_OPTIONS asks for it.
  *
  * The library is looked for next to this executable (the build tree),
- * then in ../lib/mdtrace beside the directory of this executable (an
- * installed tree, wherever it was installed or unpacked: PREFIX/bin and
- * PREFIX/lib/mdtrace), then in MDT_LIBDIR (the PREFIX it was built
- * for).
+ * then in lib/mdtrace under the parent of its folder (../lib/mdtrace:
+ * PREFIX/bin/mdtrace finds PREFIX/lib/mdtrace, in an installed tree
+ * wherever it was installed or unpacked), then in MDT_LIBDIR (where
+ * "make install" puts it for the PREFIX the launcher was built with).
  *
  * What it does not do: read MALLOC_OPTIONS, or wait for the program:
  * the program becomes this process, so its exit status is the caller's.
@@ -39,7 +39,7 @@
 #define MDT_LIBDIR	"/usr/local/lib/mdtrace"
 #endif
 #define LIBNAME		"libmdtrace.so"
-#define RELLIBDIR	"../lib/mdtrace"	/* from the launcher's folder */
+#define RELLIBDIR	"lib/mdtrace"	/* from the launcher's folder's parent */
 #define OPTSTRING	"+f:hV"		/* "+": stop at the program */
 #define HDR_SIZE	64	/* lp64le ktrace header, doc/FORMATS.md */
 
@@ -136,10 +136,15 @@ find_library(void)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
+		/* The link's target has no symbolic links and no "..". */
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
-			if ((s = readable(exe, LIBNAME)) != NULL ||
-			    (s = readable(exe, RELLIBDIR "/" LIBNAME)) != NULL)
+			if ((s = readable(exe, LIBNAME)) != NULL)
+				return s;
+		}
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			if ((s = readable(exe, RELLIBDIR "/" LIBNAME)) != NULL)
 				return s;
 		}
 	}

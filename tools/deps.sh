@@ -33,6 +33,11 @@ debuginfod debuginfod
 curl curl
 chromium chromium
 node nodejs
+bmake bmake
+dpkg-buildpackage dpkg-dev
+dh debhelper
+lintian lintian
+fakeroot fakeroot
 '
 
 if [ "$1" = --list ]; then
