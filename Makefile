@@ -144,7 +144,7 @@ mdtrace/libmdtrace.so: $(MDT_LIBSRCS) mdtrace/mdt.h mdtrace/cfi.h \
 bench: mdtrace
 	sh bench/mdtrace_bench.sh
 
-install-mdtrace:
+install-mdtrace: mdtrace-if-linux
 	@if [ "`uname`" = Linux ]; then \
 	    set -x && \
 	    mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MDT_LIBDIR) \

@@ -35,6 +35,7 @@ chromium chromium
 node nodejs
 bmake bmake
 dpkg-buildpackage dpkg-dev
+/usr/share/build-essential/list build-essential
 dh debhelper
 lintian lintian
 fakeroot fakeroot

@@ -6,7 +6,8 @@
 # mdump, mdtrace, libmdtrace.so, the three manual pages and the
 # suppressions where a Debian system has them; unpacked with "dpkg -x"
 # into a folder of the test's own, its mdtrace preloads the unpacked
-# library (found beside its own folder, as nothing is under /usr) and
+# library (found beside its own folder, as nothing is under /usr; the
+# path it was built to fall back on is /usr/lib/mdtrace) and
 # the demo (examples/x.c under MALLOC_OPTIONS=DTTTT, mdump -a) gives the
 # leaks at x.c:13 and x.c:14; and lintian says nothing of errors or
 # warnings (its other tags are shown as comments).
@@ -15,7 +16,7 @@ name=deb
 out=tests/out/deb
 . tests/e2e/check.sh.inc
 . tests/e2e/demo.sh.inc
-plan 10
+plan 11
 for tool in dpkg-buildpackage dh lintian; do
 	command -v $tool >/dev/null 2>&1 || skipall "missing $tool"
 done
@@ -62,6 +63,7 @@ mkdir -p "$root"
 dpkg -x "$deb" "$root" 2>"$out/dpkg-x.err"
 demo_preload preload "$root/usr/bin/mdtrace" \
     "$root/usr/lib/mdtrace/libmdtrace.so"
+check fallback grep -q /usr/lib/mdtrace "$root/usr/bin/mdtrace"
 prog=$out/a.out
 demo_build "$prog" || echo "# cannot compile $demo_src"
 demo_run demo "$root/usr/bin" "$prog" "$out/demo"
