@@ -96,11 +96,16 @@ uninstall:
 version:
 	@echo $(VERSION)
 
+# The committed tree as mdump-VERSION.tar.gz, the release's source (for
+# a Debian source package: ../mdump_VERSION.orig.tar.gz).
+dist:
+	git archive --prefix=mdump-$(VERSION)/ -o mdump-$(VERSION).tar.gz HEAD
+
 clean:
 	rm -f mdump $(OBJS) tests/tracegen
 	rm -rf tests/out examples/seed.ktrace
 
-.PHONY: all test check demo install uninstall version clean page
+.PHONY: all test check demo install uninstall version dist clean page
 
 # ---- mdtrace: the Linux malloc tracer ------------------------------------
 # Linux only: on OpenBSD the system's malloc writes the records itself, so

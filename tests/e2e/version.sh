@@ -1,7 +1,8 @@
 #!/bin/sh
 #
 # version.sh: the version is kept in src/version.h, and everything that
-# names it agrees: "make version" (GNU make and bmake), the newest entry
+# names it agrees: "make version" (GNU make and bmake) and the tarball
+# of "make dist", the newest entry
 # of debian/changelog (the version before its Debian revision) and of
 # NEWS, mdump -V and --version, mdtrace -V and --version.  The options
 # as users of GNU tools expect them: -h and --help print the usage on
@@ -15,7 +16,7 @@ name=version
 out=tests/out/version
 . tests/e2e/check.sh.inc
 . tests/e2e/demo.sh.inc
-plan 18
+plan 19
 mkdir -p "$out" || exit 1
 v=$(sed -n '/define MDUMP_VERSION/s/^[^"]*"\([^"]*\)".*/\1/p' src/version.h)
 check header sh -c "printf '%s\n' '$v' | grep -qx '[0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*'"
@@ -26,6 +27,7 @@ if command -v bmake >/dev/null 2>&1; then
 else
 	echo "ok $name/bmake # skip missing bmake"
 fi
+check dist sh -c "make -n dist | grep -q ' -o mdump-$v\.tar\.gz HEAD\$'"
 # "mdump (1.0.0-1) unstable; urgency=medium": the upstream part.
 check debian-changelog sh -c "sed -n '1s/^mdump (\(.*\)-[^-]*) .*/\1/p' \
     debian/changelog | grep -qxF '$v'"
