@@ -79,10 +79,11 @@ static void	free_options(struct options *);
 static int
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: mdump [-aCDhlNrVvx] [-b baseline] [-e file] "
+	fprintf(fp, "usage: mdump [-aCDlNrvx] [-b baseline] [-e file] "
 	    "[-f file] [-k pattern] [-n N]\n"
 	    "             [-o format] [-P prefix] [-p pid] [-S file] "
-	    "[-s key]\n");
+	    "[-s key]\n"
+	    "       mdump -h | -V\n");
 	return -1;
 }
 
