@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "mdt.h"
+#include "../src/version.h"
 
 #define HDR_SIZE	64	/* LP64 ktrace header */
 #define COMM_SIZE	24	/* ktr_comm, NUL included */
@@ -549,6 +550,15 @@ header(struct out *w)
 	emit_line(w, &sb);
 }
 
+/* "mdtversion": this tracer's version, then a NUL (mdump.5). */
+static void
+version_record(struct out *w)
+{
+	static const char v[] = MDUMP_VERSION;
+
+	utrace(w, "mdtversion", v, sizeof(v));
+}
+
 /* "mallocbuildid": length byte, build-id, path, NUL (mdump.5). */
 static void
 buildid_record(void *arg, const unsigned char *id, size_t len,
@@ -658,6 +668,7 @@ mdt_report(const struct mdt_opts *o, int kinds)
 	w.pid = (int32_t)getpid();
 	w.tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
 	get_comm(w.comm);
+	version_record(&w);
 	mdt_buildids(buildid_record, &w);
 	banner(&w, "Start");
 	header(&w);

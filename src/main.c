@@ -28,6 +28,7 @@
 #include "demangle.h"
 #include "ktrace.h"
 #include "leak.h"
+#include "longopt.h"
 #include "mrec.h"
 #include "names.h"
 #include "report.h"
@@ -36,6 +37,7 @@
 #include "suppress.h"
 #include "sym.h"
 #include "u64map.h"
+#include "version.h"
 #include "xmalloc.h"
 
 /* How long follow mode sleeps at the end of the file, in milliseconds. */
@@ -43,6 +45,9 @@
 
 /* The exit status of -x when leaks were found (1 is taken by errors). */
 #define EXIT_LEAKS	2
+
+/* getopt(3)'s string; -h and -V also stand for --help and --version. */
+#define OPTSTRING	"ab:CDe:f:hk:lNn:o:P:p:rS:s:Vvx"
 
 struct options {
 	int		 allkinds;	/* -a */
@@ -70,14 +75,15 @@ static volatile sig_atomic_t interrupted;
 
 static void	free_options(struct options *);
 
-/* Returns -1, for parse_options() to return. */
+/* To fp: stdout for -h, stderr for wrong options.  Returns -1. */
 static int
-usage(void)
+usage(FILE *fp)
 {
-	fprintf(stderr, "usage: mdump [-aCDlNrvx] [-b baseline] [-e file] "
+	fprintf(fp, "usage: mdump [-aCDlNrvx] [-b baseline] [-e file] "
 	    "[-f file] [-k pattern] [-n N]\n"
 	    "             [-o format] [-P prefix] [-p pid] [-S file] "
-	    "[-s key]\n");
+	    "[-s key]\n"
+	    "       mdump -h | -V\n");
 	return -1;
 }
 
@@ -250,7 +256,11 @@ parse_option(struct options *o, int ch, const char *arg)
 	return 0;
 }
 
-/* Returns 0, or -1 when the options are wrong (said on stderr). */
+/*
+ * Returns 0; 'h' or 'V' for -h or -V (and --help, --version), which
+ * end the reading of options; or -1 when the options are wrong (said
+ * on stderr).
+ */
 static int
 parse_options(int argc, char *argv[], struct options *o)
 {
@@ -262,11 +272,15 @@ parse_options(int argc, char *argv[], struct options *o)
 	supp_init(&o->supp);
 	supp_init(&o->keep);
 	o->names = names_open();
-	while ((ch = getopt(argc, argv, "ab:CDe:f:k:lNn:o:P:p:rS:s:vx")) != -1)
+	longopt_map(argc, argv, OPTSTRING);
+	while ((ch = getopt(argc, argv, OPTSTRING)) != -1) {
+		if (ch == 'h' || ch == 'V')
+			return ch;
 		if ((rv = parse_option(o, ch, optarg)) < 0)
-			return rv == -1 ? usage() : -1;
+			return rv == -1 ? usage(stderr) : -1;
+	}
 	if (optind != argc)
-		return usage();
+		return usage(stderr);
 	/* The N largest: by bytes, unless -s says by what. */
 	if (o->top != 0 && o->sortkey == NULL)
 		o->sortkey = "sum";
@@ -553,7 +567,18 @@ main(int argc, char *argv[])
 	int fd;
 
 	xmalloc_hugeheap();
-	if (parse_options(argc, argv, &o) == -1) {
+	switch (parse_options(argc, argv, &o)) {
+	case 0:
+		break;
+	case 'h':
+		usage(stdout);
+		free_options(&o);
+		return fflush(stdout) == EOF ? 1 : 0;
+	case 'V':
+		printf("mdump %s\n", MDUMP_VERSION);
+		free_options(&o);
+		return fflush(stdout) == EOF ? 1 : 0;
+	default:
 		free_options(&o);
 		return 1;
 	}

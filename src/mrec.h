@@ -16,10 +16,16 @@
 struct leak_table;
 struct md_err;
 
+/* The longest tracer version an "mdtversion" record may give. */
+#define MREC_VERMAX	63
+
 /* One traced process, as its records describe it. */
 struct mproc {
 	int32_t			 pid;
 	char			 comm[KTR_COMMLEN + 1];	/* of its last record */
+	char			 tracer[MREC_VERMAX + 1];	/* version of
+						   mdtrace that wrote its
+						   report; "" if not said */
 	struct leak_table	*leaks;
 	char			*dump;		/* -D: the text as written */
 	size_t			 dumplen;

@@ -22,6 +22,7 @@
 #include "report_html.h"
 #include "select.h"
 #include "sym.h"
+#include "version.h"
 #include "xmalloc.h"
 
 /* JSON: frame names seen needing no escape, by address (json_name). */
@@ -52,7 +53,8 @@ report_open(FILE *fp, const struct report_opts *o)
 	r->out = out_open(fp);
 	r->o = *o;
 	if (r->o.format == REPORT_JSON)
-		out_str(r->out, "{\n  \"processes\": [");
+		out_str(r->out, "{\n  \"mdump_version\": \"" MDUMP_VERSION
+		    "\",\n  \"processes\": [");
 	if (r->o.format == REPORT_HTML)
 		r->html = html_open(r->out, o->sym, o->names, o->compare,
 		    o->hidden, o->top);
@@ -818,6 +820,10 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 	if (p->untraced != NULL) {
 		out_str(o, ",\n      \"untraced\": ");
 		json_string(o, p->untraced);
+	}
+	if (p->tracer[0] != '\0') {
+		out_str(o, ",\n      \"tracer_version\": ");
+		json_string(o, p->tracer);
 	}
 	out_str(o, ",\n      \"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {

@@ -34,6 +34,12 @@ debuginfod debuginfod
 curl curl
 chromium chromium
 node nodejs
+bmake bmake
+dpkg-buildpackage dpkg-dev
+/usr/share/build-essential/list build-essential
+dh debhelper
+lintian lintian
+fakeroot fakeroot
 '
 
 if [ "$1" = --list ]; then
