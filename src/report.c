@@ -234,6 +234,8 @@ struct hop_desc {
 	int			 global;
 	const struct sym_frame	*sf;		/* stack, block: or NULL */
 	const struct leak_frame	*site;		/* block: the frame shown */
+	const char		*vfile;		/* data, tls: where var is */
+	unsigned long		 vline;		/* defined; 0 unknown */
 };
 
 static const char *const alloc_funcs[] = {
@@ -280,6 +282,10 @@ hop_describe(struct report *r, const struct leak_hop *h, struct hop_desc *d)
 	case LEAK_ROOT_TLS:
 		d->var = sym_variable(r->o.sym, h->object, h->offset,
 		    h->kind == LEAK_ROOT_TLS, &d->global);
+		if (d->var != NULL)
+			(void)sym_variable_decl(r->o.sym, h->object,
+			    h->offset, h->kind == LEAK_ROOT_TLS, &d->vfile,
+			    &d->vline);
 		break;
 	case LEAK_ROOT_STACK:
 		if (h->object != NULL)
@@ -331,6 +337,18 @@ text_loc(struct report *r, const struct leak_frame *f,
 		text_where(r, f);
 }
 
+/* " at x.c:5": where a variable is defined, when DWARF says. */
+static void
+text_decl(struct report *r, const struct hop_desc *d)
+{
+	if (d->vline == 0)
+		return;
+	out_str(r->out, " at ");
+	out_str(r->out, or_unknown(names_path(r->o.names, d->vfile)));
+	out_char(r->out, ':');
+	out_u64(r->out, d->vline);
+}
+
 /* One hop of the holder line, after "held by ". */
 static void
 text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
@@ -351,13 +369,15 @@ text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
 		}
 		out_str(o, d.global ? "global " : "static ");
 		out_str(o, names_function(r->o.names, d.var));
+		text_decl(r, &d);
 		break;
 	case LEAK_ROOT_TLS:
 		text_thread(r, p, h->tid);
 		out_str(o, "'s thread-local ");
-		if (d.var != NULL)
+		if (d.var != NULL) {
 			out_str(o, names_function(r->o.names, d.var));
-		else {
+			text_decl(r, &d);
+		} else {
 			out_str(o, "storage at ");
 			text_objoff(r, &at);
 		}
@@ -713,6 +733,12 @@ json_hop(struct report *r, const struct leak_hop *h, int last)
 		if (h->kind == LEAK_ROOT_DATA && d.var != NULL)
 			out_str(o, d.global ? ", \"binding\": \"global\"" :
 			    ", \"binding\": \"static\"");
+		if (d.vline != 0) {
+			out_str(o, ", \"file\": ");
+			json_name(r, names_path(r->o.names, d.vfile));
+			out_str(o, ", \"line\": ");
+			out_u64(o, d.vline);
+		}
 	}
 	if (d.sf != NULL) {
 		l = &d.sf->locs[0];
