@@ -417,22 +417,61 @@ text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
 }
 
 /*
- * "  held by a block allocated at f at x.c:3 (at offset 8), held by
+ * "held by a block allocated at f at x.c:3 (at offset 8), held by
  * global head": from the block that points to the leak back to the root.
  */
 static void
-text_holder(struct report *r, const struct mproc *p, const struct leak *l)
+text_holder_path(struct report *r, const struct mproc *p,
+    const struct leak_holder *h)
 {
-	const struct leak_holder *h = l->holder;
 	size_t i;
 
-	if (h == NULL)
-		return;
 	for (i = h->nhops; i > 0; i--) {
-		out_str(r->out, i == h->nhops ? "  held by " : ", held by ");
+		out_str(r->out, i == h->nhops ? "held by " : ", held by ");
 		text_hop(r, p, &h->hops[i - 1]);
 	}
+}
+
+/* The holder line of a leak, indented under its frames. */
+static void
+text_holder(struct report *r, const struct mproc *p, const struct leak *l)
+{
+	if (l->holder == NULL)
+		return;
+	out_str(r->out, "  ");
+	text_holder_path(r, p, l->holder);
 	out_char(r->out, '\n');
+}
+
+char *
+report_holder_text(struct symbolizer *sym, struct names *names,
+    const struct mproc *p, const struct leak *l)
+{
+	struct report *r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if (l->holder == NULL || (fp = open_memstream(&text, &len)) == NULL)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->out = out_open(fp);
+	r->o.format = REPORT_TEXT;
+	r->o.sym = sym;
+	r->o.names = names;
+	text_holder_path(r, p, l->holder);
+	if (out_close(r->out) == -1) {
+		fclose(fp);
+		free(text);
+		free(r);
+		return NULL;
+	}
+	free(r);
+	if (fclose(fp) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 /* With -b, what the Leak line adds: how the stack compares. */
