@@ -23,7 +23,7 @@ OBJS =		src/main.o src/buf.o src/ktrace.o src/leak.o src/mdump_err.o \
 		src/strpool.o src/u64map.o src/xmalloc.o \
 		src/sym.o src/elf.o src/debugfile.o src/debuginfod.o \
 		src/dwarf.o src/dwarf_unit.o src/dwarf_line.o src/dwarf_ranges.o \
-		src/dwarf_func.o \
+		src/dwarf_func.o src/dwarf_var.o \
 		src/names.o src/demangle.o src/suppress.o src/compare.o \
 		src/select.o src/report_html.o src/report_page.o src/longopt.o
 

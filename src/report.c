@@ -250,6 +250,8 @@ struct hop_desc {
 	int			 global;
 	const struct sym_frame	*sf;		/* stack, block: or NULL */
 	const struct leak_frame	*site;		/* block: the frame shown */
+	const char		*vfile;		/* data, tls: where var is */
+	unsigned long		 vline;		/* defined; 0 unknown */
 };
 
 static const char *const alloc_funcs[] = {
@@ -296,6 +298,10 @@ hop_describe(struct report *r, const struct leak_hop *h, struct hop_desc *d)
 	case LEAK_ROOT_TLS:
 		d->var = sym_variable(r->o.sym, h->object, h->offset,
 		    h->kind == LEAK_ROOT_TLS, &d->global);
+		if (d->var != NULL)
+			(void)sym_variable_decl(r->o.sym, h->object,
+			    h->offset, h->kind == LEAK_ROOT_TLS, &d->vfile,
+			    &d->vline);
 		break;
 	case LEAK_ROOT_STACK:
 		if (h->object != NULL)
@@ -347,6 +353,18 @@ text_loc(struct report *r, const struct leak_frame *f,
 		text_where(r, f);
 }
 
+/* " at x.c:5": where a variable is defined, when DWARF says. */
+static void
+text_decl(struct report *r, const struct hop_desc *d)
+{
+	if (d->vline == 0)
+		return;
+	out_str(r->out, " at ");
+	out_str(r->out, or_unknown(names_path(r->o.names, d->vfile)));
+	out_char(r->out, ':');
+	out_u64(r->out, d->vline);
+}
+
 /* One hop of the holder line, after "held by ". */
 static void
 text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
@@ -367,13 +385,15 @@ text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
 		}
 		out_str(o, d.global ? "global " : "static ");
 		out_str(o, names_function(r->o.names, d.var));
+		text_decl(r, &d);
 		break;
 	case LEAK_ROOT_TLS:
 		text_thread(r, p, h->tid);
 		out_str(o, "'s thread-local ");
-		if (d.var != NULL)
+		if (d.var != NULL) {
 			out_str(o, names_function(r->o.names, d.var));
-		else {
+			text_decl(r, &d);
+		} else {
 			out_str(o, "storage at ");
 			text_objoff(r, &at);
 		}
@@ -413,22 +433,61 @@ text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
 }
 
 /*
- * "  held by a block allocated at f at x.c:3 (at offset 8), held by
+ * "held by a block allocated at f at x.c:3 (at offset 8), held by
  * global head": from the block that points to the leak back to the root.
  */
 static void
-text_holder(struct report *r, const struct mproc *p, const struct leak *l)
+text_holder_path(struct report *r, const struct mproc *p,
+    const struct leak_holder *h)
 {
-	const struct leak_holder *h = l->holder;
 	size_t i;
 
-	if (h == NULL)
-		return;
 	for (i = h->nhops; i > 0; i--) {
-		out_str(r->out, i == h->nhops ? "  held by " : ", held by ");
+		out_str(r->out, i == h->nhops ? "held by " : ", held by ");
 		text_hop(r, p, &h->hops[i - 1]);
 	}
+}
+
+/* The holder line of a leak, indented under its frames. */
+static void
+text_holder(struct report *r, const struct mproc *p, const struct leak *l)
+{
+	if (l->holder == NULL)
+		return;
+	out_str(r->out, "  ");
+	text_holder_path(r, p, l->holder);
 	out_char(r->out, '\n');
+}
+
+char *
+report_holder_text(struct symbolizer *sym, struct names *names,
+    const struct mproc *p, const struct leak *l)
+{
+	struct report *r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if (l->holder == NULL || (fp = open_memstream(&text, &len)) == NULL)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->out = out_open(fp);
+	r->o.format = REPORT_TEXT;
+	r->o.sym = sym;
+	r->o.names = names;
+	text_holder_path(r, p, l->holder);
+	if (out_close(r->out) == -1) {
+		fclose(fp);
+		free(text);
+		free(r);
+		return NULL;
+	}
+	free(r);
+	if (fclose(fp) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 /* With -b, what the Leak line adds: how the stack compares. */
@@ -746,6 +805,12 @@ json_hop(struct report *r, const struct leak_hop *h, int last)
 		if (h->kind == LEAK_ROOT_DATA && d.var != NULL)
 			out_str(o, d.global ? ", \"binding\": \"global\"" :
 			    ", \"binding\": \"static\"");
+		if (d.vline != 0) {
+			out_str(o, ", \"file\": ");
+			json_name(r, names_path(r->o.names, d.vfile));
+			out_str(o, ", \"line\": ");
+			out_u64(o, d.vline);
+		}
 	}
 	if (d.sf != NULL) {
 		l = &d.sf->locs[0];

@@ -52,6 +52,15 @@ void		 report_dump(struct report *, const struct mproc *, int);
 int		 report_close(struct report *);
 
 /*
+ * The holder line of a possibly lost or reachable leak as the text
+ * report gives it under the leak, without its indent and line end:
+ * "held by global p at x.c:5".  NULL when the leak has no holder (or
+ * memory ran out); else the caller frees it.
+ */
+struct leak;
+char		*report_holder_text(struct symbolizer *, struct names *,
+		    const struct mproc *, const struct leak *);
+/*
  * A JSON string (null for NULL).  Bytes that are not valid UTF-8 become
  * the code point of the same number.  With html set it is also safe
  * inside an HTML <script> element: '<', '>', '&', U+2028 and U+2029
