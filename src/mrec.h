@@ -14,6 +14,7 @@
 #include "ktrace.h"
 
 struct leak_table;
+struct snap_log;
 struct md_err;
 
 /* One traced process, as its records describe it. */
@@ -26,6 +27,8 @@ struct mproc {
 	int			 done;		/* its report is complete */
 	uint32_t		 report;	/* reports begun: a new one
 						   replaces the last */
+	struct snap_log		*snaps;		/* snapshots (snap.h) or
+						   NULL */
 };
 
 /* What the decoders skipped or cut, for -v. */
@@ -37,6 +40,7 @@ struct mrec_stats {
 	uint64_t	deep;		/* frames past LEAK_MAXFRAMES */
 	uint64_t	cut;		/* stacks the tracer ended early */
 	uint64_t	cutbad;		/* ... at damaged frame information */
+	uint64_t	snapcut;	/* snapshots cut short at the end */
 };
 
 /* The longest build-id a "mallocbuildid" record may give. */
