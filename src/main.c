@@ -667,6 +667,9 @@ print_stats(const struct run *run)
 		warnx("%" PRIu64 " allocations' stacks cut short by the "
 		    "tracer, %" PRIu64 " at damaged frame information",
 		    s->cut, s->cutbad);
+	if (s->snapcut > 0)
+		warnx("%" PRIu64 " snapshot%s cut short at the end of the "
+		    "trace left out", s->snapcut, s->snapcut == 1 ? "" : "s");
 }
 
 /* -v: how many leaks each suppression matched, so stale ones show. */
