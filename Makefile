@@ -101,7 +101,9 @@ MDT_SOFLAGS +=	-Wl,-z,now
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c mdtrace/unwind.c \
 		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
 		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c \
-		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c
+		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c \
+		mdtrace/say.c mdtrace/objects.c mdtrace/untraced.c \
+		mdtrace/exec.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux
@@ -115,12 +117,12 @@ mdtrace-if-linux:
 mdtrace: mdtrace/mdtrace mdtrace/libmdtrace.so
 libmdtrace.so: mdtrace/libmdtrace.so
 
-mdtrace/mdtrace: mdtrace/mdtrace.c
+mdtrace/mdtrace: mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/untraced.h
 	$(CC) $(MDT_CFLAGS) -DMDT_LIBDIR=\"$(MDT_LIBDIR)\" -o $@ \
-	    mdtrace/mdtrace.c
+	    mdtrace/mdtrace.c mdtrace/untraced.c
 
 mdtrace/libmdtrace.so: $(MDT_LIBSRCS) mdtrace/mdt.h mdtrace/cfi.h \
-	    mdtrace/unwind.h mdtrace/stop.h
+	    mdtrace/unwind.h mdtrace/stop.h mdtrace/untraced.h
 	$(CC) $(MDT_CFLAGS) $(MDT_SOFLAGS) -shared -o $@ $(MDT_LIBSRCS) -ldl
 
 bench: mdtrace

@@ -113,6 +113,15 @@ void		 mdt_unwind_forget(void);
 int		 uwa_caller_regs(const void *, uintptr_t, uintptr_t *,
 		    uintptr_t, uintptr_t);
 
+/*
+ * objects.c: the object holding an address (1, its base and name, as
+ * dladdr gives them but the main program named by its real path) or 0;
+ * that real path, read by mdt_objects_init at start-up.
+ */
+void		 mdt_objects_init(void);
+const char	*mdt_exe_path(void);
+int		 mdt_obj_find(uintptr_t, uintptr_t *, const char **);
+
 /* unload.c: a frame of an object dlclose unloaded, or 0. */
 int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
 		    uintptr_t *);
@@ -174,6 +183,27 @@ void		 mdt_resume_threads(void);
 /* buildid.c: fn(arg, build-id, its length, path) for each object. */
 void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
 		    const char *), void *);
+
+/*
+ * say.c: the tracer's messages, to standard error as it was at start-up
+ * (never to whatever descriptor 2 is later); MDTRACE_QUIET silences
+ * them.  mdt_say writes its string as it is, in one write where it can.
+ */
+void		 mdt_say_init(void);
+void		 mdt_say_end(void);
+void		 mdt_say(const char *);
+
+/*
+ * exec.c: the exec family, which notes in the trace a program that will
+ * not be traced; the start record of a traced image; the check at exit
+ * that the program's malloc is the tracer's.
+ */
+void		 mdt_exec_resolve(void);
+void		 mdt_exec_init(void);
+void		 mdt_exec_exit(void);
+
+/* preload.c: whether MALLOC_OPTIONS like these ask for a report. */
+int		 mdt_options_enable(const char *);
 
 /* preload.c: set the recursion guard (1) or clear it; its old value. */
 int		 mdt_guard(int);

@@ -396,14 +396,47 @@ pvalloc(size_t n)
 }
 
 /*
+ * Letters OpenBSD's malloc knows that mean nothing here (canaries, free
+ * checks, guard pages, junking, realloc, security, unmapping, verbose
+ * dump, xmalloc, the cache's size): accepted without a word, so that
+ * one MALLOC_OPTIONS serves both systems.
+ */
+#define IGNORED_OPTS	"CcFfGgJjRrSsUuVvXx<>"
+
+/* OpenBSD's malloc warns of a letter it does not know; so does this. */
+static void
+unknown_option(char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	static const char head[] = "mdtrace: unknown char ";
+	unsigned char u = (unsigned char)c;
+	char m[64], *p = m + sizeof(head) - 1;
+
+	memcpy(m, head, sizeof(head) - 1);
+	if (u > ' ' && u < 0x7f) {
+		*p++ = '\'';
+		*p++ = c;
+		*p++ = '\'';
+	} else {
+		*p++ = '\\';
+		*p++ = 'x';
+		*p++ = hex[u >> 4];
+		*p++ = hex[u & 15];
+	}
+	memcpy(p, " in MALLOC_OPTIONS\n", sizeof(" in MALLOC_OPTIONS\n"));
+	mdt_say(m);
+}
+
+/*
  * MALLOC_OPTIONS as OpenBSD reads it, one letter at a time: 'D' turns
  * the report on, 'd' off; each 'T' adds a frame of the experimental
  * format (at most MDT_EXPFRAMES); a number selects the in-tree text
  * format with that many frames.  OpenBSD knows 1 to 4; larger numbers
- * up to MDT_MAXFRAMES ("D16") are this tracer's extension.
+ * up to MDT_MAXFRAMES ("D16") are this tracer's extension.  The other
+ * letters of OpenBSD's malloc are ignored; any other byte is warned of.
  */
 static void
-parse_options(const char *s, struct mdt_opts *o)
+parse_options(const char *s, struct mdt_opts *o, int warn)
 {
 	int t = 0, num;
 
@@ -424,11 +457,24 @@ parse_options(const char *s, struct mdt_opts *o)
 			o->enabled = 1;
 		else if (*s == 'd')
 			o->enabled = 0;
-		else if (*s == 'T' && t < MDT_EXPFRAMES)
-			t++;
+		else if (*s == 'T') {
+			if (t < MDT_EXPFRAMES)
+				t++;
+		} else if (warn && strchr(IGNORED_OPTS, *s) == NULL)
+			unknown_option(*s);
 	}
 	if (!o->text)
 		o->depth = t;
+}
+
+/* Whether these MALLOC_OPTIONS ask for a report (exec.c). */
+int
+mdt_options_enable(const char *s)
+{
+	struct mdt_opts o;
+
+	parse_options(s, &o, 0);
+	return o.enabled;
 }
 
 static void
@@ -466,6 +512,7 @@ end_report(void *caller_sp)
 	    __atomic_exchange_n(&reported, 1, __ATOMIC_ACQ_REL))
 		return;
 	busy = 1;
+	mdt_exec_exit();
 	kinds = mdt_leakcheck(__builtin_frame_address(0), caller_sp);
 	mdt_report(&opts, kinds);
 	mdt_leakcheck_free();
@@ -527,8 +574,14 @@ mdt_init(void)
 {
 	busy = 1;
 	(void)ensure_real();
-	parse_options(getenv("MALLOC_OPTIONS"), &opts);
+	mdt_exec_resolve();
+	mdt_say_init();
+	parse_options(getenv("MALLOC_OPTIONS"), &opts, 1);
+	if (!opts.enabled)
+		mdt_say_end();	/* untraced, the program keeps its numbers */
 	if (opts.enabled) {
+		mdt_objects_init();
+		mdt_exec_init();
 		mdt_unwind_init();
 		mdt_record_init();
 		mdt_stop_init();

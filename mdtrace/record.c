@@ -12,16 +12,15 @@
  * "malloc", one line a record).
  *
  * Nothing here calls malloc or stdio: text is built with the bounded
- * string builder below, records in buffers on the stack.  The caller
- * holds the tracer's recursion guard, so what dladdr allocates goes
- * untraced.
+ * string builder below, records in buffers on the stack.  Frames are
+ * named by objects.c, which reads the program headers, not the symbol
+ * tables as dladdr would.
  *
  * What it does not do: create the file or write the start record (the
  * launcher does), or decide what leaked (table.c).
  */
-#define _GNU_SOURCE	/* dladdr, Dl_info */
+#define _GNU_SOURCE	/* syscall */
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -48,7 +47,7 @@
  */
 #define OBJ_MAX		1024
 
-/* dladdr failed: the frame's object is unknown; an id no base can be. */
+/* In no object: the frame's object is unknown; an id no base can be. */
 #define UNKNOWN_ID	1
 
 /* A bounded string: appends past cap are dropped, never overflow. */
@@ -70,7 +69,7 @@ struct out {
 	size_t			 nobj;
 };
 
-/* One frame as dladdr names it. */
+/* One frame as its object names it (objects.c). */
 struct frame {
 	uintptr_t	 ra;
 	uintptr_t	 id;		/* load base, or UNKNOWN_ID */
@@ -210,8 +209,6 @@ emit_line(struct out *w, struct sb *s)
 static void
 frame_name(uintptr_t ra, struct frame *f)
 {
-	Dl_info di;
-
 	f->ra = ra;
 	/*
 	 * A frame of a library dlclose unloaded (unload.c).  Its id is the
@@ -223,11 +220,8 @@ frame_name(uintptr_t ra, struct frame *f)
 		return;
 	}
 	/* ra - 1 lies in the call: a call ending a function still counts. */
-	if (ra != 0 && dladdr((void *)(ra - 1), &di) != 0 &&
-	    di.dli_fbase != NULL && di.dli_fname != NULL) {
-		f->id = (uintptr_t)di.dli_fbase;
+	if (ra != 0 && mdt_obj_find(ra - 1, &f->id, &f->path)) {
 		f->off = ra - f->id;
-		f->path = di.dli_fname;
 	} else {
 		f->id = UNKNOWN_ID;
 		f->off = ra;
@@ -366,14 +360,9 @@ kinds_record(struct out *w, const struct mdt_stack *s)
 static void
 data_place(uintptr_t a, struct frame *f)
 {
-	Dl_info di;
-
 	f->ra = a;
-	if (dladdr((void *)a, &di) != 0 && di.dli_fbase != NULL &&
-	    di.dli_fname != NULL) {
-		f->id = (uintptr_t)di.dli_fbase;
+	if (mdt_obj_find(a, &f->id, &f->path)) {
 		f->off = a - f->id;
-		f->path = di.dli_fname;
 	} else {
 		f->id = UNKNOWN_ID;
 		f->off = a;
@@ -529,11 +518,11 @@ open_trace(void)
 		e = errno;
 		msg = strerror(e);
 		/* One message; the program's exit goes on. */
-		(void)!write(2, "mdtrace: ", 9);
-		(void)!write(2, trace_path, strlen(trace_path));
-		(void)!write(2, ": ", 2);
-		(void)!write(2, msg, strlen(msg));
-		(void)!write(2, "\n", 1);
+		mdt_say("mdtrace: ");
+		mdt_say(trace_path);
+		mdt_say(": ");
+		mdt_say(msg);
+		mdt_say("\n");
 	}
 	return fd;
 }

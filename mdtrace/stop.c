@@ -536,20 +536,21 @@ wait_arrivals(int64_t deadline)
 static void
 say(const char *s)
 {
-	(void)!write(2, s, strlen(s));
+	mdt_say(s);
 }
 
 static void
 say_tid(int tid)
 {
 	char b[16];
-	size_t n = sizeof(b);
+	size_t n = sizeof(b) - 1;
 
+	b[n] = '\0';
 	do {
 		b[--n] = (char)('0' + tid % 10);
 		tid /= 10;
 	} while (tid > 0 && n > 0);
-	(void)!write(2, b + n, sizeof(b) - n);
+	say(b + n);
 }
 
 /* The stack pointer of a thread blocked in a system call, or 0. */

@@ -357,10 +357,12 @@ struct run {
 	const char		*name;	/* the trace, for messages */
 	struct mrec		*st;	/* NULL until the first record */
 	struct u64map		 printed;	/* pid -> report_tag() */
-	struct report		*rep;
+	struct report		*rep;		/* NULL until there is a trace */
+	struct report_opts	 ro;
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
 	uint64_t		 found;		/* lost leaks past -S, -k, -b */
+	uint64_t		 untraced;	/* processes not traced */
 	size_t			 bids;		/* build-ids given to sym */
 	struct u64map		 follows;	/* pid -> struct follow */
 	int			 snapseen;	/* a process had snapshots */
@@ -387,12 +389,34 @@ printed(const struct run *run, const struct mproc *p)
 	return u64map_get(&run->printed, (uint32_t)p->pid) == report_tag(p);
 }
 
+/*
+ * The report, begun when the input proves to be a trace: input that is
+ * not one gives its error and nothing on standard output.
+ */
+static struct report *
+report_of(struct run *run)
+{
+	if (run->rep == NULL)
+		run->rep = report_open(stdout, &run->ro);
+	return run->rep;
+}
+
 /* Print one process, in the order asked for. */
 static void
 print_proc(struct run *run, struct mproc *p, int header)
 {
 	struct sel_view v;
 
+	(void)report_of(run);
+	if (p->untraced != NULL) {
+		run->untraced++;
+		/* Formats with no place for it say it here. */
+		if (run->ro.format != REPORT_TEXT &&
+		    run->ro.format != REPORT_JSON)
+			warnx("%s: process %" PRId32 " (%s) was not traced: %s",
+			    run->name, p->pid, p->program != NULL ?
+			    p->program : p->comm, p->untraced);
+	}
 	if (run->o->dump) {
 		report_dump(run->rep, p, header);
 	} else {
@@ -465,7 +489,7 @@ print_snapshot(struct run *run, struct mproc *p, struct snap_state *st,
 		leak_sort(m.leaks, run->o->sortkey);
 	sel_proc(&run->sel, &m, &v);
 	run->found += v.tot.lost;
-	report_snapshot(run->rep, &m, &v, header, &rs);
+	report_snapshot(report_of(run), &m, &v, header, &rs);
 	sel_free(&v);
 	leak_close(m.leaks);
 	if (base >= 0)
@@ -561,7 +585,7 @@ print_growth(struct run *run, struct mproc *p, int header)
 		k = run->o->top;
 	v.tot.shown = k;
 	run->found += v.tot.lost;
-	report_growth(run->rep, &m, gv, k, &v.tot, header);
+	report_growth(report_of(run), &m, gv, k, &v.tot, header);
 	free(gv);
 	sel_free(&v);
 	u64map_free(&row);
@@ -704,7 +728,7 @@ finish_snaps(struct run *run, struct mproc *p, int header)
 		return;
 	run->snapseen = 1;
 	if (run->o->snaplist) {
-		report_snaplist(run->rep, p, header);
+		report_snaplist(report_of(run), p, header);
 		return;
 	}
 	if (run->o->growth) {
@@ -765,7 +789,8 @@ finish(struct run *run)
 		warnx("%s: no malloc records of process %" PRId32,
 		    run->name, run->o->pid);
 		run->status = 1;
-	}
+	} else if (run->layout != NULL)
+		(void)report_of(run);	/* a trace, if one without records */
 	if (run->o->verbose) {
 		print_stats(run);
 		if (!run->o->dump)
@@ -844,7 +869,7 @@ main(int argc, char *argv[])
 {
 	struct options o;
 	struct sym_opts so;
-	struct report_opts ro;
+	struct report_opts *ro;
 	struct symbolizer *sym;
 	struct run run;
 	struct sigaction sa;
@@ -909,20 +934,19 @@ main(int argc, char *argv[])
 		free_options(&o);
 		return 1;
 	}
-	memset(&ro, 0, sizeof(ro));
-	ro.format = o.dump ? REPORT_DUMP : o.format;
-	ro.sym = sym;
-	ro.names = o.names;
-	ro.compare = run.sel.base != NULL || o.nsnapat == 2;
-	ro.hidden = o.keep.npats > 0 || ro.compare;
-	ro.top = o.top != 0;
-	ro.snaplist = o.snaplist;
-	run.rep = report_open(stdout, &ro);
+	ro = &run.ro;
+	ro->format = o.dump ? REPORT_DUMP : o.format;
+	ro->sym = sym;
+	ro->names = o.names;
+	ro->compare = run.sel.base != NULL || o.nsnapat == 2;
+	ro->hidden = o.keep.npats > 0 || ro->compare;
+	ro->top = o.top != 0;
+	ro->snaplist = o.snaplist;
 
 	read_trace(&run, fd);
 	finish(&run);
 
-	if (report_close(run.rep) == -1) {
+	if (run.rep != NULL && report_close(run.rep) == -1) {
 		warn("stdout");
 		run.status = 1;
 	}
@@ -936,6 +960,13 @@ main(int argc, char *argv[])
 	if (fd != STDIN_FILENO)
 		close(fd);
 	/* Errors first: a damaged trace may hide leaks. */
+	if (run.status == 0 && o.exitleaks && run.untraced > 0) {
+		warnx("%s: %" PRIu64 " process%s not traced: %s leaks are "
+		    "unknown", run.name, run.untraced,
+		    run.untraced == 1 ? " was" : "es were",
+		    run.untraced == 1 ? "its" : "their");
+		return EXIT_LEAKS;
+	}
 	if (run.status == 0 && o.exitleaks && run.found > 0)
 		return EXIT_LEAKS;
 	return run.status;

@@ -285,6 +285,8 @@ mrec_close(struct mrec *st)
 		leak_close(p->m.leaks);
 		snap_close(p->m.snaps);
 		free(p->m.dump);
+		free(p->m.program);
+		free(p->m.untraced);
 		free(p);
 	}
 	for (d = 0; d < NDECODERS; d++)

@@ -29,6 +29,9 @@ struct mproc {
 						   replaces the last */
 	struct snap_log		*snaps;		/* snapshots (snap.h) or
 						   NULL */
+	char			*program;	/* mdtrace: its real path */
+	char			*untraced;	/* mdtrace: why it was not
+						   traced; NULL if it was */
 };
 
 /* What the decoders skipped or cut, for -v. */

@@ -40,6 +40,8 @@ struct report {
 	struct report_opts	 o;
 	int			 nprocs;	/* JSON: processes printed */
 	struct sel_totals	 tot;		/* of every process */
+	uint64_t		 untraced;	/* processes not traced */
+	uint64_t		 traced;	/* the others */
 	struct json_seen	 seen[JSON_SEEN];
 	struct html_report	*html;		/* -o html */
 	const struct report_snap *snap;		/* of the process printed */
@@ -78,10 +80,11 @@ has_kinds(const struct sel_totals *t)
  * Leak line so that scripts read both alike; hidden= and shown= only
  * when -k, -b or -n can make them differ from leaks=.  With kinds, the
  * bytes and allocations of each, as in valgrind's leak summary:
- * "definite=1001/1 indirect=0/0 possible=0/0 reachable=8192/1".
+ * "definite=1001/1 indirect=0/0 possible=0/0 reachable=8192/1".  Then,
+ * if some processes were not traced, how many: "untraced=1".
  */
 static void
-text_totals(struct report *r, const struct sel_totals *t)
+text_totals(struct report *r, const struct sel_totals *t, uint64_t untraced)
 {
 	struct out *o = r->out;
 	int k;
@@ -109,6 +112,10 @@ text_totals(struct report *r, const struct sel_totals *t)
 		out_u64(o, t->kbytes[k]);
 		out_char(o, '/');
 		out_u64(o, t->kallocs[k]);
+	}
+	if (untraced > 0) {
+		out_str(o, " untraced=");
+		out_u64(o, untraced);
 	}
 	out_char(o, '\n');
 }
@@ -165,13 +172,19 @@ report_close(struct report *r)
 		}
 		out_str(r->out, r->nprocs > 0 ? "\n  ],\n" : "],\n");
 		json_totals(r, &r->tot, "  ");
+		if (r->untraced > 0) {
+			out_str(r->out, ",\n  \"untraced\": ");
+			out_u64(r->out, r->untraced);
+		}
 		out_str(r->out, "\n}\n");
 		break;
 	case REPORT_TEXT:
-		if (r->o.snaplist)
+		/* Not a word of leaks where no process was traced. */
+		if (r->o.snaplist || (r->traced == 0 && r->untraced > 0 &&
+		    r->tot.leaks == 0))
 			break;
 		out_str(r->out, "Summary ");
-		text_totals(r, &r->tot);
+		text_totals(r, &r->tot, r->untraced);
 		break;
 	case REPORT_HTML:
 		html_close(r->html, &r->tot);
@@ -506,6 +519,20 @@ text_snapshot(struct report *r)
 	out_char(r->out, '\n');
 }
 
+/* "Not traced: /usr/bin/prog (pid 4711): statically linked: ..." */
+static void
+text_untraced(struct report *r, const struct mproc *p)
+{
+	out_str(r->out, "Not traced: ");
+	out_str(r->out, p->program != NULL && p->program[0] != '\0' ?
+	    p->program : p->comm);
+	out_str(r->out, " (pid ");
+	out_i64(r->out, p->pid);
+	out_str(r->out, "): ");
+	out_str(r->out, p->untraced);
+	out_char(r->out, '\n');
+}
+
 static void
 text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
@@ -537,12 +564,15 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		text_holder(r, p, l);
 		out_char(o, '\n');
 	}
-	if (header) {
+	/* A process not traced has no summary of its own, but a reason. */
+	if (header && (p->untraced == NULL || v->tot.leaks > 0)) {
 		out_str(o, "Summary pid=");
 		out_i64(o, p->pid);
 		out_char(o, ' ');
-		text_totals(r, &v->tot);
+		text_totals(r, &v->tot, 0);
 	}
+	if (p->untraced != NULL)
+		text_untraced(r, p);
 }
 
 /* Length of a valid UTF-8 sequence at s, or 0. */
@@ -872,6 +902,14 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 	size_t i, j;
 
 	json_begin(r, p);
+	if (p->program != NULL) {
+		out_str(o, ",\n      \"program\": ");
+		json_string(o, p->program);
+	}
+	if (p->untraced != NULL) {
+		out_str(o, ",\n      \"untraced\": ");
+		json_string(o, p->untraced);
+	}
 	if (r->snap != NULL) {
 		out_str(o, ",\n      \"snapshot\": ");
 		json_snap(r, r->snap->at);
@@ -989,6 +1027,10 @@ report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
 {
 	sel_sum(&r->tot, &v->tot);
+	if (p->untraced != NULL)
+		r->untraced++;
+	else
+		r->traced++;
 	switch (r->o.format) {
 	case REPORT_TEXT:
 		text_proc(r, p, v, header);
@@ -1228,7 +1270,7 @@ text_growth_view(struct report *r, const struct mproc *p,
 		out_str(o, "Summary pid=");
 		out_i64(o, p->pid);
 		out_char(o, ' ');
-		text_totals(r, tot);
+		text_totals(r, tot, 0);
 	}
 }
 
