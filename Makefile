@@ -19,7 +19,7 @@ MDUMP_LIBS =	$(PROBE_LIBS)
 
 OBJS =		src/main.o src/buf.o src/ktrace.o src/leak.o src/mdump_err.o \
 		src/mrec.o src/mrec_bid.o src/mrec_exp.o src/mrec_mdt.o \
-		src/mrec_text.o src/out.o src/report.o \
+		src/mrec_text.o src/mrec_snap.o src/snap.o src/out.o src/report.o \
 		src/strpool.o src/u64map.o src/xmalloc.o \
 		src/sym.o src/elf.o src/debugfile.o src/debuginfod.o \
 		src/dwarf.o src/dwarf_unit.o src/dwarf_line.o src/dwarf_ranges.o \
@@ -49,7 +49,7 @@ $(OBJS): src/buf.h src/ktrace.h src/leak.h src/mdump.h src/mrec.h \
 	src/bsearch.h src/sym.h src/u64map.h src/xmalloc.h src/elf.h \
 	src/debugfile.h src/debuginfod.h src/dwarf.h src/dwarf_impl.h \
 	src/names.h src/demangle.h src/suppress.h src/compare.h src/select.h \
-	src/report_html.h src/longopt.h src/version.h
+	src/report_html.h src/longopt.h src/version.h src/snap.h
 
 tests/tracegen: tests/tracegen.c
 	$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ tests/tracegen.c

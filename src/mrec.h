@@ -14,6 +14,7 @@
 #include "ktrace.h"
 
 struct leak_table;
+struct snap_log;
 struct md_err;
 
 /* The longest tracer version an "mdtversion" record may give. */
@@ -32,6 +33,8 @@ struct mproc {
 	int			 done;		/* its report is complete */
 	uint32_t		 report;	/* reports begun: a new one
 						   replaces the last */
+	struct snap_log		*snaps;		/* snapshots (snap.h) or
+						   NULL */
 	char			*program;	/* mdtrace: its real path */
 	char			*untraced;	/* mdtrace: why it was not
 						   traced; NULL if it was */
@@ -46,6 +49,7 @@ struct mrec_stats {
 	uint64_t	deep;		/* frames past LEAK_MAXFRAMES */
 	uint64_t	cut;		/* stacks the tracer ended early */
 	uint64_t	cutbad;		/* ... at damaged frame information */
+	uint64_t	snapcut;	/* snapshots cut short at the end */
 };
 
 /* The longest build-id a "mallocbuildid" record may give. */

@@ -19,6 +19,7 @@
 #include "leak.h"
 #include "mdump.h"
 #include "mrec_int.h"
+#include "snap.h"
 #include "strpool.h"
 #include "xmalloc.h"
 
@@ -440,7 +441,10 @@ mdt_record(void *ctxv, struct mproc *p, void **ps, size_t label,
 	return MREC_OK;
 }
 
-/* A traced image that began and wrote no complete report. */
+/*
+ * A traced image that began and wrote no complete report.  One that
+ * wrote snapshots was traced: its last snapshot stands for the report.
+ */
 static int
 mdt_finish(void *ctxv, struct mproc *p, void *ps, struct md_err *e)
 {
@@ -448,7 +452,8 @@ mdt_finish(void *ctxv, struct mproc *p, void *ps, struct md_err *e)
 
 	(void)ctxv;
 	(void)e;
-	if (mp->started && !p->done && p->untraced == NULL)
+	if (mp->started && !p->done && p->untraced == NULL &&
+	    (p->snaps == NULL || snap_count(p->snaps) == 0))
 		mdt_set(&p->untraced, (const uint8_t *)mdt_noreport,
 		    sizeof(mdt_noreport) - 1);
 	return MREC_OK;
