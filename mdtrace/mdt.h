@@ -162,7 +162,7 @@ struct mdt_thread {
 	int		 tid;
 	int		 state;		/* STOP_* of stop.c */
 	uintptr_t	 sp;
-	uintptr_t	 self;		/* its pthread_self(), or 0 */
+	uintptr_t	 self;		/* its thread pointer, or 0 */
 	uintptr_t	 stack_hi;	/* its stack's end (scan.c), or 0 */
 	uintptr_t	 regs[64];
 };
