@@ -104,7 +104,8 @@ MDT_ARCH != sh tools/probe.sh arch $(CC)
 MDT_COMMONSRCS = mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c \
 		mdtrace/unwind.c mdtrace/record.c mdtrace/cfi.c \
 		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c \
-		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c
+		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c \
+		mdtrace/tables.c
 MDT_ARCHSRCS =	mdtrace/arch_x86_64.c mdtrace/unwind_x86_64.c \
 		mdtrace/arch_none.c mdtrace/unwind_none.c
 MDT_LIBSRCS =	$(MDT_COMMONSRCS) mdtrace/arch_$(MDT_ARCH).c \

@@ -527,6 +527,7 @@ mdt_init(void)
 {
 	busy = 1;
 	(void)ensure_real();
+	mdt_unload_init();
 	parse_options(getenv("MALLOC_OPTIONS"), &opts);
 	if (opts.enabled) {
 		mdt_unwind_init();
