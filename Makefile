@@ -107,6 +107,7 @@ MDT_COMMONSRCS = mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c \
 		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c \
 		mdtrace/tables.c
 MDT_ARCHSRCS =	mdtrace/arch_x86_64.c mdtrace/unwind_x86_64.c \
+		mdtrace/arch_aarch64.c mdtrace/unwind_aarch64.c \
 		mdtrace/arch_none.c mdtrace/unwind_none.c
 MDT_LIBSRCS =	$(MDT_COMMONSRCS) mdtrace/arch_$(MDT_ARCH).c \
 		mdtrace/unwind_$(MDT_ARCH).c
