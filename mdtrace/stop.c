@@ -484,15 +484,26 @@ syscall_sp(int tid)
 	return 0;
 }
 
-/* Name the threads that did not stop; their stack pointer from /proc. */
+/*
+ * Name the threads that did not stop; their stack pointer from /proc.
+ * A thread that has ended meanwhile is left out: one that was ending
+ * when it was signalled (under qemu-user, the host thread of a guest
+ * thread that pthread_join already saw end) never answers.
+ */
 static void
 warn_failed(void)
 {
+	char path[64];
 	size_t i;
 
 	for (i = 0; i < nslots; i++) {
 		if (slots[i].state != MDT_STOP_FAILED)
 			continue;
+		mdt_stop_path(path, 0, slots[i].tid, "stat");
+		if (access(path, F_OK) != 0) {
+			slots[i].state = MDT_STOP_LEFT;
+			continue;
+		}
 		slots[i].sp = syscall_sp(slots[i].tid);
 		say("mdtrace: thread ");
 		say_tid(slots[i].tid);
