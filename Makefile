@@ -121,12 +121,21 @@ MDT_SOFLAGS +=	-fasynchronous-unwind-tables
 # Bound at load: the ptrace helper (stop_ptrace.c) must never enter the
 # dynamic linker's lazy binding, which uses the thread it shares.
 MDT_SOFLAGS +=	-Wl,-z,now
-MDT_LIBSRCS =	mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c mdtrace/unwind.c \
-		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
+# The processor's own files: mdtrace/arch_ARCH.c and unwind_ARCH.c, or
+# the _none.c pair where the tracer does not know it (mdtrace/arch.h).
+MDT_ARCH != sh tools/probe.sh arch $(CC)
+MDT_COMMONSRCS = mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c \
+		mdtrace/unwind.c mdtrace/record.c mdtrace/cfi.c \
 		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c \
 		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c \
 		mdtrace/say.c mdtrace/objects.c mdtrace/untraced.c \
-		mdtrace/exec.c mdtrace/snapshot.c mdtrace/control.c
+		mdtrace/exec.c mdtrace/snapshot.c mdtrace/control.c \
+		mdtrace/tables.c
+MDT_ARCHSRCS =	mdtrace/arch_x86_64.c mdtrace/unwind_x86_64.c \
+		mdtrace/arch_aarch64.c mdtrace/unwind_aarch64.c \
+		mdtrace/arch_none.c mdtrace/unwind_none.c
+MDT_LIBSRCS =	$(MDT_COMMONSRCS) mdtrace/arch_$(MDT_ARCH).c \
+		mdtrace/unwind_$(MDT_ARCH).c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux
@@ -147,10 +156,21 @@ mdtrace/mdtrace: mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/untraced.h \
 	$(CC) $(MDT_CFLAGS) $(LDFLAGS) -DMDT_LIBDIR=\"$(MDT_LIBDIR)\" -o $@ \
 	    mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/ask.c src/longopt.c
 
-mdtrace/libmdtrace.so: $(MDT_LIBSRCS) mdtrace/mdt.h mdtrace/cfi.h \
-	    mdtrace/unwind.h mdtrace/stop.h mdtrace/untraced.h src/version.h
+mdtrace/libmdtrace.so: $(MDT_COMMONSRCS) $(MDT_ARCHSRCS) mdtrace/mdt.h \
+	    mdtrace/cfi.h mdtrace/unwind.h mdtrace/stop.h mdtrace/arch.h \
+	    mdtrace/untraced.h src/version.h
 	$(CC) $(MDT_CFLAGS) $(MDT_SOFLAGS) $(LDFLAGS) -shared -o $@ \
 	    $(MDT_LIBSRCS) -ldl
+
+# The tracer built by another compiler into a directory of its own, for
+# the tests under qemu-user (tests/e2e/arm64.sh):
+#	make cross-mdtrace XCC=aarch64-linux-gnu-gcc XOUT=tests/out/arm64/lib
+cross-mdtrace:
+	mkdir -p $(XOUT)
+	a=`sh tools/probe.sh arch $(XCC)` && \
+	    $(XCC) $(MDT_CFLAGS) $(MDT_SOFLAGS) -shared \
+	    -o $(XOUT)/libmdtrace.so $(MDT_COMMONSRCS) \
+	    mdtrace/arch_$$a.c mdtrace/unwind_$$a.c -ldl
 
 bench: mdtrace
 	sh bench/mdtrace_bench.sh
@@ -175,7 +195,7 @@ clean-mdtrace:
 	    examples/ktrace.out
 
 .PHONY: mdtrace-if-linux mdtrace libmdtrace.so bench install-mdtrace \
-	uninstall-mdtrace clean-mdtrace
+	uninstall-mdtrace clean-mdtrace cross-mdtrace
 # ---- end of the mdtrace section --------------------------------------------
 
 # ---- fuzzing, sanitizers, portability ---------------------------------------

@@ -85,21 +85,23 @@ mdt_mix64(uint64_t x)
 	return x;
 }
 
-/*
- * stacks.c: the stack table; memory and locks for the tracer.  The
- * table_ functions cover both tables.
- */
+/* stacks.c: the stack table; memory and locks for the tracer. */
 void		*mdt_mmap(size_t);
 void		 mdt_spin_lock(int *);
 void		 mdt_spin_unlock(int *);
 struct mdt_stack *mdt_stack_intern(const uintptr_t *, uint32_t);
 struct mdt_stack *mdt_stack_of(uint32_t);
 void		 mdt_stack_each(void (*)(struct mdt_stack *, void *), void *);
+void		 mdt_stack_lock(void);
+void		 mdt_stack_unlock(void);
+void		 mdt_stack_resetlock(void);
+struct mdt_stack *mdt_table_first(void);
+
+/* tables.c: both tables together. */
 void		 mdt_table_lockall(void);
 void		 mdt_table_unlockall(void);
 void		 mdt_table_resetlocks(void);
 struct mdt_stack *mdt_table_sum(void);
-struct mdt_stack *mdt_table_first(void);
 
 /* live.c: the live-block table. */
 #define MDT_LIVE_REGIONS	96	/* most pairs mdt_live_regions gives */
@@ -132,7 +134,8 @@ void		 mdt_objects_init(void);
 const char	*mdt_exe_path(void);
 int		 mdt_obj_find(uintptr_t, uintptr_t *, const char **);
 
-/* unload.c: a frame of an object dlclose unloaded, or 0. */
+/* unload.c: a frame of an object dlclose unloaded, or 0; the set-up. */
+void		 mdt_unload_init(void);
 int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
 		    uintptr_t *);
 
@@ -217,7 +220,7 @@ struct mdt_thread {
 	int		 tid;
 	int		 state;		/* STOP_* of stop.c */
 	uintptr_t	 sp;
-	uintptr_t	 self;		/* its pthread_self(), or 0 */
+	uintptr_t	 self;		/* its thread pointer, or 0 */
 	uintptr_t	 stack_hi;	/* its stack's end (scan.c), or 0 */
 	uintptr_t	 regs[64];
 };

@@ -603,6 +603,7 @@ mdt_init(void)
 {
 	busy = 1;
 	(void)ensure_real();
+	mdt_unload_init();
 	mdt_exec_resolve();
 	mdt_say_init();
 	parse_options(getenv("MALLOC_OPTIONS"), &opts, 1);

@@ -53,6 +53,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "mdt.h"
 
 #define MAX_OBJRANGES	16	/* segments kept of one object */
@@ -101,7 +102,7 @@ struct fmap {
 };
 
 /*
- * An object's static TLS block: at off from a thread's pthread_self()
+ * An object's static TLS block: at off from a thread's thread pointer
  * in every thread, size bytes; obj is an address inside the object.
  */
 struct tlsmod {
@@ -141,7 +142,7 @@ static struct {
 	struct ext	*wseg;		/* the objects' writable segments */
 	size_t		 nwseg;
 	uintptr_t	 self_lo, self_hi;	/* the exiting thread's stack */
-	uintptr_t	 self_self;	/* its pthread_self() */
+	uintptr_t	 self_self;	/* its thread pointer */
 	uintptr_t	 self_regs[64];	/* its registers at exit's call */
 	int		 has_self_regs;
 	int		 self_tid;
@@ -291,7 +292,7 @@ obj_end(const struct dl_phdr_info *info)
 
 /*
  * Note the object's executable and writable segments, and where its
- * static TLS block lies from a thread's pthread_self(): the same in
+ * static TLS block lies from a thread's thread pointer: the same in
  * every thread.
  */
 static void
@@ -306,7 +307,7 @@ obj_segments(const struct dl_phdr_info *info)
 		if (ph->p_type == PT_TLS && info->dlpi_tls_data != NULL &&
 		    S.ntls < MAX_TLS) {
 			S.tls[S.ntls].off = (intptr_t)((uintptr_t)
-			    info->dlpi_tls_data - (uintptr_t)pthread_self());
+			    info->dlpi_tls_data - mdt_arch_tp());
 			S.tls[S.ntls].size = ph->p_memsz;
 			S.tls[S.ntls].obj = info->dlpi_addr + obj_first(info);
 			S.ntls++;
@@ -1266,52 +1267,43 @@ file_word(uintptr_t a)
 	return *(const uintptr_t *)a;
 }
 
+/* Is n bytes at a code that may be read?  (mdt_code_fn) */
+static int
+code_ok(uintptr_t a, size_t n)
+{
+	return is_code(a, n);
+}
+
 /*
- * Does the x86-64 code at t lead to exit()?  Either it is exit(), or a
- * PLT entry (endbr64 and bnd prefixes optional) jumping through a GOT
- * slot that holds it: exit() was called, so the slot is bound.
+ * Does the code at t lead to exit()?  Either it is exit(), or a PLT
+ * entry jumping through a GOT slot that holds it: exit() was called,
+ * so the slot is bound.
  */
 static int
 goes_to_exit(uintptr_t t)
 {
-	const unsigned char *c = (const unsigned char *)t;
-	int32_t rel;
+	uintptr_t slot;
 
 	if (t == S.exitfn)
 		return 1;
-	if (!is_code(t, 11))
-		return 0;
-	if (c[0] == 0xf3 && c[1] == 0x0f && c[2] == 0x1e && c[3] == 0xfa)
-		c += 4;
-	if (c[0] == 0xf2)
-		c++;
-	if (c[0] != 0xff || c[1] != 0x25)
-		return 0;
-	memcpy(&rel, c + 2, sizeof(rel));
-	return file_word((uintptr_t)(c + 6) + (uintptr_t)(intptr_t)rel) ==
-	    S.exitfn;
+	slot = mdt_arch_plt_slot(t, code_ok);
+	return slot != 0 && file_word(slot) == S.exitfn;
 }
 
 /* Is w the return address of a call of exit() (direct, PLT, GOT)? */
 static int
 returns_from_exit(uintptr_t w)
 {
-	const unsigned char *c;
-	int32_t rel;
+	uintptr_t to;
 
-	if (w < 6 || !is_code(w - 6, 6))
+	switch (mdt_arch_call_before(w, code_ok, &to)) {
+	case 1:
+		return goes_to_exit(to);
+	case 2:
+		return file_word(to) == S.exitfn;
+	default:
 		return 0;
-	c = (const unsigned char *)(w - 5);
-	if (c[0] == 0xe8) {
-		memcpy(&rel, c + 1, sizeof(rel));
-		return goes_to_exit(w + (uintptr_t)(intptr_t)rel);
 	}
-	c = (const unsigned char *)(w - 6);
-	if (c[0] == 0xff && c[1] == 0x15) {
-		memcpy(&rel, c + 2, sizeof(rel));
-		return file_word(w + (uintptr_t)(intptr_t)rel) == S.exitfn;
-	}
-	return 0;
 }
 
 /*
@@ -1328,7 +1320,6 @@ returns_from_exit(uintptr_t w)
 static uintptr_t
 exit_caller_sp(uintptr_t sp)
 {
-#if defined(__x86_64__)
 	static volatile uintptr_t a;
 
 	if (S.exitfn == 0)
@@ -1339,9 +1330,6 @@ exit_caller_sp(uintptr_t sp)
 	for (a = sp; a < sp + EXIT_SEARCH; a += sizeof(a))
 		if (returns_from_exit(*(const uintptr_t *)a))
 			return a + sizeof(a);
-#else
-	(void)sp;
-#endif
 	return 0;
 }
 
@@ -1362,30 +1350,13 @@ exit_registers(uintptr_t sp)
 	S.has_self_regs = uwa_caller_regs(&uc, sp, S.self_regs, lo, hi) == 0;
 }
 
-/*
- * Is w a return address: does a call instruction end just before it
- * in code?  x86-64: call rel32, or call through a register or memory
- * (ff /2) of 2, 3, 6 or 7 bytes.
- */
+/* Is w a return address: does a call instruction end just before it? */
 static int
 is_return_address(uintptr_t w)
 {
-#if defined(__x86_64__)
-	static const int len[] = { 2, 3, 6, 7 };
-	const unsigned char *c = (const unsigned char *)w;
-	size_t i;
+	uintptr_t to;
 
-	if (w < 7 || !is_code(w - 7, 7))
-		return 0;
-	if (c[-5] == 0xe8)
-		return 1;
-	for (i = 0; i < sizeof(len) / sizeof(len[0]); i++)
-		if (c[-len[i]] == 0xff && (c[1 - len[i]] & 0x38) == 0x10)
-			return 1;
-#else
-	(void)w;
-#endif
-	return 0;
+	return mdt_arch_call_before(w, code_ok, &to) != 0;
 }
 
 /*
@@ -1407,23 +1378,12 @@ frame_code(uintptr_t a, uintptr_t lo, uintptr_t pc)
 	return pc;
 }
 
-#if defined(__x86_64__)
-/* The registers of a ucontext's gregs, in their order. */
-static const char *const regname[] = {
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rdi", "rsi",
-	"rbp", "rbx", "rdx", "rax", "rcx", "rsp", "rip"
-};
-#define PC_REG	16
-#else
-static const char *const regname[] = { "" };
-#define PC_REG	(-1)
-#endif
-
 /* The thread pc of slot i was stopped at, or 0. */
 static uintptr_t
 thread_pc(size_t i)
 {
-	return PC_REG >= 0 && S.thr[i].state != 0 ? S.thr[i].regs[PC_REG] : 0;
+	return mdt_arch_pc >= 0 && S.thr[i].state != 0 ?
+	    S.thr[i].regs[mdt_arch_pc] : 0;
 }
 
 /* The block the chain of block j starts at: its parent is a root. */
@@ -1460,8 +1420,7 @@ classify_root(uintptr_t a, uint32_t r, struct mdt_hop *h)
 		m = (a - (uintptr_t)regs) / sizeof(uintptr_t);
 		h->type = MDT_HOP_REGISTER;
 		h->tid = i < S.nthr ? S.thr[i].tid : S.self_tid;
-		h->name = m < sizeof(regname) / sizeof(regname[0]) ?
-		    regname[m] : "?";
+		h->name = m < mdt_arch_nregs ? mdt_arch_regname[m] : "?";
 		return;
 	}
 	for (i = 0; i <= S.nthr; i++) {
@@ -1633,7 +1592,7 @@ mdt_leakcheck(void *exit_sp, void *caller_sp, int running)
 	S.exitfn = (uintptr_t)dlsym(RTLD_DEFAULT, "exit");
 	S.brk = (uintptr_t)sbrk(0);
 	S.self_tid = (int)syscall(SYS_gettid);
-	S.self_self = (uintptr_t)pthread_self();
+	S.self_self = mdt_arch_tp();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (snapshot() == 0 && build_index() == 0) {
 		check((uintptr_t)exit_sp - EXIT_SLACK, (uintptr_t)caller_sp);

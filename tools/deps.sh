@@ -29,6 +29,9 @@ musl-gcc musl-tools
 valgrind valgrind
 python3 python3
 qemu-x86_64 qemu-user
+qemu-aarch64 qemu-user
+aarch64-linux-gnu-gcc crossbuild-essential-arm64
+aarch64-linux-gnu-g++ crossbuild-essential-arm64
 dwz dwz
 debuginfod debuginfod
 curl curl
