@@ -76,19 +76,21 @@ arun() {
 # stack libgcc found (see the header); prints what differs.
 same_stacks() {
 	python3 - "$1" "$2" <<'PY'
-import json, sys
+import json, os, sys
 
+# The tracer names the main program by its real path, the oracle as it
+# was run: objects compare by their real paths.
 def frame(f):
     o = f.get("object", "")
     if o in ("", "."):
         return "?%#x" % f["offset"]
-    return "%s+%#x" % (o, f["offset"])
+    return "%s+%#x" % (os.path.realpath(o), f["offset"])
 
 def split(s):
     if s.startswith("?"):
         return None, int(s[1:], 16)
     o, off = s.rsplit("+", 1)
-    return o, int(off, 16)
+    return os.path.realpath(o), int(off, 16)
 
 leaks = {}
 for p in json.load(open(sys.argv[2]))["processes"]:
@@ -115,6 +117,8 @@ for line in open(sys.argv[1]):
         print("%d: frame 0 %s is not in %s before %s" % (size, got[0], fn,
               frames[0]))
         bad = 1
+    frames = ["%s+%#x" % split(x) if not x.startswith("?") else x
+              for x in frames]
     if got[1:] != frames[1:]:
         print("%d: stack %s, libgcc's %s" % (size, " ".join(got[1:]),
               " ".join(frames[1:])))
