@@ -124,7 +124,8 @@ seen(int tid)
 
 /*
  * Wait until the seized thread in slot i stops; keep a signal whose
- * delivery stopped it, to give it back.  0 stopped, -1 not.
+ * delivery stopped it, to give it back.  0 stopped, 1 it ended, -1 it
+ * did not stop.
  */
 static int
 wait_stop(size_t i)
@@ -136,12 +137,14 @@ wait_stop(size_t i)
 		r = raw(SYS_wait4, P.t[i].tid, (long)&st, WNOHANG | __WALL, 0);
 		if (r == P.t[i].tid) {
 			if (!WIFSTOPPED(st))
-				return -1;	/* it ended */
+				return 1;	/* it ended */
 			if ((st >> 16) != PTRACE_EVENT_STOP &&
 			    WSTOPSIG(st) != SIGTRAP)
 				P.sig[i] = WSTOPSIG(st);
 			return 0;
 		}
+		if (r == -ECHILD || r == -ESRCH)
+			return 1;	/* gone */
 		if (r < 0)
 			return -1;
 		raw_nap();
@@ -187,8 +190,11 @@ seize_new(size_t *added)
 	raw(SYS_close, fd, 0, 0, 0);
 	/* All were interrupted at once; now each stop is waited for. */
 	for (i = P.n - *added; i < P.n; i++) {
-		if (P.t[i].state == MDT_STOP_FAILED || wait_stop(i) != 0) {
-			P.t[i].state = MDT_STOP_FAILED;
+		r = -1;
+		if (P.t[i].state != MDT_STOP_FAILED)
+			r = wait_stop(i);
+		if (P.t[i].state == MDT_STOP_FAILED || r != 0) {
+			P.t[i].state = r == 1 ? MDT_STOP_LEFT : MDT_STOP_FAILED;
 			continue;
 		}
 		P.t[i].state = mdt_arch_ptrace_read(P.t[i].tid, &P.t[i]) == 0 ?

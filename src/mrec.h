@@ -35,6 +35,9 @@ struct mproc {
 						   replaces the last */
 	struct snap_log		*snaps;		/* snapshots (snap.h) or
 						   NULL */
+	uint32_t		 image;		/* traced images begun
+						   ("mdtstart"): each has
+						   snapshots of its own */
 	char			*program;	/* mdtrace: its real path */
 	char			*untraced;	/* mdtrace: why it was not
 						   traced; NULL if it was */

@@ -103,9 +103,14 @@ mdt_tracing(struct mproc *p, void **ps, size_t label,
 		*ps = mp = xcalloc(1, sizeof(*mp));
 	mdt_set(&p->program, d, plen);
 	if (label == MDT_START) {
-		/* A traced image: its report is to come. */
+		/* A traced image: its report, its snapshots are to come. */
 		mp->started = 1;
 		p->done = 0;
+		p->image++;
+		if (p->snaps != NULL) {
+			snap_close(p->snaps);
+			p->snaps = NULL;
+		}
 		mdt_set(&p->untraced, NULL, 0);
 	} else {
 		mp->started = 0;

@@ -39,6 +39,7 @@ struct snap_proc {
 	uint64_t	 want;		/* entries still to come */
 	uint64_t	 off;		/* its record, for messages */
 	uint64_t	 recno;
+	uint32_t	 image;		/* of the process's, it is for */
 };
 
 struct snapdec {
@@ -66,15 +67,25 @@ le(const uint8_t *d, size_t n)
 	return v;
 }
 
+/*
+ * The process's snapshot state; a new image (after exec, the same pid)
+ * numbers its snapshots and stacks anew.
+ */
 static struct snap_proc *
 snapdec_proc(struct mproc *p, void **ps)
 {
-	if (*ps == NULL) {
+	struct snap_proc *sp;
+
+	if (*ps == NULL)
 		*ps = xcalloc(1, sizeof(struct snap_proc));
-		if (p->snaps == NULL)
-			p->snaps = snap_open();
+	sp = *ps;
+	if (sp->image != p->image) {
+		memset(sp, 0, sizeof(*sp));
+		sp->image = p->image;
 	}
-	return *ps;
+	if (p->snaps == NULL)
+		p->snaps = snap_open();
+	return sp;
 }
 
 /* Damage to the open snapshot: it is dropped. */
