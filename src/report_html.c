@@ -36,8 +36,8 @@
  * any snapshot:
  *
  *   {"at": N, "stacks": [[kind, [frame...]], ...], "grow": [stack...],
- *    "list": [[num, ms, bytes, blocks, definite, indirect, possible,
- *              reachable, [stack, bytes, blocks, ...]], ...]}
+ *    "list": [[num, ms, bytes, blocks, bytes of each kind, blocks of
+ *              each kind, [stack, bytes, blocks, ...]], ...]}
  *
  * "at" is the number of the snapshot the process's leaks are, 0 when
  * they are its report at exit.  A stack here is a leak of one kind (a
@@ -47,7 +47,8 @@
  * "grow" is those that grew in at least one interval, in the order of
  * -g, at most HTML_GROW.  Each snapshot of "list" has its number, the
  * milliseconds since the first (monotonic clock), the live bytes and
- * blocks and the bytes of each kind (of the whole heap, as -T), and its
+ * blocks, the bytes and blocks of each kind (definite, indirect,
+ * possible, reachable: of the whole heap, as -T), and its
  * changes: the stacks whose live bytes or blocks changed since the one
  * before, with their new figures.  So the page's size grows with what
  * changed, not with snapshots times stacks.
@@ -602,6 +603,10 @@ html_snaps(struct html_report *r, const struct mproc *p, uint32_t atnum)
 		for (k = 0; k < SNAP_NKINDS; k++) {
 			out_char(o, ',');
 			out_u64(o, h->kbytes[k]);
+		}
+		for (k = 0; k < SNAP_NKINDS; k++) {
+			out_char(o, ',');
+			out_u64(o, h->kblocks[k]);
 		}
 		out_str(o, ",[");
 		for (any = 0; at < h->end;) {
