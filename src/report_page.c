@@ -1362,7 +1362,7 @@ const char *const html_page_tail[] = {
 	"}\n",
 	"\n",
 	"function seconds(t) {\n",
-	"	return t.toFixed(t < 10 && t !== Math.floor(t) \? 2 : 1) + ' s';\n",
+	"	return t.toFixed(1) + ' s';\n",
 	"}\n",
 	"\n",
 	"function snapName(sn, i) {\n",

@@ -1037,7 +1037,7 @@ function baseSnap(p) {
 }
 
 function seconds(t) {
-	return t.toFixed(t < 10 && t !== Math.floor(t) ? 2 : 1) + ' s';
+	return t.toFixed(1) + ' s';
 }
 
 function snapName(sn, i) {
