@@ -1596,7 +1596,7 @@ const char *const html_page_tail[] = {
 	"		if (caller(l) !== null)\n",
 	"			li.appendChild(el('span', ' \\u2190 ' + caller(l),\n",
 	"			    'caller'));\n",
-	"		li.appendChild(el('span', ': ' + st.kind + ', ' +\n",
+	"		li.appendChild(el('span', st.kind + ', ' +\n",
 	"		    human(se.v[se.v.length - 1]) + ' at the last snapshot',\n",
 	"		    'note'));\n",
 	"	});\n",

@@ -1271,7 +1271,7 @@ function timelineLegend(series) {
 		if (caller(l) !== null)
 			li.appendChild(el('span', ' \u2190 ' + caller(l),
 			    'caller'));
-		li.appendChild(el('span', ': ' + st.kind + ', ' +
+		li.appendChild(el('span', st.kind + ', ' +
 		    human(se.v[se.v.length - 1]) + ' at the last snapshot',
 		    'note'));
 	});

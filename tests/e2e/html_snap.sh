@@ -79,9 +79,9 @@ check hand/lines is "$h" lines \
 # -g's order: stack 1 grew 4 times, stack 4 twice, stack 3 (possible)
 # once; stack 2 shrank and is no line.
 check hand/legend is "$h" legend "Live, all kinds|Definite|Indirect|Possible|Reachable|server+0x10 \
-← server+0x100: definite, 500 B at the last snapshot|server+0x10 \
-← server+0x200: indirect, 96 B at the last snapshot|server+0x30 \
-← server+0x200: possible, 32 B at the last snapshot"
+← server+0x100definite, 500 B at the last snapshot|server+0x10 \
+← server+0x200indirect, 96 B at the last snapshot|server+0x30 \
+← server+0x200possible, 32 B at the last snapshot"
 check hand/base-is-last is "$h" base-button "Last snapshot"
 check hand/base-marked is "$h" selected 5
 s5="server+0x10 definite 500 5|server+0x10 indirect 96 2|server+0x20 reachable 400 4|server+0x30 possible 32 1"
@@ -131,7 +131,7 @@ check server/snapshots test "$nsnap" -ge 5
 check server/points is "$s" points "$nsnap"
 check server/lines sh -c "awk -F '\t' '\$1 == \"lines\"' '$s' | grep -q ' stack'"
 check server/leak-line sh -c "awk -F '\t' '\$1 == \"legend\"' '$s' |
-    grep -q '|leak ← main: definite'"
+    grep -q '|leak ← maindefinite'"
 check server/base is "$s" showing "Showing the report at exit."
 # Each snapshot's table as mdump -t N -o json has it: function of the
 # innermost frame outside the system libraries, kind, bytes, count.
