@@ -538,17 +538,8 @@ static int
 cmp_grow(const void *a, const void *b)
 {
 	const struct report_grow *x = a, *y = b;
-	int64_t dx = (int64_t)(x->g->bytes - x->g->first);
-	int64_t dy = (int64_t)(y->g->bytes - y->g->first);
 
-	/* A server's leak grows in most intervals, and the most. */
-	if (x->g->grew != y->g->grew)
-		return x->g->grew > y->g->grew ? -1 : 1;
-	if (dx != dy)
-		return dx > dy ? -1 : 1;
-	if (x->g->bytes != y->g->bytes)
-		return x->g->bytes > y->g->bytes ? -1 : 1;
-	return x->g->key < y->g->key ? -1 : x->g->key > y->g->key;
+	return snap_grow_cmp(x->g, y->g);
 }
 
 /* -g: the stacks of p by how steadily they grew. */
@@ -966,6 +957,7 @@ main(int argc, char *argv[])
 	ro->hidden = o.keep.npats > 0 || ro->compare;
 	ro->top = o.top != 0;
 	ro->snaplist = o.snaplist;
+	ro->sel = &run.sel;
 
 	read_trace(&run, fd);
 	finish(&run);

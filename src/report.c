@@ -60,8 +60,8 @@ report_open(FILE *fp, const struct report_opts *o)
 		out_str(r->out, "{\n  \"mdump_version\": \"" MDUMP_VERSION
 		    "\",\n  \"processes\": [");
 	if (r->o.format == REPORT_HTML)
-		r->html = html_open(r->out, o->sym, o->names, o->compare,
-		    o->hidden, o->top);
+		r->html = html_open(r->out, o->sym, o->names, o->sel,
+		    o->compare, o->hidden, o->top);
 	return r;
 }
 
@@ -1113,7 +1113,8 @@ report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		folded_proc(r, p, v, header);
 		break;
 	case REPORT_HTML:
-		html_proc(r->html, p, v);
+		html_proc(r->html, p, v, r->snap != NULL ? r->snap->at->num :
+		    0);
 		break;
 	case REPORT_DUMP:
 		break;

@@ -11,6 +11,7 @@
 struct mproc;
 struct names;
 struct sel_leak;
+struct sel_opts;
 struct snap_grow;
 struct snap_head;
 struct out;
@@ -36,6 +37,7 @@ struct report_opts {
 	int			 hidden;	/* -k or -b: count hidden */
 	int			 top;		/* -n: count shown */
 	int			 snaplist;	/* -T: no leak summary */
+	const struct sel_opts	*sel;		/* html: snapshots' leaks */
 };
 
 /* Which snapshot a report of leaks shows (-t), and how it is headed. */

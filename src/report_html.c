@@ -16,7 +16,8 @@
  *    "processes": [{"pid": N, "command": S, "summary": T,
  *                   "leaks": [[bytes, count, [frame...], kind,
  *                              growth bytes, growth count, new,
- *                              holder], ...]}],
+ *                              holder], ...],
+ *                   "snaps": X}],
  *    "frames": [[object, "hex offset", [function, file, line, ...]]],
  *    "strings": [S, ...], "summary": T}
  *
@@ -29,6 +30,28 @@
  * a string in place, not an index), only when the trace gives one.  T
  * is the summary object of the JSON report (report_json_totals()), with
  * "kinds" when the trace has them.
+ *
+ * X, for a process with snapshots (snap.h) unless compare, holds them
+ * all as the page needs them to draw a timeline and rebuild the leaks of
+ * any snapshot:
+ *
+ *   {"at": N, "stacks": [[kind, [frame...]], ...], "grow": [stack...],
+ *    "list": [[num, ms, bytes, blocks, bytes of each kind, blocks of
+ *              each kind, [stack, bytes, blocks, ...]], ...]}
+ *
+ * "at" is the number of the snapshot the process's leaks are, 0 when
+ * they are its report at exit.  A stack here is a leak of one kind (a
+ * key of snap.h) that the report would show (past -S, -k and the kinds
+ * of -a; -n does not apply), numbered in key order, which is the text
+ * report's order of a snapshot's leaks; kind is a string index.
+ * "grow" is those that grew in at least one interval, in the order of
+ * -g, at most HTML_GROW.  Each snapshot of "list" has its number, the
+ * milliseconds since the first (monotonic clock), the live bytes and
+ * blocks, the bytes and blocks of each kind (definite, indirect,
+ * possible, reachable: of the whole heap, as -T), and its
+ * changes: the stacks whose live bytes or blocks changed since the one
+ * before, with their new figures.  So the page's size grows with what
+ * changed, not with snapshots times stacks.
  *
  * Nothing in the data can end the <script> element or be read as
  * markup: besides JSON's own escapes, '<', '>' and '&' are written as
@@ -46,8 +69,11 @@
 #include "report.h"
 #include "report_html.h"
 #include "select.h"
+#include "snap.h"
 #include "strpool.h"
+#include "suppress.h"
 #include "sym.h"
+#include "u64map.h"
 #include "xmalloc.h"
 
 /* A string by its address. */
@@ -97,6 +123,7 @@ struct html_report {
 	struct out		*out;
 	struct symbolizer	*sym;
 	struct names		*nm;
+	const struct sel_opts	*sel;
 	int			 compare;
 	int			 hidden;
 	int			 top;
@@ -307,7 +334,7 @@ put_lines(struct out *o, const char *const *lines)
 
 struct html_report *
 html_open(struct out *out, struct symbolizer *sym, struct names *nm,
-    int compare, int hidden, int top)
+    const struct sel_opts *sel, int compare, int hidden, int top)
 {
 	struct html_report *r;
 
@@ -315,6 +342,7 @@ html_open(struct out *out, struct symbolizer *sym, struct names *nm,
 	r->out = out;
 	r->sym = sym;
 	r->nm = nm;
+	r->sel = sel;
 	r->compare = compare;
 	r->hidden = hidden;
 	r->top = top;
@@ -412,9 +440,196 @@ html_reserve(struct html_report *r, const struct sel_view *v)
 		fmap_room(&r->fmap, n);
 }
 
+/* The growing stacks the timeline draws, at most. */
+#define HTML_GROW	5
+
+static int
+html_grow_cmp(const void *a, const void *b)
+{
+	return snap_grow_cmp(a, b);
+}
+
+/* Copy or restore the match counts of a pattern list. */
+static void
+html_counts(struct supp_list *l, uint64_t *c, int restore)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->npats; i++) {
+		if (restore) {
+			l->pats[i].leaks = c[2 * i];
+			l->pats[i].bytes = c[2 * i + 1];
+		} else {
+			c[2 * i] = l->pats[i].leaks;
+			c[2 * i + 1] = l->pats[i].bytes;
+		}
+	}
+}
+
+static size_t
+html_npats(const struct supp_list *l)
+{
+	return l == NULL ? 0 : l->npats;
+}
+
+/*
+ * The keys the report would show, as select.h chooses them: one leak
+ * per key ever live, in key order.  page[key] is its stack's number in
+ * the page, or -1; the stacks are written.  The counts of -S and -k
+ * stay as they were: these are not leaks of the report.
+ */
+static long *
+html_keys(struct html_report *r, const struct mproc *p, size_t *nshown)
+{
+	const struct snap_log *sl = p->snaps;
+	size_t nkeys = snap_nstacks(sl) * SNAP_NKINDS, n = snap_count(sl);
+	size_t at = 0, end, key, i, j, nf, nl;
+	uint64_t fig[SNAP_NFIG], *counts;
+	struct leak *const *leaks;
+	struct sel_opts so = *r->sel;
+	struct u64map bykey;
+	struct sel_view v;
+	struct mproc m;
+	const struct leak_frame *f;
+	const struct sel_leak *s;
+	char *seen;
+	long *page;
+	void *k;
+
+	seen = xcalloc(nkeys + 1, 1);
+	page = xcalloc(nkeys + 1, sizeof(*page));
+	end = snap_get(sl, n - 1)->end;
+	while (at < end)
+		seen[snap_next(sl, &at, fig)] = 1;
+	m = *p;
+	m.leaks = leak_open();
+	for (key = 0; key < nkeys; key++) {
+		page[key] = -1;
+		if (!seen[key])
+			continue;
+		f = snap_frames(sl, key / SNAP_NKINDS, &nf);
+		leak_add_kind(m.leaks, f, nf, 1, 1, snap_kind(key));
+	}
+	memset(&bykey, 0, sizeof(bykey));
+	leaks = leak_list(m.leaks, &nl);
+	for (i = 0, key = 0; i < nl; i++, key++) {
+		while (!seen[key])
+			key++;
+		u64map_put(&bykey, (uint64_t)(uintptr_t)leaks[i],
+		    (void *)(uintptr_t)(key + 1));
+	}
+	counts = xcalloc(2 * (html_npats(so.supp) + html_npats(so.keep)) + 1,
+	    sizeof(*counts));
+	html_counts(so.supp, counts, 0);
+	html_counts(so.keep, counts + 2 * html_npats(so.supp), 0);
+	so.top = 0;
+	so.base = NULL;
+	sel_proc(&so, &m, &v);
+	html_counts(so.supp, counts, 1);
+	html_counts(so.keep, counts + 2 * html_npats(so.supp), 1);
+	/* The chosen in key order: their place in v for now. */
+	for (i = 0; i < v.nleaks; i++) {
+		k = u64map_get(&bykey, (uint64_t)(uintptr_t)v.leaks[i].leak);
+		if (k != NULL)
+			page[(uintptr_t)k - 1] = (long)i;
+	}
+	*nshown = 0;
+	out_str(r->out, "\"stacks\": [");
+	for (key = 0; key < nkeys; key++) {
+		if (page[key] == -1)
+			continue;
+		s = &v.leaks[page[key]];
+		page[key] = (long)(*nshown)++;
+		out_str(r->out, page[key] == 0 ? "\n[" : ",\n[");
+		out_i64(r->out, str_index(r, leak_kindname(snap_kind(key))));
+		out_str(r->out, ",[");
+		for (j = 0; j < s->leak->nframes; j++) {
+			if (j > 0)
+				out_char(r->out, ',');
+			out_u64(r->out, frame_index(r, &s->leak->frames[j],
+			    s->frames[j]));
+		}
+		out_str(r->out, "]]");
+	}
+	out_str(r->out, "]");
+	sel_free(&v);
+	leak_close(m.leaks);
+	u64map_free(&bykey);
+	free(counts);
+	free(seen);
+	return page;
+}
+
+/* The snapshots of a process, "snaps" of the page's data. */
+static void
+html_snaps(struct html_report *r, const struct mproc *p, uint32_t atnum)
+{
+	const struct snap_log *sl = p->snaps;
+	const struct snap_head *h, *first = snap_get(sl, 0);
+	struct snap_grow *g;
+	struct out *o = r->out;
+	size_t i, k, n = snap_count(sl), ng, nshown, at = 0, key;
+	uint64_t fig[SNAP_NFIG];
+	long *page;
+	int any;
+
+	out_str(o, ",\n\"snaps\": {\"at\": ");
+	out_u64(o, atnum);
+	out_str(o, ", ");
+	page = html_keys(r, p, &nshown);
+	out_str(o, ",\n\"grow\": [");
+	g = snap_growth(sl, &ng);
+	for (i = 0, k = 0; i < ng; i++)
+		if (page[g[i].key] != -1 && g[i].grew > 0)
+			g[k++] = g[i];
+	qsort(g, k, sizeof(*g), html_grow_cmp);
+	for (i = 0; i < k && i < HTML_GROW; i++) {
+		if (i > 0)
+			out_char(o, ',');
+		out_i64(o, page[g[i].key]);
+	}
+	free(g);
+	out_str(o, "],\n\"list\": [");
+	for (i = 0; i < n; i++) {
+		h = snap_get(sl, i);
+		out_str(o, i == 0 ? "\n[" : ",\n[");
+		out_u64(o, h->num);
+		out_char(o, ',');
+		out_u64(o, (h->mono - first->mono) / 1000000);
+		out_char(o, ',');
+		out_u64(o, h->bytes);
+		out_char(o, ',');
+		out_u64(o, h->blocks);
+		for (k = 0; k < SNAP_NKINDS; k++) {
+			out_char(o, ',');
+			out_u64(o, h->kbytes[k]);
+		}
+		for (k = 0; k < SNAP_NKINDS; k++) {
+			out_char(o, ',');
+			out_u64(o, h->kblocks[k]);
+		}
+		out_str(o, ",[");
+		for (any = 0; at < h->end;) {
+			key = snap_next(sl, &at, fig);
+			if (page[key] == -1)
+				continue;
+			if (any++)
+				out_char(o, ',');
+			out_i64(o, page[key]);
+			out_char(o, ',');
+			out_u64(o, fig[SNAP_BYTES]);
+			out_char(o, ',');
+			out_u64(o, fig[SNAP_BLOCKS]);
+		}
+		out_str(o, "]]");
+	}
+	out_str(o, "]}");
+	free(page);
+}
+
 void
 html_proc(struct html_report *r, const struct mproc *p,
-    const struct sel_view *v)
+    const struct sel_view *v, uint32_t at)
 {
 	struct out *o = r->out;
 	size_t i;
@@ -433,7 +648,11 @@ html_proc(struct html_report *r, const struct mproc *p,
 		out_str(o, i == 0 ? "\n" : ",\n");
 		html_leak(r, p, &v->leaks[i]);
 	}
-	out_str(o, "]}");
+	out_char(o, ']');
+	if (p->snaps != NULL && snap_count(p->snaps) > 0 && r->sel != NULL &&
+	    !r->compare)
+		html_snaps(r, p, at);
+	out_char(o, '}');
 }
 
 /* One frame of "frames": its object, offset and inline chain. */

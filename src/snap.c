@@ -261,6 +261,28 @@ snap_change(const uint8_t *log, size_t *at, uint64_t *fig)
 	return (size_t)(k >> 1);
 }
 
+size_t
+snap_next(const struct snap_log *s, size_t *at, uint64_t *fig)
+{
+	return snap_change(s->log, at, fig);
+}
+
+int
+snap_grow_cmp(const struct snap_grow *x, const struct snap_grow *y)
+{
+	int64_t dx = (int64_t)(x->bytes - x->first);
+	int64_t dy = (int64_t)(y->bytes - y->first);
+
+	/* A server's leak grows in most intervals, and the most. */
+	if (x->grew != y->grew)
+		return x->grew > y->grew ? -1 : 1;
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
 void
 snap_replay(const struct snap_log *s, struct snap_state *st, size_t i)
 {

@@ -84,6 +84,14 @@ const struct snap_head *snap_get(const struct snap_log *, size_t);
 long		 snap_find(const struct snap_log *, uint32_t);
 
 /*
+ * The change at *at in the log, moved past: its figures into fig, its
+ * key returned.  Snapshot i's changes are those from the end of i - 1
+ * (0 for the first) to its end (snap_head.end), with those of any
+ * snapshot dropped between them.
+ */
+size_t		 snap_next(const struct snap_log *, size_t *, uint64_t *);
+
+/*
  * Bring a state (zeroed at first) to snapshot i (an index): forward
  * from where it is, or from the start when i is behind it.
  */
@@ -120,6 +128,12 @@ struct snap_grow {
  * from the first to the last.  *n is their number; free() the array.
  */
 struct snap_grow *snap_growth(const struct snap_log *, size_t *);
+/*
+ * The order of -g: the keys that grew in most intervals first, then by
+ * how much they grew, their bytes at the last snapshot, their key.
+ */
+int		 snap_grow_cmp(const struct snap_grow *,
+		    const struct snap_grow *);
 /* Seconds from the first snapshot to the last (0 with one). */
 double		 snap_span(const struct snap_log *);
 

@@ -4,8 +4,9 @@
 // the README's picture (doc/report.png) and for looking at changes.
 //
 // usage: node tools/screenshot.js CHROMIUM PAGE.html OUT.png
-//            [dark] [open=N] [hover=ROW,X] [width=PIXELS]
-// open=N opens the table's Nth row to its stack; ROW is the flame
+//            [dark] [snap=N] [open=N] [hover=ROW,X] [width=PIXELS]
+// snap=N clicks the timeline's Nth point (snapshots, from 1) to show
+// that snapshot; open=N opens the table's Nth row to its stack; ROW is the flame
 // graph's row (0: the process), X the pixel from its left edge.  The
 // picture is as tall as the page.
 'use strict';
@@ -35,6 +36,15 @@ const opt = (k) => {
 		await p.send('Emulation.setDeviceMetricsOverride', { width,
 		    height, deviceScaleFactor: 1, mobile: false });
 		await p.frame();
+		if (opt('snap') !== null) {
+			const r = await p.eval(`(() => { const r = document
+			    .querySelectorAll('#tlbox circle.pt')[
+			    ${Number(opt('snap')) - 1}].getBoundingClientRect();
+			    return [r.left + r.width / 2, r.top + r.height / 2];
+			    })()`);
+			await p.click(r[0], r[1]);
+			await p.frame();
+		}
 		if (opt('open') !== null) {
 			await p.eval(`document.querySelectorAll('#leaks tr.leak')[
 			    ${Number(opt('open')) - 1}].click(), 1`);

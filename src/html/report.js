@@ -12,7 +12,7 @@
  * Parts, in order: errors, the data, formatting, the summary, the
  * flame graph tree, its drawing (all the drawing is in drawFlame and
  * the functions right after it), zoom and keys, search, the table, the
- * process selector, start.
+ * snapshots and their timeline, the process selector, start.
  */
 'use strict';
 
@@ -85,7 +85,8 @@ var PROCS = D.processes.map(function (p) {
 		return o;
 	});
 	return { pid: p.pid, command: p.command, summary: p.summary,
-	    leaks: leaks, tree: null };
+	    leaks: leaks, tree: null, treeUp: null,
+	    snaps: p.snaps ? snapsOf(p.snaps) : null };
 });
 var HAS_KIND = PROCS.some(function (p) {
 	return p.leaks.some(function (l) { return l.kind !== null; });
@@ -181,17 +182,22 @@ var KINDS = ['definite', 'indirect', 'possible', 'reachable'];
 
 /* Label and value pairs. */
 function showSummary(p) {
-	var dl = $('summary'), t = p.summary, pairs, div, i;
+	var dl = $('summary'), t = p.summary, pairs, div, i, s;
 
 	pairs = [
 		['Command', p.command, 'cmd'],
-		['PID', String(p.pid)],
-		['Leaks', String(t.leaks)],
-		[D.compare ? 'Bytes grown' : 'Bytes',
-		    t.bytes + ' (' + human(t.bytes) + ')'],
-		['Allocations', String(t.allocations)],
-		['Suppressed', String(t.suppressed)]
+		['PID', String(p.pid)]
 	];
+	/* A snapshot's leaks: which, and when. */
+	s = p.snap !== undefined ? p.snap : baseSnap(p);
+	if (s >= 0)
+		pairs.push(['Snapshot', snapName(p.snaps, s), 'snap']);
+	pairs.push(['Leaks', String(t.leaks)],
+	    [D.compare ? 'Bytes grown' : 'Bytes',
+		t.bytes + ' (' + human(t.bytes) + ')'],
+	    ['Allocations', String(t.allocations)]);
+	if (t.suppressed !== undefined)
+		pairs.push(['Suppressed', String(t.suppressed)]);
 	if (D.hidden)
 		pairs.push(['Hidden', String(t.hidden)]);
 	if (D.top)
@@ -284,8 +290,12 @@ function addLeak(n, l) {
 	}
 }
 
-/* Outermost frame first; a frame's inline chain outermost first too. */
-function buildTree(p) {
+/*
+ * Top-down: outermost frame first, a frame's inline chain outermost
+ * first too.  Bottom-up (up set): the other way, the allocating
+ * function at the root's children, its callers below.
+ */
+function buildTree(p, up) {
 	var root = newNode(null, 'all', null, null, false);
 	var anon = { fn: '[no frames]', file: null, line: 0, inlined: false,
 	    key: '\u0002' };
@@ -294,20 +304,23 @@ function buildTree(p) {
 	p.leaks.forEach(function (l) {
 		var n = root, i, k, f;
 
-		l.leaf = null;
+		var leaf = up ? 'leafUp' : 'leafDown', nf = l.frames.length;
+
+		l[leaf] = null;
 		if (l.weight <= 0)
 			return;
 		addLeak(root, l);
-		if (l.frames.length === 0)
+		if (nf === 0)
 			addLeak(n = child(n, anon, null), l);
-		for (i = l.frames.length - 1; i >= 0; i--) {
-			f = l.frames[i];
-			for (k = f.locs.length - 1; k >= 0; k--) {
-				n = child(n, f.locs[k], f);
+		for (i = 0; i < nf; i++) {
+			f = l.frames[up ? i : nf - 1 - i];
+			for (k = 0; k < f.locs.length; k++) {
+				n = child(n, f.locs[up ? k :
+				    f.locs.length - 1 - k], f);
 				addLeak(n, l);
 			}
 		}
-		l.leaf = n;
+		l[leaf] = n;
 	});
 	finishNode(root);
 	return root;
@@ -349,6 +362,7 @@ var view = {
 	root: null,		/* its tree */
 	zoom: null,		/* the node drawn full width */
 	history: [],		/* earlier zooms, for Back */
+	up: false,		/* bottom-up */
 	cursor: null,		/* the node keys act on */
 	hits: [],		/* per row: drawn [x, width, node], by x */
 	query: ''
@@ -907,7 +921,8 @@ function showTable() {
 function underZoom(l) {
 	if (view.zoom === view.root)
 		return true;
-	for (var n = l.leaf; n !== null; n = n.parent)
+	for (var n = view.up ? l.leafUp : l.leafDown; n !== null;
+	    n = n.parent)
 		if (n === view.zoom)
 			return true;
 	return false;
@@ -985,18 +1000,334 @@ function toggleStack(tr, l, cols) {
 	tr.setAttribute('aria-expanded', 'true');
 }
 
+/* ---- Snapshots ---------------------------------------------------- */
+
+/*
+ * A process's snapshots (report_html.c, "snaps"): the stacks the report
+ * would show, the growing ones, and each snapshot's totals and changes.
+ * A snapshot's leaks are rebuilt by replaying the changes up to it.
+ */
+function snapsOf(x) {
+	return {
+		at: x.at,
+		stacks: x.stacks.map(function (s) {
+			var frames = s[1].map(function (k) { return FRAMES[k]; });
+			return { kind: str(s[0]), frames: frames,
+			    user: userFrame(frames) };
+		}),
+		grow: x.grow,
+		list: x.list.map(function (s) {
+			return { num: s[0], t: s[1] / 1000, bytes: s[2],
+			    blocks: s[3], kbytes: s.slice(4, 8),
+			    kblocks: s.slice(8, 12), changes: s[12] };
+		}),
+		views: []
+	};
+}
+
+/* The snapshot (an index) a process's own leaks are, or -1. */
+function baseSnap(p) {
+	var sn = p.snaps, i;
+	if (!sn || sn.at === 0)
+		return -1;
+	for (i = 0; i < sn.list.length; i++)
+		if (sn.list[i].num === sn.at)
+			return i;
+	return -1;
+}
+
+function seconds(t) {
+	return t.toFixed(1) + ' s';
+}
+
+function snapName(sn, i) {
+	var s = sn.list[i];
+	return s.num + ' of ' + sn.list.length + ', ' + seconds(s.t) +
+	    ' after the first';
+}
+
+/* Snapshot i of process p as a process of its own, to show. */
+function snapProc(p, i) {
+	var sn = p.snaps, bytes = [], blocks = [], leaks = [], j, k, c;
+	var t = { leaks: 0, bytes: 0, allocations: 0, kinds: {} };
+
+	if (sn.views[i])
+		return sn.views[i];
+	for (j = 0; j <= i; j++) {
+		c = sn.list[j].changes;
+		for (k = 0; k + 2 < c.length; k += 3) {
+			bytes[c[k]] = c[k + 1];
+			blocks[c[k]] = c[k + 2];
+		}
+	}
+	sn.stacks.forEach(function (st, key) {
+		var l;
+		if (!bytes[key] && !blocks[key])
+			return;
+		l = { index: leaks.length, key: key, bytes: bytes[key] || 0,
+		    count: blocks[key] || 0, frames: st.frames,
+		    kind: st.kind, holder: null, user: st.user };
+		l.avg = l.count > 0 ? Math.floor(l.bytes / l.count) : 0;
+		l.weight = l.bytes;
+		leaks.push(l);
+		t.leaks++;
+		t.bytes += l.bytes;
+		t.allocations += l.count;
+	});
+	/* The kinds of the whole heap, as -T and -t count them. */
+	KINDS.forEach(function (name, k) {
+		t.kinds[name] = { bytes: sn.list[i].kbytes[k],
+		    allocations: sn.list[i].kblocks[k] };
+	});
+	sn.views[i] = { pid: p.pid, command: p.command, summary: t,
+	    leaks: leaks, tree: null, treeUp: null, snaps: sn, snap: i };
+	return sn.views[i];
+}
+
+function selectSnap(i) {
+	var sn = PROCS[current.proc].snaps;
+	if (!sn)
+		return;
+	i = Math.max(0, Math.min(i, sn.list.length - 1));
+	current.snap = i === baseSnap(PROCS[current.proc]) ? -1 : i;
+	show();
+}
+
+/* The shown snapshot (an index), or -1 for the report at exit. */
+function shownSnap(p) {
+	return current.snap >= 0 ? current.snap : baseSnap(p);
+}
+
+var SVGNS = 'http://www.w3.org/2000/svg';
+function svgEl(tag, attrs, parent) {
+	var e = document.createElementNS(SVGNS, tag), k;
+	for (k in attrs)
+		e.setAttribute(k, attrs[k]);
+	if (parent)
+		parent.appendChild(e);
+	return e;
+}
+
+/*
+ * Ticks for 0 to max: a step of 1, 2 or 5 times a power of ten, in a
+ * unit; about n of them.
+ */
+function ticks(max, n, unit) {
+	var raw = max / unit / n, p = Math.pow(10, Math.floor(Math.log10(raw)));
+	var step = [1, 2, 5, 10].find(function (m) { return m * p >= raw; }) * p;
+	var out = [];
+	for (var v = 0; v <= max / unit + step * 1e-9; v += step)
+		out.push(v * unit);
+	return { step: step, list: out };
+}
+
+function byteUnit(max) {
+	var u = 1, names = ['B', 'KiB', 'MiB', 'GiB', 'TiB'], i = 0;
+	while (max / u >= 1024 * 4 && i < names.length - 1) {
+		u *= 1024;
+		i++;
+	}
+	return { size: u, name: names[i] };
+}
+
+var TL = { width: 0, x: null, pts: [] };
+
+/* The timeline of p's snapshots: lines, points, the marked one. */
+function drawTimeline(p) {
+	var sn = p.snaps, box = $('tlbox'), sec = $('timeline');
+	var W, H = 240, m = { l: 78, r: 18, t: 14, b: 34 };
+	var series = [], cur = [], max = 1, tmax, x, y, g, i, u, ty, tx, sel;
+
+	if (!sn || sn.list.length === 0) {
+		sec.hidden = true;
+		return;
+	}
+	sec.hidden = false;
+	W = Math.max(box.clientWidth, 320);
+	TL.width = box.clientWidth;
+	series.push({ name: 'Live, all kinds', cls: 'total',
+	    v: sn.list.map(function (s) { return s.bytes; }) });
+	KINDS.forEach(function (k, j) {
+		var v = sn.list.map(function (s) { return s.kbytes[j]; });
+		if (v.some(function (b) { return b > 0; }))
+			series.push({ name: k.charAt(0).toUpperCase() +
+			    k.slice(1), cls: 'kind-' + k, v: v });
+	});
+	sn.grow.forEach(function (key, j) {
+		series.push({ name: null, cls: 'grow grow' + j, key: key, v: [] });
+	});
+	/* The growing stacks' bytes: the changes replayed once. */
+	sn.list.forEach(function (s) {
+		var c = s.changes, k;
+		for (k = 0; k + 2 < c.length; k += 3)
+			cur[c[k]] = c[k + 1];
+		series.forEach(function (se) {
+			if (se.key !== undefined)
+				se.v.push(cur[se.key] || 0);
+		});
+	});
+	series.forEach(function (se) {
+		se.v.forEach(function (b) { max = Math.max(max, b); });
+	});
+	tmax = sn.list[sn.list.length - 1].t;
+	x = function (t) {
+		return m.l + (tmax > 0 ? t / tmax : 0.5) * (W - m.l - m.r);
+	};
+	y = function (b) { return H - m.b - b / max * (H - m.t - m.b); };
+	TL.x = x;
+	box.textContent = '';
+	g = svgEl('svg', { width: W, height: H, viewBox: '0 0 ' + W + ' ' + H,
+	    role: 'img', tabindex: '0', id: 'tlsvg',
+	    'aria-label': 'Live bytes over time; arrow keys choose a snapshot'
+	}, box);
+	/* Axes: bytes on the left, seconds below. */
+	u = byteUnit(max);
+	ty = ticks(max, 4, u.size);
+	ty.list.forEach(function (v) {
+		svgEl('line', { x1: m.l, x2: W - m.r, y1: y(v), y2: y(v),
+		    'class': 'gridline' }, g);
+		svgEl('text', { x: m.l - 6, y: y(v), 'class': 'ylabel' }, g)
+		    .textContent = (v / u.size).toFixed(ty.step < 1 ? 1 : 0) +
+		    ' ' + u.name;
+	});
+	if (tmax > 0) {
+		tx = ticks(tmax, Math.max(2, Math.floor((W - m.l) / 110)), 1);
+		tx.list.forEach(function (v) {
+			svgEl('line', { x1: x(v), x2: x(v), y1: H - m.b,
+			    y2: H - m.b + 4, 'class': 'axis' }, g);
+			svgEl('text', { x: x(v), y: H - m.b + 16, 'class': 'xlabel'
+			}, g).textContent = (tx.step < 1 ? v.toFixed(1) :
+			    String(Math.round(v))) + ' s';
+		});
+	}
+	svgEl('line', { x1: m.l, x2: W - m.r, y1: H - m.b, y2: H - m.b,
+	    'class': 'axis' }, g);
+	/* The marked snapshot, under the lines. */
+	sel = shownSnap(p);
+	if (sel >= 0)
+		svgEl('line', { x1: x(sn.list[sel].t), x2: x(sn.list[sel].t),
+		    y1: m.t, y2: H - m.b, 'class': 'selline' }, g);
+	series.forEach(function (se) {
+		var d = se.v.map(function (b, k) {
+			return (k === 0 ? 'M' : 'L') + x(sn.list[k].t).toFixed(1) +
+			    ',' + y(b).toFixed(1);
+		}).join('');
+		svgEl('path', { d: d, 'class': 'series ' + se.cls,
+		    'data-series': se.key !== undefined ? 'stack' : se.cls }, g);
+	});
+	/* One point per snapshot on the line of all live bytes. */
+	TL.pts = [];
+	sn.list.forEach(function (s, k) {
+		var c = svgEl('circle', { cx: x(s.t), cy: y(s.bytes),
+		    r: k === sel ? 5.5 : 3, 'class': k === sel ? 'pt sel' : 'pt',
+		    'data-snap': String(s.num) }, g);
+		svgEl('title', {}, c).textContent = 'Snapshot ' + s.num +
+		    ' at ' + seconds(s.t) + ': ' + human(s.bytes) + ' live';
+		TL.pts.push(c);
+	});
+	/* Clicks anywhere choose the snapshot nearest in time. */
+	svgEl('rect', { x: m.l - 8, y: 0, width: W - m.l - m.r + 16,
+	    height: H, 'class': 'hit' }, g).addEventListener('click',
+	    function (e) {
+		var r = g.getBoundingClientRect(), px = e.clientX - r.left;
+		var best = 0, k;
+		for (k = 1; k < sn.list.length; k++)
+			if (Math.abs(x(sn.list[k].t) - px) <
+			    Math.abs(x(sn.list[best].t) - px))
+				best = k;
+		selectSnap(best);
+	});
+	g.addEventListener('keydown', function (e) {
+		var s = shownSnap(p);
+		if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+			e.preventDefault();
+			selectSnap(s < 0 ? sn.list.length - 1 :
+			    s + (e.key === 'ArrowLeft' ? -1 : 1));
+			$('tlsvg').focus();
+		} else if (e.key === 'Escape' || e.key === 'Home') {
+			e.preventDefault();
+			showBase();
+			$('tlsvg').focus();
+		}
+	});
+	timelineLegend(series);
+	timelineBar(p, sel);
+}
+
+function timelineLegend(series) {
+	var ul = $('tl-legend'), sn = PROCS[current.proc].snaps;
+	ul.textContent = '';
+	series.forEach(function (se) {
+		var li = ul.appendChild(el('li', null,
+		    se.key !== undefined ? 'stack' : null)), st, l;
+		li.appendChild(el('span', null, 'swatch ' + se.cls));
+		if (se.key === undefined) {
+			li.appendChild(document.createTextNode(se.name));
+			return;
+		}
+		st = sn.stacks[se.key];
+		l = { user: st.user, frames: st.frames };
+		li.appendChild(el('span', userLoc(l, 'fn'), 'fn'));
+		if (caller(l) !== null)
+			li.appendChild(el('span', ' \u2190 ' + caller(l),
+			    'caller'));
+		li.appendChild(el('span', st.kind + ', ' +
+		    human(se.v[se.v.length - 1]) + ' at the last snapshot',
+		    'note'));
+	});
+}
+
+/* What is shown, and the way back to the process's own report. */
+function timelineBar(p, sel) {
+	var sn = p.snaps, at = baseSnap(p), b = $('tl-base');
+	$('tl-showing').textContent = current.snap >= 0 ?
+	    'Showing snapshot ' + snapName(sn, sel) + '.' : at < 0 ?
+	    'Showing the report at exit.' : 'Showing snapshot ' +
+	    snapName(sn, at) + (at === sn.list.length - 1 ?
+	    ', the last (the program left no report at exit).' : '.');
+	b.textContent = at < 0 ? 'Report at exit' : at === sn.list.length - 1 ?
+	    'Last snapshot' : 'Snapshot ' + sn.at;
+	b.title = 'Back to the process\u2019s own report';
+	b.disabled = current.snap < 0;
+	$('tl-prev').disabled = sel === 0;
+	$('tl-next').disabled = sel < 0 || sel === sn.list.length - 1;
+}
+
+function showBase() {
+	current.snap = -1;
+	show();
+}
+$('tl-base').addEventListener('click', showBase);
+$('tl-prev').addEventListener('click', function () {
+	var s = shownSnap(PROCS[current.proc]);
+	selectSnap(s < 0 ? PROCS[current.proc].snaps.list.length - 1 : s - 1);
+});
+$('tl-next').addEventListener('click', function () {
+	selectSnap(shownSnap(PROCS[current.proc]) + 1);
+});
+function redrawTimeline() {
+	if ($('tlbox').clientWidth !== TL.width && PROCS[current.proc])
+		drawTimeline(PROCS[current.proc]);
+}
+if (window.ResizeObserver)
+	new ResizeObserver(redrawTimeline).observe($('tlbox'));
+else
+	window.addEventListener('resize', redrawTimeline);
+
 /* ---- Processes ---------------------------------------------------- */
 
-function showProc(i) {
-	var p = PROCS[i];
-	if (p.tree === null)
-		p.tree = buildTree(p);
+/* Show a process's leaks, or a snapshot's (snapProc()). */
+function showData(p) {
+	if (view.up && p.treeUp === null)
+		p.treeUp = buildTree(p, true);
+	else if (!view.up && p.tree === null)
+		p.tree = buildTree(p, false);
 	view.proc = p;
-	view.root = view.zoom = view.cursor = p.tree;
+	view.root = view.zoom = view.cursor = view.up ? p.treeUp : p.tree;
 	view.history = [];
 	showSummary(p);
 	hideTip();
-	if (p.tree.value <= 0) {
+	if (view.root.value <= 0) {
 		canvas.hidden = true;
 		if (!$('noleaks'))
 			$('flamebox').appendChild(el('p', 'No leaks to draw.',
@@ -1008,6 +1339,33 @@ function showProc(i) {
 	}
 	search();
 }
+
+/* What is shown: which process, and which of its snapshots (-1: its own). */
+var current = { proc: 0, snap: -1 };
+
+function show() {
+	var base = PROCS[current.proc];
+	showData(current.snap < 0 ? base : snapProc(base, current.snap));
+	drawTimeline(base);
+}
+
+function showProc(i) {
+	current.proc = i;
+	current.snap = -1;
+	show();
+}
+
+/* The graph's direction: top-down or bottom-up. */
+function setDirection(up) {
+	view.up = up;
+	$('dir-up').setAttribute('aria-pressed', String(up));
+	$('dir-down').setAttribute('aria-pressed', String(!up));
+	$('hint-dir').textContent = up ? 'Allocating function on top, ' +
+	    'its callers below' : 'Outermost frame on top, callees below';
+	showData(view.proc);
+}
+$('dir-up').addEventListener('click', function () { setDirection(true); });
+$('dir-down').addEventListener('click', function () { setDirection(false); });
 
 function setupProcs() {
 	var sel = $('proc'), t = D.summary;
@@ -1054,7 +1412,8 @@ makeHeader();
 setupProcs();
 if (PROCS.length === 0) {
 	PROCS.push({ pid: 0, command: '(no process in the trace)',
-	    summary: D.summary, leaks: [], tree: null });
+	    summary: D.summary, leaks: [], tree: null, treeUp: null,
+	    snaps: null });
 }
 fromAddress();
 window.addEventListener('hashchange', fromAddress);
