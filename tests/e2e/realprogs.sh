@@ -1,0 +1,239 @@
+#!/bin/sh
+#
+# realprogs.sh: real Debian programs (git, seq, tar with sh and gzip,
+# curl, xz with two threads, sort, gzip, grep, sed, python3, perl) run
+# three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT) and under
+# valgrind memcheck following every child.
+#
+# For each program:
+#   - its standard output, its standard error and its exit status are
+#     the same untraced and under mdtrace (so mdtrace writes nothing of
+#     its own to standard error), and what it made (an archive, a
+#     repository) too;
+#   - both tools saw the same processes, each matched by the program it
+#     ran last (a process that executes another keeps its pid and
+#     reports as the last one) and by its order among the processes of
+#     that program;
+#   - per process, the bytes definitely lost and indirectly lost are
+#     valgrind's, and the bytes possibly lost plus still reachable are
+#     within 2% of valgrind's.
+# The table of every program and process, valgrind against mdtrace, is
+# written to tests/out/realprogs/table.
+#
+# Environment.  Debian's /usr/bin/valgrind is a script that exports
+# LD_LIBRARY_PATH=/usr/lib/debug, GLIBCPP_FORCE_NEW=1 and
+# GLIBCXX_FORCE_NEW=1 before it runs valgrind.bin; programs copy their
+# environment into the heap (sh's variables, perl's %ENV, python's
+# os.environ, git's), so the other two runs get the same variables,
+# and all three the same HOME, locale, time zone and git dates.
+#
+# The traces are read by tests/e2e/progs/realread.c, not by mdump.
+# Prints a TAP plan as its last line.
+
+out=tests/out/realprogs
+name=realprogs
+rm -rf "$out"
+mkdir -p "$out"
+res=$out/results
+: >"$res"
+. tests/e2e/check.sh.inc
+
+top=$PWD
+plan() {
+	results_plan
+}
+if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
+	echo "ok $name # skip mdtrace is built on Linux only" >"$res"
+	plan
+fi
+for tool in valgrind git tar gzip xz curl python3 perl; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		echo "not ok $name/$tool ($tool is missing: tools/deps.sh" \
+		    "installs it)" >>"$res"
+	fi
+done
+if [ -s "$res" ]; then
+	plan
+fi
+if ! ${CC:-cc} -O2 -o "$out/realread" tests/e2e/progs/realread.c \
+    2>"$out/cc"; then
+	echo "not ok $name (cannot compile: $(head -n 1 "$out/cc"))" >"$res"
+	plan
+fi
+
+w=$top/$out/w
+# The environment of every run (env -i: nothing of the caller's).
+common="PATH=/usr/local/bin:/usr/bin:/bin HOME=$w/home LC_ALL=C TZ=UTC
+    GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_DATE=@1700000000+0000
+    GIT_COMMITTER_DATE=@1700000000+0000 GIT_PAGER=cat PAGER=cat"
+# What Debian's valgrind script adds (see above).
+wrapper="LD_LIBRARY_PATH=/usr/lib/debug GLIBCPP_FORCE_NEW=1
+    GLIBCXX_FORCE_NEW=1"
+
+# p LABEL COMMAND...: run COMMAND in the work folder $w/work the way
+# $mode says; its output, status and trace go to $out/LABEL.
+p() {
+	label=$1
+	shift
+	echo "$label" >>"$out/labels.$mode"
+	d=$top/$out/$label
+	mkdir -p "$d"
+	case $mode in
+	plain)
+		(cd "$w/work" && exec env -i $common $wrapper \
+		    timeout 120 "$@") >"$d/plain.out" 2>"$d/plain.err" \
+		    </dev/null
+		;;
+	md)
+		(cd "$w/work" && exec env -i $common $wrapper \
+		    MALLOC_OPTIONS=DTTTT timeout 120 "$top/mdtrace/mdtrace" \
+		    -f "$d/ktrace.out" "$@") >"$d/md.out" 2>"$d/md.err" \
+		    </dev/null
+		;;
+	vg)
+		mkdir -p "$d/vg"
+		(cd "$w/work" && exec env -i $common timeout 600 valgrind \
+		    --trace-children=yes --leak-check=full \
+		    --show-leak-kinds=all --xml=yes \
+		    --xml-file="$d/vg/vg.%p.xml" "$@") >"$d/vg.out" \
+		    2>"$d/vg.err" </dev/null
+		;;
+	esac
+	echo $? >"$d/$mode.status"
+}
+
+# u COMMAND...: a step of setting up or of looking at the result, run
+# untraced in $w/work in every mode; its output goes with the
+# program's before it, to be compared.
+u() {
+	(cd "$w/work" && exec env -i $common "$@") \
+	    >>"$top/$out/$label/$mode.out" 2>&1 </dev/null
+}
+
+# The programs, in order, in a fresh work folder.
+programs() {
+	rm -rf "$w"
+	mkdir -p "$w/home" "$w/work/src/sub"
+	seq 1 20000 >"$w/work/src/numbers"
+	printf 'hello\nworld\n' >"$w/work/src/sub/words"
+	cp /etc/services "$w/work/src/services"
+	label=setup
+
+	p git-init git init -q repo
+	u git -C repo config user.name 'Real Programs'
+	u git -C repo config user.email real@example.invalid
+	u cp -R src/. repo/
+	p git-add git -C repo add .
+	p git-commit git -C repo commit -m 'the first commit'
+	p git-log git -C repo log --stat
+	u sh -c 'echo more >>repo/sub/words'
+	p git-status git -C repo status
+
+	p seq seq 1 3 1000
+	p tar-czf tar czf src.tgz src
+	u sh -c 'gzip -dc src.tgz | tar tvf -'
+	p curl-version curl --version
+	p curl-file curl -sS "file://$w/work/src/sub/words"
+	p xz-T2 xz -T2 -1 --block-size=65536 -c src/numbers
+	p sort sort -r src/services
+	p gzip gzip -c src/services
+	p grep grep -c tcp src/services
+	p sed sed -n 's/^\([a-z]*\).*tcp$/\1/p' src/services
+	p python3 /usr/bin/python3 -c \
+	    'import json, re; print(json.dumps(re.findall("o", "two words")))'
+	p perl perl -e 'my %h = map { $_ => length } qw(a bb ccc);
+	    print join(",", map { "$_=$h{$_}" } sort keys %h), "\n"'
+}
+
+for mode in plain md vg; do
+	: >"$out/labels.$mode"
+	programs
+done
+
+# vg_procs DIR: "PID PROGRAM D I P R" per valgrind process, PROGRAM the
+# real path of the program it ran last, each kind's bytes.
+vg_procs() {
+	for f in "$1"/vg.*.xml; do
+		[ -f "$f" ] || continue
+		exe=$(sed -n '/<argv>/,/<\/argv>/s/.*<exe>\(.*\)<\/exe>.*/\1/p' \
+		    "$f" | tail -n 1)
+		case $exe in
+		*/*) ;;
+		*) exe=$(PATH=/usr/local/bin:/usr/bin:/bin command -v "$exe") ;;
+		esac
+		exe=$(readlink -f "$exe")
+		awk -v exe="$exe" '
+		/<pid>/ && pid == "" { pid = $0; gsub(/[^0-9]/, "", pid) }
+		/<error>/ { kind = "" }
+		/<kind>Leak_/ { kind = $0; gsub(/.*<kind>Leak_|<\/kind>.*/, "",
+		    kind) }
+		/<leakedbytes>/ && kind != "" { b = $0; gsub(/[^0-9]/, "", b)
+			t[kind] += b }
+		END { printf "%s %s %d %d %d %d\n", pid, exe,
+		    t["DefinitelyLost"], t["IndirectlyLost"],
+		    t["PossiblyLost"], t["StillReachable"] }' "$f"
+	done | sort -n
+}
+
+# md_procs TRACE: the same of mdtrace's trace; "-" for the kinds of a
+# process without a report or not traced.
+md_procs() {
+	"$out/realread" "$1" | awk '
+	$2 == "start" { exe[$1] = $3; seen[$1] = 1 }
+	$2 == "untraced" { untr[$1] = 1; seen[$1] = 1 }
+	$2 == "report" { rep[$1] = 1; seen[$1] = 1 }
+	$2 == "leak" { for (i = 0; i < 4; i++)
+		t[$1, i] += $(5 + 2 * i) }
+	END { for (p in seen)
+		if (rep[p] && !untr[p])
+			printf "%s %s %d %d %d %d\n", p, exe[p], t[p, 0],
+			    t[p, 1], t[p, 2], t[p, 3]
+		else
+			printf "%s %s - - - -\n", p, exe[p] }' | sort -n
+}
+
+# number FILE: "PROGRAM#K ..." for each line of FILE, K the line's
+# order among those of the same program.
+number() {
+	awk '{ b = $2; sub(/.*\//, "", b); k[b]++
+	    $1 = b "#" k[b]; $2 = ""; print }' "$1" | tr -s ' '
+}
+
+# kept VP VR MP MR: mdtrace's possible plus reachable bytes are within
+# 2% of valgrind's (0 only for 0); numbers all.
+kept() {
+	awk -v vp="$1" -v vr="$2" -v mp="$3" -v mr="$4" 'BEGIN {
+	    if ((vp vr mp mr) !~ /^[0-9]+$/) exit 1
+	    a = vp + vr; d = a - mp - mr; if (d < 0) d = -d
+	    exit !(d * 50 <= a) }'
+}
+
+printf '%-13s %-12s %s\n' program process \
+    'valgrind: definite indirect possible reachable | mdtrace: the same' \
+    >"$out/table"
+{
+	check labels cmp -s "$out/labels.plain" "$out/labels.md"
+	for label in $(cat "$out/labels.plain"); do
+		d=$out/$label
+		check "$label/status" cmp -s "$d/plain.status" "$d/md.status"
+		check "$label/stdout" cmp -s "$d/plain.out" "$d/md.out"
+		check "$label/stderr" cmp -s "$d/plain.err" "$d/md.err"
+		vg_procs "$d/vg" >"$d/vg.procs"
+		md_procs "$d/ktrace.out" >"$d/md.procs"
+		number "$d/vg.procs" | sort >"$d/vg.num"
+		number "$d/md.procs" | sort >"$d/md.num"
+		check "$label/processes" test "$(awk '{ print $1 }' \
+		    "$d/vg.num")" = "$(awk '{ print $1 }' "$d/md.num")"
+		join -a 1 -a 2 -e x -o 0,1.2,1.3,1.4,1.5,2.2,2.3,2.4,2.5 \
+		    "$d/vg.num" "$d/md.num" >"$d/joined"
+		while read -r proc vd vi vp vr md mi mp mr; do
+			printf '%-13s %-12s %s %s %s %s | %s %s %s %s\n' \
+			    "$label" "$proc" "$vd" "$vi" "$vp" "$vr" \
+			    "$md" "$mi" "$mp" "$mr" >>"$out/table"
+			check "$label/$proc/definite" test "$vd" = "$md"
+			check "$label/$proc/indirect" test "$vi" = "$mi"
+			check "$label/$proc/kept" kept "$vp" "$vr" "$mp" "$mr"
+		done <"$d/joined"
+	done
+} >>"$res"
+plan
