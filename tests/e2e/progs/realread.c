@@ -9,9 +9,7 @@
  *				a leak ("mallocleakrecord") with the bytes
  *				and blocks of each kind of the "mdtkinds"
  *				record before it, or "-" for each without
- *	PID end			the end banner of a report ("mallocdumpline"
- *				holding "End" is not looked for: the
- *				"mdtversion" record begins each report)
+ *	PID report		a report begins (its "mdtversion" record)
  *
  * in file order.  The reports of processes may interleave: the kinds
  * waiting for their leak are kept per process.
