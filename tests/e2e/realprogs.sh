@@ -138,7 +138,12 @@ programs() {
 	p git-init git init -q repo
 	u git -C repo config user.name 'Real Programs'
 	u git -C repo config user.email real@example.invalid
-	u cp -R src/. repo/
+	# With their times kept (-p), the files are older than the index
+	# that add writes.  Copied anew, a file of the same second as the
+	# index (as in a fast run, not under valgrind) is "racily clean":
+	# status then reads it again to compare, and kept 33 blocks (2,088
+	# bytes) more under mdtrace than under valgrind.
+	u cp -pR src/. repo/
 	p git-add git -C repo add .
 	p git-commit git -C repo commit -m 'the first commit'
 	p git-log git -C repo log --stat
@@ -222,6 +227,16 @@ number() {
 	    $1 = b "#" k[b]; $2 = ""; print }' "$1" | tr -s ' '
 }
 
+# Differences of kind that the sums below do not see, and why:
+#   xz-T2: valgrind has the DTVs of xz's two threads (calloc in
+#   allocate_dtv, from pthread_create) possibly lost, reached only
+#   through the pointer to their second entry in the thread's control
+#   block; mdtrace holds blocks the dynamic linker allocated as roots
+#   (mdtrace(1), LEAK KINDS, as LeakSanitizer does) and has them
+#   reachable.  Each is 16 bytes longer under mdtrace (288 against
+#   272): libmdtrace.so has a TLS segment, one module more in the
+#   vector.
+#
 # kept VP VR MP MR: mdtrace's possible plus reachable bytes are within
 # 2% of valgrind's (0 only for 0); numbers all.
 kept() {
@@ -247,6 +262,7 @@ printf '%-13s %-12s %s\n' program process \
 		number "$d/md.procs" | sort >"$d/md.num"
 		check "$label/processes" test "$(awk '{ print $1 }' \
 		    "$d/vg.num")" = "$(awk '{ print $1 }' "$d/md.num")"
+		check "$label/reported" test -s "$d/md.num"
 		join -a 1 -a 2 -e x -o 0,1.2,1.3,1.4,1.5,2.2,2.3,2.4,2.5 \
 		    "$d/vg.num" "$d/md.num" >"$d/joined"
 		while read -r proc vd vi vp vr md mi mp mr; do
