@@ -162,6 +162,7 @@ programs() {
 	p sed sed -n 's/^\([a-z]*\).*tcp$/\1/p' src/services
 	p python3 /usr/bin/python3 -c \
 	    'import json, re; print(json.dumps(re.findall("o", "two words")))'
+	p sh-pipe sh -c 'echo x | sort; sort src/services | gzip -n | wc -c'
 	p perl perl -e 'my %h = map { $_ => length } qw(a bb ccc);
 	    print join(",", map { "$_=$h{$_}" } sort keys %h), "\n"'
 }
@@ -172,7 +173,9 @@ for mode in plain md vg; do
 done
 
 # vg_procs DIR: "PID PROGRAM D I P R" per valgrind process, PROGRAM the
-# real path of the program it ran last, each kind's bytes.
+# real path of the program it ran last, or "fork" for a child that
+# executed nothing (its arguments are its parent's), and each kind's
+# bytes.
 vg_procs() {
 	for f in "$1"/vg.*.xml; do
 		[ -f "$f" ] || continue
@@ -185,6 +188,10 @@ vg_procs() {
 		exe=$(readlink -f "$exe")
 		awk -v exe="$exe" '
 		/<pid>/ && pid == "" { pid = $0; gsub(/[^0-9]/, "", pid) }
+		/<ppid>/ && ppid == "" { ppid = $0; gsub(/[^0-9]/, "", ppid) }
+		/<argv>/ { inargv = 1; args = "" }
+		inargv { a = $0; gsub(/^ *|<[^>]*>/, "", a); args = args "\t" a }
+		/<\/argv>/ { inargv = 0 }
 		/<error>/ { kind = "" }
 		/<kind>Leak_/ { kind = $0; gsub(/.*<kind>Leak_|<\/kind>.*/, "",
 		    kind) }
@@ -197,10 +204,16 @@ vg_procs() {
 			gsub(",", "", b)
 			t[kind] += b
 			kind = "" }
-		END { printf "%s %s %d %d %d %d\n", pid, exe,
+		END { printf "%s %s %d %d %d %d\t%s\t%s\n", pid, exe,
 		    t["DefinitelyLost"], t["IndirectlyLost"],
-		    t["PossiblyLost"], t["StillReachable"] }' "$f"
-	done | sort -n
+		    t["PossiblyLost"], t["StillReachable"], ppid, args }' "$f"
+	done | awk -F '\t' '{ line[NR] = $1; ppid[NR] = $2; $1 = $2 = ""
+		args[NR] = $0; split(line[NR], w, " "); of[w[1]] = NR }
+	END { for (i = 1; i <= NR; i++) {
+		p = of[ppid[i]]
+		if (p != "" && args[p] == args[i])
+			sub(/ [^ ]*/, " fork", line[i])
+		print line[i] } }' | sort -n
 }
 
 # md_procs TRACE: the same of mdtrace's trace; "-" for the kinds of a
@@ -212,12 +225,15 @@ md_procs() {
 	$2 == "report" { rep[$1] = 1; seen[$1] = 1 }
 	$2 == "leak" { for (i = 0; i < 4; i++)
 		t[$1, i] += $(5 + 2 * i) }
-	END { for (p in seen)
+	END { for (p in seen) {
+		# no image of its own: a child that executed nothing
+		if (exe[p] == "")
+			exe[p] = "fork"
 		if (rep[p] && !untr[p])
 			printf "%s %s %d %d %d %d\n", p, exe[p], t[p, 0],
 			    t[p, 1], t[p, 2], t[p, 3]
 		else
-			printf "%s %s - - - -\n", p, exe[p] }' | sort -n
+			printf "%s %s - - - -\n", p, exe[p] } }' | sort -n
 }
 
 # number FILE: "PROGRAM#K ..." for each line of FILE, K the line's
