@@ -35,6 +35,11 @@ aarch64-linux-gnu-g++ crossbuild-essential-arm64
 dwz dwz
 debuginfod debuginfod
 curl curl
+git git
+xz xz-utils
+perl perl
+tar tar
+gzip gzip
 chromium chromium
 node nodejs
 bmake bmake
