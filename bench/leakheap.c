@@ -7,7 +7,11 @@
  * chain is dropped: its head is definitely lost, the rest of it
  * indirectly lost.
  *
- * usage: leakheap [N]
+ * usage: leakheap [N [check]]
+ *
+ * With "check", it then asks for a leak check while it runs, with
+ * __lsan_do_recoverable_leak_check (LeakSanitizer's, or mdtrace's), and
+ * prints how long the call took ("check SECONDS") on standard output.
  *
  * Its last act before exit is to print the time of day on standard
  * error ("exit SECONDS.NANOSECONDS"), so that the benchmark can time
@@ -21,6 +25,17 @@
 #define CHAIN	100
 
 static void	**heads;
+
+int	__lsan_do_recoverable_leak_check(void) __attribute__((weak));
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 int
 main(int argc, char *argv[])
@@ -56,6 +71,12 @@ main(int argc, char *argv[])
 	struct timespec ts;
 
 	printf("%zu blocks, %llu bytes\n", n, (unsigned long long)total);
+	if (argc > 2 && __lsan_do_recoverable_leak_check != NULL) {
+		double t0 = now();
+
+		__lsan_do_recoverable_leak_check();
+		printf("check %.3f\n", now() - t0);
+	}
 	fflush(stdout);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	fprintf(stderr, "exit %lld.%09ld\n", (long long)ts.tv_sec, ts.tv_nsec);
