@@ -8,6 +8,8 @@
 //	kinds thread-exit	a second thread calls exit, main waits
 //	kinds blocksig		the blocked thread blocks every signal first
 //				(the tracer cannot stop it)
+//	kinds wait		says "ready" and waits for the end of its
+//				input: checked while it runs
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdint.h>
@@ -181,6 +183,15 @@ main(int argc, char *argv[])
 			return 1;
 		for (;;)
 			pause();
+	}
+	if (argc > 1 && strcmp(argv[1], "wait") == 0) {
+		char c;
+
+		/* Checked while it waits (kinds.sh), then ended by EOF. */
+		if (write(1, "ready\n", 6) != 6)
+			return 1;
+		while (read(0, &c, 1) > 0)
+			;
 	}
 	exit(0);
 }
