@@ -1,4 +1,4 @@
-/* link: mdtrace/live.c mdtrace/stacks.c */
+/* link: mdtrace/live.c mdtrace/stacks.c mdtrace/tables.c */
 /*
  * test_live.c: unit tests of mdtrace's live-block table (mdtrace/live.c)
  * against a model: a plain hash map of address to size and stack kept

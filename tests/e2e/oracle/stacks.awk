@@ -251,7 +251,12 @@ inframe && /^ *<line>/ { line = xml_text($0) }
 		emit(vbytes, vblocks, 1)
 }
 
-# mdump's JSON.
+# mdump's JSON.  What holds a leak ("held_by", the leak's first key
+# after its counts, closed at the leak's own depth) names frames of
+# other blocks: not the leak's own.
+/^ *"held_by": \[/ { inheld = 1; next }
+inheld && /^          \],?$/ { inheld = 0; next }
+inheld { next }
 /^ *"bytes": [0-9]+,$/ {
 	if (injson)
 		emit(mbytes, mblocks, 0)
