@@ -16,16 +16,28 @@
  * holds the tracer's recursion guard, so what dladdr allocates goes
  * untraced.
  *
- * What it does not do: create the file or write the start record (the
- * launcher does), or decide what leaked (table.c).
+ * Faults: a record that cannot be written whole (a full disk, a file
+ * size limit) is taken back with ftruncate(2) when nothing was appended
+ * after it, so the trace ends at a record boundary; one message says
+ * so, and this process writes nothing more.  SIGXFSZ is ignored while
+ * records are written, so a size limit does not kill the program.  A
+ * "mdtstart" record, written as each program image starts, lets mdump
+ * tell a process that never wrote its report (killed) from one that
+ * had nothing to say.
+ *
+ * What it does not do: create the file or write the ktrace start record
+ * (the launcher does), or decide what leaked (table.c).
  */
 #define _GNU_SOURCE	/* dladdr, Dl_info */
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,6 +151,90 @@ put_le(unsigned char *p, uint64_t v, size_t n)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
+/*
+ * The trace file's path, taken at start-up: the leak check's
+ * __libc_freeres clears the environment before the report.
+ */
+static char	trace_path[4096] = "ktrace.out";
+
+/* Set once the file could not be opened or written: write no more. */
+static int	trace_dead;
+
+/* "mdtrace: " and the strings, up to a NULL, as one line on stderr. */
+static void
+say(const char *s, ...)
+{
+	char line[1024];
+	struct sb sb = { line, 0, sizeof(line) - 1 };
+	va_list ap;
+
+	sb_puts(&sb, "mdtrace: ");
+	va_start(ap, s);
+	for (; s != NULL; s = va_arg(ap, const char *))
+		sb_puts(&sb, s);
+	va_end(ap);
+	line[sb.len++] = '\n';
+	(void)!write(2, line, sb.len);
+}
+
+/*
+ * Write one record with one write(2), or leave the file as it was: 0,
+ * or the error.  A record cut short (the disk filled up) is taken back
+ * if it is still the file's end; if another process appended after it,
+ * cutting would take theirs too, and mdump skips the damaged bytes.
+ */
+static int
+write_whole(int fd, const unsigned char *b, size_t len)
+{
+	struct stat st;
+	size_t done = 0;
+	ssize_t r;
+	off_t at;
+	int e;
+
+	while (done < len) {
+		r = write(fd, b + done, len - done);
+		if (r > 0) {
+			done += (size_t)r;
+			continue;
+		}
+		if (r == -1 && errno == EINTR)
+			continue;
+		e = r == -1 ? errno : EIO;
+		if (done > 0 && (at = lseek(fd, 0, SEEK_CUR)) != -1 &&
+		    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size == at)
+			(void)!ftruncate(fd, at - (off_t)done);
+		return e;
+	}
+	return 0;
+}
+
+/* The one message of a failed write; the program goes on. */
+static void
+write_failed(struct out *w, int e)
+{
+	char num[24];
+	struct sb sb = { num, 0, sizeof(num) - 1 };
+	struct stat st;
+
+	trace_dead = 1;
+	sb_num(&sb, (uint64_t)w->pid, 0, 0);
+	num[sb.len] = '\0';
+	if (fstat(w->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		char end[24];
+		struct sb eb = { end, 0, sizeof(end) - 1 };
+
+		sb_num(&eb, (uint64_t)st.st_size, 0, 0);
+		end[eb.len] = '\0';
+		say(trace_path, ": ", strerror(e), ": the trace of process ",
+		    num, " ends at offset ", end, ", its last whole record",
+		    NULL);
+	} else
+		say(trace_path, ": ", strerror(e), ": the trace of process ",
+		    num, " ends here", NULL);
+}
+
 /* One utrace record, one write(2); data beyond USER_MAX is cut. */
 static void
 utrace(struct out *w, const char *label, const void *data, size_t n)
@@ -146,7 +242,7 @@ utrace(struct out *w, const char *label, const void *data, size_t n)
 	unsigned char rec[HDR_SIZE + LABEL_SIZE + USER_MAX];
 	struct timespec ts;
 	size_t len;
-	ssize_t r;
+	int e;
 
 	if (n > USER_MAX)
 		n = USER_MAX;
@@ -162,10 +258,8 @@ utrace(struct out *w, const char *label, const void *data, size_t n)
 	put_le(rec + 56, len, 8);
 	strncpy((char *)rec + HDR_SIZE, label, LABEL_SIZE - 1);
 	memcpy(rec + HDR_SIZE + LABEL_SIZE, data, n);
-	/* An interrupted write is retried whole: nothing was written. */
-	do {
-		r = write(w->fd, rec, HDR_SIZE + len);
-	} while (r == -1 && errno == EINTR);
+	if (!trace_dead && (e = write_whole(w->fd, rec, HDR_SIZE + len)) != 0)
+		write_failed(w, e);
 }
 
 /* Experimental dump text, sent in fragments of at most FRAG_MAX bytes. */
@@ -385,38 +479,60 @@ get_comm(char *comm)
 }
 
 /*
- * The trace file's path, taken at start-up: the leak check's
- * __libc_freeres clears the environment before the report.
+ * Open the trace for one process's records, with SIGXFSZ ignored until
+ * close_trace(): 0, or -1 when nothing is to be written.  One message
+ * when it cannot be opened; the program goes on.
  */
-static char	trace_path[4096] = "ktrace.out";
+static int
+open_trace(struct out *w, struct sigaction *old)
+{
+	struct sigaction ign;
 
+	if (trace_dead)
+		return -1;
+	if ((w->fd = open(trace_path, O_WRONLY | O_APPEND | O_CLOEXEC)) ==
+	    -1) {
+		trace_dead = 1;
+		say(trace_path, ": ", strerror(errno), NULL);
+		return -1;
+	}
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	(void)sigaction(SIGXFSZ, &ign, old);
+	w->pid = (int32_t)getpid();
+	w->tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
+	get_comm(w->comm);
+	return 0;
+}
+
+static void
+close_trace(struct out *w, const struct sigaction *old)
+{
+	close(w->fd);
+	(void)sigaction(SIGXFSZ, old, NULL);
+}
+
+/*
+ * "mdtstart" (mdump.5): this program image has started and owes a
+ * report; its payload is the parent's pid, 4 bytes little-endian.
+ */
 void
 mdt_record_init(void)
 {
+	static struct out w;	/* big; static keeps it off the stack */
 	const char *path = getenv("MDTRACE_FILE");
+	struct sigaction old;
+	unsigned char d[4];
 
 	if (path != NULL && *path != '\0' && strlen(path) < sizeof(trace_path))
 		memcpy(trace_path, path, strlen(path) + 1);
-}
-
-static int
-open_trace(void)
-{
-	const char *msg;
-	int fd, e;
-
-	fd = open(trace_path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd == -1) {
-		e = errno;
-		msg = strerror(e);
-		/* One message; the program's exit goes on. */
-		(void)!write(2, "mdtrace: ", 9);
-		(void)!write(2, trace_path, strlen(trace_path));
-		(void)!write(2, ": ", 2);
-		(void)!write(2, msg, strlen(msg));
-		(void)!write(2, "\n", 1);
-	}
-	return fd;
+	memset(&w, 0, sizeof(w));
+	if (open_trace(&w, &old) == -1)
+		return;
+	put_le(d, (uint32_t)getppid(), 4);
+	utrace(&w, "mdtstart", d, sizeof(d));
+	close_trace(&w, &old);
 }
 
 static void
@@ -495,15 +611,13 @@ mdt_report(const struct mdt_opts *o, int kinds)
 {
 	static struct out w;	/* big; static keeps it off thread stacks */
 	const struct mdt_stack *s;
+	struct sigaction old;
 	char nl[1] = { '\n' };
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	if ((w.fd = open_trace()) == -1)
+	if (open_trace(&w, &old) == -1)
 		return;
-	w.pid = (int32_t)getpid();
-	w.tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
-	get_comm(w.comm);
 	mdt_buildids(buildid_record, &w);
 	banner(&w, "Start");
 	header(&w);
@@ -525,5 +639,5 @@ mdt_report(const struct mdt_opts *o, int kinds)
 	banner(&w, "End");
 	dump_flush(&w);
 	stacks_record(&w);
-	close(w.fd);
+	close_trace(&w, &old);
 }

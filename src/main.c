@@ -431,6 +431,23 @@ print_suppressions(const struct options *o)
 	}
 }
 
+/*
+ * A process mdtrace announced that did not end its report: its leaks
+ * are not all known.  Said on standard error, and exit status 1.
+ */
+static void
+unfinished(const char *name, const struct mproc *p, int *status)
+{
+	int how = mrec_unfinished(p);
+
+	if (how == MREC_FINISHED)
+		return;
+	warnx("%s: offset %" PRIu64 ": process %" PRId32 " (%s) did not "
+	    "finish: it %s", name, p->end, p->pid, p->comm,
+	    mrec_unfinished_why(how));
+	*status = 1;
+}
+
 static void
 finish(struct run *run)
 {
@@ -451,6 +468,7 @@ finish(struct run *run)
 		p = mrec_proc(run->st, i);
 		if (!printed(run, p))
 			print_proc(run, p, header);
+		unfinished(run->name, p, &run->status);
 	}
 	if (run->o->onlypid && n == 0) {
 		warnx("%s: no malloc records of process %" PRId32,

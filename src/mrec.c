@@ -38,6 +38,7 @@ struct mrec {
 	size_t		  cap;
 	struct u64map	  bypid;
 	struct proc	 *last;			/* of the last record */
+	size_t		  hdrlen;		/* of the layout */
 	int		  keepdump;
 	int		  onlypid;		/* -p */
 	int32_t		  pid;
@@ -53,6 +54,7 @@ mrec_open(const struct ktr_layout *lay, int keepdump)
 	st = xcalloc(1, sizeof(*st));
 	st->ctx.ptrsize = lay->ptrsize;
 	st->ctx.be = lay->be;
+	st->hdrlen = lay->hdrlen;
 	st->keepdump = keepdump;
 	for (i = 0; i < NDECODERS; i++)
 		st->ds[i] = decoders[i]->open(&st->ctx);
@@ -94,6 +96,30 @@ const struct mrec_bid *
 mrec_bid(const struct mrec *st, size_t i)
 {
 	return &st->ctx.bids[i];
+}
+
+int
+mrec_unfinished(const struct mproc *p)
+{
+	if (!p->started)
+		return MREC_FINISHED;
+	return p->end > p->startend ? MREC_CUT : MREC_NOREPORT;
+}
+
+const char *
+mrec_unfinished_why(int how)
+{
+	switch (how) {
+	case MREC_NOREPORT:
+		return "wrote no leak report (it was killed or ended by "
+		    "_exit(2), or the trace was cut short, as on a full "
+		    "disk)";
+	case MREC_CUT:
+		return "stopped writing its leak report before its end (the "
+		    "trace was cut short, as on a full disk, or it was "
+		    "killed while writing)";
+	}
+	return "finished";
 }
 
 int
@@ -204,7 +230,7 @@ mrec_feed(struct mrec *st, const struct ktr_record *rec, struct mproc **pp,
 	const uint8_t *d;
 	struct proc *p;
 	size_t di, li, n;
-	int rv;
+	int rv, done;
 
 	*pp = NULL;
 	if (rec->type == KTR_DAMAGED && rec->damage != NULL) {
@@ -230,7 +256,12 @@ mrec_feed(struct mrec *st, const struct ktr_record *rec, struct mproc **pp,
 	p = proc_get(st, rec);
 	*pp = &p->m;
 	proc_sync(st, p);
+	p->m.end = rec->off + st->hdrlen + rec->len;
+	done = p->m.done;
 	rv = dec->record(st->ds[di], &p->m, &p->ps[di], li, rec, d, n, e);
+	/* The end banner: the report announced by a start record came. */
+	if (!done && p->m.done)
+		p->m.started = 0;
 	if (st->keepdump && dec->labels[li].dump && rv != MREC_FOREIGN)
 		proc_dumptext(p, d, n);
 	return rv == MREC_DAMAGED ? -1 : 0;

@@ -19,8 +19,10 @@
 static const struct mrec_label mdt_labels[] = {
 	MREC_LABEL("mdtracestacks", 0),
 	MREC_LABEL("mdtkinds", 0),
+	MREC_LABEL("mdtstart", 0),
 };
 #define MDT_KINDS	1	/* the index of "mdtkinds" */
+#define MDT_START	2	/* the index of "mdtstart" */
 
 static void *
 mdt_open(struct mrec_ctx *ctx)
@@ -49,6 +51,17 @@ mdt_record(void *ctxv, struct mproc *p, void **ps, size_t label,
 	size_t j;
 
 	(void)ps;
+	if (label == MDT_START) {
+		/*
+		 * Its payload (the parent's pid) is not read.  A report an
+		 * earlier image of this pid ended does not count for this
+		 * one (the pid was reused).
+		 */
+		p->started = 1;
+		p->done = 0;
+		p->startend = p->end;
+		return MREC_OK;
+	}
 	if (label == MDT_KINDS) {
 		/* Eight numbers; longer payloads are a later layout. */
 		if (n < 8 * LEAK_KINDWORDS) {

@@ -106,6 +106,10 @@ text_totals(struct report *r, const struct sel_totals *t)
 		out_char(o, '/');
 		out_u64(o, t->kallocs[k]);
 	}
+	if (t->incomplete > 0) {
+		out_str(o, " incomplete=");
+		out_u64(o, t->incomplete);
+	}
 	out_char(o, '\n');
 }
 
@@ -126,6 +130,10 @@ report_json_totals(struct out *o, const struct sel_totals *t)
 	out_u64(o, t->hidden);
 	out_str(o, ", \"shown\": ");
 	out_u64(o, t->shown);
+	if (t->incomplete > 0) {
+		out_str(o, ", \"incomplete\": ");
+		out_u64(o, t->incomplete);
+	}
 	for (k = LEAK_DEFINITE; k < LEAK_NKINDS && has_kinds(t); k++) {
 		out_str(o, k == LEAK_DEFINITE ? ", \"kinds\": {\"" : ", \"");
 		out_str(o, leak_kindname((enum leak_kind)k));
@@ -269,6 +277,16 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		for (j = 0; j < l->nframes; j++)
 			text_frame(r, &l->frames[j], v->leaks[i].frames[j]);
 		out_char(o, '\n');
+	}
+	/* Never a silent leaks=0 for a process that did not finish. */
+	if (mrec_unfinished(p) != MREC_FINISHED) {
+		out_str(o, "Incomplete pid=");
+		out_i64(o, p->pid);
+		out_str(o, ": the process ");
+		out_str(o, mrec_unfinished_why(mrec_unfinished(p)));
+		out_str(o, "; its records end at offset ");
+		out_u64(o, p->end);
+		out_str(o, "\n\n");
 	}
 	if (header) {
 		out_str(o, "Summary pid=");
@@ -494,6 +512,13 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 	out_i64(o, p->pid);
 	out_str(o, ",\n      \"command\": ");
 	json_string(o, p->comm);
+	if (mrec_unfinished(p) != MREC_FINISHED) {
+		out_str(o, ",\n      \"incomplete\": {\"report\": \"");
+		out_str(o, mrec_unfinished(p) == MREC_CUT ? "cut" : "missing");
+		out_str(o, "\", \"end\": ");
+		out_u64(o, p->end);
+		out_char(o, '}');
+	}
 	out_str(o, ",\n      \"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {
 		l = v->leaks[i].leak;
