@@ -162,6 +162,9 @@ proc_dumptext(struct proc *p, const uint8_t *s, size_t n)
 {
 	size_t cap;
 
+	/* An empty payload adds nothing, and there may be no text yet. */
+	if (n == 0)
+		return;
 	if (p->m.dumplen + n > p->dumpcap) {
 		cap = p->dumpcap == 0 ? 4096 : p->dumpcap;
 		while (cap < p->m.dumplen + n)
