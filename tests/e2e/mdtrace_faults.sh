@@ -17,7 +17,8 @@
 #   the process did not finish, at the offset where the file ends, and
 #   exits 1.
 # - SIGKILL after two children exited: mdump reports the children's
-#   leaks and the parent as incomplete, never as an empty report.
+#   leaks and the parent as incomplete, never as an empty report (text,
+#   JSON, and the page's summaries).
 #
 # Expected lines come from marker comments in tests/e2e/progs/faults.c.
 
@@ -26,7 +27,7 @@ name=mdtrace_faults
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
 limits="160 300 1000 2500 6000 12000"
-plan 34
+plan 35
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -157,4 +158,8 @@ check kill-message grep -qx "${off:-none}" "$out/kill.ends"
 ./mdump -o json -f "$out/kill.ktrace" >"$out/kill.json" 2>/dev/null
 check kill-json grep -q "\"incomplete\": {\"report\": \"missing\", \"end\": ${off:-none}}" \
     "$out/kill.json"
+# The page: the parent's summary and the page's total count it.
+./mdump -o html -f "$out/kill.ktrace" >"$out/kill.html" 2>/dev/null
+check kill-html test "$(grep -o '"incomplete": 1[,}]' "$out/kill.html" |
+    wc -l | tr -d ' ')" -eq 2
 exit 0
