@@ -306,15 +306,17 @@ else
 	fail base "mdump failed: $(head -n 1 "$out/base.err")"
 fi
 
-# Two processes: a selector; the address chooses the child.
+# Two processes: a selector; the address chooses the child.  They are
+# in the order of their first record: the parent's start record comes
+# before anything of the child.
 child=$(sed -n 's/^child //p' "$out/fork.stdout")
 parent=$(sed -n 's/^parent //p' "$out/fork.stdout")
 if page fork fork; then
 	load fork "#pid=$child"
 	clean fork
 	c fork-child shows fork fn leak_child
-	c fork-options has "$out/fork.text" "<option value=\"0\">$child " \
-	    "<option value=\"1\">$parent "
+	c fork-options has "$out/fork.text" "<option value=\"0\">$parent " \
+	    "<option value=\"1\">$child "
 	c fork-all grep -qF 'All 2 processes: 5 leaks, 6350 bytes, 7 allocations' \
 	    "$out/fork.text"
 else
