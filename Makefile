@@ -95,10 +95,15 @@ MDT_CFLAGS =	$(CFLAGS) $(WARNFLAGS) -std=c11 -pedantic \
 MDT_SOFLAGS =	-fPIC -fno-omit-frame-pointer -fvisibility=hidden -pthread
 # Unwind tables: a C++ new_handler may throw through operator new.
 MDT_SOFLAGS +=	-fasynchronous-unwind-tables
+# Bound at load: the ptrace helper (stop_ptrace.c) must never enter the
+# dynamic linker's lazy binding, which uses the thread it shares.
+MDT_SOFLAGS +=	-Wl,-z,now
 MDT_LIBSRCS =	mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c mdtrace/unwind.c \
 		mdtrace/record.c mdtrace/cfi.c mdtrace/unwind_x86_64.c \
 		mdtrace/cxxnew.c mdtrace/unload.c mdtrace/buildid.c \
-		mdtrace/scan.c mdtrace/stop.c
+		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c \
+		mdtrace/say.c mdtrace/objects.c mdtrace/untraced.c \
+		mdtrace/exec.c
 MDT_LIBDIR =	$(PREFIX)/lib/mdtrace
 
 all: mdtrace-if-linux
@@ -112,12 +117,12 @@ mdtrace-if-linux:
 mdtrace: mdtrace/mdtrace mdtrace/libmdtrace.so
 libmdtrace.so: mdtrace/libmdtrace.so
 
-mdtrace/mdtrace: mdtrace/mdtrace.c
+mdtrace/mdtrace: mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/untraced.h
 	$(CC) $(MDT_CFLAGS) -DMDT_LIBDIR=\"$(MDT_LIBDIR)\" -o $@ \
-	    mdtrace/mdtrace.c
+	    mdtrace/mdtrace.c mdtrace/untraced.c
 
 mdtrace/libmdtrace.so: $(MDT_LIBSRCS) mdtrace/mdt.h mdtrace/cfi.h \
-	    mdtrace/unwind.h
+	    mdtrace/unwind.h mdtrace/stop.h mdtrace/untraced.h
 	$(CC) $(MDT_CFLAGS) $(MDT_SOFLAGS) -shared -o $@ $(MDT_LIBSRCS) -ldl
 
 bench: mdtrace

@@ -17,6 +17,7 @@
 static const char *const labels[] = {
 	"mdtstart", "mdtkinds", "mdtracestacks", "mallocbuildid",
 	"mallocobjectrecord", "mallocleakrecord", "mallocdumpline", "malloc",
+	"mdtuntraced", "mdtholder",
 };
 #define NLABELS		(sizeof(labels) / sizeof(labels[0]))
 #define LABELLEN	20

@@ -5,12 +5,11 @@
  * trace is read where the object is not.
  *
  * No malloc and no stdio: it runs at exit, under the tracer's recursion
- * guard.  Each object is named as dladdr names it, which is how the
- * leak records name it (the main program by its argv[0]).
+ * guard.  Each object is named as objects.c names it, which is how the
+ * leak records name it (the main program by its real path).
  */
-#define _GNU_SOURCE	/* dladdr, dl_iterate_phdr */
+#define _GNU_SOURCE	/* dl_iterate_phdr */
 
-#include <dlfcn.h>
 #include <link.h>
 #include <string.h>
 
@@ -54,9 +53,9 @@ one(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	const struct walk *w = arg;
 	const unsigned char *id = NULL;
-	uintptr_t inside = 0;
+	uintptr_t inside = 0, base;
+	const char *name;
 	size_t i, len = 0;
-	Dl_info di;
 
 	(void)size;
 	for (i = 0; i < info->dlpi_phnum; i++) {
@@ -69,9 +68,9 @@ one(struct dl_phdr_info *info, size_t size, void *arg)
 			    ph->p_vaddr), ph->p_memsz, ph->p_align == 8 ? 8 : 4,
 			    &len);
 	}
-	if (id != NULL && inside != 0 && dladdr((void *)inside, &di) != 0 &&
-	    di.dli_fname != NULL && di.dli_fname[0] != '\0')
-		w->fn(w->arg, id, len, di.dli_fname);
+	if (id != NULL && inside != 0 && mdt_obj_find(inside, &base, &name) &&
+	    name[0] != '\0')
+		w->fn(w->arg, id, len, name);
 	return 0;
 }
 

@@ -49,6 +49,8 @@ struct mdt_stack {
 	uint64_t	 ksum[MDT_NKINDS];	/* filled in by the leak check */
 	uint64_t	 kcount[MDT_NKINDS];
 	struct mdt_stack *order;	/* next stack in creation order */
+	uint32_t	 hold[2];	/* the leak check's block (+1) whose
+					   holder is told: possible, reachable */
 	uint32_t	 nframes;
 	uint32_t	 id;		/* what the live-block table keeps */
 	uintptr_t	 frames[];	/* return addresses, frame 0 first */
@@ -107,6 +109,18 @@ void		 mdt_unwind_init(void);
 uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
 void		 mdt_unwind_stats(uint64_t *, uint64_t *);
 void		 mdt_unwind_forget(void);
+/* unwind_ARCH.c: the registers at a call, for the leak check. */
+int		 uwa_caller_regs(const void *, uintptr_t, uintptr_t *,
+		    uintptr_t, uintptr_t);
+
+/*
+ * objects.c: the object holding an address (1, its base and name, as
+ * dladdr gives them but the main program named by its real path) or 0;
+ * that real path, read by mdt_objects_init at start-up.
+ */
+void		 mdt_objects_init(void);
+const char	*mdt_exe_path(void);
+int		 mdt_obj_find(uintptr_t, uintptr_t *, const char **);
 
 /* unload.c: a frame of an object dlclose unloaded, or 0. */
 int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
@@ -116,8 +130,37 @@ int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
 void		 mdt_report(const struct mdt_opts *, int);
 void		 mdt_record_init(void);
 
-/* scan.c: the leak check; 1 if every stack's kinds were filled in. */
-int		 mdt_leakcheck(void *);
+/*
+ * scan.c: the leak check; 1 if every stack's kinds were filled in.  Its
+ * memory stays until mdt_leakcheck_free, for mdt_holder: the path along
+ * which the check reached the leak's block of a kind (MDT_POSSIBLE or
+ * MDT_REACHABLE), root first, as hops; how many, at most max.
+ */
+enum mdt_hop_type {
+	MDT_HOP_DATA,		/* addr: a word of an object's data */
+	MDT_HOP_TLS,		/* tid; addr: an offset in obj's TLS block */
+	MDT_HOP_STACK,		/* tid; addr: the frame's code, or 0 */
+	MDT_HOP_REGISTER,	/* tid; name */
+	MDT_HOP_LOADER,		/* a block the dynamic linker allocated */
+	MDT_HOP_MEMORY,		/* addr: another mapping's word */
+	MDT_HOP_BLOCK		/* addr: an offset in a block of stack stk */
+};
+
+struct mdt_hop {
+	enum mdt_hop_type	 type;
+	int			 tid;
+	uintptr_t		 addr;
+	uintptr_t		 obj;
+	const char		*name;
+	const struct mdt_stack	*stk;
+};
+
+#define MDT_MAXHOPS	8
+
+int		 mdt_leakcheck(void *, void *);
+size_t		 mdt_holder(const struct mdt_stack *, int, struct mdt_hop *,
+		    size_t);
+void		 mdt_leakcheck_free(void);
 
 /*
  * stop.c: stop the other threads for the leak check and let them go.
@@ -128,15 +171,39 @@ struct mdt_thread {
 	int		 tid;
 	int		 state;		/* STOP_* of stop.c */
 	uintptr_t	 sp;
+	uintptr_t	 self;		/* its pthread_self(), or 0 */
+	uintptr_t	 stack_hi;	/* its stack's end (scan.c), or 0 */
 	uintptr_t	 regs[64];
 };
 #define MDT_MAXTHREADS	4096	/* stopped at most; the others run on */
+void		 mdt_stop_init(void);
 size_t		 mdt_stop_threads(struct mdt_thread **);
 void		 mdt_resume_threads(void);
 
 /* buildid.c: fn(arg, build-id, its length, path) for each object. */
 void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
 		    const char *), void *);
+
+/*
+ * say.c: the tracer's messages, to standard error as it was at start-up
+ * (never to whatever descriptor 2 is later); MDTRACE_QUIET silences
+ * them.  mdt_say writes its string as it is, in one write where it can.
+ */
+void		 mdt_say_init(void);
+void		 mdt_say_end(void);
+void		 mdt_say(const char *);
+
+/*
+ * exec.c: the exec family, which notes in the trace a program that will
+ * not be traced; the start record of a traced image; the check at exit
+ * that the program's malloc is the tracer's.
+ */
+void		 mdt_exec_resolve(void);
+void		 mdt_exec_init(void);
+void		 mdt_exec_exit(void);
+
+/* preload.c: whether MALLOC_OPTIONS like these ask for a report. */
+int		 mdt_options_enable(const char *);
 
 /* preload.c: set the recursion guard (1) or clear it; its old value. */
 int		 mdt_guard(int);

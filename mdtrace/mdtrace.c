@@ -12,6 +12,12 @@
  * The library is looked for next to this executable (the build tree),
  * then in MDT_LIBDIR (where "make install" puts it).
  *
+ * A program the tracer cannot enter (static, set-user-ID, another ELF
+ * class: untraced.c) runs all the same, but the launcher says so on
+ * standard error and in the trace, in a record of the process it is
+ * about to become ("mdtuntraced", doc/FORMATS.md), so that mdump shows
+ * it as not traced rather than as a process without leaks.
+ *
  * What it does not do: read MALLOC_OPTIONS, or wait for the program:
  * the program becomes this process, so its exit status is the caller's.
  */
@@ -27,6 +33,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "untraced.h"
 
 #ifndef MDT_LIBDIR
 #define MDT_LIBDIR	"/usr/local/lib/mdtrace"
@@ -142,6 +150,26 @@ set_preload(const char *lib)
 	free(s);
 }
 
+/* Warn and note it in the trace if the program will not be traced. */
+static void
+check_program(const char *trace, const char *name)
+{
+	char exe[PATH_MAX], real[PATH_MAX], d[2048];
+	const char *why;
+	size_t n;
+
+	if (mdt_exe_find(name, getenv("PATH"), exe, sizeof(exe)) == -1 ||
+	    (why = mdt_exe_why(exe)) == NULL)
+		return;
+	if (realpath(exe, real) == NULL)
+		memcpy(real, exe, strlen(exe) + 1);
+	warnx("%s: not traced: %s", real, why);
+	n = mdt_untraced_data(d, sizeof(d), real, why);
+	if (mdt_note(trace, (int32_t)getpid(), real, MDT_UNTRACED_LABEL, d,
+	    n) == -1)
+		warn("%s", trace);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -170,6 +198,7 @@ main(int argc, char *argv[])
 	if (setenv("MDTRACE_FILE", path, 1) == -1)
 		err(1, "setenv");
 	set_preload(lib);
+	check_program(path, argv[0]);
 	free(path);
 	free(lib);
 	execvp(argv[0], argv);

@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "mdt.h"
@@ -45,6 +46,9 @@
  */
 #define BOOT_SIZE	(64 * 1024)
 #define BOOT_ALIGN	16	/* malloc's alignment on LP64 */
+
+/* The C++ ABI's exit handler registration, in every C library. */
+extern int	 __cxa_atexit(void (*)(void *), void *, void *);
 
 /* glibc's own entry points; weak, so absent elsewhere. */
 extern void	*__libc_malloc(size_t) __attribute__((weak));
@@ -66,6 +70,8 @@ static _Thread_local int busy __attribute__((tls_model("initial-exec")));
 
 static int		 resolving;	/* dlsym is looking up the above */
 static int		 tracing;	/* constructor done, 'D' given */
+static int		 reported;	/* the report is written or being so */
+static pid_t		 pid;		/* this process's, as last noted */
 static struct mdt_opts	 opts;
 
 static unsigned char	 boot[BOOT_SIZE] __attribute__((aligned(BOOT_ALIGN)));
@@ -390,14 +396,47 @@ pvalloc(size_t n)
 }
 
 /*
+ * Letters OpenBSD's malloc knows that mean nothing here (canaries, free
+ * checks, guard pages, junking, realloc, security, unmapping, verbose
+ * dump, xmalloc, the cache's size): accepted without a word, so that
+ * one MALLOC_OPTIONS serves both systems.
+ */
+#define IGNORED_OPTS	"CcFfGgJjRrSsUuVvXx<>"
+
+/* OpenBSD's malloc warns of a letter it does not know; so does this. */
+static void
+unknown_option(char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	static const char head[] = "mdtrace: unknown char ";
+	unsigned char u = (unsigned char)c;
+	char m[64], *p = m + sizeof(head) - 1;
+
+	memcpy(m, head, sizeof(head) - 1);
+	if (u > ' ' && u < 0x7f) {
+		*p++ = '\'';
+		*p++ = c;
+		*p++ = '\'';
+	} else {
+		*p++ = '\\';
+		*p++ = 'x';
+		*p++ = hex[u >> 4];
+		*p++ = hex[u & 15];
+	}
+	memcpy(p, " in MALLOC_OPTIONS\n", sizeof(" in MALLOC_OPTIONS\n"));
+	mdt_say(m);
+}
+
+/*
  * MALLOC_OPTIONS as OpenBSD reads it, one letter at a time: 'D' turns
  * the report on, 'd' off; each 'T' adds a frame of the experimental
  * format (at most MDT_EXPFRAMES); a number selects the in-tree text
  * format with that many frames.  OpenBSD knows 1 to 4; larger numbers
- * up to MDT_MAXFRAMES ("D16") are this tracer's extension.
+ * up to MDT_MAXFRAMES ("D16") are this tracer's extension.  The other
+ * letters of OpenBSD's malloc are ignored; any other byte is warned of.
  */
 static void
-parse_options(const char *s, struct mdt_opts *o)
+parse_options(const char *s, struct mdt_opts *o, int warn)
 {
 	int t = 0, num;
 
@@ -418,11 +457,24 @@ parse_options(const char *s, struct mdt_opts *o)
 			o->enabled = 1;
 		else if (*s == 'd')
 			o->enabled = 0;
-		else if (*s == 'T' && t < MDT_EXPFRAMES)
-			t++;
+		else if (*s == 'T') {
+			if (t < MDT_EXPFRAMES)
+				t++;
+		} else if (warn && strchr(IGNORED_OPTS, *s) == NULL)
+			unknown_option(*s);
 	}
 	if (!o->text)
 		o->depth = t;
+}
+
+/* Whether these MALLOC_OPTIONS ask for a report (exec.c). */
+int
+mdt_options_enable(const char *s)
+{
+	struct mdt_opts o;
+
+	parse_options(s, &o, 0);
+	return o.enabled;
 }
 
 static void
@@ -441,39 +493,101 @@ static void
 fork_child(void)
 {
 	mdt_table_resetlocks();
+	pid = getpid();
 }
 
 /*
- * The leak check first; it scans this thread's stack above this frame,
- * which holds exit's frames and the program's.
+ * The leak check and the report, once a process: from exit's handlers
+ * (caller_sp NULL) or from _exit (the stack pointer of its caller).
+ * Not in the child of a vfork, which borrows its parent's memory until
+ * it execs or ends: the fork handlers did not run for it, so its pid is
+ * not the one noted.
  */
 static void
-at_exit(void)
+end_report(void *caller_sp)
 {
 	int kinds;
 
+	if (!__atomic_load_n(&tracing, __ATOMIC_ACQUIRE) || getpid() != pid ||
+	    __atomic_exchange_n(&reported, 1, __ATOMIC_ACQ_REL))
+		return;
 	busy = 1;
-	kinds = mdt_leakcheck(__builtin_frame_address(0));
+	mdt_exec_exit();
+	kinds = mdt_leakcheck(__builtin_frame_address(0), caller_sp);
 	mdt_report(&opts, kinds);
+	mdt_leakcheck_free();
 	busy = 0;
 }
 
+/* The last exit handler: it scans this thread's stack above exit's. */
+static void
+at_exit(void *arg)
+{
+	(void)arg;
+	end_report(NULL);
+}
+
 /*
- * Runs after the C library's initialisation and before the program's
- * constructors, so the atexit handler registered here runs after every
- * handler the program registers: the report sees what they freed.
+ * The report comes after everything else the program runs at exit, as
+ * valgrind's at the exit_group system call: after the program's exit
+ * handlers, and after every library's destructors.  The dynamic
+ * linker's destructor pass (itself the first exit handler registered,
+ * so the last run) calls this library's destructor, which registers
+ * the report as an exit handler: exit runs handlers registered while it
+ * runs them, after the one that registered them.  Registered for no
+ * object (atexit would tie it to this library, and this library's
+ * destructor would run it at once, before the other libraries').
  */
+static __attribute__((destructor)) void
+mdt_fini(void)
+{
+	if (__cxa_atexit(at_exit, NULL, NULL) != 0)
+		at_exit(NULL);
+}
+
+/* Programs that end with _exit or _Exit (dash does) get their report. */
+static void __attribute__((noreturn))
+end_now(int status, void *caller_sp)
+{
+	end_report(caller_sp);
+	for (;;) {
+		syscall(SYS_exit_group, status);
+		syscall(SYS_exit, status);
+	}
+}
+
+EXPORT void
+_exit(int status)
+{
+	end_now(status, __builtin_dwarf_cfa());
+}
+
+EXPORT void
+_Exit(int status)
+{
+	end_now(status, __builtin_dwarf_cfa());
+}
+
+/* Runs after the C library's initialisation. */
 static __attribute__((constructor)) void
 mdt_init(void)
 {
 	busy = 1;
 	(void)ensure_real();
-	parse_options(getenv("MALLOC_OPTIONS"), &opts);
+	mdt_exec_resolve();
+	mdt_say_init();
+	parse_options(getenv("MALLOC_OPTIONS"), &opts, 1);
+	if (!opts.enabled)
+		mdt_say_end();	/* untraced, the program keeps its numbers */
 	if (opts.enabled) {
+		mdt_objects_init();
+		mdt_exec_init();
 		mdt_unwind_init();
 		mdt_record_init();
+		mdt_stop_init();
+		pid = getpid();
 		if (pthread_atfork(fork_prepare, fork_parent,
-		    fork_child) == 0 && atexit(at_exit) == 0)
+		    fork_child) == 0)
 			__atomic_store_n(&tracing, 1, __ATOMIC_RELEASE);
 	}
 	busy = 0;

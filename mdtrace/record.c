@@ -12,29 +12,21 @@
  * "malloc", one line a record).
  *
  * Nothing here calls malloc or stdio: text is built with the bounded
- * string builder below, records in buffers on the stack.  The caller
- * holds the tracer's recursion guard, so what dladdr allocates goes
- * untraced.
+ * string builder below, records in buffers on the stack.  Frames are
+ * named by objects.c, which reads the program headers, not the symbol
+ * tables as dladdr would.
  *
- * Faults: a record that cannot be written whole (a full disk, a file
- * size limit) is taken back with ftruncate(2) when nothing was appended
- * after it, so the trace ends at a record boundary; one message says
- * so, and this process writes nothing more.  SIGXFSZ is ignored while
- * records are written, so a size limit does not kill the program.  A
- * "mdtstart" record, written as each program image starts, lets mdump
- * tell a process that never wrote its report (killed) from one that
- * had nothing to say.
+ * A record the file takes only in part (a full disk, a file size limit)
+ * is cut off again (mdt_write_whole()), so the trace ends at a record
+ * boundary; one message says so, and the process writes no more.
  *
- * What it does not do: create the file or write the ktrace start record
- * (the launcher does), or decide what leaked (table.c).
+ * What it does not do: create the file or write the start record (the
+ * launcher does), or decide what leaked (table.c).
  */
-#define _GNU_SOURCE	/* dladdr, Dl_info */
+#define _GNU_SOURCE	/* syscall */
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,6 +35,7 @@
 #include <unistd.h>
 
 #include "mdt.h"
+#include "untraced.h"
 
 #define HDR_SIZE	64	/* LP64 ktrace header */
 #define COMM_SIZE	24	/* ktr_comm, NUL included */
@@ -60,7 +53,7 @@
  */
 #define OBJ_MAX		1024
 
-/* dladdr failed: the frame's object is unknown; an id no base can be. */
+/* In no object: the frame's object is unknown; an id no base can be. */
 #define UNKNOWN_ID	1
 
 /* A bounded string: appends past cap are dropped, never overflow. */
@@ -80,9 +73,10 @@ struct out {
 	size_t			 fraglen;
 	uintptr_t		 obj[OBJ_MAX];
 	size_t			 nobj;
+	int			 failed;	/* a record was not taken */
 };
 
-/* One frame as dladdr names it. */
+/* One frame as its object names it (objects.c). */
 struct frame {
 	uintptr_t	 ra;
 	uintptr_t	 id;		/* load base, or UNKNOWN_ID */
@@ -157,82 +151,34 @@ put_le(unsigned char *p, uint64_t v, size_t n)
  */
 static char	trace_path[4096] = "ktrace.out";
 
-/* Set once the file could not be opened or written: write no more. */
-static int	trace_dead;
-
-/* "mdtrace: " and the strings, up to a NULL, as one line on stderr. */
-static void
-say(const char *s, ...)
-{
-	char line[1024];
-	struct sb sb = { line, 0, sizeof(line) - 1 };
-	va_list ap;
-
-	sb_puts(&sb, "mdtrace: ");
-	va_start(ap, s);
-	for (; s != NULL; s = va_arg(ap, const char *))
-		sb_puts(&sb, s);
-	va_end(ap);
-	line[sb.len++] = '\n';
-	(void)!write(2, line, sb.len);
-}
-
 /*
- * Write one record with one write(2), or leave the file as it was: 0,
- * or the error.  A record cut short (the disk filled up) is taken back
- * if it is still the file's end; if another process appended after it,
- * cutting would take theirs too, and mdump skips the damaged bytes.
+ * The one message of a record the file did not take (a full disk, a
+ * file size limit): this process writes no more, and the program goes
+ * on.  mdt_write_whole() left the file at a record boundary.
  */
-static int
-write_whole(int fd, const unsigned char *b, size_t len)
-{
-	struct stat st;
-	size_t done = 0;
-	ssize_t r;
-	off_t at;
-	int e;
-
-	while (done < len) {
-		r = write(fd, b + done, len - done);
-		if (r > 0) {
-			done += (size_t)r;
-			continue;
-		}
-		if (r == -1 && errno == EINTR)
-			continue;
-		e = r == -1 ? errno : EIO;
-		if (done > 0 && (at = lseek(fd, 0, SEEK_CUR)) != -1 &&
-		    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_size == at)
-			(void)!ftruncate(fd, at - (off_t)done);
-		return e;
-	}
-	return 0;
-}
-
-/* The one message of a failed write; the program goes on. */
 static void
 write_failed(struct out *w, int e)
 {
-	char num[24];
-	struct sb sb = { num, 0, sizeof(num) - 1 };
+	char line[4096 + 256];
+	struct sb sb = { line, 0, sizeof(line) - 1 };
 	struct stat st;
 
-	trace_dead = 1;
+	w->failed = 1;
+	sb_puts(&sb, "mdtrace: ");
+	sb_puts(&sb, trace_path);
+	sb_puts(&sb, ": ");
+	sb_puts(&sb, strerror(e));
+	sb_puts(&sb, ": the trace of process ");
 	sb_num(&sb, (uint64_t)w->pid, 0, 0);
-	num[sb.len] = '\0';
 	if (fstat(w->fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		char end[24];
-		struct sb eb = { end, 0, sizeof(end) - 1 };
-
-		sb_num(&eb, (uint64_t)st.st_size, 0, 0);
-		end[eb.len] = '\0';
-		say(trace_path, ": ", strerror(e), ": the trace of process ",
-		    num, " ends at offset ", end, ", its last whole record",
-		    NULL);
+		sb_puts(&sb, " ends at offset ");
+		sb_num(&sb, (uint64_t)st.st_size, 0, 0);
+		sb_puts(&sb, ", its last whole record");
 	} else
-		say(trace_path, ": ", strerror(e), ": the trace of process ",
-		    num, " ends here", NULL);
+		sb_puts(&sb, " ends here");
+	sb_puts(&sb, "\n");
+	line[sb.len] = '\0';
+	mdt_say(line);
 }
 
 /* One utrace record, one write(2); data beyond USER_MAX is cut. */
@@ -244,6 +190,8 @@ utrace(struct out *w, const char *label, const void *data, size_t n)
 	size_t len;
 	int e;
 
+	if (w->failed)
+		return;
 	if (n > USER_MAX)
 		n = USER_MAX;
 	len = LABEL_SIZE + n;
@@ -258,7 +206,7 @@ utrace(struct out *w, const char *label, const void *data, size_t n)
 	put_le(rec + 56, len, 8);
 	strncpy((char *)rec + HDR_SIZE, label, LABEL_SIZE - 1);
 	memcpy(rec + HDR_SIZE + LABEL_SIZE, data, n);
-	if (!trace_dead && (e = write_whole(w->fd, rec, HDR_SIZE + len)) != 0)
+	if ((e = mdt_write_whole(w->fd, rec, HDR_SIZE + len)) != 0)
 		write_failed(w, e);
 }
 
@@ -304,8 +252,6 @@ emit_line(struct out *w, struct sb *s)
 static void
 frame_name(uintptr_t ra, struct frame *f)
 {
-	Dl_info di;
-
 	f->ra = ra;
 	/*
 	 * A frame of a library dlclose unloaded (unload.c).  Its id is the
@@ -317,11 +263,8 @@ frame_name(uintptr_t ra, struct frame *f)
 		return;
 	}
 	/* ra - 1 lies in the call: a call ending a function still counts. */
-	if (ra != 0 && dladdr((void *)(ra - 1), &di) != 0 &&
-	    di.dli_fbase != NULL && di.dli_fname != NULL) {
-		f->id = (uintptr_t)di.dli_fbase;
+	if (ra != 0 && mdt_obj_find(ra - 1, &f->id, &f->path)) {
 		f->off = ra - f->id;
-		f->path = di.dli_fname;
 	} else {
 		f->id = UNKNOWN_ID;
 		f->off = ra;
@@ -456,6 +399,120 @@ kinds_record(struct out *w, const struct mdt_stack *s)
 	utrace(w, "mdtkinds", d, sizeof(d));
 }
 
+/* The object holding data address a, as frame_name names code. */
+static void
+data_place(uintptr_t a, struct frame *f)
+{
+	f->ra = a;
+	if (mdt_obj_find(a, &f->id, &f->path)) {
+		f->off = a - f->id;
+	} else {
+		f->id = UNKNOWN_ID;
+		f->off = a;
+		f->path = "";
+	}
+}
+
+/* " 0xOFFSET PATH" of a place. */
+static void
+sb_place(struct sb *sb, const struct frame *f)
+{
+	sb_puts(sb, " ");
+	sb_num(sb, f->off, 1, 0);
+	sb_puts(sb, " ");
+	sb_puts(sb, f->path);
+}
+
+/* One hop of a holder path as its lines, blocks with nf frames. */
+static void
+hop_lines(struct sb *sb, const struct mdt_hop *h, uint32_t nf)
+{
+	struct frame f;
+	uint32_t i;
+
+	if (h->type == MDT_HOP_BLOCK) {
+		sb_puts(sb, "block ");
+		sb_num(sb, h->addr, 1, 0);
+		for (i = 0; i < h->stk->nframes && i < nf; i++) {
+			frame_name(h->stk->frames[i], &f);
+			sb_puts(sb, "\nframe");
+			sb_place(sb, &f);
+		}
+		sb_puts(sb, "\n");
+		return;
+	}
+	sb_puts(sb, "root ");
+	switch (h->type) {
+	case MDT_HOP_DATA:
+		sb_puts(sb, "data");
+		data_place(h->addr, &f);
+		sb_place(sb, &f);
+		break;
+	case MDT_HOP_TLS:
+		sb_puts(sb, "tls ");
+		sb_num(sb, (uint64_t)h->tid, 0, 0);
+		data_place(h->obj, &f);
+		f.off = h->addr;
+		sb_place(sb, &f);
+		break;
+	case MDT_HOP_STACK:
+		sb_puts(sb, "stack ");
+		sb_num(sb, (uint64_t)h->tid, 0, 0);
+		if (h->addr != 0) {
+			frame_name(h->addr, &f);
+			if (f.id != UNKNOWN_ID)
+				sb_place(sb, &f);
+		}
+		break;
+	case MDT_HOP_REGISTER:
+		sb_puts(sb, "register ");
+		sb_num(sb, (uint64_t)h->tid, 0, 0);
+		sb_puts(sb, " ");
+		sb_puts(sb, h->name);
+		break;
+	case MDT_HOP_LOADER:
+		sb_puts(sb, "loader");
+		break;
+	default:
+		sb_puts(sb, "memory ");
+		sb_num(sb, h->addr, 1, 0);
+		break;
+	}
+	sb_puts(sb, "\n");
+}
+
+/*
+ * "mdtholder" (doc/FORMATS.md): how the leak check reached a block of
+ * the leak's of this kind, root first.  Blocks name 4 frames, or 1 if
+ * that is too long for a record; a path longer still is not told.
+ */
+static void
+holder_record(struct out *w, const struct mdt_stack *s, int kind)
+{
+	static const uint32_t nf[] = { 4, 1 };
+	struct mdt_hop hops[MDT_MAXHOPS];
+	char text[USER_MAX];
+	struct sb sb;
+	size_t i, n, t;
+
+	if (s->kcount[kind] == 0 ||
+	    (n = mdt_holder(s, kind, hops, MDT_MAXHOPS)) == 0)
+		return;
+	for (t = 0; t < sizeof(nf) / sizeof(nf[0]); t++) {
+		sb.b = text;
+		sb.len = 0;
+		sb.cap = sizeof(text);
+		sb_puts(&sb, kind == MDT_POSSIBLE ? "possible\n" :
+		    "reachable\n");
+		for (i = 0; i < n; i++)
+			hop_lines(&sb, &hops[i], nf[t]);
+		if (sb.len < sb.cap) {
+			utrace(w, "mdtholder", text, sb.len);
+			return;
+		}
+	}
+}
+
 /* The short name of the program: argv[0] without its directories. */
 static void
 get_comm(char *comm)
@@ -478,61 +535,33 @@ get_comm(char *comm)
 	memcpy(comm, p, n < COMM_SIZE - 1 ? (size_t)n : COMM_SIZE - 1);
 }
 
-/*
- * Open the trace for one process's records, with SIGXFSZ ignored until
- * close_trace(): 0, or -1 when nothing is to be written.  One message
- * when it cannot be opened; the program goes on.
- */
-static int
-open_trace(struct out *w, struct sigaction *old)
-{
-	struct sigaction ign;
-
-	if (trace_dead)
-		return -1;
-	if ((w->fd = open(trace_path, O_WRONLY | O_APPEND | O_CLOEXEC)) ==
-	    -1) {
-		trace_dead = 1;
-		say(trace_path, ": ", strerror(errno), NULL);
-		return -1;
-	}
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	(void)sigaction(SIGXFSZ, &ign, old);
-	w->pid = (int32_t)getpid();
-	w->tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
-	get_comm(w->comm);
-	return 0;
-}
-
-static void
-close_trace(struct out *w, const struct sigaction *old)
-{
-	close(w->fd);
-	(void)sigaction(SIGXFSZ, old, NULL);
-}
-
-/*
- * "mdtstart" (mdump.5): this program image has started and owes a
- * report; its payload is the parent's pid, 4 bytes little-endian.
- */
 void
 mdt_record_init(void)
 {
-	static struct out w;	/* big; static keeps it off the stack */
 	const char *path = getenv("MDTRACE_FILE");
-	struct sigaction old;
-	unsigned char d[4];
 
 	if (path != NULL && *path != '\0' && strlen(path) < sizeof(trace_path))
 		memcpy(trace_path, path, strlen(path) + 1);
-	memset(&w, 0, sizeof(w));
-	if (open_trace(&w, &old) == -1)
-		return;
-	put_le(d, (uint32_t)getppid(), 4);
-	utrace(&w, "mdtstart", d, sizeof(d));
-	close_trace(&w, &old);
+}
+
+static int
+open_trace(void)
+{
+	const char *msg;
+	int fd, e;
+
+	fd = open(trace_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd == -1) {
+		e = errno;
+		msg = strerror(e);
+		/* One message; the program's exit goes on. */
+		mdt_say("mdtrace: ");
+		mdt_say(trace_path);
+		mdt_say(": ");
+		mdt_say(msg);
+		mdt_say("\n");
+	}
+	return fd;
 }
 
 static void
@@ -611,13 +640,15 @@ mdt_report(const struct mdt_opts *o, int kinds)
 {
 	static struct out w;	/* big; static keeps it off thread stacks */
 	const struct mdt_stack *s;
-	struct sigaction old;
 	char nl[1] = { '\n' };
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	if (open_trace(&w, &old) == -1)
+	if ((w.fd = open_trace()) == -1)
 		return;
+	w.pid = (int32_t)getpid();
+	w.tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
+	get_comm(w.comm);
 	mdt_buildids(buildid_record, &w);
 	banner(&w, "Start");
 	header(&w);
@@ -625,8 +656,11 @@ mdt_report(const struct mdt_opts *o, int kinds)
 	    s = __atomic_load_n(&s->order, __ATOMIC_ACQUIRE)) {
 		if (s->count == 0)
 			continue;
-		if (kinds)
+		if (kinds) {
 			kinds_record(&w, s);
+			holder_record(&w, s, MDT_POSSIBLE);
+			holder_record(&w, s, MDT_REACHABLE);
+		}
 		if (o->text)
 			text_leak(&w, s);
 		else
@@ -639,5 +673,5 @@ mdt_report(const struct mdt_opts *o, int kinds)
 	banner(&w, "End");
 	dump_flush(&w);
 	stacks_record(&w);
-	close_trace(&w, &old);
+	close(w.fd);
 }

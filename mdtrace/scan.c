@@ -40,10 +40,13 @@
 #define _GNU_SOURCE	/* dl_iterate_phdr, RTLD_DEFAULT */
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <sys/syscall.h>
 #include <fcntl.h>
 #include <link.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -52,6 +55,9 @@
 #include "mdt.h"
 
 #define MAX_OBJRANGES	16	/* segments kept of one object */
+#define MAX_CODE	8192	/* executable segments kept, of all objects */
+#define MAX_TLS		64	/* static TLS blocks kept */
+#define NO_BLOCK	UINT32_MAX
 #define REGION_SHIFT	21	/* 2 MiB regions of the block index */
 #define BUCKET_SHIFT	10	/* 1 KiB buckets in a region, at least */
 #define BIG_BLOCK	(64 * 1024)	/* bigger blocks are not indexed */
@@ -90,6 +96,16 @@ struct fmap {
 	int		exec;
 };
 
+/*
+ * An object's static TLS block: at off from a thread's pthread_self()
+ * in every thread, size bytes; obj is an address inside the object.
+ */
+struct tlsmod {
+	intptr_t	off;
+	size_t		size;
+	uintptr_t	obj;
+};
+
 /* One mapping from mmap, for the exclusions and the final munmap. */
 struct own {
 	void		*p;
@@ -109,15 +125,33 @@ static struct {
 	int		 bshift;	/* bucket size, log 2 */
 	uint32_t	*big;		/* indices of the big blocks, sorted */
 	size_t		 nbig;
-	uint32_t	*work;
-	volatile size_t	 nwork;
+	uint32_t	*work;		/* a queue: paths are found shortest first */
+	volatile size_t	 nwork, whead;
+	uint32_t	*parent;	/* the block that held each, or NO_BLOCK */
+	uintptr_t	*from;		/* where the pointer was; 0: a loader block */
+	uint8_t		*depth;		/* blocks between it and its root */
+	uintptr_t	*fn;		/* a stack root's frame's code, by block */
+	uint32_t	 cur;		/* the block being scanned, or NO_BLOCK */
+	struct tlsmod	 tls[MAX_TLS];	/* static TLS, from the thread pointer */
+	size_t		 ntls;
+	struct ext	*wseg;		/* the objects' writable segments */
+	size_t		 nwseg;
+	uintptr_t	 self_lo, self_hi;	/* the exiting thread's stack */
+	uintptr_t	 self_self;	/* its pthread_self() */
+	uintptr_t	 self_regs[64];	/* its registers at exit's call */
+	int		 has_self_regs;
+	int		 self_tid;
 	struct range	*ex;		/* memory that is never a root */
 	size_t		 nex, capex;
 	struct range	*roots;
 	size_t		 nroots;
 	struct fmap	*files;		/* sorted, from /proc/self/maps */
 	size_t		 nfiles;
+	struct ext	*code;		/* the objects' executable segments */
+	size_t		 ncode, capcode;
 	uintptr_t	 exitfn;	/* exit(), or 0 */
+	uintptr_t	 exe_end;	/* end of the program's segments */
+	uintptr_t	 brk;		/* the program break: the heap's end */
 	volatile size_t	 ri;		/* the root being scanned */
 	volatile size_t	 ci;		/* the clique leader being tried */
 	uint32_t	 leader;
@@ -125,7 +159,7 @@ static struct {
 	int		 glibc;
 	struct mdt_thread *thr;
 	size_t		 nthr;
-	struct own	 own[16];
+	struct own	 own[24];
 	size_t		 nown;
 	sigjmp_buf	 env;
 	struct sigaction old_segv, old_bus;
@@ -222,6 +256,70 @@ obj_has(const struct dl_phdr_info *info, uintptr_t a)
 	return 0;
 }
 
+/* The start of the object's first PT_LOAD segment, from its base. */
+static uintptr_t
+obj_first(const struct dl_phdr_info *info)
+{
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_LOAD)
+			return info->dlpi_phdr[i].p_vaddr;
+	return 0;
+}
+
+/* The end of the object's highest PT_LOAD segment. */
+static uintptr_t
+obj_end(const struct dl_phdr_info *info)
+{
+	const ElfW(Phdr) *ph;
+	uintptr_t end = 0;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD &&
+		    info->dlpi_addr + ph->p_vaddr + ph->p_memsz > end)
+			end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+	}
+	return end;
+}
+
+/*
+ * Note the object's executable and writable segments, and where its
+ * static TLS block lies from a thread's pthread_self(): the same in
+ * every thread.
+ */
+static void
+obj_segments(const struct dl_phdr_info *info)
+{
+	const ElfW(Phdr) *ph;
+	struct ext *e;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_TLS && info->dlpi_tls_data != NULL &&
+		    S.ntls < MAX_TLS) {
+			S.tls[S.ntls].off = (intptr_t)((uintptr_t)
+			    info->dlpi_tls_data - (uintptr_t)pthread_self());
+			S.tls[S.ntls].size = ph->p_memsz;
+			S.tls[S.ntls].obj = info->dlpi_addr + obj_first(info);
+			S.ntls++;
+		}
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if ((ph->p_flags & PF_X) && S.ncode < S.capcode)
+			e = &S.code[S.ncode++];
+		else if ((ph->p_flags & PF_W) && S.nwseg < S.capcode)
+			e = &S.wseg[S.nwseg++];
+		else
+			continue;
+		e->lo = info->dlpi_addr + ph->p_vaddr;
+		e->hi = e->lo + ph->p_memsz;
+	}
+}
+
 /* Keep the object's PT_LOAD segments that have all of the flags. */
 static void
 obj_keep(const struct dl_phdr_info *info, unsigned flags,
@@ -251,6 +349,9 @@ obj_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	const struct probe *p = arg;
 
 	(void)size;
+	if (S.exe_end == 0)	/* the program comes first */
+		S.exe_end = obj_end(info);
+	obj_segments(info);
 	if (obj_has(info, p->self))
 		obj_keep(info, 0, &S.self);
 	if (p->ldso != 0 && obj_has(info, p->ldso))
@@ -270,6 +371,10 @@ find_objects(void)
 	p.ldso = (uintptr_t)dlsym(RTLD_DEFAULT, "_r_debug");
 	p.libc = (uintptr_t)dlsym(RTLD_DEFAULT, "gnu_get_libc_version");
 	S.glibc = p.libc != 0;
+	S.code = scan_alloc(MAX_CODE * sizeof(*S.code));
+	S.wseg = scan_alloc(MAX_CODE * sizeof(*S.wseg));
+	if (S.code != NULL && S.wseg != NULL)
+		S.capcode = MAX_CODE;
 	dl_iterate_phdr(obj_cb, &p);
 }
 
@@ -486,11 +591,18 @@ find(uintptr_t w)
 	return -1;
 }
 
+/* Queue block j, reached through the word at (NULL: a loader block). */
 static void
-push(uint32_t j)
+push(uint32_t j, const uintptr_t *at)
 {
 	S.work[S.nwork] = j;
+	S.from[j] = (uintptr_t)at;
 	S.nwork = S.nwork + 1;
+	if (S.parent != NULL) {
+		S.parent[j] = S.cur;
+		S.depth[j] = S.cur == NO_BLOCK ? 0 : S.depth[S.cur] +
+		    (S.depth[S.cur] < UINT8_MAX);
+	}
 }
 
 /* The mapping of a file that holds address a, or NULL. */
@@ -578,16 +690,16 @@ heuristic(uintptr_t w, size_t j)
  * to possibly lost.
  */
 static void
-mark(long j, uintptr_t w, int definite)
+mark(long j, uintptr_t w, int definite, const uintptr_t *at)
 {
 	if (S.state[j] == REACHABLE)
 		return;
 	if (definite && (w == S.x[j].lo || heuristic(w, (size_t)j))) {
 		S.state[j] = REACHABLE;
-		push((uint32_t)j);
+		push((uint32_t)j, at);
 	} else if (S.state[j] == UNREACHED) {
 		S.state[j] = POSSIBLE;
-		push((uint32_t)j);
+		push((uint32_t)j, at);
 	}
 }
 
@@ -610,7 +722,7 @@ scan_words(uintptr_t lo, uintptr_t hi, int definite, int starts_only)
 			continue;
 		if (starts_only && w != S.x[j].lo)
 			continue;
-		mark(j, w, definite);
+		mark(j, w, definite, p);
 	}
 }
 
@@ -634,7 +746,7 @@ scan_clique(uintptr_t lo, uintptr_t hi)
 			continue;
 		if (S.state[j] == UNREACHED && (uint32_t)j != S.leader) {
 			S.state[j] = INDIRECT;
-			push((uint32_t)j);
+			push((uint32_t)j, p);
 		}
 	}
 }
@@ -671,15 +783,17 @@ drain(int clique)
 	uint32_t i;
 
 	sigsetjmp(S.env, 0);
-	while (S.nwork > 0) {
-		S.nwork = S.nwork - 1;
-		i = S.work[S.nwork];
+	while (S.whead < S.nwork) {
+		i = S.work[S.whead];
+		S.whead = S.whead + 1;
+		S.cur = i;
 		if (clique)
 			scan_clique(S.x[i].lo, S.x[i].lo + S.b[i].size);
 		else
 			scan_words(S.x[i].lo, S.x[i].lo + S.b[i].size,
 			    S.state[i] == REACHABLE, 0);
 	}
+	S.whead = S.nwork = 0;
 }
 
 static void
@@ -687,6 +801,7 @@ mark_roots(void)
 {
 	size_t i;
 
+	S.cur = NO_BLOCK;
 	if (sigsetjmp(S.env, 0) != 0)
 		S.ri = S.ri + 1;	/* the region faulted: skip its rest */
 	for (; S.ri < S.nroots; S.ri = S.ri + 1)
@@ -695,11 +810,14 @@ mark_roots(void)
 	for (i = 0; i < S.nthr; i++)
 		scan_words((uintptr_t)S.thr[i].regs,
 		    (uintptr_t)(S.thr[i].regs + 64), 1, 0);
+	if (S.has_self_regs)
+		scan_words((uintptr_t)S.self_regs,
+		    (uintptr_t)(S.self_regs + 64), 1, 0);
 	/* What the dynamic loader allocated is a root. */
 	for (i = 0; i < S.n; i++)
 		if (S.b[i].stk->nframes > 0 &&
 		    in_ranges(&S.ldso, S.b[i].stk->frames[0]))
-			mark((long)i, S.x[i].lo, 1);
+			mark((long)i, S.x[i].lo, 1, NULL);
 	drain(0);
 }
 
@@ -711,7 +829,7 @@ mark_cliques(void)
 		if (S.state[S.ci] != UNREACHED)
 			continue;
 		S.leader = (uint32_t)S.ci;
-		push(S.leader);
+		push(S.leader, NULL);
 		drain(1);
 	}
 }
@@ -864,19 +982,43 @@ read_maps(size_t *len)
 	return NULL;
 }
 
-/* The lowest stack pointer inside [lo, hi), or lo when there is none. */
+/*
+ * The lowest stack pointer inside [lo, hi), or lo when there is none;
+ * the threads whose stack pointer lies there have their stack end at hi.
+ */
 static uintptr_t
 stack_cut(uintptr_t lo, uintptr_t hi, uintptr_t exit_sp)
 {
 	uintptr_t cut = hi;
 	size_t i;
 
-	if (exit_sp >= lo && exit_sp < hi)
+	if (exit_sp >= lo && exit_sp < hi) {
 		cut = exit_sp;
+		S.self_lo = exit_sp;
+		S.self_hi = hi;
+	}
 	for (i = 0; i < S.nthr; i++)
-		if (S.thr[i].sp >= lo && S.thr[i].sp < hi && S.thr[i].sp < cut)
-			cut = S.thr[i].sp;
+		if (S.thr[i].sp >= lo && S.thr[i].sp < hi) {
+			S.thr[i].stack_hi = hi;
+			if (S.thr[i].sp < cut)
+				cut = S.thr[i].sp;
+		}
 	return cut == hi ? lo : cut;
+}
+
+/*
+ * Where glibc's main heap starts in an unnamed mapping that ends at the
+ * program break.  The kernel names it "[heap]"; an emulator (qemu-user)
+ * maps it itself, unnamed, and the program's bss may lie in the same
+ * mapping just below it: that part stays a root.
+ */
+static uintptr_t
+heap_start(uintptr_t lo)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (S.exe_end + pg - 1) & ~(uintptr_t)(pg - 1);
+
+	return start > lo && start < S.brk ? start : lo;
 }
 
 /* Does a non-glibc allocator own this mapping (holds a block)? */
@@ -914,6 +1056,21 @@ prepare_roots(void)
 }
 
 /*
+ * Does [lo, hi) overlap an object's executable segment?  An emulator
+ * (qemu-user) shows code mappings without their x.
+ */
+static int
+in_code(uintptr_t lo, uintptr_t hi)
+{
+	size_t i;
+
+	for (i = 0; i < S.ncode; i++)
+		if (S.code[i].lo < hi && lo < S.code[i].hi)
+			return 1;
+	return 0;
+}
+
+/*
  * Read the maps: with files set, only the mappings of files (for the
  * heuristics and the search for exit's caller); else the roots.
  */
@@ -948,7 +1105,8 @@ read_mappings(const char *maps, uintptr_t exit_sp, int files)
 			if (perm[0] == 'r' && path[0] == '/') {
 				S.files[S.nfiles].lo = lo;
 				S.files[S.nfiles].hi = hi;
-				S.files[S.nfiles].exec = perm[2] == 'x';
+				S.files[S.nfiles].exec = perm[2] == 'x' ||
+				    in_code(lo, hi);
 				S.nfiles++;
 			}
 			continue;
@@ -963,6 +1121,8 @@ read_mappings(const char *maps, uintptr_t exit_sp, int files)
 			continue;
 		if (!S.glibc && holds_block(lo, hi))
 			continue;
+		if (S.glibc && path == end && lo < S.brk && S.brk <= hi)
+			hi = heap_start(lo);
 		add_region(stack_cut(lo, hi, exit_sp), hi);
 	}
 }
@@ -1038,7 +1198,11 @@ snapshot(void)
 	}
 	S.state = scan_full(S.n + 1);
 	S.work = scan_alloc((2 * S.n + 2) * sizeof(*S.work));
-	return S.state == NULL || S.work == NULL ? -1 : 0;
+	S.from = scan_alloc((S.n + 1) * sizeof(*S.from));
+	S.depth = scan_alloc(S.n + 1);
+	S.parent = scan_alloc((S.n + 1) * sizeof(*S.parent));
+	return S.state == NULL || S.work == NULL || S.from == NULL ||
+	    S.depth == NULL || S.parent == NULL ? -1 : 0;
 }
 
 /* Sum the kinds into the stacks: every live stack's figures are set. */
@@ -1051,10 +1215,11 @@ sum_kinds(void)
 	};
 	struct mdt_stack *s;
 	size_t i;
-	int k;
+	int k, h;
 
 	for (s = mdt_table_first(); s != NULL;
 	    s = __atomic_load_n(&s->order, __ATOMIC_ACQUIRE)) {
+		s->hold[0] = s->hold[1] = 0;
 		s->sum = s->count = 0;
 		memset(s->ksum, 0, sizeof(s->ksum));
 		memset(s->kcount, 0, sizeof(s->kcount));
@@ -1066,6 +1231,11 @@ sum_kinds(void)
 		s->count++;
 		s->ksum[k] += S.b[i].size;
 		s->kcount[k]++;
+		/* Of each kept kind, the block nearest a root. */
+		h = k == MDT_POSSIBLE ? 0 : k == MDT_REACHABLE ? 1 : -1;
+		if (h >= 0 && (s->hold[h] == 0 ||
+		    S.depth[i] < S.depth[s->hold[h] - 1]))
+			s->hold[h] = (uint32_t)i + 1;
 	}
 }
 
@@ -1143,9 +1313,10 @@ returns_from_exit(uintptr_t w)
  * the handler's frame.  The frames of exit(), of its handlers and of
  * the loader's destructors lie below it, and their unset words still
  * hold what earlier calls left there; valgrind, which knows those
- * words are unset, does not take them for pointers either.  Where no
- * such call is found (another machine, exit() reached otherwise), the
- * handler's frame.
+ * words are unset, does not take them for pointers either; of those
+ * frames only the registers they saved count (exit_registers).  0 where
+ * no such call is found (another machine, exit() reached otherwise):
+ * the stack is then a root from the handler's frame.
  */
 static uintptr_t
 exit_caller_sp(uintptr_t sp)
@@ -1154,19 +1325,241 @@ exit_caller_sp(uintptr_t sp)
 	static volatile uintptr_t a;
 
 	if (S.exitfn == 0)
-		return sp;
+		return 0;
 	/* Past the stack's end the read faults, and the search ends. */
 	if (sigsetjmp(S.env, 0) != 0)
-		return sp;
+		return 0;
 	for (a = sp; a < sp + EXIT_SEARCH; a += sizeof(a))
 		if (returns_from_exit(*(const uintptr_t *)a))
 			return a + sizeof(a);
+#else
+	(void)sp;
 #endif
-	return sp;
+	return 0;
+}
+
+/*
+ * The exiting thread's registers at the call that ended the program,
+ * whose caller's stack pointer is sp: what the frames below it saved.
+ */
+static void
+exit_registers(uintptr_t sp)
+{
+	ucontext_t uc;
+	uintptr_t lo, hi;
+
+	if (sp == 0 || getcontext(&uc) == -1)
+		return;
+	lo = (uintptr_t)&uc;
+	hi = S.self_hi > sp ? S.self_hi : sp + EXIT_SEARCH;
+	S.has_self_regs = uwa_caller_regs(&uc, sp, S.self_regs, lo, hi) == 0;
+}
+
+/*
+ * Is w a return address: does a call instruction end just before it
+ * in code?  x86-64: call rel32, or call through a register or memory
+ * (ff /2) of 2, 3, 6 or 7 bytes.
+ */
+static int
+is_return_address(uintptr_t w)
+{
+#if defined(__x86_64__)
+	static const int len[] = { 2, 3, 6, 7 };
+	const unsigned char *c = (const unsigned char *)w;
+	size_t i;
+
+	if (w < 7 || !is_code(w - 7, 7))
+		return 0;
+	if (c[-5] == 0xe8)
+		return 1;
+	for (i = 0; i < sizeof(len) / sizeof(len[0]); i++)
+		if (c[-len[i]] == 0xff && (c[1 - len[i]] & 0x38) == 0x10)
+			return 1;
+#else
+	(void)w;
+#endif
+	return 0;
+}
+
+/*
+ * The code of the function whose frame holds stack word a: the return
+ * address of its latest call lies below its locals, so the first one
+ * found going down from a to the stack pointer lo; pc where none is.
+ */
+static uintptr_t
+frame_code(uintptr_t a, uintptr_t lo, uintptr_t pc)
+{
+	uintptr_t w;
+
+	for (a &= ~(uintptr_t)(sizeof(a) - 1); a >= lo + sizeof(a); ) {
+		a -= sizeof(a);
+		w = *(const uintptr_t *)a;
+		if (is_return_address(w))
+			return w;
+	}
+	return pc;
+}
+
+#if defined(__x86_64__)
+/* The registers of a ucontext's gregs, in their order. */
+static const char *const regname[] = {
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rdi", "rsi",
+	"rbp", "rbx", "rdx", "rax", "rcx", "rsp", "rip"
+};
+#define PC_REG	16
+#else
+static const char *const regname[] = { "" };
+#define PC_REG	(-1)
+#endif
+
+/* The thread pc of slot i was stopped at, or 0. */
+static uintptr_t
+thread_pc(size_t i)
+{
+	return PC_REG >= 0 && S.thr[i].state != 0 ? S.thr[i].regs[PC_REG] : 0;
+}
+
+/* The block the chain of block j starts at: its parent is a root. */
+static uint32_t
+chain_root(uint32_t j)
+{
+	size_t steps;
+
+	for (steps = 0; S.parent[j] != NO_BLOCK && steps <= S.n; steps++)
+		j = S.parent[j];
+	return j;
+}
+
+/* Classify the root word at a (0: a loader block) into hop h. */
+static void
+classify_root(uintptr_t a, uint32_t r, struct mdt_hop *h)
+{
+	size_t i, m;
+	uintptr_t lo, self;
+	const uintptr_t *regs;
+	int tid;
+
+	memset(h, 0, sizeof(*h));
+	h->type = MDT_HOP_MEMORY;
+	h->addr = a;
+	if (a == 0) {
+		h->type = MDT_HOP_LOADER;
+		return;
+	}
+	for (i = 0; i <= S.nthr; i++) {
+		regs = i < S.nthr ? S.thr[i].regs : S.self_regs;
+		if (a < (uintptr_t)regs || a >= (uintptr_t)(regs + 64))
+			continue;
+		m = (a - (uintptr_t)regs) / sizeof(uintptr_t);
+		h->type = MDT_HOP_REGISTER;
+		h->tid = i < S.nthr ? S.thr[i].tid : S.self_tid;
+		h->name = m < sizeof(regname) / sizeof(regname[0]) ?
+		    regname[m] : "?";
+		return;
+	}
+	for (i = 0; i <= S.nthr; i++) {
+		self = i < S.nthr ? S.thr[i].self : S.self_self;
+		tid = i < S.nthr ? S.thr[i].tid : S.self_tid;
+		for (m = 0; self != 0 && m < S.ntls; m++) {
+			lo = self + (uintptr_t)S.tls[m].off;
+			if (a >= lo && a < lo + S.tls[m].size) {
+				h->type = MDT_HOP_TLS;
+				h->tid = tid;
+				h->addr = a - lo;
+				h->obj = S.tls[m].obj;
+				return;
+			}
+		}
+	}
+	for (i = 0; i < S.nwseg; i++)
+		if (a >= S.wseg[i].lo && a < S.wseg[i].hi) {
+			h->type = MDT_HOP_DATA;
+			return;
+		}
+	for (i = 0; i < S.nthr; i++)
+		if (a >= S.thr[i].sp && a < S.thr[i].stack_hi) {
+			h->type = MDT_HOP_STACK;
+			h->tid = S.thr[i].tid;
+			h->addr = S.fn[r];
+			return;
+		}
+	if (a >= S.self_lo && a < S.self_hi) {
+		h->type = MDT_HOP_STACK;
+		h->tid = S.self_tid;
+		h->addr = S.fn[r];
+	}
+}
+
+/* The frame's code of root block r's word, when it is in a stack. */
+static void
+note_frame(uint32_t r)
+{
+	const uintptr_t a = S.from[r];
+	size_t i;
+
+	if (a == 0 || S.fn[r] != 0 || sigsetjmp(S.env, 0) != 0)
+		return;		/* a read that faults leaves it unknown */
+	for (i = 0; i < S.nthr; i++)
+		if (a >= S.thr[i].sp && a < S.thr[i].stack_hi)
+			S.fn[r] = frame_code(a, S.thr[i].sp, thread_pc(i));
+	if (a >= S.self_lo && a < S.self_hi)
+		S.fn[r] = frame_code(a, S.self_lo, 0);
+}
+
+/*
+ * While the threads are still stopped: the frame's code of every told
+ * path's root in a stack, which mdt_holder gives after they run again.
+ */
+static void
+note_frames(void)
+{
+	const struct mdt_stack *s;
+	int h;
+
+	if ((S.fn = scan_alloc((S.n + 1) * sizeof(*S.fn))) == NULL)
+		return;
+	guard_faults(1);
+	for (s = mdt_table_first(); s != NULL;
+	    s = __atomic_load_n(&s->order, __ATOMIC_ACQUIRE))
+		for (h = 0; h < 2; h++)
+			if (s->hold[h] != 0)
+				note_frame(chain_root(s->hold[h] - 1));
+	guard_faults(0);
+}
+
+size_t
+mdt_holder(const struct mdt_stack *s, int kind, struct mdt_hop *hops,
+    size_t max)
+{
+	uint32_t chain[256], j;
+	size_t n = 0, k, skip;
+	int h = kind == MDT_POSSIBLE ? 0 : kind == MDT_REACHABLE ? 1 : -1;
+
+	if (h < 0 || s->hold[h] == 0 || S.parent == NULL || S.fn == NULL ||
+	    max == 0)
+		return 0;
+	/* The leak's block, then the blocks that held it, to the root's. */
+	for (j = s->hold[h] - 1; n < 256; j = S.parent[j]) {
+		chain[n++] = j;
+		if (S.parent[j] == NO_BLOCK)
+			break;
+	}
+	if (S.parent[j] != NO_BLOCK)
+		return 0;	/* too long to tell */
+	classify_root(S.from[j], j, &hops[0]);
+	/* The holding blocks, root side first; the nearest if too many. */
+	skip = n - 1 > max - 1 ? n - 1 - (max - 1) : 0;
+	for (k = n - 1 - skip; k >= 1; k--) {
+		j = chain[k];
+		hops[n - k - skip].type = MDT_HOP_BLOCK;
+		hops[n - k - skip].addr = S.from[chain[k - 1]] - S.x[j].lo;
+		hops[n - k - skip].stk = S.b[j].stk;
+	}
+	return n - skip;
 }
 
 static void
-check(uintptr_t exit_sp)
+check(uintptr_t exit_sp, uintptr_t caller_sp)
 {
 	const char *maps;
 	size_t i;
@@ -1188,11 +1581,14 @@ check(uintptr_t exit_sp)
 	merge_exclusions();
 	guard_faults(1);
 	read_mappings(maps, 0, 1);
-	read_mappings(maps, exit_caller_sp(exit_sp), 0);
+	if (caller_sp == 0)
+		caller_sp = exit_caller_sp(exit_sp);
+	read_mappings(maps, caller_sp != 0 ? caller_sp : exit_sp, 0);
+	exit_registers(caller_sp);
 	split_libc();
 	S.ri = 0;
 	S.ci = 0;
-	S.nwork = 0;
+	S.nwork = S.whead = 0;
 	mark_roots();
 	mark_cliques();
 	guard_faults(0);
@@ -1200,13 +1596,15 @@ check(uintptr_t exit_sp)
 
 /*
  * The leak check, from the exit handler: exit_sp is the stack pointer
- * of the handler's caller, above which the exiting thread's stack is a
- * root.  Returns 1 when every live stack's sum, count and kinds were
+ * of the handler's caller; caller_sp that of the program's function
+ * that ended it (the caller of _exit), or NULL when it is the caller of
+ * exit(), to be found.  The exiting thread's stack is a root from
+ * there, and its registers at that call.  Returns 1 when every live stack's sum, count and kinds were
  * set, 0 when the check was not made (MDTRACE_LEAKCHECK=0, no memory);
  * the report then sums the table itself.
  */
 int
-mdt_leakcheck(void *exit_sp)
+mdt_leakcheck(void *exit_sp, void *caller_sp)
 {
 	const char *e = getenv("MDTRACE_LEAKCHECK");
 	int ok = 0;
@@ -1217,12 +1615,21 @@ mdt_leakcheck(void *exit_sp)
 	freeres();
 	find_objects();
 	S.exitfn = (uintptr_t)dlsym(RTLD_DEFAULT, "exit");
+	S.brk = (uintptr_t)sbrk(0);
+	S.self_tid = (int)syscall(SYS_gettid);
+	S.self_self = (uintptr_t)pthread_self();
 	if (snapshot() == 0 && build_index() == 0) {
-		check((uintptr_t)exit_sp - EXIT_SLACK);
+		check((uintptr_t)exit_sp - EXIT_SLACK, (uintptr_t)caller_sp);
 		sum_kinds();
+		note_frames();
 		ok = 1;
 	}
 	mdt_resume_threads();
-	scan_free();
 	return ok;
+}
+
+void
+mdt_leakcheck_free(void)
+{
+	scan_free();
 }

@@ -25,11 +25,14 @@
 #define _GNU_SOURCE	/* REG_RSP, tgkill's and futex's numbers */
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -37,13 +40,14 @@
 #include <linux/futex.h>
 
 #include "mdt.h"
+#include "stop.h"
 
 #define STOP_SIG	(SIGRTMAX - 2)	/* documented in mdtrace.1 */
 #define STOP_WAIT_MS	500	/* for every thread to answer */
 #define STOP_PASSES	8	/* rereads of the task list */
 
-/* A slot's state. */
-enum { STOP_SENT, STOP_ARRIVED, STOP_LEFT, STOP_FAILED };
+#define STOP_GRACE_MS	20	/* then a thread blocking the signal is given up */
+
 
 /* Red zone below the stack pointer that a leaf function may use. */
 #if defined(__x86_64__)
@@ -66,6 +70,11 @@ static int		 stopping;	/* a check is under way */
 static int		 released;	/* futex word of the stopped */
 static int		 arrived;	/* futex word of the controller */
 static int		 installed;
+static long		 traced = -1;	/* threads the ptrace helper holds */
+static int		 ptrace_refused;
+static int		 signal_only;	/* MDTRACE_STOP=signal */
+static int		 foreign[16];	/* the emulator's threads */
+static size_t		 nforeign;
 static struct sigaction	 oldact;
 
 static long
@@ -74,11 +83,38 @@ futex(int *w, int op, int val, const struct timespec *ts)
 	return syscall(SYS_futex, w, op, val, ts, NULL, 0);
 }
 
+#if defined(__x86_64__)
+/*
+ * Is the x86-64 code at pc a syscall instruction, or just after one?
+ * The kernel leaves pc after it, or on it when it restarts the call.
+ */
+static int
+at_syscall(uintptr_t pc)
+{
+	const unsigned char *c = (const unsigned char *)pc;
+
+	/* Code is mapped by pages: stay in pc's page. */
+	if ((pc & 4095) <= 4094 && c[0] == 0x0f && c[1] == 0x05)
+		return 1;
+	return (pc & 4095) >= 2 && c[-2] == 0x0f && c[-1] == 0x05;
+}
+#endif
+
+/*
+ * The lowest address of the interrupted code's stack.  A leaf function
+ * may keep data in the red zone below the stack pointer; a thread
+ * stopped in a system call has called and returned since its red zone
+ * was written, so what lies there is stale, as valgrind (which marks
+ * the red zone undefined at every call and return) also has it.
+ */
 static uintptr_t
 context_sp(const ucontext_t *uc)
 {
 #if defined(__x86_64__)
-	return (uintptr_t)uc->uc_mcontext.gregs[REG_RSP] - REDZONE;
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+
+	return at_syscall((uintptr_t)uc->uc_mcontext.gregs[REG_RIP]) ? sp :
+	    sp - REDZONE;
 #elif defined(__aarch64__)
 	return (uintptr_t)uc->uc_mcontext.sp;
 #else
@@ -87,13 +123,56 @@ context_sp(const ucontext_t *uc)
 #endif
 }
 
+/*
+ * The registers the ptrace helper read (struct user_regs_struct) as
+ * the signal handler would have saved them: in ucontext order, with
+ * the stack pointer and the thread pointer.
+ */
+void
+mdt_stop_ptrace_regs(struct mdt_thread *t)
+{
+#if defined(__x86_64__)
+	struct user_regs_struct u;
+	uintptr_t *g = t->regs;
+
+	memcpy(&u, t->regs, sizeof(u));
+	memset(t->regs, 0, sizeof(t->regs));
+	g[REG_R8] = u.r8;
+	g[REG_R9] = u.r9;
+	g[REG_R10] = u.r10;
+	g[REG_R11] = u.r11;
+	g[REG_R12] = u.r12;
+	g[REG_R13] = u.r13;
+	g[REG_R14] = u.r14;
+	g[REG_R15] = u.r15;
+	g[REG_RDI] = u.rdi;
+	g[REG_RSI] = u.rsi;
+	g[REG_RBP] = u.rbp;
+	g[REG_RBX] = u.rbx;
+	g[REG_RDX] = u.rdx;
+	g[REG_RAX] = u.rax;
+	g[REG_RCX] = u.rcx;
+	g[REG_RSP] = u.rsp;
+	g[REG_RIP] = u.rip;
+	t->sp = at_syscall(u.rip) ? u.rsp : u.rsp - REDZONE;
+	t->self = u.fs_base;	/* pthread_self() */
+#elif defined(__aarch64__)
+	struct user_regs_struct u;
+
+	memcpy(&u, t->regs, sizeof(u));
+	t->sp = u.sp;		/* x0-x30, sp, pc stay as read */
+#else
+	t->sp = 0;		/* unknown: the whole mapping is scanned */
+#endif
+}
+
 static void
 stop_handler(int sig, siginfo_t *si, void *ctx)
 {
 	const ucontext_t *uc = ctx;
 	struct mdt_thread *t = NULL;
-	size_t i, n;
-	int e = errno, tid;
+	size_t n;
+	int e = errno, tid, i;
 
 	(void)sig;
 	(void)si;
@@ -101,11 +180,12 @@ stop_handler(int sig, siginfo_t *si, void *ctx)
 		return;		/* late, or not ours */
 	tid = (int)syscall(SYS_gettid);
 	n = __atomic_load_n(&nslots, __ATOMIC_ACQUIRE);
-	for (i = 0; i < n; i++)
-		if (slots[i].tid == tid)
-			t = &slots[i];
-	if (t == NULL || __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) !=
-	    STOP_SENT) {
+	while (n > 0 && t == NULL)
+		if (slots[--n].tid == tid)
+			t = &slots[n];
+	i = MDT_STOP_SENT;
+	if (t == NULL || !__atomic_compare_exchange_n(&t->state, &i,
+	    MDT_STOP_ARRIVING, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		errno = e;
 		return;
 	}
@@ -113,12 +193,13 @@ stop_handler(int sig, siginfo_t *si, void *ctx)
 	    sizeof(uc->uc_mcontext) : sizeof(t->regs);
 	memcpy(t->regs, &uc->uc_mcontext, n);
 	t->sp = context_sp(uc);
-	__atomic_store_n(&t->state, STOP_ARRIVED, __ATOMIC_RELEASE);
+	t->self = (uintptr_t)pthread_self();
+	__atomic_store_n(&t->state, MDT_STOP_ARRIVED, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL);
 	futex(&arrived, FUTEX_WAKE_PRIVATE, 1, NULL);
 	while (!__atomic_load_n(&released, __ATOMIC_ACQUIRE))
 		futex(&released, FUTEX_WAIT_PRIVATE, 0, NULL);
-	__atomic_store_n(&t->state, STOP_LEFT, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->state, MDT_STOP_LEFT, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&arrived, -1, __ATOMIC_ACQ_REL);
 	futex(&arrived, FUTEX_WAKE_PRIVATE, 1, NULL);
 	errno = e;
@@ -156,6 +237,134 @@ parse_int(const char *s)
 	return v;
 }
 
+/* Parse hexadecimal digits at s; *s is left on the first other. */
+static uint64_t
+parse_hex(const char **sp)
+{
+	const char *s = *sp;
+	uint64_t v = 0;
+
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9')
+			v = v * 16 + (uint64_t)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			v = v * 16 + (uint64_t)(*s - 'a' + 10);
+		else
+			break;
+	}
+	*sp = s;
+	return v;
+}
+
+/*
+ * Into path (64 bytes): "/proc/self/task/TID/NAME", or with tid -1
+ * "/proc/PID/NAME" (for the ptrace helper, whose /proc/self is its
+ * own).  Nothing here touches errno.
+ */
+void
+mdt_stop_path(char *path, int pid, int tid, const char *name)
+{
+	char digits[16];
+	size_t n, k = 0;
+	int v = tid < 0 ? pid : tid;
+
+	memcpy(path, tid < 0 ? "/proc/" : "/proc/self/task/",
+	    tid < 0 ? 7 : 17);
+	n = tid < 0 ? 6 : 16;
+	do {
+		digits[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && k < sizeof(digits));
+	while (k > 0)
+		path[n++] = digits[--k];
+	path[n++] = '/';
+	for (k = 0; name[k] != '\0' && n < 63; k++)
+		path[n++] = name[k];
+	path[n] = '\0';
+}
+
+/* Read a small /proc file of thread tid into buf; its length or -1. */
+static ssize_t
+read_task(int tid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t r;
+	int fd;
+
+	mdt_stop_path(path, 0, tid, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	r = read(fd, buf, size - 1);
+	close(fd);
+	if (r < 0)
+		return -1;
+	buf[r] = '\0';
+	return r;
+}
+
+/* Does thread tid block the stop signal (SigBlk of its status)? */
+static int
+blocks_stop(int tid)
+{
+	char buf[2048];
+	const char *p;
+	uint64_t mask;
+
+	if (read_task(tid, "status", buf, sizeof(buf)) <= 0 ||
+	    (p = strstr(buf, "\nSigBlk:")) == NULL)
+		return 0;
+	for (p += 8; *p == ' ' || *p == '\t'; p++)
+		;
+	mask = parse_hex(&p);
+	return (mask >> (STOP_SIG - 1)) & 1;
+}
+
+/*
+ * Does an emulator (qemu-user) run this process?  It shows the program
+ * as /proc/self/exe, while the threads' own links name the emulator.
+ */
+static int
+emulated(void)
+{
+	static int known, yes;
+	char a[512], b[512], path[64];
+	ssize_t na, nb;
+
+	if (known)
+		return yes;
+	mdt_stop_path(path, 0, (int)syscall(SYS_gettid), "exe");
+	na = readlink("/proc/self/exe", a, sizeof(a));
+	nb = readlink(path, b, sizeof(b));
+	yes = na > 0 && nb > 0 && (na != nb || memcmp(a, b, (size_t)na) != 0);
+	known = 1;
+	return yes;
+}
+
+/*
+ * The directory entry at p (getdents64): its thread id in *tid (-1 if
+ * none), its length.
+ */
+long
+mdt_stop_dirent(const char *p, int *tid)
+{
+	const struct linux_dirent64 *d = (const void *)p;
+
+	*tid = parse_int(d->d_name);
+	return d->d_reclen > 0 ? d->d_reclen : 4096;
+}
+
+/* Is tid one of the emulator's own threads? */
+int
+mdt_stop_foreign(int tid)
+{
+	size_t i;
+
+	for (i = 0; i < nforeign; i++)
+		if (foreign[i] == tid)
+			return 1;
+	return 0;
+}
+
 static int
 known(int tid)
 {
@@ -164,40 +373,90 @@ known(int tid)
 	for (i = 0; i < nslots; i++)
 		if (slots[i].tid == tid)
 			return 1;
-	return 0;
+	return mdt_stop_foreign(tid);
+}
+
+/*
+ * fn(tid, arg) for each thread of the process but the calling one, read
+ * from /proc/self/task without malloc.
+ */
+static void
+each_task(void (*fn)(int, void *), void *arg)
+{
+	char buf[4096];
+	long n, off, len;
+	int fd, tid, self = (int)syscall(SYS_gettid);
+
+	fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (off = 0; off < n; off += len) {
+			len = mdt_stop_dirent(buf + off, &tid);
+			if (tid > 0 && tid != self)
+				fn(tid, arg);
+		}
+	close(fd);
+}
+
+static void
+note_foreign(int tid, void *arg)
+{
+	(void)arg;
+	if (nforeign < sizeof(foreign) / sizeof(foreign[0]))
+		foreign[nforeign++] = tid;
+}
+
+/*
+ * At start-up, before the program's code: MDTRACE_STOP=signal asks for
+ * the signal even where ptrace is allowed; under an emulator, the
+ * threads there already are the emulator's own (qemu-user's RCU
+ * thread), which never run the program and do not take its signals.
+ */
+void
+mdt_stop_init(void)
+{
+	const char *e = getenv("MDTRACE_STOP");
+
+	signal_only = e != NULL && strcmp(e, "signal") == 0;
+	if (emulated())
+		each_task(note_foreign, NULL);
+}
+
+struct signalling {
+	size_t	max, sent;
+	int	pid;
+};
+
+/* each_task: signal a thread not seen yet. */
+static void
+signal_one(int tid, void *arg)
+{
+	struct signalling *sg = arg;
+
+	if (known(tid) || nslots >= sg->max)
+		return;
+	memset(&slots[nslots], 0, sizeof(slots[nslots]));
+	slots[nslots].tid = tid;
+	slots[nslots].state = MDT_STOP_SENT;
+	__atomic_store_n(&nslots, nslots + 1, __ATOMIC_RELEASE);
+	if (syscall(SYS_tgkill, sg->pid, tid, STOP_SIG) == -1)
+		slots[nslots - 1].state = MDT_STOP_LEFT;	/* gone */
+	else
+		sg->sent++;
 }
 
 /* Signal the threads not seen yet; returns how many were signalled. */
 static size_t
-signal_new(size_t max, int self, int pid)
+signal_new(size_t max, int pid)
 {
-	char buf[4096];
-	struct linux_dirent64 *d;
-	long n, off;
-	size_t sent = 0;
-	int fd, tid;
+	struct signalling sg;
 
-	fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		return 0;
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (off = 0; off < n; off += d->d_reclen) {
-			d = (struct linux_dirent64 *)(void *)(buf + off);
-			tid = parse_int(d->d_name);
-			if (tid <= 0 || tid == self || known(tid) ||
-			    nslots >= max)
-				continue;
-			memset(&slots[nslots], 0, sizeof(slots[nslots]));
-			slots[nslots].tid = tid;
-			slots[nslots].state = STOP_SENT;
-			__atomic_store_n(&nslots, nslots + 1, __ATOMIC_RELEASE);
-			if (syscall(SYS_tgkill, pid, tid, STOP_SIG) == -1)
-				slots[nslots - 1].state = STOP_LEFT; /* gone */
-			else
-				sent++;
-		}
-	close(fd);
-	return sent;
+	sg.max = max;
+	sg.sent = 0;
+	sg.pid = pid;
+	each_task(signal_one, &sg);
+	return sg.sent;
 }
 
 static int64_t
@@ -213,22 +472,60 @@ static size_t
 count_sent(void)
 {
 	size_t i, n = 0;
+	int st;
 
-	for (i = 0; i < nslots; i++)
-		if (__atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE) ==
-		    STOP_SENT)
-			n++;
+	for (i = 0; i < nslots; i++) {
+		st = __atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE);
+		n += st == MDT_STOP_SENT || st == MDT_STOP_ARRIVING;
+	}
 	return n;
 }
 
-/* Wait until no slot is STOP_SENT or the deadline passes. */
+/* Give slot i up, unless its thread is arriving; 1 if given up. */
+static int
+give_up(size_t i, int state)
+{
+	int sent = MDT_STOP_SENT;
+
+	return __atomic_compare_exchange_n(&slots[i].state, &sent, state, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Threads that block the stop signal are not waited for.  Not under an
+ * emulator, whose threads' masks are its own, not the program's.
+ */
+static void
+give_up_blocked(void)
+{
+	size_t i;
+
+	if (nforeign > 0 || emulated())
+		return;
+	for (i = 0; i < nslots; i++)
+		if (__atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE) ==
+		    MDT_STOP_SENT && blocks_stop(slots[i].tid))
+			(void)give_up(i, MDT_STOP_FAILED);
+}
+
+/*
+ * Wait until no slot is MDT_STOP_SENT or the deadline passes; after a
+ * short grace, for which a thread that blocks signals only for a moment
+ * is waited, threads that block the signal are given up.
+ */
 static void
 wait_arrivals(int64_t deadline)
 {
 	struct timespec ts = { 0, 5 * 1000 * 1000 };
-	int a;
+	int64_t grace = now_ms() + STOP_GRACE_MS;
+	int a, checked = 0;
 
 	while (count_sent() > 0 && now_ms() < deadline) {
+		if (!checked && now_ms() >= grace) {
+			give_up_blocked();
+			checked = 1;
+			continue;
+		}
 		a = __atomic_load_n(&arrived, __ATOMIC_ACQUIRE);
 		if (count_sent() == 0)
 			break;
@@ -239,48 +536,33 @@ wait_arrivals(int64_t deadline)
 static void
 say(const char *s)
 {
-	(void)!write(2, s, strlen(s));
+	mdt_say(s);
 }
 
 static void
 say_tid(int tid)
 {
 	char b[16];
-	size_t n = sizeof(b);
+	size_t n = sizeof(b) - 1;
 
+	b[n] = '\0';
 	do {
 		b[--n] = (char)('0' + tid % 10);
 		tid /= 10;
 	} while (tid > 0 && n > 0);
-	(void)!write(2, b + n, sizeof(b) - n);
+	say(b + n);
 }
 
 /* The stack pointer of a thread blocked in a system call, or 0. */
 static uintptr_t
 syscall_sp(int tid)
 {
-	char path[64] = "/proc/self/task/", buf[256], *p;
-	size_t n = strlen(path), k, i;
-	int fd, field;
-	ssize_t r;
-	uintptr_t v = 0;
-	char digits[16];
+	char buf[256];
+	const char *p;
+	int field;
 
-	for (k = 0, i = (size_t)tid; k < sizeof(digits); k++, i /= 10) {
-		digits[k] = (char)('0' + i % 10);
-		if (i < 10)
-			break;
-	}
-	for (i = k + 1; i > 0; i--)
-		path[n++] = digits[i - 1];
-	memcpy(path + n, "/syscall", 9);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (read_task(tid, "syscall", buf, sizeof(buf)) <= 0)
 		return 0;
-	r = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (r <= 0)
-		return 0;
-	buf[r] = '\0';
 	/* "nr arg1 ... arg6 sp pc", or "-1 sp pc", or "running". */
 	if (buf[0] == 'r')
 		return 0;
@@ -290,11 +572,8 @@ syscall_sp(int tid)
 		if ((buf[0] == '-' && field == 1) || field == 7) {
 			if (p[0] != '0' || p[1] != 'x')
 				return 0;
-			for (p += 2; (*p >= '0' && *p <= '9') ||
-			    (*p >= 'a' && *p <= 'f'); p++)
-				v = v * 16 + (uintptr_t)(*p <= '9' ? *p - '0' :
-				    *p - 'a' + 10);
-			return v;
+			p += 2;
+			return (uintptr_t)parse_hex(&p);
 		}
 		while (*p != ' ' && *p != '\0' && *p != '\n')
 			p++;
@@ -302,9 +581,26 @@ syscall_sp(int tid)
 	return 0;
 }
 
+/* Name the threads that did not stop; their stack pointer from /proc. */
+static void
+warn_failed(void)
+{
+	size_t i;
+
+	for (i = 0; i < nslots; i++) {
+		if (slots[i].state != MDT_STOP_FAILED)
+			continue;
+		slots[i].sp = syscall_sp(slots[i].tid);
+		say("mdtrace: thread ");
+		say_tid(slots[i].tid);
+		say(" did not stop for the leak check; its stack is scanned"
+		    " as it is\n");
+	}
+}
+
 /*
  * Stop every other thread; *tp gets the slots, the number filled is
- * returned.  Slots in state STOP_ARRIVED hold registers and stack
+ * returned.  Slots in state MDT_STOP_ARRIVED hold registers and stack
  * pointer; the others hold the stack pointer read from /proc, or 0.
  * The slots are this file's, never unmapped: a handler running late
  * may still look at them.
@@ -314,7 +610,7 @@ mdt_stop_threads(struct mdt_thread **tp)
 {
 	static struct mdt_thread *t;
 	const size_t max = MDT_MAXTHREADS;
-	int self, pid, pass;
+	int pid, pass;
 	int64_t deadline;
 	size_t i;
 
@@ -322,10 +618,19 @@ mdt_stop_threads(struct mdt_thread **tp)
 	if (t == NULL && (t = mdt_mmap(max * sizeof(*t))) == NULL)
 		return 0;
 	*tp = t;
-	self = (int)syscall(SYS_gettid);
 	pid = getpid();
 	slots = t;
 	nslots = 0;
+	if (!emulated() && !ptrace_refused && !signal_only) {
+		if ((traced = mdt_ptrace_stop(t, max)) >= 0) {
+			nslots = (size_t)traced;
+			warn_failed();
+			return nslots;
+		}
+		ptrace_refused = 1;
+		say("mdtrace: ptrace is not allowed here: threads are stopped"
+		    " with a signal, and one that blocks it is not\n");
+	}
 	__atomic_store_n(&released, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&arrived, 0, __ATOMIC_RELEASE);
 	if (install() == -1)
@@ -334,20 +639,14 @@ mdt_stop_threads(struct mdt_thread **tp)
 	deadline = now_ms() + STOP_WAIT_MS;
 	/* Threads may start threads until they are stopped themselves. */
 	for (pass = 0; pass < STOP_PASSES; pass++) {
-		if (signal_new(max, self, pid) == 0)
+		if (signal_new(max, pid) == 0)
 			break;
 		wait_arrivals(deadline);
 	}
-	for (i = 0; i < nslots; i++) {
-		if (t[i].state != STOP_SENT)
-			continue;
-		t[i].state = STOP_FAILED;
-		t[i].sp = syscall_sp(t[i].tid);
-		say("mdtrace: thread ");
-		say_tid(t[i].tid);
-		say(" did not stop for the leak check; its stack is scanned"
-		    " as it is\n");
-	}
+	for (i = 0; i < nslots; i++)
+		if (t[i].state != MDT_STOP_FAILED)
+			(void)give_up(i, MDT_STOP_FAILED);
+	warn_failed();
 	return nslots;
 }
 
@@ -360,6 +659,11 @@ mdt_resume_threads(void)
 	size_t i;
 	int a, failed = 0;
 
+	if (traced >= 0) {
+		mdt_ptrace_resume();
+		traced = -1;
+		return;
+	}
 	__atomic_store_n(&released, 1, __ATOMIC_RELEASE);
 	futex(&released, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL);
 	while ((a = __atomic_load_n(&arrived, __ATOMIC_ACQUIRE)) > 0 &&
@@ -367,7 +671,7 @@ mdt_resume_threads(void)
 		futex(&arrived, FUTEX_WAIT_PRIVATE, a, &ts);
 	__atomic_store_n(&stopping, 0, __ATOMIC_RELEASE);
 	for (i = 0; i < nslots; i++)
-		if (slots[i].state == STOP_FAILED)
+		if (slots[i].state == MDT_STOP_FAILED)
 			failed = 1;
 	if (!failed && installed && a == 0) {
 		sigaction(STOP_SIG, &oldact, NULL);

@@ -350,6 +350,54 @@ cut:
 	return n;
 }
 
+/*
+ * The registers at the call that made the frame whose stack pointer is
+ * sp, as gregs (ucontext order): from the calling function's registers
+ * that getcontext(3) saved in uc, the general step walks up the frames
+ * below sp, restoring each register its caller saved.  The callee-saved
+ * registers come out as they were at that call; the others are 0.
+ * Stack words are read within [lo, hi).  -1 if a frame cannot be
+ * stepped.
+ */
+int
+uwa_caller_regs(const void *uc, uintptr_t sp, uintptr_t *gregs,
+    uintptr_t lo, uintptr_t hi)
+{
+	/* What getcontext saves: rbx, rbp, rsp, r12-r15, rip. */
+	static const unsigned char saved[] = { 3, 6, 7, 12, 13, 14, 15, 16 };
+	struct uw_bounds b;
+	struct cfi_row row;
+	struct gstate g;
+	uint64_t rule;
+	unsigned i, k;
+	int steps;
+
+	memset(&g, 0, sizeof(g));
+	b.lo = lo;
+	b.hi = hi;
+	b.slo = b.shi = 0;
+	g.b = &b;
+	for (i = 0; i < sizeof(saved); i++) {
+		memcpy(&g.r[saved[i]], (const char *)uc + UC_GREGS +
+		    8 * greg_of[saved[i]], sizeof(g.r[0]));
+		g.known |= BIT(saved[i]);
+	}
+	for (steps = 0; g.r[R_RSP] < sp; steps++) {
+		if (steps == 64 || g.r[R_RA] < LOWEST_CODE)
+			return -1;
+		rule = uw_rule_slow(g.r[R_RA] - 1,
+		    __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE), &row);
+		k = UW_KIND(rule);
+		if ((k != UW_CFA && k != UW_SLOW) || general(&g, &row) != 0)
+			return -1;
+	}
+	memset(gregs, 0, NGREG * sizeof(*gregs));
+	for (i = 0; i < CFI_NREGS; i++)
+		if (g.known & BIT(i))
+			gregs[greg_of[i]] = g.r[i];
+	return 0;
+}
+
 #else /* !__x86_64__ */
 
 #include "mdt.h"
@@ -374,6 +422,18 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 	(void)max;
 	(void)b;
 	return 1;
+}
+
+int
+uwa_caller_regs(const void *uc, uintptr_t sp, uintptr_t *gregs,
+    uintptr_t lo, uintptr_t hi)
+{
+	(void)uc;
+	(void)sp;
+	(void)gregs;
+	(void)lo;
+	(void)hi;
+	return -1;
 }
 
 #endif /* __x86_64__ */

@@ -67,7 +67,10 @@
 
 /* Symbol types and bindings. */
 #define STT_NOTYPE	0
+#define STT_OBJECT	1
 #define STT_FUNC	2
+#define STT_COMMON	5
+#define STT_TLS		6
 #define STT_GNU_IFUNC	10
 #define STB_LOCAL	0
 #define STB_GLOBAL	1
@@ -160,6 +163,13 @@ struct elf_sym {
 	size_t		 order;		/* position in the table, for ties */
 };
 
+/* The symbols of one class (ELF_SYMS_*), sorted by value. */
+struct elf_symtab {
+	struct elf_sym	*syms;		/* owned */
+	size_t		 nsyms;
+	int		 done;
+};
+
 struct elf {
 	const uint8_t	*img;
 	size_t		 len;
@@ -172,9 +182,7 @@ struct elf {
 	struct elf_phdr	*ph;		/* owned */
 	size_t		 phnum;
 	uint64_t	 link_base;
-	struct elf_sym	*syms;		/* owned; sorted by value */
-	size_t		 nsyms;
-	int		 syms_done;
+	struct elf_symtab tabs[ELF_NSYMS];	/* built on first use */
 };
 
 #define IMG_MEM		0	/* not owned */
@@ -507,7 +515,8 @@ elf_close(struct elf *e)
 		free(e->sh[i].inflated);
 	free(e->sh);
 	free(e->ph);
-	free(e->syms);
+	for (i = 0; i < ELF_NSYMS; i++)
+		free(e->tabs[i].syms);
 	if (e->how == IMG_MAPPED)
 		munmap((void *)(uintptr_t)e->img, e->len);
 	else if (e->how == IMG_MALLOC)
@@ -708,8 +717,8 @@ elf_section(struct elf *e, const char *name, const uint8_t **p, size_t *len)
 }
 
 /*
- * Symbols.  The table is built on first use: the function symbols that
- * have a size, sorted by address, each with the largest end address of
+ * Symbols.  A table for each class (functions, data, TLS) is built on
+ * first use: the symbols of that class that have a size, sorted by address, each with the largest end address of
  * all symbols up to it, so a lookup can stop walking back as soon as
  * nothing earlier can reach the address.
  */
@@ -732,21 +741,30 @@ symbol_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Is symbol type t with section index shndx a function we can name? */
+/* Is symbol type t with section index shndx of class cls? */
 static int
-is_function(const struct elf *e, int t, size_t shndx)
+in_class(const struct elf *e, int cls, int t, size_t shndx)
 {
 	if (shndx == SHN_UNDEF)
 		return 0;
+	switch (cls) {
+	case ELF_SYMS_DATA:
+		return t == STT_OBJECT || t == STT_COMMON;
+	case ELF_SYMS_TLS:
+		return t == STT_TLS;
+	default:
+		break;
+	}
 	if (t == STT_FUNC || t == STT_GNU_IFUNC)
 		return 1;
 	return t == STT_NOTYPE && shndx < e->shnum &&
 	    (e->sh[shndx].flags & SHF_EXECINSTR) != 0;
 }
 
-/* Add the function symbols of symbol table section s. */
+/* Add the symbols of class cls of symbol table section s to tab. */
 static void
-load_symtab(struct elf *e, const struct elf_shdr *s)
+load_symtab(struct elf *e, const struct elf_shdr *s, int cls,
+    struct elf_symtab *tab)
 {
 	struct buf b;
 	size_t entsize = e->is64 ? SYM64_SIZE : SYM32_SIZE, n, i;
@@ -755,10 +773,10 @@ load_symtab(struct elf *e, const struct elf_shdr *s)
 		return;
 	/* The count is bounded by the section, which lies in the file. */
 	n = (size_t)(s->size / s->entsize);
-	e->syms = xcalloc(n, sizeof(*e->syms));
+	tab->syms = xcalloc(n, sizeof(*tab->syms));
 	buf_init(&b, e->img + s->offset, (size_t)s->size, e->be);
 	for (i = 0; i < n; i++) {
-		struct elf_sym *y = &e->syms[e->nsyms];
+		struct elf_sym *y = &tab->syms[tab->nsyms];
 		uint32_t name;
 		uint8_t info;
 		size_t shndx;
@@ -779,25 +797,26 @@ load_symtab(struct elf *e, const struct elf_shdr *s)
 			shndx = buf_u16(&b);
 		}
 		if (b.err || y->size == 0 || y->value + y->size < y->value ||
-		    !is_function(e, info & 0xf, shndx))
+		    !in_class(e, cls, info & 0xf, shndx))
 			continue;
 		if ((y->name = strtab_get(e, s->link, name)) == NULL ||
 		    *y->name == '\0')
 			continue;
 		y->rank = symbol_rank(info >> 4);
 		y->order = i;
-		e->nsyms++;
+		tab->nsyms++;
 	}
 }
 
 static void
-build_symbols(struct elf *e)
+build_symbols(struct elf *e, int cls)
 {
+	struct elf_symtab *tab = &e->tabs[cls];
 	struct elf_shdr *s = NULL;
 	uint64_t maxend = 0;
 	size_t i;
 
-	e->syms_done = 1;
+	tab->done = 1;
 	for (i = 0; i < e->shnum && s == NULL; i++)
 		if (e->sh[i].type == SHT_SYMTAB)
 			s = &e->sh[i];
@@ -806,45 +825,59 @@ build_symbols(struct elf *e)
 			s = &e->sh[i];
 	if (s == NULL)
 		return;
-	load_symtab(e, s);
-	if (e->nsyms == 0)
+	load_symtab(e, s, cls, tab);
+	if (tab->nsyms == 0)
 		return;
-	qsort(e->syms, e->nsyms, sizeof(*e->syms), symbol_cmp);
-	for (i = 0; i < e->nsyms; i++) {
-		if (e->syms[i].value + e->syms[i].size > maxend)
-			maxend = e->syms[i].value + e->syms[i].size;
-		e->syms[i].maxend = maxend;
+	qsort(tab->syms, tab->nsyms, sizeof(*tab->syms), symbol_cmp);
+	for (i = 0; i < tab->nsyms; i++) {
+		if (tab->syms[i].value + tab->syms[i].size > maxend)
+			maxend = tab->syms[i].value + tab->syms[i].size;
+		tab->syms[i].maxend = maxend;
 	}
 }
 
 const char *
-elf_symbol(struct elf *e, uint64_t addr, uint64_t *start)
+elf_symbol_of(struct elf *e, int cls, uint64_t addr, uint64_t *start,
+    int *global)
 {
+	const struct elf_symtab *tab;
+	const struct elf_sym *y, *v;
 	size_t lo, i;
-	const struct elf_sym *y;
 
-	if (!e->syms_done)
-		build_symbols(e);
+	if (cls < 0 || cls >= ELF_NSYMS)
+		return NULL;
+	if (!e->tabs[cls].done)
+		build_symbols(e, cls);
+	tab = &e->tabs[cls];
+	v = tab->syms;
 	/* Find the first symbol above addr; the candidates precede it. */
-	lo = BS_UPPER(e->syms, e->nsyms, struct elf_sym, value, addr);
+	lo = BS_UPPER(v, tab->nsyms, struct elf_sym, value, addr);
 	/*
 	 * Walk back to the nearest symbol that covers addr; among several
 	 * at the same address the sort put the preferred binding first.
 	 */
 	for (i = lo; i > 0 && lo - i < ELF_SYM_LOOKBACK &&
-	    e->syms[i - 1].maxend > addr; i--) {
-		y = &e->syms[i - 1];
+	    v[i - 1].maxend > addr; i--) {
+		y = &v[i - 1];
 		if (addr - y->value < y->size) {
 			while (i > 1 && lo - i < ELF_SYM_LOOKBACK &&
-			    e->syms[i - 2].value == y->value &&
-			    addr - e->syms[i - 2].value < e->syms[i - 2].size)
-				y = &e->syms[--i - 1];
+			    v[i - 2].value == y->value &&
+			    addr - v[i - 2].value < v[i - 2].size)
+				y = &v[--i - 1];
 			if (start != NULL)
 				*start = y->value;
+			if (global != NULL)
+				*global = y->rank > 0;
 			return y->name;
 		}
 	}
 	return NULL;
+}
+
+const char *
+elf_symbol(struct elf *e, uint64_t addr, uint64_t *start)
+{
+	return elf_symbol_of(e, ELF_SYMS_FUNC, addr, start, NULL);
 }
 
 /*

@@ -3,8 +3,9 @@
  *
  * It reads ELF32 and ELF64 objects of either byte order: the file header,
  * section and program headers, sections by name (inflating compressed
- * debug sections when built with zlib), the function symbols of .symtab
- * or .dynsym, the GNU build-id and the .gnu_debuglink.  Every header
+ * debug sections when built with zlib), the function, data and TLS
+ * symbols of .symtab or .dynsym, the GNU build-id and the
+ * .gnu_debuglink.  Every header
  * field is checked against the file size before it is used; a damaged
  * part of a file makes that part absent, not the program crash.
  *
@@ -77,6 +78,19 @@ int		 elf_section(struct elf *, const char *, const uint8_t **,
  * by the struct elf.
  */
 const char	*elf_symbol(struct elf *, uint64_t, uint64_t *);
+
+/* The classes of symbols elf_symbol_of() looks in. */
+#define ELF_SYMS_FUNC	0	/* functions, as elf_symbol() */
+#define ELF_SYMS_DATA	1	/* STT_OBJECT and STT_COMMON: variables */
+#define ELF_SYMS_TLS	2	/* STT_TLS: values are TLS block offsets */
+#define ELF_NSYMS	3
+
+/*
+ * The same for a class of symbols: the name of the symbol of that class
+ * whose [value, value + size) holds addr; *global (when not NULL) says
+ * whether its binding is global or weak rather than local.
+ */
+const char	*elf_symbol_of(struct elf *, int, uint64_t, uint64_t *, int *);
 
 /*
  * The NT_GNU_BUILD_ID note: 0 and *id, *len set when there is one,

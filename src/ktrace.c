@@ -488,6 +488,18 @@ ktr_fail(struct ktr_reader *r)
 	return KTR_ERR;
 }
 
+/* The shortest header of any layout: a start record has at least this. */
+static size_t
+ktr_minhdr(void)
+{
+	size_t i, n = ktr_layouts[0].hdrlen;
+
+	for (i = 1; i < NLAYOUTS; i++)
+		if (ktr_layouts[i].hdrlen < n)
+			n = ktr_layouts[i].hdrlen;
+	return n;
+}
+
 static int
 ktr_find_layout(struct ktr_reader *r, struct md_err *e)
 {
@@ -508,6 +520,12 @@ ktr_find_layout(struct ktr_reader *r, struct md_err *e)
 			return KTR_AGAIN;
 		md_seterr(e, 0, 0,
 		    "not a ktrace file (no KTR start record)");
+		return ktr_fail(r);
+	}
+	if (r->eof && !r->follow && ktr_avail(r) < ktr_minhdr()) {
+		md_seterr(e, 0, 0, "truncated start record: the file ends "
+		    "after %zu bytes, a header has at least %zu",
+		    ktr_avail(r), ktr_minhdr());
 		return ktr_fail(r);
 	}
 	/* More than the prefix would only make detection slower. */

@@ -42,6 +42,7 @@ struct leak_pending {
 	uint64_t		 sum;
 	uint64_t		 count;
 	enum leak_kind		 kind;
+	struct leak_holder	*holder;	/* owned; NULL: none */
 	uint32_t		 hash;
 	size_t			 nframes;
 	struct leak_frame	 frames[LEAK_MAXFRAMES];
@@ -67,6 +68,10 @@ struct leak_table {
 	struct leak_chunk *chunks;	/* the newest first */
 	uint64_t	  kinds[LEAK_KINDWORDS];	/* for the next leak */
 	int		  haskinds;
+	/* Holders of possible [0] and reachable [1]: given, taken. */
+	struct leak_holder *given[2];
+	struct leak_holder *taken[2];
+	struct leak_holder *holders;	/* those leaks keep */
 };
 
 struct leak_table *
@@ -224,6 +229,15 @@ leak_alloc(struct leak_table *t, size_t n)
 	return l;
 }
 
+/* Leak l keeps holder h, which the table frees with it. */
+static void
+leak_keepholder(struct leak_table *t, struct leak *l, struct leak_holder *h)
+{
+	h->next = t->holders;
+	t->holders = h;
+	l->holder = h;
+}
+
 static void
 leak_insert(struct leak_table *t, const struct leak_pending *q)
 {
@@ -240,6 +254,11 @@ leak_insert(struct leak_table *t, const struct leak_pending *q)
 		    leak_same(l, q->frames, n, q->kind)) {
 			l->sum = md_addsat(l->sum, q->sum);
 			l->count = md_addsat(l->count, q->count);
+			/* The first path found stays. */
+			if (l->holder == NULL && q->holder != NULL)
+				leak_keepholder(t, l, q->holder);
+			else
+				free(q->holder);
 			return;
 		}
 	}
@@ -255,6 +274,8 @@ leak_insert(struct leak_table *t, const struct leak_pending *q)
 	l->hash = q->hash;
 	l->nframes = (uint32_t)n;
 	l->frames = (struct leak_frame *)(l + 1);
+	if (q->holder != NULL)
+		leak_keepholder(t, l, q->holder);
 	if (n > 0)
 		memcpy(l->frames, q->frames, n * sizeof(*q->frames));
 	if (t->nleaks == t->cap) {
@@ -296,6 +317,10 @@ leak_prefetch(const struct leak_table *t, const struct leak_pending *q)
 		}
 }
 
+static void	leak_add_held(struct leak_table *, const struct leak_frame *,
+		    size_t, uint64_t, uint64_t, enum leak_kind,
+		    struct leak_holder *);
+
 static void
 leak_dequeue(struct leak_table *t)
 {
@@ -323,6 +348,28 @@ void
 leak_add_kind(struct leak_table *t, const struct leak_frame *f, size_t n,
     uint64_t sum, uint64_t count, enum leak_kind kind)
 {
+	leak_add_held(t, f, n, sum, count, kind, NULL);
+}
+
+/* The holders of the two kinds that have them: given, taken. */
+static int
+leak_holdslot(enum leak_kind k)
+{
+	return k == LEAK_POSSIBLE ? 0 : k == LEAK_REACHABLE ? 1 : -1;
+}
+
+static void
+leak_dropholders(struct leak_holder **h)
+{
+	free(h[0]);
+	free(h[1]);
+	h[0] = h[1] = NULL;
+}
+
+static void
+leak_add_held(struct leak_table *t, const struct leak_frame *f, size_t n,
+    uint64_t sum, uint64_t count, enum leak_kind kind, struct leak_holder *h)
+{
 	struct leak_pending *q;
 
 	if (n > LEAK_MAXFRAMES)
@@ -335,6 +382,7 @@ leak_add_kind(struct leak_table *t, const struct leak_frame *f, size_t n,
 	q->sum = sum;
 	q->count = count;
 	q->kind = kind;
+	q->holder = h;
 	q->nframes = n;
 	if (n > 0)
 		memcpy(q->frames, f, n * sizeof(*f));
@@ -354,13 +402,33 @@ leak_setkinds(struct leak_table *t, const uint64_t *k)
 {
 	memcpy(t->kinds, k, sizeof(t->kinds));
 	t->haskinds = 1;
+	leak_dropholders(t->given);
+}
+
+void
+leak_setholder(struct leak_table *t, enum leak_kind k, struct leak_holder *h)
+{
+	int i = leak_holdslot(k);
+
+	if (i < 0 || t->given[i] != NULL) {
+		free(h);
+		return;
+	}
+	h->next = NULL;
+	t->given[i] = h;
 }
 
 int
 leak_takekinds(struct leak_table *t, uint64_t *k)
 {
-	if (!t->haskinds)
+	leak_dropholders(t->taken);
+	t->taken[0] = t->given[0];
+	t->taken[1] = t->given[1];
+	t->given[0] = t->given[1] = NULL;
+	if (!t->haskinds) {
+		leak_dropholders(t->taken);
 		return 0;
+	}
 	memcpy(k, t->kinds, sizeof(t->kinds));
 	t->haskinds = 0;
 	return 1;
@@ -385,20 +453,27 @@ int
 leak_add_kinds(struct leak_table *t, const struct leak_frame *f, size_t n,
     uint64_t sum, uint64_t count, const uint64_t *k)
 {
-	int i;
+	enum leak_kind kind;
+	struct leak_holder *h;
+	int i, j;
 
-	if (k == NULL) {
+	if (k == NULL || !leak_kinds_valid(k, sum, count)) {
+		leak_dropholders(t->taken);
 		leak_add_kind(t, f, n, sum, count, LEAK_ANY);
-		return 0;
+		return k == NULL ? 0 : -1;
 	}
-	if (!leak_kinds_valid(k, sum, count)) {
-		leak_add_kind(t, f, n, sum, count, LEAK_ANY);
-		return -1;
-	}
-	for (i = 0; i < LEAK_KINDWORDS; i += 2)
+	for (i = 0; i < LEAK_KINDWORDS; i += 2) {
+		kind = (enum leak_kind)(LEAK_DEFINITE + i / 2);
+		h = NULL;
+		if ((j = leak_holdslot(kind)) >= 0) {
+			h = t->taken[j];
+			t->taken[j] = NULL;
+		}
 		if (k[i + 1] != 0 || k[i] != 0)
-			leak_add_kind(t, f, n, k[i], k[i + 1],
-			    (enum leak_kind)(LEAK_DEFINITE + i / 2));
+			leak_add_held(t, f, n, k[i], k[i + 1], kind, h);
+		else
+			free(h);
+	}
 	return 0;
 }
 
@@ -416,9 +491,17 @@ void
 leak_clear(struct leak_table *t)
 {
 	struct leak_chunk *c;
+	struct leak_holder *h;
 
 	t->haskinds = 0;
-	t->qlen = 0;
+	leak_dropholders(t->given);
+	leak_dropholders(t->taken);
+	for (; t->qlen > 0; t->qlen--, t->qhead = (t->qhead + 1) % LEAK_QUEUE)
+		free(t->queue[t->qhead].holder);
+	while ((h = t->holders) != NULL) {
+		t->holders = h->next;
+		free(h);
+	}
 	while ((c = t->chunks) != NULL) {
 		t->chunks = c->next;
 		free(c);

@@ -36,6 +36,43 @@ enum leak_kind {
 /* The kinds record: bytes and allocations for DEFINITE ... REACHABLE. */
 #define LEAK_KINDWORDS	8
 
+/*
+ * What holds a possibly lost or reachable leak (mdtrace's holder record,
+ * mdump.5): a path from a root through heap blocks to one of its blocks.
+ */
+enum leak_hopkind {
+	LEAK_ROOT_DATA,		/* object, offset: a data or bss word */
+	LEAK_ROOT_TLS,		/* tid, object, offset in its TLS block */
+	LEAK_ROOT_STACK,	/* tid; object, offset of the function, or
+				   object NULL when not found */
+	LEAK_ROOT_REGISTER,	/* tid, reg */
+	LEAK_ROOT_LOADER,	/* a block of the dynamic linker's */
+	LEAK_ROOT_MEMORY,	/* offset: the address */
+	LEAK_HOP_BLOCK		/* offset into the block, its frames */
+};
+
+/* A block's allocation stack in a holder record has at most these. */
+#define LEAK_HOPFRAMES	4
+/* The longest register name kept, with its NUL. */
+#define LEAK_REGLEN	16
+
+struct leak_hop {
+	enum leak_hopkind	 kind;
+	uint64_t		 tid;
+	const char		*object;	/* interned; "" unnamed */
+	uint64_t		 offset;
+	char			 reg[LEAK_REGLEN];
+	size_t			 nframes;
+	struct leak_frame	 frames[LEAK_HOPFRAMES];	/* innermost
+							   first */
+};
+
+struct leak_holder {
+	struct leak_holder	*next;		/* the table's, to free */
+	size_t			 nhops;		/* at least 1 */
+	struct leak_hop		 hops[];	/* the root first */
+};
+
 /* Small, so that a leak of one frame fits in a cache line. */
 struct leak {
 	uint64_t		 sum;		/* bytes */
@@ -44,6 +81,8 @@ struct leak {
 	uint32_t		 hash;
 	struct leak_frame	*frames;	/* innermost first */
 	enum leak_kind		 kind;
+	/* Possible or reachable: what holds one block, or NULL. */
+	const struct leak_holder *holder;
 };
 
 struct leak_table;
@@ -65,6 +104,16 @@ void			 leak_add_kind(struct leak_table *,
  * leak was added as LEAK_ANY.
  */
 void			 leak_setkinds(struct leak_table *, const uint64_t *);
+/*
+ * A holder for the process's next leak, of kind LEAK_POSSIBLE or
+ * LEAK_REACHABLE (others are freed); the table owns it.  It goes with
+ * the kinds: leak_setkinds() forgets those not taken yet,
+ * leak_takekinds() takes those given since, and the next
+ * leak_add_kinds() gives them to the parts of their kind (a merged
+ * leak keeps the holder it had).  The first of a kind counts.
+ */
+void			 leak_setholder(struct leak_table *, enum leak_kind,
+			    struct leak_holder *);
 int			 leak_takekinds(struct leak_table *, uint64_t *);
 int			 leak_kinds_valid(const uint64_t *, uint64_t, uint64_t);
 int			 leak_add_kinds(struct leak_table *,

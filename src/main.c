@@ -279,10 +279,12 @@ struct run {
 	const char		*name;	/* the trace, for messages */
 	struct mrec		*st;	/* NULL until the first record */
 	struct u64map		 printed;	/* pid -> report_tag() */
-	struct report		*rep;
+	struct report		*rep;		/* NULL until there is a trace */
+	struct report_opts	 ro;
 	const char		*layout;	/* the header layout found */
 	struct sel_opts		 sel;
 	uint64_t		 found;		/* lost leaks past -S, -k, -b */
+	uint64_t		 untraced;	/* processes not traced */
 	size_t			 bids;		/* build-ids given to sym */
 	int			 status;
 };
@@ -301,12 +303,34 @@ printed(const struct run *run, const struct mproc *p)
 	return u64map_get(&run->printed, (uint32_t)p->pid) == report_tag(p);
 }
 
+/*
+ * The report, begun when the input proves to be a trace: input that is
+ * not one gives its error and nothing on standard output.
+ */
+static struct report *
+report_of(struct run *run)
+{
+	if (run->rep == NULL)
+		run->rep = report_open(stdout, &run->ro);
+	return run->rep;
+}
+
 /* Print one process, in the order asked for. */
 static void
 print_proc(struct run *run, struct mproc *p, int header)
 {
 	struct sel_view v;
 
+	(void)report_of(run);
+	if (p->untraced != NULL) {
+		run->untraced++;
+		/* Formats with no place for it say it here. */
+		if (run->ro.format != REPORT_TEXT &&
+		    run->ro.format != REPORT_JSON)
+			warnx("%s: process %" PRId32 " (%s) was not traced: %s",
+			    run->name, p->pid, p->program != NULL ?
+			    p->program : p->comm, p->untraced);
+	}
 	if (run->o->dump) {
 		report_dump(run->rep, p, header);
 	} else {
@@ -431,23 +455,6 @@ print_suppressions(const struct options *o)
 	}
 }
 
-/*
- * A process mdtrace announced that did not end its report: its leaks
- * are not all known.  Said on standard error, and exit status 1.
- */
-static void
-unfinished(const char *name, const struct mproc *p, int *status)
-{
-	int how = mrec_unfinished(p);
-
-	if (how == MREC_FINISHED)
-		return;
-	warnx("%s: offset %" PRIu64 ": process %" PRId32 " (%s) did not "
-	    "finish: it %s", name, p->end, p->pid, p->comm,
-	    mrec_unfinished_why(how));
-	*status = 1;
-}
-
 static void
 finish(struct run *run)
 {
@@ -468,13 +475,13 @@ finish(struct run *run)
 		p = mrec_proc(run->st, i);
 		if (!printed(run, p))
 			print_proc(run, p, header);
-		unfinished(run->name, p, &run->status);
 	}
 	if (run->o->onlypid && n == 0) {
 		warnx("%s: no malloc records of process %" PRId32,
 		    run->name, run->o->pid);
 		run->status = 1;
-	}
+	} else if (run->layout != NULL)
+		(void)report_of(run);	/* a trace, if one without records */
 	if (run->o->verbose) {
 		print_stats(run);
 		if (!run->o->dump)
@@ -539,7 +546,7 @@ main(int argc, char *argv[])
 {
 	struct options o;
 	struct sym_opts so;
-	struct report_opts ro;
+	struct report_opts *ro;
 	struct symbolizer *sym;
 	struct run run;
 	struct sigaction sa;
@@ -604,19 +611,18 @@ main(int argc, char *argv[])
 		free_options(&o);
 		return 1;
 	}
-	memset(&ro, 0, sizeof(ro));
-	ro.format = o.dump ? REPORT_DUMP : o.format;
-	ro.sym = sym;
-	ro.names = o.names;
-	ro.compare = run.sel.base != NULL;
-	ro.hidden = o.keep.npats > 0 || run.sel.base != NULL;
-	ro.top = o.top != 0;
-	run.rep = report_open(stdout, &ro);
+	ro = &run.ro;
+	ro->format = o.dump ? REPORT_DUMP : o.format;
+	ro->sym = sym;
+	ro->names = o.names;
+	ro->compare = run.sel.base != NULL;
+	ro->hidden = o.keep.npats > 0 || run.sel.base != NULL;
+	ro->top = o.top != 0;
 
 	read_trace(&run, fd);
 	finish(&run);
 
-	if (report_close(run.rep) == -1) {
+	if (run.rep != NULL && report_close(run.rep) == -1) {
 		warn("stdout");
 		run.status = 1;
 	}
@@ -629,6 +635,13 @@ main(int argc, char *argv[])
 	if (fd != STDIN_FILENO)
 		close(fd);
 	/* Errors first: a damaged trace may hide leaks. */
+	if (run.status == 0 && o.exitleaks && run.untraced > 0) {
+		warnx("%s: %" PRIu64 " process%s not traced: %s leaks are "
+		    "unknown", run.name, run.untraced,
+		    run.untraced == 1 ? " was" : "es were",
+		    run.untraced == 1 ? "its" : "their");
+		return EXIT_LEAKS;
+	}
 	if (run.status == 0 && o.exitleaks && run.found > 0)
 		return EXIT_LEAKS;
 	return run.status;

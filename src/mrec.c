@@ -99,30 +99,6 @@ mrec_bid(const struct mrec *st, size_t i)
 }
 
 int
-mrec_unfinished(const struct mproc *p)
-{
-	if (!p->started)
-		return MREC_FINISHED;
-	return p->end > p->startend ? MREC_CUT : MREC_NOREPORT;
-}
-
-const char *
-mrec_unfinished_why(int how)
-{
-	switch (how) {
-	case MREC_NOREPORT:
-		return "wrote no leak report (it was killed or ended by "
-		    "_exit(2), or the trace was cut short, as on a full "
-		    "disk)";
-	case MREC_CUT:
-		return "stopped writing its leak report before its end (the "
-		    "trace was cut short, as on a full disk, or it was "
-		    "killed while writing)";
-	}
-	return "finished";
-}
-
-int
 mrec_ptrsize(const struct mrec *st)
 {
 	return st->ctx.ptrsize;
@@ -233,7 +209,7 @@ mrec_feed(struct mrec *st, const struct ktr_record *rec, struct mproc **pp,
 	const uint8_t *d;
 	struct proc *p;
 	size_t di, li, n;
-	int rv, done;
+	int rv;
 
 	*pp = NULL;
 	if (rec->type == KTR_DAMAGED && rec->damage != NULL) {
@@ -260,11 +236,7 @@ mrec_feed(struct mrec *st, const struct ktr_record *rec, struct mproc **pp,
 	*pp = &p->m;
 	proc_sync(st, p);
 	p->m.end = rec->off + st->hdrlen + rec->len;
-	done = p->m.done;
 	rv = dec->record(st->ds[di], &p->m, &p->ps[di], li, rec, d, n, e);
-	/* The end banner: the report announced by a start record came. */
-	if (!done && p->m.done)
-		p->m.started = 0;
 	if (st->keepdump && dec->labels[li].dump && rv != MREC_FOREIGN)
 		proc_dumptext(p, d, n);
 	return rv == MREC_DAMAGED ? -1 : 0;
@@ -303,6 +275,8 @@ mrec_close(struct mrec *st)
 				decoders[d]->procfree(st->ds[d], p->ps[d]);
 		leak_close(p->m.leaks);
 		free(p->m.dump);
+		free(p->m.program);
+		free(p->m.untraced);
 		free(p);
 	}
 	for (d = 0; d < NDECODERS; d++)

@@ -26,19 +26,13 @@ struct mproc {
 	int			 done;		/* its report is complete */
 	uint32_t		 report;	/* reports begun: a new one
 						   replaces the last */
-	/*
-	 * mdtrace's start record ("mdtstart") came and no end banner
-	 * since: the report it announced is still due.
-	 */
-	int			 started;
-	uint64_t		 startend;	/* offset just past that record */
-	uint64_t		 end;		/* ... past its last record */
+	char			*program;	/* mdtrace: its real path */
+	char			*untraced;	/* mdtrace: why it was not
+						   traced; NULL if it was */
+	int			 cut;		/* mdtrace: its report began
+						   and has no end banner */
+	uint64_t		 end;		/* offset past its last record */
 };
-
-/* Whether a process finished: what mrec_unfinished() says. */
-#define MREC_FINISHED	0
-#define MREC_NOREPORT	1	/* started, no record of a report since */
-#define MREC_CUT	2	/* its report stops before its end banner */
 
 /* What the decoders skipped or cut, for -v. */
 struct mrec_stats {
@@ -81,14 +75,6 @@ int		 mrec_finish(struct mrec *, struct md_err *);
 size_t		 mrec_nprocs(const struct mrec *);
 struct mproc	*mrec_proc(const struct mrec *, size_t);
 const struct mrec_stats *mrec_stats(const struct mrec *);
-/*
- * Did the process announce itself (mdtrace) and then not end its
- * report?  MREC_FINISHED, MREC_NOREPORT or MREC_CUT; traces without
- * start records (OpenBSD's) always give MREC_FINISHED.
- */
-int		 mrec_unfinished(const struct mproc *);
-/* What an answer of mrec_unfinished() means, in words. */
-const char	*mrec_unfinished_why(int);
 /* The traced machine's pointer size; 0 while not known. */
 int		 mrec_ptrsize(const struct mrec *);
 void		 mrec_close(struct mrec *);

@@ -37,6 +37,8 @@ struct report {
 	struct report_opts	 o;
 	int			 nprocs;	/* JSON: processes printed */
 	struct sel_totals	 tot;		/* of every process */
+	uint64_t		 untraced;	/* processes not traced */
+	uint64_t		 traced;	/* the others */
 	struct json_seen	 seen[JSON_SEEN];
 	struct html_report	*html;		/* -o html */
 };
@@ -74,10 +76,11 @@ has_kinds(const struct sel_totals *t)
  * Leak line so that scripts read both alike; hidden= and shown= only
  * when -k, -b or -n can make them differ from leaks=.  With kinds, the
  * bytes and allocations of each, as in valgrind's leak summary:
- * "definite=1001/1 indirect=0/0 possible=0/0 reachable=8192/1".
+ * "definite=1001/1 indirect=0/0 possible=0/0 reachable=8192/1".  Then,
+ * if some processes were not traced, how many: "untraced=1".
  */
 static void
-text_totals(struct report *r, const struct sel_totals *t)
+text_totals(struct report *r, const struct sel_totals *t, uint64_t untraced)
 {
 	struct out *o = r->out;
 	int k;
@@ -106,9 +109,9 @@ text_totals(struct report *r, const struct sel_totals *t)
 		out_char(o, '/');
 		out_u64(o, t->kallocs[k]);
 	}
-	if (t->incomplete > 0) {
-		out_str(o, " incomplete=");
-		out_u64(o, t->incomplete);
+	if (untraced > 0) {
+		out_str(o, " untraced=");
+		out_u64(o, untraced);
 	}
 	out_char(o, '\n');
 }
@@ -130,10 +133,6 @@ report_json_totals(struct out *o, const struct sel_totals *t)
 	out_u64(o, t->hidden);
 	out_str(o, ", \"shown\": ");
 	out_u64(o, t->shown);
-	if (t->incomplete > 0) {
-		out_str(o, ", \"incomplete\": ");
-		out_u64(o, t->incomplete);
-	}
 	for (k = LEAK_DEFINITE; k < LEAK_NKINDS && has_kinds(t); k++) {
 		out_str(o, k == LEAK_DEFINITE ? ", \"kinds\": {\"" : ", \"");
 		out_str(o, leak_kindname((enum leak_kind)k));
@@ -164,11 +163,18 @@ report_close(struct report *r)
 	case REPORT_JSON:
 		out_str(r->out, r->nprocs > 0 ? "\n  ],\n" : "],\n");
 		json_totals(r, &r->tot, "  ");
+		if (r->untraced > 0) {
+			out_str(r->out, ",\n  \"untraced\": ");
+			out_u64(r->out, r->untraced);
+		}
 		out_str(r->out, "\n}\n");
 		break;
 	case REPORT_TEXT:
+		/* Not a word of leaks where no process was traced. */
+		if (r->traced == 0 && r->untraced > 0 && r->tot.leaks == 0)
+			break;
 		out_str(r->out, "Summary ");
-		text_totals(r, &r->tot);
+		text_totals(r, &r->tot, r->untraced);
 		break;
 	case REPORT_HTML:
 		html_close(r->html, &r->tot);
@@ -190,12 +196,19 @@ or_unknown(const char *s)
 
 /* "object+0xoffset", with "??" for an object id the trace never named. */
 static void
-text_where(struct report *r, const struct leak_frame *f)
+text_objoff(struct report *r, const struct leak_frame *f)
 {
-	out_str(r->out, " (");
 	out_str(r->out, or_unknown(names_path(r->o.names, f->object)));
 	out_str(r->out, "+0x");
 	out_hex(r->out, f->offset);
+}
+
+/* The same in parentheses, after a space. */
+static void
+text_where(struct report *r, const struct leak_frame *f)
+{
+	out_str(r->out, " (");
+	text_objoff(r, f);
 	out_char(r->out, ')');
 }
 
@@ -221,6 +234,199 @@ text_frame(struct report *r, const struct leak_frame *f,
 			text_where(r, f);
 		out_char(o, '\n');
 	}
+}
+
+/*
+ * What holds a leak (leak.h): each hop symbolized.  A data or TLS root
+ * is named by its variable; a stack root by the function of the frame;
+ * a block by its allocation site, the innermost frame of its stack that
+ * is not in an allocator (of the C library, C++ or the tracer), or the
+ * first where all are.
+ */
+struct hop_desc {
+	const char		*var;		/* data, tls: NULL unknown */
+	int			 global;
+	const struct sym_frame	*sf;		/* stack, block: or NULL */
+	const struct leak_frame	*site;		/* block: the frame shown */
+};
+
+static const char *const alloc_funcs[] = {
+	"malloc", "calloc", "realloc", "reallocarray", "free", "memalign",
+	"aligned_alloc", "posix_memalign", "valloc", "pvalloc", "strdup",
+	"strndup", "recallocarray", "freezero"
+};
+
+/* Is this a frame of an allocator rather than of the program? */
+static int
+alloc_frame(const struct leak_frame *f, const struct sym_frame *sf)
+{
+	const char *fn = sf->locs[sf->nlocs - 1].function, *base;
+	size_t i;
+
+	if (f->object != NULL) {
+		base = strrchr(f->object, '/');
+		base = base != NULL ? base + 1 : f->object;
+		if (strncmp(base, "libmdtrace", 10) == 0 ||
+		    strncmp(base, "libc.so", 7) == 0 ||
+		    strncmp(base, "libc-", 5) == 0)
+			return 1;
+	}
+	if (fn == NULL)
+		return 0;
+	/* operator new and new[], of every signature */
+	if (strncmp(fn, "_Znw", 4) == 0 || strncmp(fn, "_Zna", 4) == 0)
+		return 1;
+	for (i = 0; i < sizeof(alloc_funcs) / sizeof(alloc_funcs[0]); i++)
+		if (strcmp(fn, alloc_funcs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+hop_describe(struct report *r, const struct leak_hop *h, struct hop_desc *d)
+{
+	const struct sym_frame *sf;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	switch (h->kind) {
+	case LEAK_ROOT_DATA:
+	case LEAK_ROOT_TLS:
+		d->var = sym_variable(r->o.sym, h->object, h->offset,
+		    h->kind == LEAK_ROOT_TLS, &d->global);
+		break;
+	case LEAK_ROOT_STACK:
+		if (h->object != NULL)
+			d->sf = sym_lookup(r->o.sym, h->object, h->offset);
+		break;
+	case LEAK_HOP_BLOCK:
+		/* The innermost that is the program's, else the first. */
+		for (i = 0; i < h->nframes; i++) {
+			sf = sym_lookup(r->o.sym, h->frames[i].object,
+			    h->frames[i].offset);
+			if (i == 0 || !alloc_frame(&h->frames[i], sf)) {
+				d->sf = sf;
+				d->site = &h->frames[i];
+			}
+			if (!alloc_frame(&h->frames[i], sf))
+				break;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* "the main thread" or "thread 4711" */
+static void
+text_thread(struct report *r, const struct mproc *p, uint64_t tid)
+{
+	if (p->pid >= 0 && tid == (uint64_t)p->pid) {
+		out_str(r->out, "the main thread");
+		return;
+	}
+	out_str(r->out, "thread ");
+	out_u64(r->out, tid);
+}
+
+/* "function at file:line" of a frame's innermost location. */
+static void
+text_loc(struct report *r, const struct leak_frame *f,
+    const struct sym_frame *sf)
+{
+	const struct sym_loc *l = &sf->locs[0];
+
+	out_str(r->out, or_unknown(names_function(r->o.names, l->function)));
+	out_str(r->out, " at ");
+	out_str(r->out, or_unknown(names_path(r->o.names, l->file)));
+	out_char(r->out, ':');
+	out_u64(r->out, l->line);
+	if (l->file == NULL || l->function == NULL)
+		text_where(r, f);
+}
+
+/* One hop of the holder line, after "held by ". */
+static void
+text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
+{
+	struct out *o = r->out;
+	struct leak_frame at;
+	struct hop_desc d;
+
+	hop_describe(r, h, &d);
+	at.object = h->object;
+	at.offset = h->offset;
+	switch (h->kind) {
+	case LEAK_ROOT_DATA:
+		if (d.var == NULL) {
+			out_str(o, "data at ");
+			text_objoff(r, &at);
+			break;
+		}
+		out_str(o, d.global ? "global " : "static ");
+		out_str(o, names_function(r->o.names, d.var));
+		break;
+	case LEAK_ROOT_TLS:
+		text_thread(r, p, h->tid);
+		out_str(o, "'s thread-local ");
+		if (d.var != NULL)
+			out_str(o, names_function(r->o.names, d.var));
+		else {
+			out_str(o, "storage at ");
+			text_objoff(r, &at);
+		}
+		break;
+	case LEAK_ROOT_STACK:
+		text_thread(r, p, h->tid);
+		out_str(o, "'s stack");
+		if (d.sf != NULL) {
+			out_str(o, ", in ");
+			text_loc(r, &at, d.sf);
+		}
+		break;
+	case LEAK_ROOT_REGISTER:
+		out_str(o, "register ");
+		out_str(o, h->reg);
+		out_str(o, " of ");
+		text_thread(r, p, h->tid);
+		break;
+	case LEAK_ROOT_LOADER:
+		out_str(o, "the dynamic linker's memory");
+		break;
+	case LEAK_ROOT_MEMORY:
+		out_str(o, "memory at 0x");
+		out_hex(o, h->offset);
+		break;
+	case LEAK_HOP_BLOCK:
+		out_str(o, "a block");
+		if (d.sf != NULL) {
+			out_str(o, " allocated at ");
+			text_loc(r, d.site, d.sf);
+		}
+		out_str(o, " (at offset ");
+		out_u64(o, h->offset);
+		out_char(o, ')');
+		break;
+	}
+}
+
+/*
+ * "  held by a block allocated at f at x.c:3 (at offset 8), held by
+ * global head": from the block that points to the leak back to the root.
+ */
+static void
+text_holder(struct report *r, const struct mproc *p, const struct leak *l)
+{
+	const struct leak_holder *h = l->holder;
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = h->nhops; i > 0; i--) {
+		out_str(r->out, i == h->nhops ? "  held by " : ", held by ");
+		text_hop(r, p, &h->hops[i - 1]);
+	}
+	out_char(r->out, '\n');
 }
 
 /* With -b, what the Leak line adds: how the stack compares. */
@@ -250,6 +456,23 @@ text_process(struct report *r, const struct mproc *p)
 	out_str(r->out, ")\n");
 }
 
+/*
+ * "Not traced: /usr/bin/prog (pid 4711): statically linked: ...", or
+ * "Incomplete: ..." for a report cut short.
+ */
+static void
+text_untraced(struct report *r, const struct mproc *p)
+{
+	out_str(r->out, p->cut ? "Incomplete: " : "Not traced: ");
+	out_str(r->out, p->program != NULL && p->program[0] != '\0' ?
+	    p->program : p->comm);
+	out_str(r->out, " (pid ");
+	out_i64(r->out, p->pid);
+	out_str(r->out, "): ");
+	out_str(r->out, p->untraced);
+	out_char(r->out, '\n');
+}
+
 static void
 text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
@@ -276,24 +499,18 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		out_char(o, '\n');
 		for (j = 0; j < l->nframes; j++)
 			text_frame(r, &l->frames[j], v->leaks[i].frames[j]);
+		text_holder(r, p, l);
 		out_char(o, '\n');
 	}
-	/* Never a silent leaks=0 for a process that did not finish. */
-	if (mrec_unfinished(p) != MREC_FINISHED) {
-		out_str(o, "Incomplete pid=");
-		out_i64(o, p->pid);
-		out_str(o, ": the process ");
-		out_str(o, mrec_unfinished_why(mrec_unfinished(p)));
-		out_str(o, "; its records end at offset ");
-		out_u64(o, p->end);
-		out_str(o, "\n\n");
-	}
-	if (header) {
+	/* A process not traced has no summary of its own, but a reason. */
+	if (header && (p->untraced == NULL || v->tot.leaks > 0)) {
 		out_str(o, "Summary pid=");
 		out_i64(o, p->pid);
 		out_char(o, ' ');
-		text_totals(r, &v->tot);
+		text_totals(r, &v->tot, 0);
 	}
+	if (p->untraced != NULL)
+		text_untraced(r, p);
 }
 
 /* Length of a valid UTF-8 sequence at s, or 0. */
@@ -485,6 +702,91 @@ json_frame(struct report *r, const struct leak_frame *f,
 	    "              ]\n            },\n");
 }
 
+static const char *const hop_names[] = {
+	"data", "tls", "stack", "register", "loader", "memory", "block"
+};
+
+/* One hop of "held_by", on one line but for a block's frames. */
+static void
+json_hop(struct report *r, const struct leak_hop *h, int last)
+{
+	struct out *o = r->out;
+	struct hop_desc d;
+	const struct sym_loc *l;
+	size_t j;
+
+	hop_describe(r, h, &d);
+	out_str(o, "            {\"kind\": \"");
+	out_str(o, hop_names[h->kind]);
+	out_char(o, '"');
+	if (h->kind == LEAK_ROOT_TLS || h->kind == LEAK_ROOT_STACK ||
+	    h->kind == LEAK_ROOT_REGISTER) {
+		out_str(o, ", \"thread\": ");
+		out_u64(o, h->tid);
+	}
+	if (h->kind == LEAK_ROOT_REGISTER) {
+		out_str(o, ", \"register\": ");
+		json_string(o, h->reg);
+	}
+	if (h->kind == LEAK_ROOT_MEMORY) {
+		out_str(o, ", \"address\": ");
+		out_u64(o, h->offset);
+	}
+	if (h->kind <= LEAK_ROOT_STACK && h->object != NULL) {
+		out_str(o, ", \"object\": ");
+		json_name(r, names_path(r->o.names, h->object));
+	}
+	if ((h->kind <= LEAK_ROOT_STACK && h->object != NULL) ||
+	    h->kind == LEAK_HOP_BLOCK) {
+		out_str(o, ", \"offset\": ");
+		out_u64(o, h->offset);
+	}
+	if (h->kind == LEAK_ROOT_DATA || h->kind == LEAK_ROOT_TLS) {
+		out_str(o, ", \"variable\": ");
+		json_name(r, names_function(r->o.names, d.var));
+		if (h->kind == LEAK_ROOT_DATA && d.var != NULL)
+			out_str(o, d.global ? ", \"binding\": \"global\"" :
+			    ", \"binding\": \"static\"");
+	}
+	if (d.sf != NULL) {
+		l = &d.sf->locs[0];
+		out_str(o, ", \"function\": ");
+		json_name(r, names_function(r->o.names, l->function));
+		out_str(o, ", \"file\": ");
+		json_name(r, names_path(r->o.names, l->file));
+		out_str(o, ", \"line\": ");
+		if (l->line == 0)
+			out_str(o, "null");
+		else
+			out_u64(o, l->line);
+	}
+	if (h->kind == LEAK_HOP_BLOCK) {
+		out_str(o, ", \"frames\": [");
+		if (h->nframes > 0)
+			out_char(o, '\n');
+		for (j = 0; j < h->nframes; j++)
+			json_frame(r, &h->frames[j], sym_lookup(r->o.sym,
+			    h->frames[j].object, h->frames[j].offset),
+			    j + 1 == h->nframes);
+		out_str(o, h->nframes > 0 ? "            ]" : "]");
+	}
+	out_str(o, last ? "}\n" : "},\n");
+}
+
+/* "held_by": the path from the root to the block holding the leak. */
+static void
+json_holder(struct report *r, const struct leak *l)
+{
+	size_t i;
+
+	if (l->holder == NULL)
+		return;
+	out_str(r->out, "          \"held_by\": [\n");
+	for (i = 0; i < l->holder->nhops; i++)
+		json_hop(r, &l->holder->hops[i], i + 1 == l->holder->nhops);
+	out_str(r->out, "          ],\n");
+}
+
 /* With -b: "new" and "growth" after the count. */
 static void
 json_growth(struct report *r, const struct cmp_growth *g)
@@ -512,12 +814,13 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 	out_i64(o, p->pid);
 	out_str(o, ",\n      \"command\": ");
 	json_string(o, p->comm);
-	if (mrec_unfinished(p) != MREC_FINISHED) {
-		out_str(o, ",\n      \"incomplete\": {\"report\": \"");
-		out_str(o, mrec_unfinished(p) == MREC_CUT ? "cut" : "missing");
-		out_str(o, "\", \"end\": ");
-		out_u64(o, p->end);
-		out_char(o, '}');
+	if (p->program != NULL) {
+		out_str(o, ",\n      \"program\": ");
+		json_string(o, p->program);
+	}
+	if (p->untraced != NULL) {
+		out_str(o, ",\n      \"untraced\": ");
+		json_string(o, p->untraced);
 	}
 	out_str(o, ",\n      \"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {
@@ -534,6 +837,7 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 			out_str(o, "\",\n");
 		}
 		json_growth(r, &v->leaks[i].growth);
+		json_holder(r, l);
 		out_str(o, "          \"frames\": [");
 		if (l->nframes > 0)
 			out_char(o, '\n');
@@ -620,6 +924,10 @@ report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
 {
 	sel_sum(&r->tot, &v->tot);
+	if (p->untraced != NULL)
+		r->untraced++;
+	else
+		r->traced++;
 	switch (r->o.format) {
 	case REPORT_TEXT:
 		text_proc(r, p, v, header);

@@ -141,7 +141,6 @@ sel_proc(const struct sel_opts *o, const struct mproc *p, struct sel_view *v)
 		s->growth = g;
 	}
 	v->tot.shown = v->nleaks;
-	v->tot.incomplete = mrec_unfinished(p) != MREC_FINISHED;
 	prefetch(o->sym, v);
 }
 
@@ -165,7 +164,6 @@ sel_sum(struct sel_totals *sum, const struct sel_totals *t)
 	sum->hidden = md_addsat(sum->hidden, t->hidden);
 	sum->shown = md_addsat(sum->shown, t->shown);
 	sum->lost = md_addsat(sum->lost, t->lost);
-	sum->incomplete = md_addsat(sum->incomplete, t->incomplete);
 	for (k = 0; k < LEAK_NKINDS; k++) {
 		sum->kleaks[k] = md_addsat(sum->kleaks[k], t->kleaks[k]);
 		sum->kbytes[k] = md_addsat(sum->kbytes[k], t->kbytes[k]);

@@ -44,7 +44,6 @@ struct sel_totals {
 	uint64_t	hidden;		/* leaks left out by -k or -b */
 	uint64_t	shown;		/* leaks printed (-n) */
 	uint64_t	lost;		/* of leaks, those not reachable */
-	uint64_t	incomplete;	/* processes that did not finish */
 	/* Leaks of each kind past -S, -k and -b, shown or not. */
 	uint64_t	kleaks[LEAK_NKINDS];
 	uint64_t	kbytes[LEAK_NKINDS];

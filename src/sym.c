@@ -668,6 +668,29 @@ sym_lookup(struct symbolizer *s, const char *path, uint64_t off)
 	return f;
 }
 
+const char *
+sym_variable(struct symbolizer *s, const char *path, uint64_t off, int tls,
+    int *global)
+{
+	const struct sym_obj *o;
+	const char *name;
+	int cls = tls ? ELF_SYMS_TLS : ELF_SYMS_DATA;
+	uint64_t addr;
+
+	if (path == NULL)
+		return NULL;
+	o = get_obj(s, *path == '\0' || strcmp(path, ".") == 0 ? s->exe :
+	    path);
+	if (o->elf == NULL)
+		return NULL;
+	/* TLS symbols count from the TLS block, whatever the load base. */
+	addr = tls ? off : o->base + off;
+	if ((name = elf_symbol_of(o->elf, cls, addr, NULL, global)) == NULL &&
+	    o->dbg != NULL)
+		name = elf_symbol_of(o->dbg, cls, addr, NULL, global);
+	return name;
+}
+
 /*
  * Sort q[0..n) by offset: a least-significant-byte-first radix sort,
  * skipping the bytes in which all offsets agree (most of the high ones):

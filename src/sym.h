@@ -72,6 +72,17 @@ sym_settag(const struct sym_frame *f, size_t tag)
 	((struct sym_frame *)(uintptr_t)f)->tag = tag;
 }
 
+/*
+ * The variable at offset off of the object: with tls 0 a data offset
+ * from the load base, as frames' offsets are; with tls 1 an offset in
+ * the object's TLS block.  Its name from the ELF symbol table (the
+ * object's, else its separate debug file's), NULL when none covers the
+ * offset; *global (when not NULL) says whether it is global or static.
+ * Owned by the symbolizer.
+ */
+const char		*sym_variable(struct symbolizer *, const char *,
+			    uint64_t, int, int *);
+
 /* A frame to look up ahead of time, and where its answer goes. */
 struct sym_query {
 	const char		 *object;

@@ -36,6 +36,7 @@
  *                 blank; if it starts with '"' it must end with '"' and
  *                 the quotes are dropped.  Escapes: \n \t \\ \" \xNN
  * utrace LABEL HEX  any label (at most 19 characters), hex payload
+ * utext LABEL TEXT  any label, TEXT as for "text"
  * record TYPE HEX a record of ktrace type TYPE with a hex payload
  * len N           the next record's ktr_len is N, whatever follows it
  * raw HEX         these bytes, as they are
@@ -585,6 +586,14 @@ do_utrace(struct gen *g, char *rest)
 }
 
 static void
+do_utext(struct gen *g, char *rest)
+{
+	const char *label = need_token(g, &rest, "label");
+
+	put_utrace(g, label, parse_text(g, rest, g->payload + LABEL_SIZE));
+}
+
+static void
 do_record(struct gen *g, char *rest)
 {
 	const char *type = need_token(g, &rest, "record type");
@@ -638,6 +647,7 @@ static const struct directive {
 	{ "dump", do_dump },
 	{ "text", do_text },
 	{ "utrace", do_utrace },
+	{ "utext", do_utext },
 	{ "record", do_record },
 	{ "len", do_len },
 	{ "raw", do_raw },

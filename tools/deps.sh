@@ -28,6 +28,7 @@ c++filt binutils
 musl-gcc musl-tools
 valgrind valgrind
 python3 python3
+qemu-x86_64 qemu-user
 dwz dwz
 debuginfod debuginfod
 curl curl

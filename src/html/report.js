@@ -189,10 +189,6 @@ function showSummary(p) {
 		['Allocations', String(t.allocations)],
 		['Suppressed', String(t.suppressed)]
 	];
-	/* A process that did not finish: its report is not all there. */
-	if (t.incomplete)
-		pairs.push(['Incomplete', 'did not finish: its leak report ' +
-		    'is missing or cut short']);
 	if (D.hidden)
 		pairs.push(['Hidden', String(t.hidden)]);
 	if (D.top)

@@ -191,7 +191,7 @@ oracle() {
 # The leak_p frame: its offset from a run that asks no server.
 pid_p=$(buildid "$out/p")
 run off - -f p.ktrace
-off=$(sed -n 's/^ leak_p at ??:0 (\.\/p+\(0x[0-9a-f]*\))$/\1/p' "$out/off.out")
+off=$(sed -n 's/^ leak_p at ??:0 (.*\/p+\(0x[0-9a-f]*\))$/\1/p' "$out/off.out")
 want=$(oracle "$out/p.full" "$off")
 
 run fetch "$url" -v -f p.ktrace

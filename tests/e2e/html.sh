@@ -308,7 +308,7 @@ fi
 
 # Two processes: a selector; the address chooses the child.  They are
 # in the order of their first record: the parent's start record comes
-# before anything of the child.
+# before the child's report.
 child=$(sed -n 's/^child //p' "$out/fork.stdout")
 parent=$(sed -n 's/^parent //p' "$out/fork.stdout")
 if page fork fork; then

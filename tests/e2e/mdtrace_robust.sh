@@ -1,0 +1,64 @@
+#!/bin/sh
+#
+# mdtrace_robust.sh: the tracer as the program meets it.  MALLOC_OPTIONS
+# letters of OpenBSD's malloc pass in silence, other ones get a warning
+# naming them; the tracer's messages go to standard error as it was at
+# start-up, never into a file the program put at descriptor 2, and
+# MDTRACE_QUIET silences them; a program started by its bare name
+# through PATH is symbolized to its file and line.
+
+out=tests/out/mdtrace_robust
+name=mdtrace_robust
+progs=tests/e2e/progs
+. tests/e2e/check.sh.inc
+plan 11
+if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
+	skipall "mdtrace is built on Linux only"
+fi
+rm -rf "$out"
+mkdir -p "$out/bin" || exit 1
+top=$(pwd)
+
+build() {
+	${CC:-cc} -g -O0 -o "$2" "$progs/$1.c" 2>"$out/$1.cc" ||
+	    echo "not ok $name/$1 (does not compile)"
+}
+
+# MALLOC_OPTIONS: every letter OpenBSD's malloc knows, no word; others,
+# one line each, naming the letter.
+MALLOC_OPTIONS='DCcFfGgJjRrSsUuVvXx<>T' mdtrace/mdtrace -f "$out/o.kt" true \
+    2>"$out/known.err"
+check options-known test ! -s "$out/known.err"
+MALLOC_OPTIONS='DQ8' mdtrace/mdtrace -f "$out/o.kt" true 2>"$out/q.err"
+check options-unknown grep -qx "mdtrace: unknown char 'Q' in MALLOC_OPTIONS" \
+    "$out/q.err"
+check options-one-line test "$(wc -l <"$out/q.err")" -eq 1
+MALLOC_OPTIONS='Dtk' mdtrace/mdtrace -f "$out/o.kt" true 2>"$out/tk.err"
+check options-each sh -c "grep -q \"'t'\" $out/tk.err &&
+    grep -q \"'k'\" $out/tk.err && test \$(wc -l <$out/tk.err) -eq 2"
+MDTRACE_QUIET=1 MALLOC_OPTIONS='DQ' mdtrace/mdtrace -f "$out/o.kt" true \
+    2>"$out/quiet.err"
+check options-quiet test ! -s "$out/quiet.err"
+
+# A program that puts a data file at descriptor 2, then makes the
+# tracer speak at exit (it removed the trace file).
+build stderr2 "$out/stderr2"
+MALLOC_OPTIONS=D mdtrace/mdtrace -f "$out/s.kt" "$out/stderr2" \
+    "$out/data" 2>"$out/s.err"
+check fd2-data-intact sh -c "test \"\$(cat $out/data)\" = \"the program's data\""
+check fd2-said grep -q "^mdtrace: .*s.kt: No such file or directory" \
+    "$out/s.err"
+MDTRACE_QUIET=1 MALLOC_OPTIONS=D mdtrace/mdtrace -f "$out/s.kt" \
+    "$out/stderr2" "$out/data" 2>"$out/sq.err"
+check fd2-quiet sh -c "test ! -s $out/sq.err &&
+    test \"\$(cat $out/data)\" = \"the program's data\""
+
+# Started by its bare name through PATH, from another directory.
+build pathprog "$out/bin/pathprog"
+line=$(grep -n LEAK_PATH "$progs/pathprog.c" | head -n 1 | cut -d: -f1)
+(cd / && PATH="$top/$out/bin:$PATH" MALLOC_OPTIONS=D8 \
+    "$top/mdtrace/mdtrace" -f "$top/$out/p.kt" pathprog)
+./mdump -f "$out/p.kt" >"$out/p.report" 2>&1
+check path-leak grep -q "^Leak sum=77 count=1 " "$out/p.report"
+check path-line grep -q "^ make_leak at .*pathprog.c:$line\$" "$out/p.report"
+check path-object sh -c "! grep -q '?? at ??:0 (pathprog' $out/p.report"
