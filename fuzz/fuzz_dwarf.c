@@ -2,7 +2,8 @@
  * fuzz_dwarf.c: libFuzzer harness for the DWARF reader: unit headers,
  * abbreviations, root DIEs, .debug_aranges, line programs, range lists
  * and the function and inline trees, reached through dwarf_open and
- * many dwarf_lookup calls.
+ * many dwarf_lookup calls; variables' locations and declarations
+ * through dwarf_variable with the same addresses.
  *
  * The input is the container fuzz/mkseed writes from a real object:
  *
@@ -41,8 +42,14 @@ static void
 fuzz_look(struct dwarf *d, uint64_t a)
 {
 	struct sym_loc chain[SYM_MAX_INLINE];
+	const char *file;
+	unsigned long line;
 	size_t i, n;
 
+	/* The address as a variable's, and as a TLS offset. */
+	if (dwarf_variable(d, a, (int)(a & 1), &file, &line) == 0 &&
+	    file != NULL)
+		sink += strlen(file) + line;
 	n = dwarf_lookup(d, a, chain, SYM_MAX_INLINE);
 	if (n > SYM_MAX_INLINE)
 		abort();

@@ -1,8 +1,8 @@
 /*
  * fuzz_mdt.c: libFuzzer harness for the records mdtrace adds to the
  * malloc formats (doc/FORMATS.md, "mdtrace's extensions"): the start
- * and untraced records, leak kinds, holders, the unwinder's count and
- * build-ids, mixed with
+ * and untraced records, the version, leak kinds, holders, snapshots, the
+ * unwinder's count and build-ids, mixed with
  * the records they go with (object, leak and dump records, text lines)
  * of several processes, then the reports of what was decoded.
  *
@@ -51,7 +51,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static const char *const labels[] = {
 	"mdtstart", "mdtkinds", "mdtracestacks", "mallocbuildid",
 	"mallocobjectrecord", "mallocleakrecord", "mallocdumpline", "malloc",
-	"mdtuntraced", "mdtholder",
+	"mdtuntraced", "mdtholder", "mdtversion", "mdtsnap", "mdtstack",
+	"mdtsnapent",
 };
 #define NLABELS		(sizeof(labels) / sizeof(labels[0]))
 #define HDRLEN		64	/* offsets as in an lp64le trace */

@@ -17,7 +17,8 @@
 static const char *const labels[] = {
 	"mdtstart", "mdtkinds", "mdtracestacks", "mallocbuildid",
 	"mallocobjectrecord", "mallocleakrecord", "mallocdumpline", "malloc",
-	"mdtuntraced", "mdtholder",
+	"mdtuntraced", "mdtholder", "mdtversion", "mdtsnap", "mdtstack",
+	"mdtsnapent",
 };
 #define NLABELS		(sizeof(labels) / sizeof(labels[0]))
 #define LABELLEN	20

@@ -449,6 +449,9 @@ run(struct rd r, const struct cie *c, uintptr_t *loc, uintptr_t pc,
 				reg = rd_uleb(&r);
 				set_block(&r, row, reg, CFI_VALEXPR);
 				break;
+			case 0x2d:	/* AARCH64_negate_ra_state */
+				row->ra_signed ^= 1;
+				break;
 			case 0x2e:	/* GNU_args_size */
 				(void)rd_uleb(&r);
 				break;

@@ -16,10 +16,10 @@
 
 /*
  * Register columns a row tracks: x86-64's 0-15 and 16, the return
- * address (aarch64 would need 33: x0-x30, sp, and its RA column).
+ * address; aarch64's x0-x30 (x30 the return address) and sp, 31.
  * Rules for higher columns (vector registers) are read and dropped.
  */
-#define CFI_NREGS	17
+#define CFI_NREGS	32
 
 /* Readable segments of an object kept for bounds checks. */
 #define CFI_MAXSEG	8
@@ -59,6 +59,8 @@ struct cfi_row {
 	uint32_t	 exprlen;
 	uint8_t		 ra_reg;	/* the column of the return address */
 	int		 signal;	/* 'S': a signal frame */
+	int		 ra_signed;	/* aarch64: the return address is
+					   signed (negate_ra_state) */
 	struct cfi_reg	 reg[CFI_NREGS];
 };
 

@@ -63,6 +63,16 @@ struct mdt_block {
 	struct mdt_stack	*stk;
 };
 
+/* v as n little-endian bytes at p, as the trace's records hold numbers. */
+static inline void
+mdt_put_le(unsigned char *p, uint64_t v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
 /* A 64-bit mix (the finalizer of MurmurHash3): all bits count. */
 static inline uint64_t
 mdt_mix64(uint64_t x)
@@ -75,21 +85,23 @@ mdt_mix64(uint64_t x)
 	return x;
 }
 
-/*
- * stacks.c: the stack table; memory and locks for the tracer.  The
- * table_ functions cover both tables.
- */
+/* stacks.c: the stack table; memory and locks for the tracer. */
 void		*mdt_mmap(size_t);
 void		 mdt_spin_lock(int *);
 void		 mdt_spin_unlock(int *);
 struct mdt_stack *mdt_stack_intern(const uintptr_t *, uint32_t);
 struct mdt_stack *mdt_stack_of(uint32_t);
 void		 mdt_stack_each(void (*)(struct mdt_stack *, void *), void *);
+void		 mdt_stack_lock(void);
+void		 mdt_stack_unlock(void);
+void		 mdt_stack_resetlock(void);
+struct mdt_stack *mdt_table_first(void);
+
+/* tables.c: both tables together. */
 void		 mdt_table_lockall(void);
 void		 mdt_table_unlockall(void);
 void		 mdt_table_resetlocks(void);
 struct mdt_stack *mdt_table_sum(void);
-struct mdt_stack *mdt_table_first(void);
 
 /* live.c: the live-block table. */
 #define MDT_LIVE_REGIONS	96	/* most pairs mdt_live_regions gives */
@@ -122,9 +134,45 @@ void		 mdt_objects_init(void);
 const char	*mdt_exe_path(void);
 int		 mdt_obj_find(uintptr_t, uintptr_t *, const char **);
 
-/* unload.c: a frame of an object dlclose unloaded, or 0. */
+/* unload.c: a frame of an object dlclose unloaded, or 0; the set-up. */
+void		 mdt_unload_init(void);
 int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
 		    uintptr_t *);
+
+/*
+ * snapshot.c: a check while the program runs: begin (threads stopped;
+ * -1 without memory), each live block in address order with its kind,
+ * end (the pause it took), then write the snapshot (its number; 0 if
+ * the trace could not be opened).  forget: in a forked child.
+ */
+int		 mdt_snap_begin(size_t);
+void		 mdt_snap_block(const struct mdt_block *, int);
+void		 mdt_snap_end(uint64_t);
+uint32_t	 mdt_snap_write(void);
+void		 mdt_snap_forget(void);
+uint64_t	 mdt_snap_lost(void);
+size_t		 mdt_snap_memory(uintptr_t *);
+
+/*
+ * control.c: checks while the program runs.  exit: the check at exit
+ * waits for a running one (and the control socket goes); exit_done
+ * after its report.
+ */
+void		 mdt_control_init(void);
+void		 mdt_control_fork(void);
+void		 mdt_control_exit(void);
+void		 mdt_control_exit_done(void);
+
+/* preload.c: for control.c. */
+void		 mdt_busy(int);
+int		 mdt_tracing(void);
+
+/* record.c: the snapshots' records (snapshot.c). */
+int		 mdt_snapout_open(void);
+void		 mdt_snapout_utrace(const char *, const void *, size_t);
+void		 mdt_snapout_frame(uintptr_t, uint64_t *, uint64_t *);
+void		 mdt_snapout_close(void);
+void		 mdt_snapout_forget(void);
 
 /* record.c: the leak report, written at exit. */
 void		 mdt_report(const struct mdt_opts *, int);
@@ -157,7 +205,8 @@ struct mdt_hop {
 
 #define MDT_MAXHOPS	8
 
-int		 mdt_leakcheck(void *, void *);
+int		 mdt_leakcheck(void *, void *, int);
+void		 mdt_leakcheck_exclude(uintptr_t, uintptr_t);
 size_t		 mdt_holder(const struct mdt_stack *, int, struct mdt_hop *,
 		    size_t);
 void		 mdt_leakcheck_free(void);
@@ -171,12 +220,13 @@ struct mdt_thread {
 	int		 tid;
 	int		 state;		/* STOP_* of stop.c */
 	uintptr_t	 sp;
-	uintptr_t	 self;		/* its pthread_self(), or 0 */
+	uintptr_t	 self;		/* its thread pointer, or 0 */
 	uintptr_t	 stack_hi;	/* its stack's end (scan.c), or 0 */
 	uintptr_t	 regs[64];
 };
 #define MDT_MAXTHREADS	4096	/* stopped at most; the others run on */
 void		 mdt_stop_init(void);
+void		 mdt_stop_ignore(int);
 size_t		 mdt_stop_threads(struct mdt_thread **);
 void		 mdt_resume_threads(void);
 

@@ -2,6 +2,7 @@
  * mdtrace.c: run a program under the preloaded malloc tracer.
  *
  *	mdtrace [-f file] program [args ...]
+ *	mdtrace -h | -V
  *
  * Creates (or truncates) the trace file, default ktrace.out, writes the
  * start record an OpenBSD ktrace writes at the head of a new file, puts
@@ -10,7 +11,10 @@
  * does the rest at the program's exit, when MALLOC_OPTIONS asks for it.
  *
  * The library is looked for next to this executable (the build tree),
- * then in MDT_LIBDIR (where "make install" puts it).
+ * then in lib/mdtrace under the parent of its folder (../lib/mdtrace:
+ * PREFIX/bin/mdtrace finds PREFIX/lib/mdtrace, in an installed tree
+ * wherever it was installed or unpacked), then in MDT_LIBDIR (where
+ * "make install" puts it for the PREFIX the launcher was built with).
  *
  * A program the tracer cannot enter (static, set-user-ID, another ELF
  * class: untraced.c) runs all the same, but the launcher says so on
@@ -34,19 +38,29 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../src/longopt.h"
+#include "../src/version.h"
+#include "ask.h"
 #include "untraced.h"
 
 #ifndef MDT_LIBDIR
 #define MDT_LIBDIR	"/usr/local/lib/mdtrace"
 #endif
 #define LIBNAME		"libmdtrace.so"
+#define RELLIBDIR	"lib/mdtrace"	/* from the launcher's folder's parent */
+#define OPTSTRING	"+c:f:hV"	/* "+": stop at the program */
 #define HDR_SIZE	64	/* lp64le ktrace header, doc/FORMATS.md */
 
-static void
-usage(void)
+/* To stdout with status 0 for -h, to stderr with 1 for wrong options. */
+static _Noreturn void
+usage(FILE *fp, int status)
 {
-	fprintf(stderr, "usage: mdtrace [-f file] program [args ...]\n");
-	exit(1);
+	fprintf(fp, "usage: mdtrace [-f file] program [args ...]\n"
+	    "       mdtrace -c pid\n"
+	    "       mdtrace -h | -V\n");
+	if (fflush(fp) == EOF)
+		status = 1;
+	exit(status);
 }
 
 static void
@@ -102,7 +116,25 @@ absolute(const char *path)
 	return s;
 }
 
-/* libmdtrace.so next to this program, else the installed one. */
+/* dir/name when it can be read, else NULL. */
+static char *
+readable(const char *dir, const char *name)
+{
+	char *s;
+
+	if (asprintf(&s, "%s/%s", dir, name) == -1)
+		err(1, NULL);
+	if (access(s, R_OK) == 0)
+		return s;
+	free(s);
+	return NULL;
+}
+
+/*
+ * libmdtrace.so next to this program (the build tree), else in the
+ * installed tree this program is part of, else where it was to be
+ * installed.
+ */
 static char *
 find_library(void)
 {
@@ -112,19 +144,20 @@ find_library(void)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
+		/* The link's target has no symbolic links and no "..". */
 		if ((slash = strrchr(exe, '/')) != NULL) {
-			slash[1] = '\0';
-			if (asprintf(&s, "%s%s", exe, LIBNAME) == -1)
-				err(1, NULL);
-			if (access(s, R_OK) == 0)
+			*slash = '\0';
+			if ((s = readable(exe, LIBNAME)) != NULL)
 				return s;
-			free(s);
+		}
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			if ((s = readable(exe, RELLIBDIR "/" LIBNAME)) != NULL)
+				return s;
 		}
 	}
-	if (asprintf(&s, "%s/%s", MDT_LIBDIR, LIBNAME) == -1)
-		err(1, NULL);
-	if (access(s, R_OK) == -1)
-		err(1, "%s", s);
+	if ((s = readable(MDT_LIBDIR, LIBNAME)) == NULL)
+		err(1, "%s/%s", MDT_LIBDIR, LIBNAME);
 	return s;
 }
 
@@ -177,20 +210,28 @@ main(int argc, char *argv[])
 	char *path, *lib;
 	int ch;
 
-	/* "+": options end at the program's name, whatever follows. */
-	while ((ch = getopt(argc, argv, "+f:")) != -1) {
+	/* Options end at the program's name, whatever follows. */
+	longopt_map(argc, argv, OPTSTRING);
+	while ((ch = getopt(argc, argv, OPTSTRING)) != -1) {
 		switch (ch) {
+		case 'c':
+			return mdt_ask_check(optarg);
 		case 'f':
 			file = optarg;
 			break;
+		case 'h':
+			usage(stdout, 0);
+		case 'V':
+			printf("mdtrace %s\n", MDUMP_VERSION);
+			return fflush(stdout) == EOF ? 1 : 0;
 		default:
-			usage();
+			usage(stderr, 1);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
+		usage(stderr, 1);
 
 	lib = find_library();
 	path = absolute(file);

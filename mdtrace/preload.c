@@ -167,15 +167,25 @@ ensure_real(void)
 
 /*
  * Note a new block.  Kept out of line so the allocation functions stay
- * small; ra and fp are theirs.
+ * small; ra and fp are theirs.  The bytes from keep on hold nothing the
+ * program wrote: of those, the first STALE_BYTES are cleared, since a
+ * recycled chunk keeps there the allocator's links of its earlier life
+ * (glibc's free-list pointers, up to four words), which the leak check
+ * would take for the program's pointers; valgrind does not, knowing
+ * they were never written.
  */
+#define STALE_BYTES	(4 * sizeof(void *))
+
 static __attribute__((noinline)) void
-track(void *p, size_t size, uintptr_t ra, void *fp)
+track(void *p, size_t size, size_t keep, uintptr_t ra, void *fp)
 {
 	uintptr_t f[MDT_MAXFRAMES];
 	struct mdt_stack *stk;
 	uint32_t n;
 
+	if (keep < STALE_BYTES && keep < size)
+		memset((char *)p + keep, 0, (size < STALE_BYTES ? size :
+		    STALE_BYTES) - keep);
 	busy = 1;
 	mdt_live_prefetch(p);
 	n = mdt_unwind(ra, fp, f, (uint32_t)opts.depth);
@@ -185,9 +195,9 @@ track(void *p, size_t size, uintptr_t ra, void *fp)
 	busy = 0;
 }
 
-#define TRACK(p, size, ra, fp) do {					\
+#define TRACK(p, size, keep, ra, fp) do {				\
 	if ((p) != NULL && tracing && !busy)				\
-		track((p), (size), (ra), (fp));				\
+		track((p), (size), (keep), (ra), (fp));			\
 } while (0)
 
 static void *
@@ -198,7 +208,7 @@ malloc_traced(size_t n, uintptr_t ra, void *fp)
 	if (ensure_real() == -1)
 		return boot_alloc(n);
 	p = real.malloc(n);
-	TRACK(p, n, ra, fp);
+	TRACK(p, n, 0, ra, fp);
 	return p;
 }
 
@@ -216,7 +226,7 @@ calloc(size_t n, size_t m)
 	if (ensure_real() == -1)
 		return n != 0 && m > SIZE_MAX / n ? NULL : boot_alloc(n * m);
 	p = real.calloc(n, m);
-	TRACK(p, n * m, RA(), FP());
+	TRACK(p, n * m, n * m, RA(), FP());
 	return p;
 }
 
@@ -247,7 +257,7 @@ boot_realloc(void *p, size_t n, uintptr_t ra, void *fp)
 	if ((q = real.malloc(n)) == NULL)
 		return NULL;
 	memcpy(q, p, old < n ? old : n);
-	TRACK(q, n, ra, fp);
+	TRACK(q, n, old, ra, fp);
 	return q;
 }
 
@@ -277,7 +287,8 @@ realloc_traced(void *p, size_t n, uintptr_t ra, void *fp)
 			mdt_live_insert(p, size, stk);
 		return NULL;
 	}
-	TRACK(q, n, ra, fp);
+	/* What the block held is the program's; unknown: all of it. */
+	TRACK(q, n, p == NULL ? 0 : had ? size : n, ra, fp);
 	return q;
 }
 
@@ -305,7 +316,7 @@ memalign_traced(size_t al, size_t n, uintptr_t ra, void *fp)
 	if (ensure_real() == -1)
 		return al <= BOOT_ALIGN ? boot_alloc(n) : NULL;
 	p = real.memalign(al, n);
-	TRACK(p, n, ra, fp);
+	TRACK(p, n, 0, ra, fp);
 	return p;
 }
 
@@ -494,6 +505,22 @@ fork_child(void)
 {
 	mdt_table_resetlocks();
 	pid = getpid();
+	busy = 1;
+	mdt_control_fork();
+	busy = 0;
+}
+
+/* For control.c: this thread's allocations go untraced, or not. */
+void
+mdt_busy(int on)
+{
+	busy = on;
+}
+
+int
+mdt_tracing(void)
+{
+	return __atomic_load_n(&tracing, __ATOMIC_ACQUIRE);
 }
 
 /*
@@ -513,9 +540,11 @@ end_report(void *caller_sp)
 		return;
 	busy = 1;
 	mdt_exec_exit();
-	kinds = mdt_leakcheck(__builtin_frame_address(0), caller_sp);
+	mdt_control_exit();
+	kinds = mdt_leakcheck(__builtin_frame_address(0), caller_sp, 0);
 	mdt_report(&opts, kinds);
 	mdt_leakcheck_free();
+	mdt_control_exit_done();
 	busy = 0;
 }
 
@@ -574,6 +603,7 @@ mdt_init(void)
 {
 	busy = 1;
 	(void)ensure_real();
+	mdt_unload_init();
 	mdt_exec_resolve();
 	mdt_say_init();
 	parse_options(getenv("MALLOC_OPTIONS"), &opts, 1);
@@ -587,8 +617,10 @@ mdt_init(void)
 		mdt_stop_init();
 		pid = getpid();
 		if (pthread_atfork(fork_prepare, fork_parent,
-		    fork_child) == 0)
+		    fork_child) == 0) {
 			__atomic_store_n(&tracing, 1, __ATOMIC_RELEASE);
+			mdt_control_init();
+		}
 	}
 	busy = 0;
 }

@@ -36,6 +36,7 @@
 
 #include "mdt.h"
 #include "untraced.h"
+#include "../src/version.h"
 
 #define HDR_SIZE	64	/* LP64 ktrace header */
 #define COMM_SIZE	24	/* ktr_comm, NUL included */
@@ -136,15 +137,6 @@ sb_num(struct sb *s, uint64_t v, int hex, int width)
 	sb_putn(s, tmp + n, sizeof(tmp) - n);
 }
 
-static void
-put_le(unsigned char *p, uint64_t v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
 /*
  * The trace file's path, taken at start-up: the leak check's
  * __libc_freeres clears the environment before the report.
@@ -197,13 +189,13 @@ utrace(struct out *w, const char *label, const void *data, size_t n)
 	len = LABEL_SIZE + n;
 	memset(rec, 0, HDR_SIZE + LABEL_SIZE);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	put_le(rec + 0, KTR_USER, 4);
-	put_le(rec + 4, (uint32_t)w->pid, 4);
-	put_le(rec + 8, (uint32_t)w->tid, 4);
-	put_le(rec + 16, (uint64_t)ts.tv_sec, 8);
-	put_le(rec + 24, (uint64_t)ts.tv_nsec, 8);
+	mdt_put_le(rec + 0, KTR_USER, 4);
+	mdt_put_le(rec + 4, (uint32_t)w->pid, 4);
+	mdt_put_le(rec + 8, (uint32_t)w->tid, 4);
+	mdt_put_le(rec + 16, (uint64_t)ts.tv_sec, 8);
+	mdt_put_le(rec + 24, (uint64_t)ts.tv_nsec, 8);
 	memcpy(rec + 32, w->comm, COMM_SIZE);
-	put_le(rec + 56, len, 8);
+	mdt_put_le(rec + 56, len, 8);
 	strncpy((char *)rec + HDR_SIZE, label, LABEL_SIZE - 1);
 	memcpy(rec + HDR_SIZE + LABEL_SIZE, data, n);
 	if ((e = mdt_write_whole(w->fd, rec, HDR_SIZE + len)) != 0)
@@ -287,7 +279,7 @@ object_record(struct out *w, const struct frame *f)
 	n = strlen(f->path);
 	if (n > USER_MAX - 9)
 		n = USER_MAX - 9;	/* 8 bytes of id, 1 of NUL */
-	put_le(d, f->id, 8);
+	mdt_put_le(d, f->id, 8);
 	memcpy(d + 8, f->path, n);
 	d[8 + n] = '\0';
 	utrace(w, "mallocobjectrecord", d, 9 + n);
@@ -315,15 +307,15 @@ exp_leak(struct out *w, const struct mdt_stack *s)
 	for (i = 0; i < s->nframes && i < MDT_EXPFRAMES; i++) {
 		frame_name(s->frames[i], &f);
 		object_record(w, &f);
-		put_le(d + 16 * i, f.off, 8);
-		put_le(d + 16 * i + 8, f.id, 8);
+		mdt_put_le(d + 16 * i, f.off, 8);
+		mdt_put_le(d + 16 * i + 8, f.id, 8);
 		sb_puts(&sb, " ");
 		sb_puts(&sb, f.path);
 		sb_puts(&sb, ":");
 		sb_num(&sb, f.off, 1, 0);
 	}
-	put_le(d + 16 * MDT_EXPFRAMES, s->sum, 8);
-	put_le(d + 16 * MDT_EXPFRAMES + 8, s->count, 8);
+	mdt_put_le(d + 16 * MDT_EXPFRAMES, s->sum, 8);
+	mdt_put_le(d + 16 * MDT_EXPFRAMES + 8, s->count, 8);
 	utrace(w, "mallocleakrecord", d, sizeof(d));
 	sb_puts(&sb, "\n");
 	dump_text(w, sb.b, sb.len);
@@ -393,8 +385,8 @@ kinds_record(struct out *w, const struct mdt_stack *s)
 	int k;
 
 	for (k = 0; k < MDT_NKINDS; k++) {
-		put_le(d + 16 * k, s->ksum[k], 8);
-		put_le(d + 16 * k + 8, s->kcount[k], 8);
+		mdt_put_le(d + 16 * k, s->ksum[k], 8);
+		mdt_put_le(d + 16 * k + 8, s->kcount[k], 8);
 	}
 	utrace(w, "mdtkinds", d, sizeof(d));
 }
@@ -595,6 +587,15 @@ header(struct out *w)
 	emit_line(w, &sb);
 }
 
+/* "mdtversion": this tracer's version, then a NUL (mdump.5). */
+static void
+version_record(struct out *w)
+{
+	static const char v[] = MDUMP_VERSION;
+
+	utrace(w, "mdtversion", v, sizeof(v));
+}
+
 /* "mallocbuildid": length byte, build-id, path, NUL (mdump.5). */
 static void
 buildid_record(void *arg, const unsigned char *id, size_t len,
@@ -625,9 +626,64 @@ stacks_record(struct out *w)
 	mdt_unwind_stats(&cut, &bad);
 	if (cut == 0)
 		return;
-	put_le(d, cut, 8);
-	put_le(d + 8, bad, 8);
+	mdt_put_le(d, cut, 8);
+	mdt_put_le(d + 8, bad, 8);
 	utrace(w, "mdtracestacks", d, sizeof(d));
+}
+
+/*
+ * The snapshots' writer (snapshot.c): records of the process, whose
+ * object records, once written, serve every later snapshot.
+ */
+static struct out	snapw;
+static uintptr_t	snapobj[OBJ_MAX];
+static size_t		nsnapobj;
+
+int
+mdt_snapout_open(void)
+{
+	memset(&snapw, 0, sizeof(snapw));
+	if ((snapw.fd = open_trace()) == -1)
+		return -1;
+	snapw.pid = (int32_t)getpid();
+	snapw.tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
+	get_comm(snapw.comm);
+	memcpy(snapw.obj, snapobj, nsnapobj * sizeof(snapobj[0]));
+	snapw.nobj = nsnapobj;
+	return 0;
+}
+
+void
+mdt_snapout_utrace(const char *label, const void *d, size_t n)
+{
+	utrace(&snapw, label, d, n);
+}
+
+/* A frame as an offset and an object id, its object record written. */
+void
+mdt_snapout_frame(uintptr_t ra, uint64_t *off, uint64_t *id)
+{
+	struct frame f;
+
+	frame_name(ra, &f);
+	object_record(&snapw, &f);
+	*off = f.off;
+	*id = f.id;
+}
+
+void
+mdt_snapout_close(void)
+{
+	memcpy(snapobj, snapw.obj, snapw.nobj * sizeof(snapobj[0]));
+	nsnapobj = snapw.nobj;
+	close(snapw.fd);
+}
+
+/* A forked child writes its own object records. */
+void
+mdt_snapout_forget(void)
+{
+	nsnapobj = 0;
 }
 
 /*
@@ -649,6 +705,7 @@ mdt_report(const struct mdt_opts *o, int kinds)
 	w.pid = (int32_t)getpid();
 	w.tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
 	get_comm(w.comm);
+	version_record(&w);
 	mdt_buildids(buildid_record, &w);
 	banner(&w, "Start");
 	header(&w);

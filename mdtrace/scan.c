@@ -46,12 +46,14 @@
 #include <link.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <time.h>
 #include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "mdt.h"
 
 #define MAX_OBJRANGES	16	/* segments kept of one object */
@@ -65,6 +67,9 @@
 #define HEAP_MAX	(64UL * 1024 * 1024)	/* glibc's thread heaps */
 #define EXIT_SLACK	64	/* below the exit frame: saved registers */
 #define EXIT_SEARCH	(64 * 1024)	/* above it: where exit() was called */
+
+static uintptr_t	skip_lo, skip_hi;	/* mdt_leakcheck_exclude */
+static int		snap_blocks(void);
 
 /* Block states while marking; see the file's comment. */
 enum { UNREACHED, POSSIBLE, REACHABLE, INDIRECT };
@@ -97,7 +102,7 @@ struct fmap {
 };
 
 /*
- * An object's static TLS block: at off from a thread's pthread_self()
+ * An object's static TLS block: at off from a thread's thread pointer
  * in every thread, size bytes; obj is an address inside the object.
  */
 struct tlsmod {
@@ -137,7 +142,7 @@ static struct {
 	struct ext	*wseg;		/* the objects' writable segments */
 	size_t		 nwseg;
 	uintptr_t	 self_lo, self_hi;	/* the exiting thread's stack */
-	uintptr_t	 self_self;	/* its pthread_self() */
+	uintptr_t	 self_self;	/* its thread pointer */
 	uintptr_t	 self_regs[64];	/* its registers at exit's call */
 	int		 has_self_regs;
 	int		 self_tid;
@@ -287,7 +292,7 @@ obj_end(const struct dl_phdr_info *info)
 
 /*
  * Note the object's executable and writable segments, and where its
- * static TLS block lies from a thread's pthread_self(): the same in
+ * static TLS block lies from a thread's thread pointer: the same in
  * every thread.
  */
 static void
@@ -302,7 +307,7 @@ obj_segments(const struct dl_phdr_info *info)
 		if (ph->p_type == PT_TLS && info->dlpi_tls_data != NULL &&
 		    S.ntls < MAX_TLS) {
 			S.tls[S.ntls].off = (intptr_t)((uintptr_t)
-			    info->dlpi_tls_data - (uintptr_t)pthread_self());
+			    info->dlpi_tls_data - mdt_arch_tp());
 			S.tls[S.ntls].size = ph->p_memsz;
 			S.tls[S.ntls].obj = info->dlpi_addr + obj_first(info);
 			S.ntls++;
@@ -1205,14 +1210,17 @@ snapshot(void)
 	    S.depth == NULL || S.parent == NULL ? -1 : 0;
 }
 
+/* The kind of each marking state. */
+static const int kind_of_state[] = {
+	[UNREACHED] = MDT_DEFINITE, [INDIRECT] = MDT_INDIRECT,
+	[POSSIBLE] = MDT_POSSIBLE, [REACHABLE] = MDT_REACHABLE
+};
+
 /* Sum the kinds into the stacks: every live stack's figures are set. */
 static void
 sum_kinds(void)
 {
-	static const int kind[] = {
-		[UNREACHED] = MDT_DEFINITE, [INDIRECT] = MDT_INDIRECT,
-		[POSSIBLE] = MDT_POSSIBLE, [REACHABLE] = MDT_REACHABLE
-	};
+	const int *kind = kind_of_state;
 	struct mdt_stack *s;
 	size_t i;
 	int k, h;
@@ -1259,52 +1267,43 @@ file_word(uintptr_t a)
 	return *(const uintptr_t *)a;
 }
 
+/* Is n bytes at a code that may be read?  (mdt_code_fn) */
+static int
+code_ok(uintptr_t a, size_t n)
+{
+	return is_code(a, n);
+}
+
 /*
- * Does the x86-64 code at t lead to exit()?  Either it is exit(), or a
- * PLT entry (endbr64 and bnd prefixes optional) jumping through a GOT
- * slot that holds it: exit() was called, so the slot is bound.
+ * Does the code at t lead to exit()?  Either it is exit(), or a PLT
+ * entry jumping through a GOT slot that holds it: exit() was called,
+ * so the slot is bound.
  */
 static int
 goes_to_exit(uintptr_t t)
 {
-	const unsigned char *c = (const unsigned char *)t;
-	int32_t rel;
+	uintptr_t slot;
 
 	if (t == S.exitfn)
 		return 1;
-	if (!is_code(t, 11))
-		return 0;
-	if (c[0] == 0xf3 && c[1] == 0x0f && c[2] == 0x1e && c[3] == 0xfa)
-		c += 4;
-	if (c[0] == 0xf2)
-		c++;
-	if (c[0] != 0xff || c[1] != 0x25)
-		return 0;
-	memcpy(&rel, c + 2, sizeof(rel));
-	return file_word((uintptr_t)(c + 6) + (uintptr_t)(intptr_t)rel) ==
-	    S.exitfn;
+	slot = mdt_arch_plt_slot(t, code_ok);
+	return slot != 0 && file_word(slot) == S.exitfn;
 }
 
 /* Is w the return address of a call of exit() (direct, PLT, GOT)? */
 static int
 returns_from_exit(uintptr_t w)
 {
-	const unsigned char *c;
-	int32_t rel;
+	uintptr_t to;
 
-	if (w < 6 || !is_code(w - 6, 6))
+	switch (mdt_arch_call_before(w, code_ok, &to)) {
+	case 1:
+		return goes_to_exit(to);
+	case 2:
+		return file_word(to) == S.exitfn;
+	default:
 		return 0;
-	c = (const unsigned char *)(w - 5);
-	if (c[0] == 0xe8) {
-		memcpy(&rel, c + 1, sizeof(rel));
-		return goes_to_exit(w + (uintptr_t)(intptr_t)rel);
 	}
-	c = (const unsigned char *)(w - 6);
-	if (c[0] == 0xff && c[1] == 0x15) {
-		memcpy(&rel, c + 2, sizeof(rel));
-		return file_word(w + (uintptr_t)(intptr_t)rel) == S.exitfn;
-	}
-	return 0;
 }
 
 /*
@@ -1321,7 +1320,6 @@ returns_from_exit(uintptr_t w)
 static uintptr_t
 exit_caller_sp(uintptr_t sp)
 {
-#if defined(__x86_64__)
 	static volatile uintptr_t a;
 
 	if (S.exitfn == 0)
@@ -1332,9 +1330,6 @@ exit_caller_sp(uintptr_t sp)
 	for (a = sp; a < sp + EXIT_SEARCH; a += sizeof(a))
 		if (returns_from_exit(*(const uintptr_t *)a))
 			return a + sizeof(a);
-#else
-	(void)sp;
-#endif
 	return 0;
 }
 
@@ -1355,30 +1350,13 @@ exit_registers(uintptr_t sp)
 	S.has_self_regs = uwa_caller_regs(&uc, sp, S.self_regs, lo, hi) == 0;
 }
 
-/*
- * Is w a return address: does a call instruction end just before it
- * in code?  x86-64: call rel32, or call through a register or memory
- * (ff /2) of 2, 3, 6 or 7 bytes.
- */
+/* Is w a return address: does a call instruction end just before it? */
 static int
 is_return_address(uintptr_t w)
 {
-#if defined(__x86_64__)
-	static const int len[] = { 2, 3, 6, 7 };
-	const unsigned char *c = (const unsigned char *)w;
-	size_t i;
+	uintptr_t to;
 
-	if (w < 7 || !is_code(w - 7, 7))
-		return 0;
-	if (c[-5] == 0xe8)
-		return 1;
-	for (i = 0; i < sizeof(len) / sizeof(len[0]); i++)
-		if (c[-len[i]] == 0xff && (c[1 - len[i]] & 0x38) == 0x10)
-			return 1;
-#else
-	(void)w;
-#endif
-	return 0;
+	return mdt_arch_call_before(w, code_ok, &to) != 0;
 }
 
 /*
@@ -1400,23 +1378,12 @@ frame_code(uintptr_t a, uintptr_t lo, uintptr_t pc)
 	return pc;
 }
 
-#if defined(__x86_64__)
-/* The registers of a ucontext's gregs, in their order. */
-static const char *const regname[] = {
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rdi", "rsi",
-	"rbp", "rbx", "rdx", "rax", "rcx", "rsp", "rip"
-};
-#define PC_REG	16
-#else
-static const char *const regname[] = { "" };
-#define PC_REG	(-1)
-#endif
-
 /* The thread pc of slot i was stopped at, or 0. */
 static uintptr_t
 thread_pc(size_t i)
 {
-	return PC_REG >= 0 && S.thr[i].state != 0 ? S.thr[i].regs[PC_REG] : 0;
+	return mdt_arch_pc >= 0 && S.thr[i].state != 0 ?
+	    S.thr[i].regs[mdt_arch_pc] : 0;
 }
 
 /* The block the chain of block j starts at: its parent is a root. */
@@ -1453,8 +1420,7 @@ classify_root(uintptr_t a, uint32_t r, struct mdt_hop *h)
 		m = (a - (uintptr_t)regs) / sizeof(uintptr_t);
 		h->type = MDT_HOP_REGISTER;
 		h->tid = i < S.nthr ? S.thr[i].tid : S.self_tid;
-		h->name = m < sizeof(regname) / sizeof(regname[0]) ?
-		    regname[m] : "?";
+		h->name = m < mdt_arch_nregs ? mdt_arch_regname[m] : "?";
 		return;
 	}
 	for (i = 0; i <= S.nthr; i++) {
@@ -1562,7 +1528,8 @@ static void
 check(uintptr_t exit_sp, uintptr_t caller_sp)
 {
 	const char *maps;
-	size_t i;
+	uintptr_t snap[4];
+	size_t i, n;
 
 	/* Every mapping of the check exists before it is excluded. */
 	if ((maps = prepare_roots()) == NULL)
@@ -1578,6 +1545,9 @@ check(uintptr_t exit_sp, uintptr_t caller_sp)
 		    (uintptr_t)(S.thr + MDT_MAXTHREADS), 0);
 	if (S.glibc)
 		exclude_glibc_heap();
+	exclude(skip_lo, skip_hi, 0);
+	for (i = 0, n = mdt_snap_memory(snap); i < n; i++)
+		exclude(snap[2 * i], snap[2 * i + 1], 0);
 	merge_exclusions();
 	guard_faults(1);
 	read_mappings(maps, 0, 1);
@@ -1599,33 +1569,67 @@ check(uintptr_t exit_sp, uintptr_t caller_sp)
  * of the handler's caller; caller_sp that of the program's function
  * that ended it (the caller of _exit), or NULL when it is the caller of
  * exit(), to be found.  The exiting thread's stack is a root from
- * there, and its registers at that call.  Returns 1 when every live stack's sum, count and kinds were
- * set, 0 when the check was not made (MDTRACE_LEAKCHECK=0, no memory);
- * the report then sums the table itself.
+ * there, and its registers at that call.  Returns 1 when every live
+ * stack's sum, count and kinds were set, 0 when the check was not made
+ * (MDTRACE_LEAKCHECK=0, no memory); the report then sums the table
+ * itself.  With running set, a check while the program runs (control.c):
+ * the runtimes keep their buffers, and the blocks go to snapshot.c;
+ * 1 when they did.
  */
 int
-mdt_leakcheck(void *exit_sp, void *caller_sp)
+mdt_leakcheck(void *exit_sp, void *caller_sp, int running)
 {
 	const char *e = getenv("MDTRACE_LEAKCHECK");
+	struct timespec t0, t1;
 	int ok = 0;
 
 	if (e != NULL && strcmp(e, "0") == 0)
 		return 0;
 	memset(&S, 0, sizeof(S));
-	freeres();
+	if (!running)
+		freeres();
 	find_objects();
 	S.exitfn = (uintptr_t)dlsym(RTLD_DEFAULT, "exit");
 	S.brk = (uintptr_t)sbrk(0);
 	S.self_tid = (int)syscall(SYS_gettid);
-	S.self_self = (uintptr_t)pthread_self();
+	S.self_self = mdt_arch_tp();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (snapshot() == 0 && build_index() == 0) {
 		check((uintptr_t)exit_sp - EXIT_SLACK, (uintptr_t)caller_sp);
 		sum_kinds();
-		note_frames();
-		ok = 1;
+		if (!running)
+			note_frames();
+		else
+			ok = snap_blocks() == 0;
+		ok = !running || ok;
 	}
 	mdt_resume_threads();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (running && ok)
+		mdt_snap_end((uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 +
+		    (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec);
 	return ok;
+}
+
+/* A check while the program runs: its blocks to snapshot.c. */
+static int
+snap_blocks(void)
+{
+	size_t i;
+
+	if (mdt_snap_begin(S.n) == -1)
+		return -1;
+	for (i = 0; i < S.n; i++)
+		mdt_snap_block(&S.b[i], kind_of_state[S.state[i]]);
+	return 0;
+}
+
+/* Memory the check must not read: the checker thread's (control.c). */
+void
+mdt_leakcheck_exclude(uintptr_t lo, uintptr_t hi)
+{
+	skip_lo = lo;
+	skip_hi = hi;
 }
 
 void

@@ -1,7 +1,8 @@
 /*
  * stacks.c: the stack table, which holds each distinct stack once, in
  * memory from mmap(2) so that it never calls the malloc it watches;
- * and the memory and locks the tracer's other tables use.
+ * and the memory and locks the tracer's other tables use (tables.c
+ * handles both tables together).
  *
  * Programs allocate from few call sites many times, so lookups vastly
  * outnumber inserts: lookups take no lock (entries are published with
@@ -264,55 +265,24 @@ mdt_stack_each(void (*fn)(struct mdt_stack *, void *), void *arg)
 	spin_unlock(&stack_lock);
 }
 
-/* fork(2): hold every lock so the child gets consistent tables. */
+/* fork(2): the stack table's lock (tables.c takes every table's). */
 void
-mdt_table_lockall(void)
+mdt_stack_lock(void)
 {
 	spin_lock(&stack_lock);
-	mdt_live_lockall();
 }
 
 void
-mdt_table_unlockall(void)
+mdt_stack_unlock(void)
 {
-	mdt_live_unlockall();
 	spin_unlock(&stack_lock);
 }
 
-/* The child of fork(2) is alone: its locks are free whoever held them. */
+/* The child of fork(2) is alone: its lock is free whoever held it. */
 void
-mdt_table_resetlocks(void)
+mdt_stack_resetlock(void)
 {
-	mdt_live_resetlocks();
 	stack_lock = 0;
-}
-
-static void
-add_block(const struct mdt_block *b, void *arg)
-{
-	(void)arg;
-	b->stk->sum += b->size;
-	b->stk->count++;
-}
-
-/*
- * Fill in each stack's leaked bytes and blocks from the live table and
- * return the first stack in creation order (follow ->order).  Threads
- * may go on allocating meanwhile.
- */
-struct mdt_stack *
-mdt_table_sum(void)
-{
-	struct mdt_stack *s, *first;
-
-	spin_lock(&stack_lock);
-	first = stack_first;
-	spin_unlock(&stack_lock);
-	for (s = first; s != NULL;
-	    s = __atomic_load_n(&s->order, __ATOMIC_ACQUIRE))
-		s->sum = s->count = 0;
-	mdt_live_each(add_block, NULL, 0);
-	return first;
 }
 
 /* The first stack in creation order, sums as they were last set. */

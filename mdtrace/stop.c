@@ -22,7 +22,7 @@
  *
  * What it does not do: read the stopped threads' memory (scan.c).
  */
-#define _GNU_SOURCE	/* REG_RSP, tgkill's and futex's numbers */
+#define _GNU_SOURCE	/* tgkill's and futex's numbers */
 
 #include <errno.h>
 #include <pthread.h>
@@ -32,13 +32,12 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/user.h>
 #include <time.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include <linux/futex.h>
 
+#include "arch.h"
 #include "mdt.h"
 #include "stop.h"
 
@@ -48,13 +47,6 @@
 
 #define STOP_GRACE_MS	20	/* then a thread blocking the signal is given up */
 
-
-/* Red zone below the stack pointer that a leaf function may use. */
-#if defined(__x86_64__)
-#define REDZONE		128
-#else
-#define REDZONE		0
-#endif
 
 struct linux_dirent64 {
 	uint64_t	d_ino;
@@ -83,93 +75,9 @@ futex(int *w, int op, int val, const struct timespec *ts)
 	return syscall(SYS_futex, w, op, val, ts, NULL, 0);
 }
 
-#if defined(__x86_64__)
-/*
- * Is the x86-64 code at pc a syscall instruction, or just after one?
- * The kernel leaves pc after it, or on it when it restarts the call.
- */
-static int
-at_syscall(uintptr_t pc)
-{
-	const unsigned char *c = (const unsigned char *)pc;
-
-	/* Code is mapped by pages: stay in pc's page. */
-	if ((pc & 4095) <= 4094 && c[0] == 0x0f && c[1] == 0x05)
-		return 1;
-	return (pc & 4095) >= 2 && c[-2] == 0x0f && c[-1] == 0x05;
-}
-#endif
-
-/*
- * The lowest address of the interrupted code's stack.  A leaf function
- * may keep data in the red zone below the stack pointer; a thread
- * stopped in a system call has called and returned since its red zone
- * was written, so what lies there is stale, as valgrind (which marks
- * the red zone undefined at every call and return) also has it.
- */
-static uintptr_t
-context_sp(const ucontext_t *uc)
-{
-#if defined(__x86_64__)
-	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-
-	return at_syscall((uintptr_t)uc->uc_mcontext.gregs[REG_RIP]) ? sp :
-	    sp - REDZONE;
-#elif defined(__aarch64__)
-	return (uintptr_t)uc->uc_mcontext.sp;
-#else
-	(void)uc;
-	return 0;	/* unknown: the whole mapping is scanned */
-#endif
-}
-
-/*
- * The registers the ptrace helper read (struct user_regs_struct) as
- * the signal handler would have saved them: in ucontext order, with
- * the stack pointer and the thread pointer.
- */
-void
-mdt_stop_ptrace_regs(struct mdt_thread *t)
-{
-#if defined(__x86_64__)
-	struct user_regs_struct u;
-	uintptr_t *g = t->regs;
-
-	memcpy(&u, t->regs, sizeof(u));
-	memset(t->regs, 0, sizeof(t->regs));
-	g[REG_R8] = u.r8;
-	g[REG_R9] = u.r9;
-	g[REG_R10] = u.r10;
-	g[REG_R11] = u.r11;
-	g[REG_R12] = u.r12;
-	g[REG_R13] = u.r13;
-	g[REG_R14] = u.r14;
-	g[REG_R15] = u.r15;
-	g[REG_RDI] = u.rdi;
-	g[REG_RSI] = u.rsi;
-	g[REG_RBP] = u.rbp;
-	g[REG_RBX] = u.rbx;
-	g[REG_RDX] = u.rdx;
-	g[REG_RAX] = u.rax;
-	g[REG_RCX] = u.rcx;
-	g[REG_RSP] = u.rsp;
-	g[REG_RIP] = u.rip;
-	t->sp = at_syscall(u.rip) ? u.rsp : u.rsp - REDZONE;
-	t->self = u.fs_base;	/* pthread_self() */
-#elif defined(__aarch64__)
-	struct user_regs_struct u;
-
-	memcpy(&u, t->regs, sizeof(u));
-	t->sp = u.sp;		/* x0-x30, sp, pc stay as read */
-#else
-	t->sp = 0;		/* unknown: the whole mapping is scanned */
-#endif
-}
-
 static void
 stop_handler(int sig, siginfo_t *si, void *ctx)
 {
-	const ucontext_t *uc = ctx;
 	struct mdt_thread *t = NULL;
 	size_t n;
 	int e = errno, tid, i;
@@ -189,11 +97,7 @@ stop_handler(int sig, siginfo_t *si, void *ctx)
 		errno = e;
 		return;
 	}
-	n = sizeof(uc->uc_mcontext) < sizeof(t->regs) ?
-	    sizeof(uc->uc_mcontext) : sizeof(t->regs);
-	memcpy(t->regs, &uc->uc_mcontext, n);
-	t->sp = context_sp(uc);
-	t->self = (uintptr_t)pthread_self();
+	mdt_arch_from_context(t, ctx);
 	__atomic_store_n(&t->state, MDT_STOP_ARRIVED, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&arrived, 1, __ATOMIC_ACQ_REL);
 	futex(&arrived, FUTEX_WAKE_PRIVATE, 1, NULL);
@@ -407,6 +311,13 @@ note_foreign(int tid, void *arg)
 		foreign[nforeign++] = tid;
 }
 
+/* A thread of the tracer's own (control.c): never stopped. */
+void
+mdt_stop_ignore(int tid)
+{
+	note_foreign(tid, NULL);
+}
+
 /*
  * At start-up, before the program's code: MDTRACE_STOP=signal asks for
  * the signal even where ptrace is allowed; under an emulator, the
@@ -581,15 +492,26 @@ syscall_sp(int tid)
 	return 0;
 }
 
-/* Name the threads that did not stop; their stack pointer from /proc. */
+/*
+ * Name the threads that did not stop; their stack pointer from /proc.
+ * A thread that has ended meanwhile is left out: one that was ending
+ * when it was signalled (under qemu-user, the host thread of a guest
+ * thread that pthread_join already saw end) never answers.
+ */
 static void
 warn_failed(void)
 {
+	char path[64];
 	size_t i;
 
 	for (i = 0; i < nslots; i++) {
 		if (slots[i].state != MDT_STOP_FAILED)
 			continue;
+		mdt_stop_path(path, 0, slots[i].tid, "stat");
+		if (access(path, F_OK) != 0) {
+			slots[i].state = MDT_STOP_LEFT;
+			continue;
+		}
 		slots[i].sp = syscall_sp(slots[i].tid);
 		say("mdtrace: thread ");
 		say_tid(slots[i].tid);

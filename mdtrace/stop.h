@@ -24,7 +24,6 @@ enum {
 void	 mdt_stop_path(char *, int, int, const char *);
 long	 mdt_stop_dirent(const char *, int *);
 int	 mdt_stop_foreign(int);
-void	 mdt_stop_ptrace_regs(struct mdt_thread *);
 
 /* stop_ptrace.c */
 long	 mdt_ptrace_stop(struct mdt_thread *, size_t);

@@ -25,9 +25,8 @@
  * What it does not do: stop threads under an emulator, which does not
  * emulate ptrace (stop.c does not ask it there).
  */
-#define _GNU_SOURCE	/* clone, CLONE_*, user_regs_struct */
+#define _GNU_SOURCE	/* clone, CLONE_* */
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -37,14 +36,13 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
-#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/futex.h>
 
+#include "arch.h"
 #include "mdt.h"
 #include "stop.h"
 
@@ -76,31 +74,7 @@ static struct {
 static long
 raw(long nr, long a, long b, long c, long d)
 {
-#if defined(__x86_64__)
-	long r;
-	register long r10 __asm__("r10") = d;
-
-	__asm__ volatile("syscall" : "=a"(r) : "0"(nr), "D"(a), "S"(b),
-	    "d"(c), "r"(r10) : "rcx", "r11", "memory");
-	return r;
-#elif defined(__aarch64__)
-	register long x8 __asm__("x8") = nr;
-	register long x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b;
-	register long x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-
-	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2),
-	    "r"(x3) : "memory");
-	return x0;
-#else
-	(void)nr;
-	(void)a;
-	(void)b;
-	(void)c;
-	(void)d;
-	return -38;	/* ENOSYS: the caller falls back to the signal */
-#endif
+	return mdt_arch_syscall(nr, a, b, c, d);
 }
 
 static void
@@ -120,7 +94,7 @@ raw_wake(int *w)
 static void
 raw_nap(void)
 {
-	struct timespec ts = { 0, 1000000 };
+	struct timespec ts = { 0, 100000 };
 
 	raw(SYS_nanosleep, (long)&ts, 0, 0, 0);
 }
@@ -155,10 +129,10 @@ seen(int tid)
 static int
 wait_stop(size_t i)
 {
-	long r, ms;
+	long r, ms;	/* tenths of a millisecond */
 	int st = 0;
 
-	for (ms = 0; ms < WAIT_MS; ms++) {
+	for (ms = 0; ms < 10 * WAIT_MS; ms++) {	/* naps of 0.1 ms */
 		r = raw(SYS_wait4, P.t[i].tid, (long)&st, WNOHANG | __WALL, 0);
 		if (r == P.t[i].tid) {
 			if (!WIFSTOPPED(st))
@@ -180,7 +154,6 @@ static int
 seize_new(size_t *added)
 {
 	char path[64], buf[4096];
-	struct iovec iov;
 	long n, off, len, fd, r;
 	size_t i;
 	int tid;
@@ -208,18 +181,19 @@ seize_new(size_t *added)
 			P.sig[i] = 0;
 			P.n = i + 1;
 			(*added)++;
-			if (raw(SYS_ptrace, PTRACE_INTERRUPT, tid, 0, 0) < 0 ||
-			    wait_stop(i) != 0) {
+			if (raw(SYS_ptrace, PTRACE_INTERRUPT, tid, 0, 0) < 0)
 				P.t[i].state = MDT_STOP_FAILED;
-				continue;
-			}
-			iov.iov_base = P.t[i].regs;
-			iov.iov_len = sizeof(P.t[i].regs);
-			P.t[i].state = raw(SYS_ptrace, PTRACE_GETREGSET, tid,
-			    NT_PRSTATUS, (long)&iov) == 0 ? MDT_STOP_TRACED :
-			    MDT_STOP_FAILED;
 		}
 	raw(SYS_close, fd, 0, 0, 0);
+	/* All were interrupted at once; now each stop is waited for. */
+	for (i = P.n - *added; i < P.n; i++) {
+		if (P.t[i].state == MDT_STOP_FAILED || wait_stop(i) != 0) {
+			P.t[i].state = MDT_STOP_FAILED;
+			continue;
+		}
+		P.t[i].state = mdt_arch_ptrace_read(P.t[i].tid, &P.t[i]) == 0 ?
+		    MDT_STOP_TRACED : MDT_STOP_FAILED;
+	}
 	return 0;
 }
 
@@ -302,7 +276,7 @@ mdt_ptrace_stop(struct mdt_thread *t, size_t max)
 	}
 	for (i = 0; i < P.n; i++)
 		if (t[i].state == MDT_STOP_TRACED)
-			mdt_stop_ptrace_regs(&t[i]);
+			mdt_arch_ptrace_regs(&t[i]);
 	return (long)P.n;
 }
 

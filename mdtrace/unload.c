@@ -16,8 +16,11 @@
  * frames of unloaded libraries keep being named at exit as before.
  *
  * The snapshots allocate nothing (dl_iterate_phdr does not; the memory
- * comes from mmap), so the guard is set only around dlsym: what the
- * library's destructors allocate during the real dlclose is traced.  A
+ * comes from mmap), and the C library's dlclose is found by the
+ * tracer's constructor (mdt_unload_init), under its recursion guard:
+ * what the library's destructors allocate during the real dlclose is
+ * traced.  A dlclose before the constructor finds it itself, while
+ * nothing is traced yet.  A
  * stack interned by another thread while dlclose unloads may still hold
  * raw addresses of the unloaded object.
  */
@@ -289,21 +292,30 @@ mdt_gone_frame(uintptr_t ra, const char **path, uintptr_t *base,
 }
 #endif
 
+static int	(*real_dlclose)(void *);
+
+/* The C library's dlclose; the caller holds the recursion guard. */
+void
+mdt_unload_init(void)
+{
+	void *f;
+
+	if (__atomic_load_n(&real_dlclose, __ATOMIC_ACQUIRE) != NULL)
+		return;
+	f = dlsym(RTLD_NEXT, "dlclose");
+	/* ISO C has no cast between object and function pointers. */
+	memcpy(&real_dlclose, &f, sizeof(f));
+}
+
 EXPORT int
 dlclose(void *h)
 {
-	static int (*real_dlclose)(void *);
 	struct snap before, after;
-	void *f;
-	int rc, guard, ready = 0;
+	int rc, ready = 0;
 	size_t made = 0;
 
 	if (real_dlclose == NULL) {
-		guard = mdt_guard(1);
-		f = dlsym(RTLD_NEXT, "dlclose");
-		mdt_guard(guard);
-		/* ISO C has no cast between object and function pointers. */
-		memcpy(&real_dlclose, &f, sizeof(f));
+		mdt_unload_init();
 		if (real_dlclose == NULL)
 			return -1;
 	}

@@ -474,38 +474,33 @@ alt_bounds(struct uw_bounds *b)
 static uint32_t
 unwind_fp(void *fp, uintptr_t *out, uint32_t max)
 {
-#if defined(__x86_64__) || defined(__aarch64__)
-	/* Both keep {saved frame pointer, return address} at the fp. */
-	const uintptr_t rec = 2 * sizeof(uintptr_t);
+	/* The frame record's words, as the architecture file places them. */
+	const intptr_t lk = uwa_fp_link, rk = uwa_fp_ra;
+	const intptr_t below = lk < rk ? lk : rk;
+	const intptr_t above = (lk > rk ? lk : rk) + (intptr_t)sizeof(uintptr_t);
 	struct uw_bounds b;
 	uintptr_t lo, hi, cur, next, ra;
 	uint32_t n = 1;
 
 	if (!bounds(&b))
 		return 1;
-	lo = b.lo;
-	hi = b.hi;
+	lo = b.lo - below;
+	hi = b.hi - above;
 	cur = (uintptr_t)fp;
-	if (hi < lo + rec || cur < lo || cur > hi - rec)
+	if (b.hi < b.lo + (uintptr_t)(above - below) || cur < lo || cur > hi)
 		return 1;
 	while (n < max) {
-		next = ((const uintptr_t *)cur)[0];
-		if (next <= cur || next > hi - rec ||
+		next = *(const uintptr_t *)(cur + lk);
+		if (next <= cur || next > hi ||
 		    (next & (sizeof(uintptr_t) - 1)) != 0)
 			break;
-		ra = ((const uintptr_t *)next)[1];
+		ra = uwa_strip(*(const uintptr_t *)(next + rk));
 		if (ra < LOWEST_CODE)
 			break;
 		out[n++] = ra;
 		cur = next;
 	}
 	return n;
-#else
-	(void)fp;
-	(void)out;
-	(void)max;
-	return 1;
-#endif
 }
 
 /* Skip the tracer's own frames up to the caller's, then collect. */

@@ -92,7 +92,17 @@ uw_cache_get(uintptr_t key)
 uint64_t	 uw_rule_slow(uintptr_t, uint32_t, struct cfi_row *);
 void		 uw_note_cut(int);
 
-/* unwind_x86_64.c (or another architecture's file). */
+/*
+ * unwind_ARCH.c, one file for each processor (unwind_none.c for any
+ * other).  The frame record a frame pointer points at holds the
+ * caller's frame pointer at fp + uwa_fp_link and the return address at
+ * fp + uwa_fp_ra.  uwa_strip gives a return address read from the
+ * stack as code can be found there: without a pointer authentication
+ * code, where the processor signs them.
+ */
+extern const int uwa_fp_link;
+extern const int uwa_fp_ra;
+uintptr_t	 uwa_strip(uintptr_t);
 uint64_t	 uwa_compile(enum cfi_status, const struct cfi_row *);
 uint32_t	 uwa_walk(uintptr_t, void *, uintptr_t *, uint32_t,
 		    struct uw_bounds *);

@@ -32,8 +32,6 @@
  * Every stack word is read through rd(), which checks it against the
  * thread's stack bounds.
  */
-#if defined(__x86_64__)
-
 #include <string.h>
 
 #include "mdt.h"
@@ -43,6 +41,7 @@
 #define R_RBP		6
 #define R_RSP		7
 #define R_RA		16
+#define NREGS		17	/* the columns followed: 0-15 and the RA */
 #define BIT(r)		(1u << (r))
 
 #define F_RBPBASE	(1u << 8)
@@ -52,6 +51,16 @@
 /* Addresses below this are never code: the walk has gone astray. */
 #define LOWEST_CODE	4096
 
+/* The frame record at RBP: the caller's RBP, then the return address. */
+const int	 uwa_fp_link = 0;
+const int	 uwa_fp_ra = 8;
+
+uintptr_t
+uwa_strip(uintptr_t ra)
+{
+	return ra;	/* never signed */
+}
+
 /*
  * struct ucontext as Linux x86-64 lays it out: uc_flags, uc_link and
  * uc_stack (8 + 8 + 24 bytes), then mcontext's gregs[23].
@@ -60,7 +69,7 @@
 #define NGREG		23
 
 /* For each DWARF register 0-16, its index in gregs. */
-static const unsigned char greg_of[CFI_NREGS] = {
+static const unsigned char greg_of[NREGS] = {
 	13, 12, 14, 11, 9, 8, 10, 15,	/* rax rdx rcx rbx rsi rdi rbp rsp */
 	0, 1, 2, 3, 4, 5, 6, 7,		/* r8 - r15 */
 	16				/* rip */
@@ -68,7 +77,7 @@ static const unsigned char greg_of[CFI_NREGS] = {
 
 /* What the walk knows of the registers. */
 struct gstate {
-	uintptr_t		 r[CFI_NREGS];
+	uintptr_t		 r[NREGS];
 	uint32_t		 known;
 	const struct uw_bounds	*b;
 };
@@ -87,7 +96,7 @@ g_regval(void *arg, unsigned reg, uintptr_t *v)
 {
 	struct gstate *g = arg;
 
-	if (reg >= CFI_NREGS || !(g->known & BIT(reg)))
+	if (reg >= NREGS || !(g->known & BIT(reg)))
 		return -1;
 	*v = g->r[reg];
 	return 0;
@@ -186,7 +195,7 @@ reg_rule(struct gstate *g, const struct cfi_reg *c, unsigned i,
 static int
 general(struct gstate *g, const struct cfi_row *row)
 {
-	uintptr_t cfa, v, nr[CFI_NREGS];
+	uintptr_t cfa, v, nr[NREGS];
 	uint32_t nk = 0;
 	unsigned i;
 
@@ -202,7 +211,7 @@ general(struct gstate *g, const struct cfi_row *row)
 		cfa += (uintptr_t)row->cfa_off;
 	else
 		return -1;
-	for (i = 0; i < CFI_NREGS; i++)
+	for (i = 0; i < NREGS; i++)
 		if (reg_rule(g, &row->reg[i], i, cfa, &v) == 0) {
 			nr[i] = v;
 			nk |= BIT(i);
@@ -226,12 +235,12 @@ sigframe(struct gstate *g, uintptr_t uc)
 	uintptr_t v;
 	unsigned i;
 
-	for (i = 0; i < CFI_NREGS; i++) {
+	for (i = 0; i < NREGS; i++) {
 		if (rd(g->b, uc + UC_GREGS + 8 * greg_of[i], &v) != 0)
 			return -1;
 		g->r[i] = v;
 	}
-	g->known = BIT(CFI_NREGS) - 1;
+	g->known = BIT(NREGS) - 1;
 	return 0;
 }
 
@@ -392,48 +401,8 @@ uwa_caller_regs(const void *uc, uintptr_t sp, uintptr_t *gregs,
 			return -1;
 	}
 	memset(gregs, 0, NGREG * sizeof(*gregs));
-	for (i = 0; i < CFI_NREGS; i++)
+	for (i = 0; i < NREGS; i++)
 		if (g.known & BIT(i))
 			gregs[greg_of[i]] = g.r[i];
 	return 0;
 }
-
-#else /* !__x86_64__ */
-
-#include "mdt.h"
-#include "unwind.h"
-
-/* Another processor: no rules; every frame takes the fp step. */
-uint64_t
-uwa_compile(enum cfi_status st, const struct cfi_row *row)
-{
-	(void)st;
-	(void)row;
-	return UW_FP;
-}
-
-uint32_t
-uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
-    struct uw_bounds *b)
-{
-	(void)ra;
-	(void)fp;
-	(void)out;
-	(void)max;
-	(void)b;
-	return 1;
-}
-
-int
-uwa_caller_regs(const void *uc, uintptr_t sp, uintptr_t *gregs,
-    uintptr_t lo, uintptr_t hi)
-{
-	(void)uc;
-	(void)sp;
-	(void)gregs;
-	(void)lo;
-	(void)hi;
-	return -1;
-}
-
-#endif /* __x86_64__ */

@@ -284,5 +284,6 @@ dwarf_close(struct dwarf *d)
 	free(d->ar);
 	dw_rvec_free(&d->rv);
 	u64map_free(&d->origin_names);
+	dw_vars_free(d);
 	free(d);
 }

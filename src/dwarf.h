@@ -66,6 +66,19 @@ void		 dwarf_set_dwo(struct dwarf *, dwarf_dwo_fn, void *);
 size_t		 dwarf_lookup(struct dwarf *, uint64_t, struct sym_loc *,
 		    size_t);
 /*
+ * Where the variable at key is defined: with tls 0 key is its address
+ * (a DW_TAG_variable whose DW_AT_location is DW_OP_addr key), with tls 1
+ * its offset in the TLS block (key, then DW_OP_GNU_push_tls_address or
+ * DW_OP_form_tls_address).  *file gets its DW_AT_decl_file as the line
+ * table names it (NULL when unknown), *line its DW_AT_decl_line, each
+ * from the variable's DIE or those its DW_AT_specification or
+ * DW_AT_abstract_origin chain leads to.  Returns 0, or -1 when no
+ * variable there has a line.  The units are read in order, each once,
+ * until one has the variable.
+ */
+int		 dwarf_variable(struct dwarf *, uint64_t, int, const char **,
+		    unsigned long *);
+/*
  * The first damage the reader has met in what it decoded: the section,
  * the offset in it and what was wrong.  Returns 1 the first time it is
  * asked after that, else 0, so that a caller says it once.

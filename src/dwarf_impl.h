@@ -17,6 +17,7 @@
 #include "dwarf.h"
 
 /* Tags. */
+#define DW_TAG_variable			0x34
 #define DW_TAG_inlined_subroutine	0x1d
 #define DW_TAG_subprogram		0x2e
 #define DW_TAG_entry_point		0x03
@@ -24,10 +25,13 @@
 /* Attributes. */
 #define DW_AT_sibling			0x01
 #define DW_AT_name			0x03
+#define DW_AT_location			0x02
 #define DW_AT_stmt_list			0x10
 #define DW_AT_low_pc			0x11
 #define DW_AT_high_pc			0x12
 #define DW_AT_comp_dir			0x1b
+#define DW_AT_decl_file			0x3a
+#define DW_AT_decl_line			0x3b
 #define DW_AT_abstract_origin		0x31
 #define DW_AT_specification		0x47
 #define DW_AT_ranges			0x55
@@ -93,6 +97,16 @@
 #define DW_FORM_GNU_ref_alt		0x1f20
 #define DW_FORM_GNU_strp_alt		0x1f21
 
+/* Location expression operations (dwarf_var.c). */
+#define DW_OP_addr			0x03
+#define DW_OP_const4u			0x0c
+#define DW_OP_const8u			0x0e
+#define DW_OP_constu			0x10
+#define DW_OP_form_tls_address		0x9b
+#define DW_OP_addrx			0xa1
+#define DW_OP_GNU_push_tls_address	0xe0
+#define DW_OP_GNU_addr_index		0xfb
+
 /* Unit types (DWARF 5). */
 #define DW_UT_compile			0x01
 #define DW_UT_type			0x02
@@ -139,6 +153,7 @@ enum dw_cls {
 	DW_V_RNGLISTX,	/* u: index into the unit's range list offsets */
 	DW_V_STRP_ALT,	/* u: offset into the alternate file's .debug_str */
 	DW_V_REF_ALT,	/* u: offset in the alternate file's .debug_info */
+	DW_V_BLOCK,	/* s: u bytes in the section (blocks, exprloc) */
 	DW_V_OTHER	/* blocks, flags, signatures, alternate files */
 };
 
@@ -353,6 +368,8 @@ struct dwarf {
 	struct u64map		 splits;	/* by .debug_info.dwo bytes */
 	struct dwarf		*split_list;
 	struct dwarf		*next_split;
+	/* Variables by address, built as lookups need (dwarf_var.c). */
+	struct dw_vars		*vars;
 	/* The first damage met (dw_damaged()), for dwarf_damage(). */
 	const char		*dmg_sect;	/* NULL: none */
 	uint64_t		 dmg_off;
@@ -424,6 +441,9 @@ const struct dw_row *dw_lines_find(const struct dw_lines *, uint64_t);
 const char	*dw_lines_file(struct dw_unit *, uint64_t);
 void		 dw_lines_unit_free(struct dw_unit *);
 void		 dw_lines_free(struct dwarf *);
+
+/* dwarf_var.c */
+void		 dw_vars_free(struct dwarf *);
 
 /* dwarf_func.c */
 int		 dw_funcs_decode(struct dwarf *, struct dw_unit *,

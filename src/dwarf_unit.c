@@ -483,18 +483,16 @@ dw_form_read(const struct dw_unit *u, struct buf *b, uint32_t form,
 	case DW_FORM_loclistx:
 		v->u = buf_uleb(b);
 		break;
-	case DW_FORM_block1:
-		buf_skip(b, buf_u8(b));
-		break;
-	case DW_FORM_block2:
-		buf_skip(b, buf_u16(b));
-		break;
-	case DW_FORM_block4:
-		buf_skip(b, buf_u32(b));
-		break;
+	case DW_FORM_block1: case DW_FORM_block2: case DW_FORM_block4:
 	case DW_FORM_block: case DW_FORM_exprloc:
-		len = buf_uleb(b);
-		buf_skip(b, len > SIZE_MAX ? SIZE_MAX : (size_t)len);
+		len = form == DW_FORM_block1 ? buf_u8(b) :
+		    form == DW_FORM_block2 ? buf_u16(b) :
+		    form == DW_FORM_block4 ? buf_u32(b) : buf_uleb(b);
+		/* The bytes stay in the section: s points at them. */
+		v->cls = DW_V_BLOCK;
+		v->u = len;
+		v->s = (const char *)buf_bytes(b,
+		    len > SIZE_MAX ? SIZE_MAX : (size_t)len);
 		break;
 	default:
 		/* Fixed-size forms whose value the reader never needs. */

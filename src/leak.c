@@ -80,8 +80,8 @@ leak_open(void)
 	return xcalloc(1, sizeof(struct leak_table));
 }
 
-static uint32_t
-leak_hash(const struct leak_frame *f, size_t n)
+uint64_t
+leak_frames_hash(const struct leak_frame *f, size_t n)
 {
 	uint64_t h = n;
 	size_t i;
@@ -92,7 +92,13 @@ leak_hash(const struct leak_frame *f, size_t n)
 		h = hash_word(h, f[i].offset);
 	}
 	/* Offsets a fixed stride apart must not share a lattice of slots. */
-	return (uint32_t)hash_fmix(h);
+	return hash_fmix(h);
+}
+
+static uint32_t
+leak_hash(const struct leak_frame *f, size_t n)
+{
+	return (uint32_t)leak_frames_hash(f, n);
 }
 
 static int

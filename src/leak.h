@@ -132,6 +132,9 @@ int			 leak_sort(struct leak_table *, const char *);
 void			 leak_clear(struct leak_table *);
 void			 leak_close(struct leak_table *);
 
+/* A hash of a stack's frames (interned objects, offsets). */
+uint64_t		 leak_frames_hash(const struct leak_frame *, size_t);
+
 /* Bytes per allocation, rounded down; 0 without allocations. */
 uint64_t		 leak_avg(const struct leak *);
 

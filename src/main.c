@@ -10,7 +10,9 @@
  * it elsewhere (xmalloc.c).
  * The pipeline: read the baseline (-b) if any, then the trace; for each
  * process, order its leaks (-s), choose those to show (select.h: -S,
- * -k, -b, -n) and print them (report.h), then the summary.
+ * -k, -b, -n) and print them (report.h), then the summary.  A process
+ * that left no report at exit but took snapshots (snap.h) shows its last
+ * one in its place; -T, -t and -g show the snapshots instead.
  */
 #include <err.h>
 #include <errno.h>
@@ -28,14 +30,17 @@
 #include "demangle.h"
 #include "ktrace.h"
 #include "leak.h"
+#include "longopt.h"
 #include "mrec.h"
 #include "names.h"
 #include "report.h"
 #include "select.h"
+#include "snap.h"
 #include "strpool.h"
 #include "suppress.h"
 #include "sym.h"
 #include "u64map.h"
+#include "version.h"
 #include "xmalloc.h"
 
 /* How long follow mode sleeps at the end of the file, in milliseconds. */
@@ -43,6 +48,9 @@
 
 /* The exit status of -x when leaks were found (1 is taken by errors). */
 #define EXIT_LEAKS	2
+
+/* getopt(3)'s string; -h and -V also stand for --help and --version. */
+#define OPTSTRING	"ab:CDe:f:ghk:lNn:o:P:p:rS:s:Tt:Vvx"
 
 struct options {
 	int		 allkinds;	/* -a */
@@ -64,20 +72,26 @@ struct options {
 	const char	*sortkey;	/* -s */
 	int		 verbose;	/* -v */
 	int		 exitleaks;	/* -x */
+	int		 growth;	/* -g */
+	int		 snaplist;	/* -T */
+	size_t		 nsnapat;	/* -t: 1 shows, 2 compare */
+	uint32_t	 snapat[2];
 };
 
 static volatile sig_atomic_t interrupted;
 
 static void	free_options(struct options *);
 
-/* Returns -1, for parse_options() to return. */
+/* To fp: stdout for -h, stderr for wrong options.  Returns -1. */
 static int
-usage(void)
+usage(FILE *fp)
 {
-	fprintf(stderr, "usage: mdump [-aCDlNrvx] [-b baseline] [-e file] "
-	    "[-f file] [-k pattern] [-n N]\n"
-	    "             [-o format] [-P prefix] [-p pid] [-S file] "
-	    "[-s key]\n");
+	fprintf(fp, "usage: mdump [-aCDglNrTvx] [-b baseline] [-e file] "
+	    "[-f file] [-k pattern]\n"
+	    "             [-n N] [-o format] [-P prefix] [-p pid] [-S file] "
+	    "[-s key]\n"
+	    "             [-t snapshot[:snapshot]]\n"
+	    "       mdump -h | -V\n");
 	return -1;
 }
 
@@ -161,6 +175,37 @@ static const char *const formats[] = {
 
 static const char *const sortkeys[] = { "sum", "count", "avg" };
 
+/* -t N or -t N:M, given once or twice: at most two snapshots. */
+static int
+parse_snapat(struct options *o, const char *arg)
+{
+	unsigned long long v;
+	const char *colon = strchr(arg, ':');
+	char first[32];
+	size_t n;
+
+	if (colon != NULL) {
+		n = (size_t)(colon - arg);
+		if (n >= sizeof(first)) {
+			warnx("invalid snapshot: %s", arg);
+			return -1;
+		}
+		memcpy(first, arg, n);
+		first[n] = '\0';
+		if (parse_snapat(o, first) == -1)
+			return -1;
+		arg = colon + 1;
+	}
+	if (o->nsnapat == 2) {
+		warnx("-t: at most two snapshots");
+		return -1;
+	}
+	if (parse_num(arg, 1, UINT32_MAX, "snapshot", &v) == -1)
+		return -1;
+	o->snapat[o->nsnapat++] = (uint32_t)v;
+	return 0;
+}
+
 /* One option; -1 after a message when it is wrong. */
 static int
 parse_option(struct options *o, int ch, const char *arg)
@@ -187,6 +232,9 @@ parse_option(struct options *o, int ch, const char *arg)
 		break;
 	case 'f':
 		o->file = arg;
+		break;
+	case 'g':
+		o->growth = 1;
 		break;
 	case 'k':
 		if (*arg == '\0') {
@@ -238,6 +286,11 @@ parse_option(struct options *o, int ch, const char *arg)
 		}
 		o->sortkey = arg;
 		break;
+	case 'T':
+		o->snaplist = 1;
+		break;
+	case 't':
+		return parse_snapat(o, arg);
 	case 'v':
 		o->verbose = 1;
 		break;
@@ -250,7 +303,39 @@ parse_option(struct options *o, int ch, const char *arg)
 	return 0;
 }
 
-/* Returns 0, or -1 when the options are wrong (said on stderr). */
+/* The snapshot options go with some others only. */
+static int
+check_snapopts(const struct options *o)
+{
+	const char *which = o->snaplist ? "-T" : o->growth ? "-g" :
+	    o->nsnapat > 0 ? "-t" : NULL;
+
+	if (which == NULL)
+		return 0;
+	if (o->snaplist + o->growth + (o->nsnapat > 0) > 1)
+		warnx("-T, -g and -t are each a view of their own");
+	else if (o->dump)
+		warnx("%s shows snapshots, -D the dump text", which);
+	else if (o->follow)
+		warnx("%s reads the trace whole: not with -l", which);
+	else if (o->baseline != NULL && (o->nsnapat == 2 || o->snaplist ||
+	    o->growth))
+		warnx("%s does not compare with a baseline", which);
+	else if (o->snaplist && (o->format == REPORT_FOLDED ||
+	    o->format == REPORT_HTML))
+		warnx("-T writes text or json");
+	else if (o->growth && o->format == REPORT_HTML)
+		warnx("-g writes text, json or folded stacks");
+	else
+		return 0;
+	return -1;
+}
+
+/*
+ * Returns 0; 'h' or 'V' for -h or -V (and --help, --version), which
+ * end the reading of options; or -1 when the options are wrong (said
+ * on stderr).
+ */
 static int
 parse_options(int argc, char *argv[], struct options *o)
 {
@@ -262,11 +347,17 @@ parse_options(int argc, char *argv[], struct options *o)
 	supp_init(&o->supp);
 	supp_init(&o->keep);
 	o->names = names_open();
-	while ((ch = getopt(argc, argv, "ab:CDe:f:k:lNn:o:P:p:rS:s:vx")) != -1)
+	longopt_map(argc, argv, OPTSTRING);
+	while ((ch = getopt(argc, argv, OPTSTRING)) != -1) {
+		if (ch == 'h' || ch == 'V')
+			return ch;
 		if ((rv = parse_option(o, ch, optarg)) < 0)
-			return rv == -1 ? usage() : -1;
+			return rv == -1 ? usage(stderr) : -1;
+	}
 	if (optind != argc)
-		return usage();
+		return usage(stderr);
+	if (check_snapopts(o) == -1)
+		return -1;
 	/* The N largest: by bytes, unless -s says by what. */
 	if (o->top != 0 && o->sortkey == NULL)
 		o->sortkey = "sum";
@@ -286,7 +377,15 @@ struct run {
 	uint64_t		 found;		/* lost leaks past -S, -k, -b */
 	uint64_t		 untraced;	/* processes not traced */
 	size_t			 bids;		/* build-ids given to sym */
+	struct u64map		 follows;	/* pid -> struct follow */
+	int			 snapseen;	/* a process had snapshots */
 	int			 status;
+};
+
+/* Follow mode's place in the snapshots of one process. */
+struct follow {
+	struct snap_state	 st;
+	size_t			 printed;	/* snapshots printed */
 };
 
 /* Which report of its process p holds: never NULL, one for each. */
@@ -344,6 +443,169 @@ print_proc(struct run *run, struct mproc *p, int header)
 	u64map_put(&run->printed, (uint32_t)p->pid, report_tag(p));
 }
 
+/* Whether a process left a report at exit (else its snapshots stand in). */
+static int
+has_report(struct mproc *p)
+{
+	size_t n;
+
+	if (p->done || p->snaps == NULL || snap_count(p->snaps) == 0)
+		return 1;
+	(void)leak_list(p->leaks, &n);
+	return n > 0;
+}
+
+/* The leaks of the snapshot a state is at, as a process to report. */
+static void
+snap_proc(struct mproc *m, const struct mproc *p, const struct snap_state *st)
+{
+	*m = *p;
+	m->leaks = leak_open();
+	snap_table(p->snaps, st, m->leaks);
+}
+
+/*
+ * Print snapshot i of p (an index) as a leak report; base (an index, or
+ * -1) is the snapshot it is compared with, as -b compares with a trace.
+ */
+static void
+print_snapshot(struct run *run, struct mproc *p, struct snap_state *st,
+    size_t i, long base, int header)
+{
+	struct report_snap rs;
+	struct snap_state bst;
+	struct mproc m, bm;
+	struct leak *const *leaks;
+	struct cmp_base *saved = run->sel.base;
+	struct sel_view v;
+	size_t j, n;
+
+	rs.first = snap_get(p->snaps, 0);
+	rs.at = snap_get(p->snaps, i);
+	rs.base = NULL;
+	if (base >= 0) {
+		rs.base = snap_get(p->snaps, (size_t)base);
+		memset(&bst, 0, sizeof(bst));
+		snap_replay(p->snaps, &bst, (size_t)base);
+		snap_proc(&bm, p, &bst);
+		snap_state_free(&bst);
+		run->sel.base = cmp_open();
+		leaks = leak_list(bm.leaks, &n);
+		for (j = 0; j < n; j++)
+			cmp_add(run->sel.base, run->sel.sym, run->o->names,
+			    leaks[j]);
+		leak_close(bm.leaks);
+	}
+	snap_replay(p->snaps, st, i);
+	snap_proc(&m, p, st);
+	if (run->o->sortkey != NULL)
+		leak_sort(m.leaks, run->o->sortkey);
+	sel_proc(&run->sel, &m, &v);
+	run->found += v.tot.lost;
+	report_snapshot(report_of(run), &m, &v, header, &rs);
+	sel_free(&v);
+	leak_close(m.leaks);
+	if (base >= 0)
+		cmp_close(run->sel.base);
+	run->sel.base = saved;
+}
+
+/* Follow mode: the snapshots of p that came since the last printed. */
+static void
+follow_snaps(struct run *run, struct mproc *p)
+{
+	struct follow *f;
+
+	if ((f = u64map_get(&run->follows, (uint32_t)p->pid)) == NULL) {
+		f = xcalloc(1, sizeof(*f));
+		u64map_put(&run->follows, (uint32_t)p->pid, f);
+	}
+	for (; f->printed < snap_count(p->snaps); f->printed++)
+		print_snapshot(run, p, &f->st, f->printed, -1,
+		    !run->o->onlypid);
+}
+
+/* Whether follow mode printed the last snapshot of p. */
+static int
+followed(const struct run *run, const struct mproc *p)
+{
+	struct follow *f = u64map_get(&run->follows, (uint32_t)p->pid);
+
+	return f != NULL && f->printed == snap_count(p->snaps);
+}
+
+static int
+cmp_grow(const void *a, const void *b)
+{
+	const struct report_grow *x = a, *y = b;
+	int64_t dx = (int64_t)(x->g->bytes - x->g->first);
+	int64_t dy = (int64_t)(y->g->bytes - y->g->first);
+
+	/* A server's leak grows in most intervals, and the most. */
+	if (x->g->grew != y->g->grew)
+		return x->g->grew > y->g->grew ? -1 : 1;
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
+	if (x->g->bytes != y->g->bytes)
+		return x->g->bytes > y->g->bytes ? -1 : 1;
+	return x->g->key < y->g->key ? -1 : x->g->key > y->g->key;
+}
+
+/* -g: the stacks of p by how steadily they grew. */
+static void
+print_growth(struct run *run, struct mproc *p, int header)
+{
+	struct snap_grow *g;
+	struct report_grow *gv;
+	struct leak *const *leaks;
+	struct sel_opts so = run->sel;
+	struct u64map row = { NULL, NULL, 0, 0 };
+	struct sel_view v;
+	struct mproc m;
+	const struct leak_frame *f;
+	size_t i, n, nl, nf, k;
+	double span = snap_span(p->snaps);
+	void *r;
+
+	g = snap_growth(p->snaps, &n);
+	m = *p;
+	m.leaks = leak_open();
+	for (i = 0; i < n; i++) {
+		f = snap_frames(p->snaps, g[i].key / SNAP_NKINDS, &nf);
+		leak_add_kind(m.leaks, f, nf, g[i].bytes, g[i].blocks,
+		    snap_kind(g[i].key));
+	}
+	/* Each key is a leak of its own, in the same order. */
+	leaks = leak_list(m.leaks, &nl);
+	for (i = 0; i < nl && i < n; i++)
+		u64map_put(&row, (uint64_t)(uintptr_t)leaks[i],
+		    (void *)(uintptr_t)(i + 1));
+	so.top = 0;
+	sel_proc(&so, &m, &v);
+	gv = xcalloc(v.nleaks == 0 ? 1 : v.nleaks, sizeof(*gv));
+	for (i = 0, k = 0; i < v.nleaks; i++) {
+		r = u64map_get(&row, (uint64_t)(uintptr_t)v.leaks[i].leak);
+		if (r == NULL)
+			continue;
+		gv[k].s = &v.leaks[i];
+		gv[k].g = &g[(uintptr_t)r - 1];
+		gv[k].rate = span > 0 ? ((double)gv[k].g->bytes -
+		    (double)gv[k].g->first) / span : 0;
+		k++;
+	}
+	qsort(gv, k, sizeof(*gv), cmp_grow);
+	if (run->o->top != 0 && k > run->o->top)
+		k = run->o->top;
+	v.tot.shown = k;
+	run->found += v.tot.lost;
+	report_growth(report_of(run), &m, gv, k, &v.tot, header);
+	free(gv);
+	sel_free(&v);
+	u64map_free(&row);
+	leak_close(m.leaks);
+	free(g);
+}
+
 static void
 feed(struct run *run, const struct ktr_reader *r, const struct ktr_record *rec)
 {
@@ -368,6 +630,9 @@ feed(struct run *run, const struct ktr_reader *r, const struct ktr_record *rec)
 	/* Follow mode prints each report once its end banner is there. */
 	if (run->o->follow && p != NULL && p->done && !printed(run, p))
 		print_proc(run, p, !run->o->onlypid);
+	/* And each snapshot once its last entry is there. */
+	if (run->o->follow && p != NULL && !run->o->dump && p->snaps != NULL)
+		follow_snaps(run, p);
 }
 
 static void
@@ -439,6 +704,9 @@ print_stats(const struct run *run)
 		warnx("%" PRIu64 " allocations' stacks cut short by the "
 		    "tracer, %" PRIu64 " at damaged frame information",
 		    s->cut, s->cutbad);
+	if (s->snapcut > 0)
+		warnx("%" PRIu64 " snapshot%s cut short at the end of the "
+		    "trace left out", s->snapcut, s->snapcut == 1 ? "" : "s");
 }
 
 /* -v: how many leaks each suppression matched, so stale ones show. */
@@ -453,6 +721,50 @@ print_suppressions(const struct options *o)
 		warnx("%s:%lu: leak:%s matched %" PRIu64 " leaks, %" PRIu64
 		    " bytes", p->file, p->line, p->text, p->leaks, p->bytes);
 	}
+}
+
+static int
+snap_view(const struct options *o)
+{
+	return o->snaplist || o->growth || o->nsnapat > 0;
+}
+
+/* A process's snapshots, as the options ask; the last by default. */
+static void
+finish_snaps(struct run *run, struct mproc *p, int header)
+{
+	struct snap_state st;
+	size_t n = p->snaps == NULL ? 0 : snap_count(p->snaps);
+	long at, base = -1;
+
+	if (n == 0)
+		return;
+	run->snapseen = 1;
+	if (run->o->snaplist) {
+		report_snaplist(report_of(run), p, header);
+		return;
+	}
+	if (run->o->growth) {
+		print_growth(run, p, header);
+		return;
+	}
+	at = (long)n - 1;
+	if (run->o->nsnapat > 0) {
+		at = snap_find(p->snaps, run->o->snapat[run->o->nsnapat - 1]);
+		if (run->o->nsnapat == 2)
+			base = snap_find(p->snaps, run->o->snapat[0]);
+		if (at == -1 || (run->o->nsnapat == 2 && base == -1)) {
+			warnx("%s: process %" PRId32 " has no snapshot %"
+			    PRIu32, run->name, p->pid, at == -1 ?
+			    run->o->snapat[run->o->nsnapat - 1] :
+			    run->o->snapat[0]);
+			run->status = 1;
+			return;
+		}
+	}
+	memset(&st, 0, sizeof(st));
+	print_snapshot(run, p, &st, (size_t)at, base, header);
+	snap_state_free(&st);
 }
 
 static void
@@ -473,8 +785,18 @@ finish(struct run *run)
 	header = !run->o->onlypid && (n > 1 || run->o->follow);
 	for (i = 0; i < n; i++) {
 		p = mrec_proc(run->st, i);
-		if (!printed(run, p))
+		if (snap_view(run->o))
+			finish_snaps(run, p, header);
+		else if (!run->o->dump && !has_report(p)) {
+			if (!followed(run, p))
+				finish_snaps(run, p, header);
+		} else if (!printed(run, p))
 			print_proc(run, p, header);
+	}
+	if (snap_view(run->o) && !run->snapseen) {
+		warnx("%s: no snapshots%s", run->name, run->o->onlypid ?
+		    " of that process" : "");
+		run->status = 1;
 	}
 	if (run->o->onlypid && n == 0) {
 		warnx("%s: no malloc records of process %" PRId32,
@@ -534,6 +856,20 @@ read_baseline(struct options *o, struct symbolizer *sym, int *status)
 }
 
 static void
+free_follows(struct u64map *m)
+{
+	struct follow *f;
+	size_t i;
+
+	for (i = 0; i < m->nslots; i++)
+		if ((f = m->vals[i]) != NULL) {
+			snap_state_free(&f->st);
+			free(f);
+		}
+	u64map_free(m);
+}
+
+static void
 free_options(struct options *o)
 {
 	supp_free(&o->supp);
@@ -553,7 +889,18 @@ main(int argc, char *argv[])
 	int fd;
 
 	xmalloc_hugeheap();
-	if (parse_options(argc, argv, &o) == -1) {
+	switch (parse_options(argc, argv, &o)) {
+	case 0:
+		break;
+	case 'h':
+		usage(stdout);
+		free_options(&o);
+		return fflush(stdout) == EOF ? 1 : 0;
+	case 'V':
+		printf("mdump %s\n", MDUMP_VERSION);
+		free_options(&o);
+		return fflush(stdout) == EOF ? 1 : 0;
+	default:
 		free_options(&o);
 		return 1;
 	}
@@ -615,9 +962,10 @@ main(int argc, char *argv[])
 	ro->format = o.dump ? REPORT_DUMP : o.format;
 	ro->sym = sym;
 	ro->names = o.names;
-	ro->compare = run.sel.base != NULL;
-	ro->hidden = o.keep.npats > 0 || run.sel.base != NULL;
+	ro->compare = run.sel.base != NULL || o.nsnapat == 2;
+	ro->hidden = o.keep.npats > 0 || ro->compare;
 	ro->top = o.top != 0;
+	ro->snaplist = o.snaplist;
 
 	read_trace(&run, fd);
 	finish(&run);
@@ -630,6 +978,7 @@ main(int argc, char *argv[])
 	sym_close(sym);
 	mrec_close(run.st);
 	u64map_free(&run.printed);
+	free_follows(&run.follows);
 	strpool_free();
 	free_options(&o);
 	if (fd != STDIN_FILENO)

@@ -11,6 +11,7 @@
 #include "leak.h"
 #include "mdump.h"
 #include "mrec_int.h"
+#include "snap.h"
 #include "u64map.h"
 #include "xmalloc.h"
 
@@ -19,7 +20,9 @@ static const struct mrec_decoder *const decoders[] = {
 	&mrec_text_decoder,
 	&mrec_mdt_decoder,
 	&mrec_bid_decoder,
+	&mrec_snap_decoder,
 };
+#define EXP_DECODER	0	/* decoders[]'s mrec_exp_decoder */
 #define NDECODERS	(sizeof(decoders) / sizeof(decoders[0]))
 
 /* A process, and what the dispatcher and the decoders keep of it. */
@@ -242,6 +245,18 @@ mrec_feed(struct mrec *st, const struct ktr_record *rec, struct mproc **pp,
 	return rv == MREC_DAMAGED ? -1 : 0;
 }
 
+const char *
+mrec_objpath(struct mrec_ctx *ctx, struct mproc *mp, uint64_t id, int *known,
+    struct md_err *e)
+{
+	/* Both are the first members of what holds them. */
+	struct mrec *st = (struct mrec *)(void *)ctx;
+	struct proc *p = (struct proc *)(void *)mp;
+
+	return mrec_exp_path(st->ds[EXP_DECODER], &p->ps[EXP_DECODER], id,
+	    known, e);
+}
+
 int
 mrec_finish(struct mrec *st, struct md_err *e)
 {
@@ -274,6 +289,7 @@ mrec_close(struct mrec *st)
 			if (p->ps[d] != NULL)
 				decoders[d]->procfree(st->ds[d], p->ps[d]);
 		leak_close(p->m.leaks);
+		snap_close(p->m.snaps);
 		free(p->m.dump);
 		free(p->m.program);
 		free(p->m.untraced);

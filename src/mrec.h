@@ -14,18 +14,27 @@
 #include "ktrace.h"
 
 struct leak_table;
+struct snap_log;
 struct md_err;
+
+/* The longest tracer version an "mdtversion" record may give. */
+#define MREC_VERMAX	63
 
 /* One traced process, as its records describe it. */
 struct mproc {
 	int32_t			 pid;
 	char			 comm[KTR_COMMLEN + 1];	/* of its last record */
+	char			 tracer[MREC_VERMAX + 1];	/* version of
+						   mdtrace that wrote its
+						   report; "" if not said */
 	struct leak_table	*leaks;
 	char			*dump;		/* -D: the text as written */
 	size_t			 dumplen;
 	int			 done;		/* its report is complete */
 	uint32_t		 report;	/* reports begun: a new one
 						   replaces the last */
+	struct snap_log		*snaps;		/* snapshots (snap.h) or
+						   NULL */
 	char			*program;	/* mdtrace: its real path */
 	char			*untraced;	/* mdtrace: why it was not
 						   traced; NULL if it was */
@@ -43,6 +52,7 @@ struct mrec_stats {
 	uint64_t	deep;		/* frames past LEAK_MAXFRAMES */
 	uint64_t	cut;		/* stacks the tracer ended early */
 	uint64_t	cutbad;		/* ... at damaged frame information */
+	uint64_t	snapcut;	/* snapshots cut short at the end */
 };
 
 /* The longest build-id a "mallocbuildid" record may give. */

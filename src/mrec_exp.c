@@ -315,6 +315,25 @@ exp_close(void *xv)
 	free(x);
 }
 
+const char *
+mrec_exp_path(void *xv, void **ps, uint64_t id, int *known, struct md_err *e)
+{
+	struct exp *x = xv;
+	struct exp_proc *ep = exp_proc(x, ps);
+	const char *path;
+
+	if (x->ctx->ptrsize == 0) {
+		x->ctx->ptrsize = 8;
+		(void)exp_resolve_raw(x, e);
+	}
+	path = u64map_get(&ep->objs, id);
+	*known = path != NULL || id == MREC_UNKNOWN_ID;
+	/* mdtrace's frames dladdr could not place, without their record. */
+	if (path == NULL && id == MREC_UNKNOWN_ID)
+		path = strpool_intern("", 0);
+	return path;
+}
+
 const struct mrec_decoder mrec_exp_decoder = {
 	.labels = exp_labels,
 	.nlabels = sizeof(exp_labels) / sizeof(exp_labels[0]),

@@ -20,6 +20,9 @@ struct mrec_ctx {
 	size_t			 nbids, bidcap;
 };
 
+/* mdtrace's object id of frames dladdr could not place. */
+#define MREC_UNKNOWN_ID	1
+
 /* A decoder's answer for one record. */
 #define MREC_OK		0
 #define MREC_DAMAGED	(-1)	/* the error says where */
@@ -64,9 +67,22 @@ struct mrec_decoder {
 	void	 (*close)(void *);
 };
 
+/*
+ * The path of object id in process p as its object records give it
+ * (mrec_exp.c), for the snapshot decoder's stacks; *known is 0 when no
+ * record gave it.  A process that writes snapshots writes 8-byte ids:
+ * where the layout did not tell the pointer size, this fixes it, and
+ * damage in object records waiting for it is set in the error.
+ */
+const char	*mrec_objpath(struct mrec_ctx *, struct mproc *, uint64_t,
+		    int *, struct md_err *);
+const char	*mrec_exp_path(void *, void **, uint64_t, int *,
+		    struct md_err *);
+
 extern const struct mrec_decoder mrec_bid_decoder;
 extern const struct mrec_decoder mrec_exp_decoder;
 extern const struct mrec_decoder mrec_mdt_decoder;
+extern const struct mrec_decoder mrec_snap_decoder;
 extern const struct mrec_decoder mrec_text_decoder;
 
 #endif /* MDUMP_MREC_INT_H */

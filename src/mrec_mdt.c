@@ -9,7 +9,8 @@
  * "mdtuntraced", which say whether the process was traced: a process
  * whose last word is "mdtuntraced", or that started a traced image
  * ("mdtstart") whose report never came, was not, and mproc.untraced
- * says why.
+ * says why; "mdtversion", the version of the mdtrace that wrote the
+ * process's report, kept in the process.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "leak.h"
 #include "mdump.h"
 #include "mrec_int.h"
+#include "snap.h"
 #include "strpool.h"
 #include "xmalloc.h"
 
@@ -31,11 +33,13 @@ static const struct mrec_label mdt_labels[] = {
 	MREC_LABEL("mdtholder", 0),
 	MREC_LABEL("mdtstart", 0),
 	MREC_LABEL("mdtuntraced", 0),
+	MREC_LABEL("mdtversion", 0),
 };
 #define MDT_KINDS	1	/* the index of "mdtkinds" */
 #define MDT_HOLDER	2	/* the index of "mdtholder" */
 #define MDT_START	3
 #define MDT_UNTRACED	4
+#define MDT_VERSION	5	/* the index of "mdtversion" */
 
 /* The longest holder record (mdump.5). */
 #define MDT_HOLDERMAX	2048
@@ -384,6 +388,30 @@ bad:
 	return -1;
 }
 
+/*
+ * "mdtversion": 1 to MREC_VERMAX printable ASCII characters other than
+ * blanks, then a NUL; what follows the NUL is for later fields.
+ * Anything else is damage, and the process's version stays as it was.
+ */
+static int
+mdt_version(struct mproc *p, const struct ktr_record *rec, const uint8_t *d,
+    size_t n, struct md_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < n && i <= MREC_VERMAX; i++) {
+		if (d[i] == '\0' && i > 0) {
+			memcpy(p->tracer, d, i + 1);
+			return MREC_OK;
+		}
+		if (d[i] <= ' ' || d[i] > '~')
+			break;
+	}
+	md_seterr(e, rec->off, rec->recno, "version record of %zu bytes is "
+	    "malformed", n);
+	return MREC_DAMAGED;
+}
+
 static int
 mdt_record(void *ctxv, struct mproc *p, void **ps, size_t label,
     const struct ktr_record *rec, const uint8_t *d, size_t n,
@@ -398,6 +426,8 @@ mdt_record(void *ctxv, struct mproc *p, void **ps, size_t label,
 		    MREC_DAMAGED;
 	if (label == MDT_START || label == MDT_UNTRACED)
 		return mdt_tracing(p, ps, label, rec, d, n, e);
+	if (label == MDT_VERSION)
+		return mdt_version(p, rec, d, n, e);
 	if (label == MDT_KINDS) {
 		/* Eight numbers; longer payloads are a later layout. */
 		if (n < 8 * LEAK_KINDWORDS) {
@@ -417,7 +447,10 @@ mdt_record(void *ctxv, struct mproc *p, void **ps, size_t label,
 	return MREC_OK;
 }
 
-/* A traced image that began and wrote no complete report. */
+/*
+ * A traced image that began and wrote no complete report.  One that
+ * wrote snapshots was traced: its last snapshot stands for the report.
+ */
 static int
 mdt_finish(void *ctxv, struct mproc *p, void *ps, struct md_err *e)
 {
@@ -427,7 +460,9 @@ mdt_finish(void *ctxv, struct mproc *p, void *ps, struct md_err *e)
 
 	(void)ctxv;
 	(void)e;
-	if (!mp->started || p->done || p->untraced != NULL)
+	/* One that wrote snapshots was traced: see above. */
+	if (!mp->started || p->done || p->untraced != NULL ||
+	    (p->snaps != NULL && snap_count(p->snaps) > 0))
 		return MREC_OK;
 	/* Records after the start record: the report began. */
 	p->cut = p->end > mp->startend;

@@ -11,8 +11,10 @@
  * end in text, "summary" objects in JSON, nothing in folded stacks
  * (whose every line is a stack).  It does not choose or order leaks.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "leak.h"
 #include "mrec.h"
@@ -21,7 +23,9 @@
 #include "report.h"
 #include "report_html.h"
 #include "select.h"
+#include "snap.h"
 #include "sym.h"
+#include "version.h"
 #include "xmalloc.h"
 
 /* JSON: frame names seen needing no escape, by address (json_name). */
@@ -41,6 +45,7 @@ struct report {
 	uint64_t		 traced;	/* the others */
 	struct json_seen	 seen[JSON_SEEN];
 	struct html_report	*html;		/* -o html */
+	const struct report_snap *snap;		/* of the process printed */
 };
 
 struct report *
@@ -52,7 +57,8 @@ report_open(FILE *fp, const struct report_opts *o)
 	r->out = out_open(fp);
 	r->o = *o;
 	if (r->o.format == REPORT_JSON)
-		out_str(r->out, "{\n  \"processes\": [");
+		out_str(r->out, "{\n  \"mdump_version\": \"" MDUMP_VERSION
+		    "\",\n  \"processes\": [");
 	if (r->o.format == REPORT_HTML)
 		r->html = html_open(r->out, o->sym, o->names, o->compare,
 		    o->hidden, o->top);
@@ -161,6 +167,11 @@ report_close(struct report *r)
 
 	switch (r->o.format) {
 	case REPORT_JSON:
+		if (r->o.snaplist) {
+			out_str(r->out, r->nprocs > 0 ? "\n  ]\n}\n" :
+			    "]\n}\n");
+			break;
+		}
 		out_str(r->out, r->nprocs > 0 ? "\n  ],\n" : "],\n");
 		json_totals(r, &r->tot, "  ");
 		if (r->untraced > 0) {
@@ -171,7 +182,8 @@ report_close(struct report *r)
 		break;
 	case REPORT_TEXT:
 		/* Not a word of leaks where no process was traced. */
-		if (r->traced == 0 && r->untraced > 0 && r->tot.leaks == 0)
+		if (r->o.snaplist || (r->traced == 0 && r->untraced > 0 &&
+		    r->tot.leaks == 0))
 			break;
 		out_str(r->out, "Summary ");
 		text_totals(r, &r->tot, r->untraced);
@@ -248,6 +260,8 @@ struct hop_desc {
 	int			 global;
 	const struct sym_frame	*sf;		/* stack, block: or NULL */
 	const struct leak_frame	*site;		/* block: the frame shown */
+	const char		*vfile;		/* data, tls: where var is */
+	unsigned long		 vline;		/* defined; 0 unknown */
 };
 
 static const char *const alloc_funcs[] = {
@@ -294,6 +308,10 @@ hop_describe(struct report *r, const struct leak_hop *h, struct hop_desc *d)
 	case LEAK_ROOT_TLS:
 		d->var = sym_variable(r->o.sym, h->object, h->offset,
 		    h->kind == LEAK_ROOT_TLS, &d->global);
+		if (d->var != NULL)
+			(void)sym_variable_decl(r->o.sym, h->object,
+			    h->offset, h->kind == LEAK_ROOT_TLS, &d->vfile,
+			    &d->vline);
 		break;
 	case LEAK_ROOT_STACK:
 		if (h->object != NULL)
@@ -345,6 +363,18 @@ text_loc(struct report *r, const struct leak_frame *f,
 		text_where(r, f);
 }
 
+/* " at x.c:5": where a variable is defined, when DWARF says. */
+static void
+text_decl(struct report *r, const struct hop_desc *d)
+{
+	if (d->vline == 0)
+		return;
+	out_str(r->out, " at ");
+	out_str(r->out, or_unknown(names_path(r->o.names, d->vfile)));
+	out_char(r->out, ':');
+	out_u64(r->out, d->vline);
+}
+
 /* One hop of the holder line, after "held by ". */
 static void
 text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
@@ -365,13 +395,15 @@ text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
 		}
 		out_str(o, d.global ? "global " : "static ");
 		out_str(o, names_function(r->o.names, d.var));
+		text_decl(r, &d);
 		break;
 	case LEAK_ROOT_TLS:
 		text_thread(r, p, h->tid);
 		out_str(o, "'s thread-local ");
-		if (d.var != NULL)
+		if (d.var != NULL) {
 			out_str(o, names_function(r->o.names, d.var));
-		else {
+			text_decl(r, &d);
+		} else {
 			out_str(o, "storage at ");
 			text_objoff(r, &at);
 		}
@@ -411,22 +443,61 @@ text_hop(struct report *r, const struct mproc *p, const struct leak_hop *h)
 }
 
 /*
- * "  held by a block allocated at f at x.c:3 (at offset 8), held by
+ * "held by a block allocated at f at x.c:3 (at offset 8), held by
  * global head": from the block that points to the leak back to the root.
  */
 static void
-text_holder(struct report *r, const struct mproc *p, const struct leak *l)
+text_holder_path(struct report *r, const struct mproc *p,
+    const struct leak_holder *h)
 {
-	const struct leak_holder *h = l->holder;
 	size_t i;
 
-	if (h == NULL)
-		return;
 	for (i = h->nhops; i > 0; i--) {
-		out_str(r->out, i == h->nhops ? "  held by " : ", held by ");
+		out_str(r->out, i == h->nhops ? "held by " : ", held by ");
 		text_hop(r, p, &h->hops[i - 1]);
 	}
+}
+
+/* The holder line of a leak, indented under its frames. */
+static void
+text_holder(struct report *r, const struct mproc *p, const struct leak *l)
+{
+	if (l->holder == NULL)
+		return;
+	out_str(r->out, "  ");
+	text_holder_path(r, p, l->holder);
 	out_char(r->out, '\n');
+}
+
+char *
+report_holder_text(struct symbolizer *sym, struct names *names,
+    const struct mproc *p, const struct leak *l)
+{
+	struct report *r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if (l->holder == NULL || (fp = open_memstream(&text, &len)) == NULL)
+		return NULL;
+	r = xcalloc(1, sizeof(*r));
+	r->out = out_open(fp);
+	r->o.format = REPORT_TEXT;
+	r->o.sym = sym;
+	r->o.names = names;
+	text_holder_path(r, p, l->holder);
+	if (out_close(r->out) == -1) {
+		fclose(fp);
+		free(text);
+		free(r);
+		return NULL;
+	}
+	free(r);
+	if (fclose(fp) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 /* With -b, what the Leak line adds: how the stack compares. */
@@ -456,6 +527,59 @@ text_process(struct report *r, const struct mproc *p)
 	out_str(r->out, ")\n");
 }
 
+/* "2026-12-07 01:02:03", in UTC: the same wherever it is read. */
+static void
+out_time(struct out *o, uint64_t ns, int iso)
+{
+	struct tm tm;
+	time_t t = (time_t)(ns / 1000000000);
+	char b[64];
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(b, sizeof(b), iso ?
+	    "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(b, sizeof(b), "%llu", (unsigned long long)(ns /
+		    1000000000));
+	out_str(o, b);
+}
+
+/* Seconds from a to b, with d decimals (negative when b is earlier). */
+static void
+out_secs(struct out *o, const struct snap_head *a, const struct snap_head *b,
+    int d)
+{
+	char s[64];
+	double v = b->mono >= a->mono ? (double)(b->mono - a->mono) / 1e9 :
+	    -(double)(a->mono - b->mono) / 1e9;
+
+	snprintf(s, sizeof(s), "%.*f", d, v);
+	out_str(o, s);
+}
+
+/* "snapshot 42 at 2026-12-07 01:02:03 UTC (12.3 s after the first check)" */
+static void
+text_snapline(struct report *r, const struct snap_head *h)
+{
+	out_str(r->out, "napshot ");
+	out_u64(r->out, h->num);
+	out_str(r->out, " at ");
+	out_time(r->out, h->real, 0);
+	out_str(r->out, " UTC (");
+	out_secs(r->out, r->snap->first, h, 1);
+	out_str(r->out, " s after the first check)\n");
+}
+
+static void
+text_snapshot(struct report *r)
+{
+	out_char(r->out, 'S');
+	text_snapline(r, r->snap->at);
+	if (r->snap->base != NULL) {
+		out_str(r->out, "compared with s");
+		text_snapline(r, r->snap->base);
+	}
+	out_char(r->out, '\n');
+}
+
 /*
  * "Not traced: /usr/bin/prog (pid 4711): statically linked: ...", or
  * "Incomplete: ..." for a report cut short.
@@ -483,6 +607,8 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 
 	if (header)
 		text_process(r, p);
+	if (r->snap != NULL)
+		text_snapshot(r);
 	for (i = 0; i < v->nleaks; i++) {
 		l = v->leaks[i].leak;
 		out_str(o, "Leak sum=");
@@ -747,6 +873,12 @@ json_hop(struct report *r, const struct leak_hop *h, int last)
 		if (h->kind == LEAK_ROOT_DATA && d.var != NULL)
 			out_str(o, d.global ? ", \"binding\": \"global\"" :
 			    ", \"binding\": \"static\"");
+		if (d.vline != 0) {
+			out_str(o, ", \"file\": ");
+			json_name(r, names_path(r->o.names, d.vfile));
+			out_str(o, ", \"line\": ");
+			out_u64(o, d.vline);
+		}
 	}
 	if (d.sf != NULL) {
 		l = &d.sf->locs[0];
@@ -802,6 +934,36 @@ json_growth(struct report *r, const struct cmp_growth *g)
 	out_str(r->out, "},\n");
 }
 
+/* A process's object in the "processes" array: its pid and command. */
+static void
+json_begin(struct report *r, const struct mproc *p)
+{
+	out_str(r->out, r->nprocs++ > 0 ? ",\n    {\n      \"pid\": " :
+	    "\n    {\n      \"pid\": ");
+	out_i64(r->out, p->pid);
+	out_str(r->out, ",\n      \"command\": ");
+	json_string(r->out, p->comm);
+}
+
+/* {"number": 42, "time": "2026-12-07T01:02:03Z", "seconds": 12.3, left open */
+static void
+json_snap_open(struct report *r, const struct snap_head *h)
+{
+	out_str(r->out, "{\"number\": ");
+	out_u64(r->out, h->num);
+	out_str(r->out, ", \"time\": \"");
+	out_time(r->out, h->real, 1);
+	out_str(r->out, "\", \"seconds\": ");
+	out_secs(r->out, r->snap->first, h, 3);
+}
+
+static void
+json_snap(struct report *r, const struct snap_head *h)
+{
+	json_snap_open(r, h);
+	out_char(r->out, '}');
+}
+
 static void
 json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 {
@@ -809,11 +971,7 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 	struct out *o = r->out;
 	size_t i, j;
 
-	out_str(o, r->nprocs++ > 0 ? ",\n    {\n      \"pid\": " :
-	    "\n    {\n      \"pid\": ");
-	out_i64(o, p->pid);
-	out_str(o, ",\n      \"command\": ");
-	json_string(o, p->comm);
+	json_begin(r, p);
 	if (p->program != NULL) {
 		out_str(o, ",\n      \"program\": ");
 		json_string(o, p->program);
@@ -821,6 +979,18 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 	if (p->untraced != NULL) {
 		out_str(o, ",\n      \"untraced\": ");
 		json_string(o, p->untraced);
+	}
+	if (p->tracer[0] != '\0') {
+		out_str(o, ",\n      \"tracer_version\": ");
+		json_string(o, p->tracer);
+	}
+	if (r->snap != NULL) {
+		out_str(o, ",\n      \"snapshot\": ");
+		json_snap(r, r->snap->at);
+		if (r->snap->base != NULL) {
+			out_str(o, ",\n      \"compared_with\": ");
+			json_snap(r, r->snap->base);
+		}
 	}
 	out_str(o, ",\n      \"leaks\": [");
 	for (i = 0; i < v->nleaks; i++) {
@@ -887,36 +1057,43 @@ folded_frame(struct report *r, const struct leak_frame *f,
 	}
 }
 
+/* One folded stack and its weight. */
+static void
+folded_stack(struct report *r, const struct mproc *p, const struct sel_leak *s,
+    uint64_t weight, int header)
+{
+	const struct leak *l = s->leak;
+	struct out *o = r->out;
+	size_t j;
+	int sep = 0;
+
+	/* With several processes, each is a root of the graph. */
+	if (header) {
+		folded_name(o, p->comm);
+		out_str(o, " (");
+		out_i64(o, p->pid);
+		out_char(o, ')');
+		sep = 1;
+	}
+	for (j = l->nframes; j > 0; j--)
+		folded_frame(r, &l->frames[j - 1], s->frames[j - 1], &sep);
+	if (l->nframes == 0)
+		out_str(o, sep ? ";[anonymous]" : "[anonymous]");
+	out_char(o, ' ');
+	out_u64(o, weight);
+	out_char(o, '\n');
+}
+
 static void
 folded_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
 {
-	const struct leak *l;
-	struct out *o = r->out;
-	size_t i, j;
-	int sep;
+	size_t i;
 
-	for (i = 0; i < v->nleaks; i++) {
-		l = v->leaks[i].leak;
-		sep = 0;
-		/* With several processes, each is a root of the graph. */
-		if (header) {
-			folded_name(o, p->comm);
-			out_str(o, " (");
-			out_i64(o, p->pid);
-			out_char(o, ')');
-			sep = 1;
-		}
-		for (j = l->nframes; j > 0; j--)
-			folded_frame(r, &l->frames[j - 1],
-			    v->leaks[i].frames[j - 1], &sep);
-		if (l->nframes == 0)
-			out_str(o, sep ? ";[anonymous]" : "[anonymous]");
-		/* With -b the graph shows where the leaks grew. */
-		out_char(o, ' ');
-		out_u64(o, r->o.compare ? v->leaks[i].growth.sum : l->sum);
-		out_char(o, '\n');
-	}
+	/* With -b the graph shows where the leaks grew. */
+	for (i = 0; i < v->nleaks; i++)
+		folded_stack(r, p, &v->leaks[i], r->o.compare ?
+		    v->leaks[i].growth.sum : v->leaks[i].leak->sum, header);
 }
 
 void
@@ -945,6 +1122,324 @@ report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		break;
 	}
 	/* Follow mode shows each process as soon as it is complete. */
+	out_flush(r->out);
+}
+
+void
+report_snapshot(struct report *r, const struct mproc *p,
+    const struct sel_view *v, int header, const struct report_snap *s)
+{
+	r->snap = s;
+	report_proc(r, p, v, header);
+	r->snap = NULL;
+}
+
+/* The columns of -T, after the number and the time. */
+static const char *const list_cols[] = { "seconds", "bytes", "blocks",
+    "definite", "indirect", "possible", "reachable", "stopped_ms" };
+
+static void
+pad(struct out *o, const char *s, size_t w)
+{
+	size_t n = strlen(s);
+
+	for (; n < w; n++)
+		out_char(o, ' ');
+	out_str(o, s);
+}
+
+static void
+pad_u64(struct out *o, uint64_t v, size_t w)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+	pad(o, b, w);
+}
+
+static void
+text_snaplist(struct report *r, const struct mproc *p, int header)
+{
+	const struct snap_head *h, *first = snap_get(p->snaps, 0);
+	struct report_snap rs;
+	struct out *o = r->out;
+	size_t i, k, n = snap_count(p->snaps);
+	char b[64];
+
+	if (header)
+		text_process(r, p);
+	out_str(o, "snapshot time (UTC)          ");
+	for (k = 0; k < sizeof(list_cols) / sizeof(list_cols[0]); k++)
+		pad(o, list_cols[k], k == 0 ? 10 : 11);
+	out_char(o, '\n');
+	rs.first = first;
+	r->snap = &rs;
+	for (i = 0; i < n; i++) {
+		h = snap_get(p->snaps, i);
+		pad_u64(o, h->num, 8);
+		out_char(o, ' ');
+		out_time(o, h->real, 0);
+		out_str(o, " ");
+		snprintf(b, sizeof(b), "%.1f", (double)(h->mono -
+		    first->mono) / 1e9);
+		pad(o, b, 10);
+		pad_u64(o, h->bytes, 11);
+		pad_u64(o, h->blocks, 11);
+		for (k = 0; k < SNAP_NKINDS; k++)
+			pad_u64(o, h->kbytes[k], 11);
+		snprintf(b, sizeof(b), "%.3f", (double)h->stopped / 1e6);
+		pad(o, b, 11);
+		out_char(o, '\n');
+	}
+	r->snap = NULL;
+}
+
+static void
+json_snaplist(struct report *r, const struct mproc *p)
+{
+	const struct snap_head *h;
+	struct report_snap rs;
+	struct out *o = r->out;
+	size_t i, k, n = snap_count(p->snaps);
+	char b[64];
+
+	json_begin(r, p);
+	out_str(o, ",\n      \"snapshots\": [");
+	rs.first = snap_get(p->snaps, 0);
+	r->snap = &rs;
+	for (i = 0; i < n; i++) {
+		h = snap_get(p->snaps, i);
+		out_str(o, i > 0 ? ",\n        " : "\n        ");
+		json_snap_open(r, h);
+		out_str(o, ", \"bytes\": ");
+		out_u64(o, h->bytes);
+		out_str(o, ", \"blocks\": ");
+		out_u64(o, h->blocks);
+		out_str(o, ", \"kinds\": {");
+		for (k = 0; k < SNAP_NKINDS; k++) {
+			out_str(o, k > 0 ? ", \"" : "\"");
+			out_str(o, leak_kindname(snap_kind(k)));
+			out_str(o, "\": {\"bytes\": ");
+			out_u64(o, h->kbytes[k]);
+			out_str(o, ", \"allocations\": ");
+			out_u64(o, h->kblocks[k]);
+			out_char(o, '}');
+		}
+		snprintf(b, sizeof(b), "%.3f", (double)h->stopped / 1e6);
+		out_str(o, "}, \"stopped_ms\": ");
+		out_str(o, b);
+		out_char(o, '}');
+	}
+	r->snap = NULL;
+	out_str(o, n > 0 ? "\n      ]\n    }" : "]\n    }");
+}
+
+void
+report_snaplist(struct report *r, const struct mproc *p, int header)
+{
+	if (p->snaps == NULL || snap_count(p->snaps) == 0)
+		return;
+	if (r->o.format == REPORT_JSON)
+		json_snaplist(r, p);
+	else
+		text_snaplist(r, p, header);
+	out_flush(r->out);
+}
+
+void
+report_rate(char *b, size_t n, double bps)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB",
+	    "TiB" };
+	const char *per = "s";
+	double v = bps < 0 ? -bps : bps;
+	size_t u = 0;
+
+	if (v == 0) {
+		snprintf(b, n, "0 B/s");
+		return;
+	}
+	/* Under a byte a second, by the hour: a slow leak still shows. */
+	if (v < 1) {
+		v *= 3600;
+		per = "h";
+	}
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(b, n, "%c%.1f %s/%s", bps < 0 ? '-' : '+', v, units[u], per);
+}
+
+/* " live 1:0 2:1000 ...": the stack's bytes at the sampled snapshots. */
+static void
+text_samples(struct report *r, const struct snap_grow *g)
+{
+	size_t j;
+
+	out_str(r->out, " live");
+	for (j = 0; j < g->nsamples; j++) {
+		out_char(r->out, ' ');
+		out_u64(r->out, g->snum[j]);
+		out_char(r->out, ':');
+		out_u64(r->out, g->sbytes[j]);
+	}
+	out_char(r->out, '\n');
+}
+
+/* "Growth over 5 snapshots (1 to 5), 40.0 s" */
+static void
+text_span(struct report *r, const struct mproc *p)
+{
+	size_t n = snap_count(p->snaps);
+	char b[64];
+
+	out_str(r->out, "Growth over ");
+	out_u64(r->out, n);
+	out_str(r->out, n == 1 ? " snapshot (" : " snapshots (");
+	out_u64(r->out, snap_get(p->snaps, 0)->num);
+	out_str(r->out, " to ");
+	out_u64(r->out, snap_get(p->snaps, n - 1)->num);
+	snprintf(b, sizeof(b), "), %.1f s\n\n", snap_span(p->snaps));
+	out_str(r->out, b);
+}
+
+static void
+text_growth_view(struct report *r, const struct mproc *p,
+    const struct report_grow *gv, size_t n, const struct sel_totals *tot,
+    int header)
+{
+	const struct leak *l;
+	struct out *o = r->out;
+	size_t i, j, iv = snap_count(p->snaps) - 1;
+	char b[64];
+
+	if (header)
+		text_process(r, p);
+	text_span(r, p);
+	for (i = 0; i < n; i++) {
+		l = gv[i].s->leak;
+		out_str(o, "Stack grew=");
+		out_u64(o, gv[i].g->grew);
+		out_char(o, '/');
+		out_u64(o, iv);
+		out_str(o, " shrank=");
+		out_u64(o, gv[i].g->shrank);
+		report_rate(b, sizeof(b), gv[i].rate);
+		out_str(o, " rate=");
+		out_str(o, b);
+		out_str(o, " sum=");
+		out_u64(o, l->sum);
+		out_str(o, " count=");
+		out_u64(o, l->count);
+		out_str(o, " kind=");
+		out_str(o, leak_kindname(l->kind));
+		out_char(o, '\n');
+		text_samples(r, gv[i].g);
+		for (j = 0; j < l->nframes; j++)
+			text_frame(r, &l->frames[j], gv[i].s->frames[j]);
+		out_char(o, '\n');
+	}
+	if (header) {
+		out_str(o, "Summary pid=");
+		out_i64(o, p->pid);
+		out_char(o, ' ');
+		text_totals(r, tot, 0);
+	}
+}
+
+static void
+json_growth_view(struct report *r, const struct mproc *p,
+    const struct report_grow *gv, size_t n, const struct sel_totals *tot)
+{
+	const struct leak *l;
+	const struct snap_grow *g;
+	struct out *o = r->out;
+	size_t i, j, ns = snap_count(p->snaps);
+	char b[64];
+
+	json_begin(r, p);
+	out_str(o, ",\n      \"snapshots\": ");
+	out_u64(o, ns);
+	out_str(o, ",\n      \"first\": ");
+	out_u64(o, snap_get(p->snaps, 0)->num);
+	out_str(o, ",\n      \"last\": ");
+	out_u64(o, snap_get(p->snaps, ns - 1)->num);
+	snprintf(b, sizeof(b), "%.3f", snap_span(p->snaps));
+	out_str(o, ",\n      \"seconds\": ");
+	out_str(o, b);
+	out_str(o, ",\n      \"stacks\": [");
+	for (i = 0; i < n; i++) {
+		l = gv[i].s->leak;
+		g = gv[i].g;
+		out_str(o, i > 0 ? ",\n        {\n          \"grew\": " :
+		    "\n        {\n          \"grew\": ");
+		out_u64(o, g->grew);
+		out_str(o, ",\n          \"shrank\": ");
+		out_u64(o, g->shrank);
+		out_str(o, ",\n          \"intervals\": ");
+		out_u64(o, ns - 1);
+		snprintf(b, sizeof(b), "%.3f", gv[i].rate);
+		out_str(o, ",\n          \"rate\": ");
+		out_str(o, b);
+		out_str(o, ",\n          \"bytes\": ");
+		out_u64(o, l->sum);
+		out_str(o, ",\n          \"count\": ");
+		out_u64(o, l->count);
+		out_str(o, ",\n          \"kind\": \"");
+		out_str(o, leak_kindname(l->kind));
+		out_str(o, "\",\n          \"live\": [");
+		for (j = 0; j < g->nsamples; j++) {
+			out_str(o, j > 0 ? ", [" : "[");
+			out_u64(o, g->snum[j]);
+			out_str(o, ", ");
+			out_u64(o, g->sbytes[j]);
+			out_char(o, ']');
+		}
+		out_str(o, "],\n          \"frames\": [");
+		if (l->nframes > 0)
+			out_char(o, '\n');
+		for (j = 0; j < l->nframes; j++)
+			json_frame(r, &l->frames[j], gv[i].s->frames[j],
+			    j + 1 == l->nframes);
+		out_str(o, l->nframes > 0 ? "          ]\n        }" :
+		    "]\n        }");
+	}
+	out_str(o, n > 0 ? "\n      ],\n" : "],\n");
+	json_totals(r, tot, "      ");
+	out_str(o, "\n    }");
+}
+
+/* Folded stacks weighed by what each grew from the first to the last. */
+static void
+folded_growth_view(struct report *r, const struct mproc *p,
+    const struct report_grow *gv, size_t n, int header)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (gv[i].g->bytes > gv[i].g->first)
+			folded_stack(r, p, gv[i].s, gv[i].g->bytes -
+			    gv[i].g->first, header);
+}
+
+void
+report_growth(struct report *r, const struct mproc *p,
+    const struct report_grow *gv, size_t n, const struct sel_totals *tot,
+    int header)
+{
+	sel_sum(&r->tot, tot);
+	switch (r->o.format) {
+	case REPORT_JSON:
+		json_growth_view(r, p, gv, n, tot);
+		break;
+	case REPORT_FOLDED:
+		folded_growth_view(r, p, gv, n, header);
+		break;
+	default:
+		text_growth_view(r, p, gv, n, tot, header);
+		break;
+	}
 	out_flush(r->out);
 }
 

@@ -10,6 +10,9 @@
 
 struct mproc;
 struct names;
+struct sel_leak;
+struct snap_grow;
+struct snap_head;
 struct out;
 struct sel_totals;
 struct sel_view;
@@ -32,6 +35,21 @@ struct report_opts {
 	int			 compare;	/* -b: show the growth */
 	int			 hidden;	/* -k or -b: count hidden */
 	int			 top;		/* -n: count shown */
+	int			 snaplist;	/* -T: no leak summary */
+};
+
+/* Which snapshot a report of leaks shows (-t), and how it is headed. */
+struct report_snap {
+	const struct snap_head	*at;
+	const struct snap_head	*first;		/* the process's first */
+	const struct snap_head	*base;		/* compared with (-t N:M) */
+};
+
+/* One stack of the growth view (-g). */
+struct report_grow {
+	const struct sel_leak	*s;		/* its leak, as at the last */
+	const struct snap_grow	*g;
+	double			 rate;		/* bytes per second */
 };
 
 /* The options are copied; the stream, symbolizer and names not owned. */
@@ -43,6 +61,20 @@ struct report	*report_open(FILE *, const struct report_opts *);
  */
 void		 report_proc(struct report *, const struct mproc *,
 		    const struct sel_view *, int);
+/* The same for the leaks of a snapshot, headed with its number and time. */
+void		 report_snapshot(struct report *, const struct mproc *,
+		    const struct sel_view *, int, const struct report_snap *);
+/* -T: the snapshots of one process, one line (or object) each. */
+void		 report_snaplist(struct report *, const struct mproc *, int);
+/*
+ * -g: the growth of the n stacks of one process, in the order given;
+ * the totals of those chosen (as at the last snapshot) for its summary.
+ */
+void		 report_growth(struct report *, const struct mproc *,
+		    const struct report_grow *, size_t,
+		    const struct sel_totals *, int);
+/* A rate of bytes per second, as "+1.5 KiB/s" or "+120.0 B/h". */
+void		 report_rate(char *, size_t, double);
 /* -D: the dump text of one process as it was written, the same way. */
 void		 report_dump(struct report *, const struct mproc *, int);
 /*
@@ -51,6 +83,15 @@ void		 report_dump(struct report *, const struct mproc *, int);
  */
 int		 report_close(struct report *);
 
+/*
+ * The holder line of a possibly lost or reachable leak as the text
+ * report gives it under the leak, without its indent and line end:
+ * "held by global p at x.c:5".  NULL when the leak has no holder (or
+ * memory ran out); else the caller frees it.
+ */
+struct leak;
+char		*report_holder_text(struct symbolizer *, struct names *,
+		    const struct mproc *, const struct leak *);
 /*
  * A JSON string (null for NULL).  Bytes that are not valid UTF-8 become
  * the code point of the same number.  With html set it is also safe

@@ -15,7 +15,8 @@
  *   {"v": 1, "compare": B, "hidden": B, "top": B,
  *    "processes": [{"pid": N, "command": S, "summary": T,
  *                   "leaks": [[bytes, count, [frame...], kind,
- *                              growth bytes, growth count, new], ...]}],
+ *                              growth bytes, growth count, new,
+ *                              holder], ...]}],
  *    "frames": [[object, "hex offset", [function, file, line, ...]]],
  *    "strings": [S, ...], "summary": T}
  *
@@ -23,8 +24,11 @@
  * inline chain, innermost first, three values each, as sym.h gives them.
  * A string index of -1 is unknown (null), line 0 unknown; kind is a
  * string index, -1 when the trace gives no kinds; the growth and "new" (0
- * or 1) are there with -b only.  T is the summary object of the JSON
- * report (report_json_totals()), with "kinds" when the trace has them.
+ * or 1) are there with -b only; holder, the text report's line of what
+ * holds a possibly lost or reachable leak ("held by global p at x.c:5",
+ * a string in place, not an index), only when the trace gives one.  T
+ * is the summary object of the JSON report (report_json_totals()), with
+ * "kinds" when the trace has them.
  *
  * Nothing in the data can end the <script> element or be read as
  * markup: besides JSON's own escapes, '<', '>' and '&' are written as
@@ -324,10 +328,12 @@ html_open(struct out *out, struct symbolizer *sym, struct names *nm,
 }
 
 static void
-html_leak(struct html_report *r, const struct sel_leak *s)
+html_leak(struct html_report *r, const struct mproc *p,
+    const struct sel_leak *s)
 {
 	const struct leak *l = s->leak;
 	struct out *o = r->out;
+	char *held;
 	uint32_t i;
 
 	out_char(o, '[');
@@ -349,6 +355,12 @@ html_leak(struct html_report *r, const struct sel_leak *s)
 		out_char(o, ',');
 		out_u64(o, s->growth.count);
 		out_str(o, s->growth.isnew ? ",1" : ",0");
+	}
+	/* What holds it, as the text report says: few leaks have one. */
+	if ((held = report_holder_text(r->sym, r->nm, p, l)) != NULL) {
+		out_char(o, ',');
+		report_json_string(o, held, 1);
+		free(held);
 	}
 	out_char(o, ']');
 }
@@ -419,7 +431,7 @@ html_proc(struct html_report *r, const struct mproc *p,
 		if (i + HTML_AHEAD < v->nleaks)
 			html_prefetch(r, &v->leaks[i + HTML_AHEAD]);
 		out_str(o, i == 0 ? "\n" : ",\n");
-		html_leak(r, &v->leaks[i]);
+		html_leak(r, p, &v->leaks[i]);
 	}
 	out_str(o, "]}");
 }

@@ -691,6 +691,34 @@ sym_variable(struct symbolizer *s, const char *path, uint64_t off, int tls,
 	return name;
 }
 
+int
+sym_variable_decl(struct symbolizer *s, const char *path, uint64_t off,
+    int tls, const char **file, unsigned long *line)
+{
+	const struct sym_obj *o;
+	int cls = tls ? ELF_SYMS_TLS : ELF_SYMS_DATA;
+	uint64_t addr, start;
+	int rc;
+
+	*file = NULL;
+	*line = 0;
+	if (path == NULL)
+		return -1;
+	o = get_obj(s, *path == '\0' || strcmp(path, ".") == 0 ? s->exe :
+	    path);
+	if (o->elf == NULL || o->dw == NULL)
+		return -1;
+	/* The variable's DIE has the symbol's value, not the word's. */
+	addr = tls ? off : o->base + off;
+	if (elf_symbol_of(o->elf, cls, addr, &start, NULL) == NULL &&
+	    (o->dbg == NULL ||
+	    elf_symbol_of(o->dbg, cls, addr, &start, NULL) == NULL))
+		return -1;
+	rc = dwarf_variable(o->dw, start, tls, file, line);
+	dmg_warn(o);
+	return rc;
+}
+
 /*
  * Sort q[0..n) by offset: a least-significant-byte-first radix sort,
  * skipping the bytes in which all offsets agree (most of the high ones):

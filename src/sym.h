@@ -83,6 +83,15 @@ sym_settag(const struct sym_frame *f, size_t tag)
 const char		*sym_variable(struct symbolizer *, const char *,
 			    uint64_t, int, int *);
 
+/*
+ * Where the variable sym_variable() finds is defined, from DWARF: its
+ * file (directory joined, as frames' files are; NULL when unknown) and
+ * line.  Returns 0, or -1 when there is no such variable or DWARF does
+ * not say (*file NULL, *line 0).
+ */
+int			 sym_variable_decl(struct symbolizer *, const char *,
+			    uint64_t, int, const char **, unsigned long *);
+
 /* A frame to look up ahead of time, and where its answer goes. */
 struct sym_query {
 	const char		 *object;

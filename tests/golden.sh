@@ -9,7 +9,8 @@
 #   stdin: yes             optional: the trace goes to standard input
 #   status: N              expected exit status
 #   --- trace              a tracegen description (tests/tracegen.c)
-#   --- stdout             expected standard output, exactly
+#   --- stdout             expected standard output, exactly; @VERSION@
+#                          stands for mdump's version (src/version.h)
 #   --- stderr             expected standard error, exactly (TRACE as above)
 #
 # The expected outputs are written by hand from the trace description.
@@ -18,6 +19,8 @@
 
 out=tests/out/cases
 mkdir -p "$out" || exit 1
+version=$(sed -n '/define MDUMP_VERSION/s/^[^"]*"\([^"]*\)".*/\1/p' \
+    src/version.h)
 echo "1..$(ls tests/cases/*.test | wc -l | tr -d ' ')"
 
 for t in tests/cases/*.test; do
@@ -47,6 +50,7 @@ for t in tests/cases/*.test; do
 	esac
 	args=$(printf '%s' "$args" | sed "s,TRACE,$d/trace.bin,g")
 	sed "s,TRACE,$d/trace.bin,g" "$d/stderr" >"$d/stderr.want"
+	sed "s,@VERSION@,$version,g" "$d/stdout" >"$d/stdout.want"
 	if [ "$stdin" = yes ]; then
 		./mdump $args <"$d/trace.bin" >"$d/stdout.got" \
 		    2>"$d/stderr.got"
@@ -56,9 +60,9 @@ for t in tests/cases/*.test; do
 	got=$?
 	if [ "$got" != "${want:-0}" ]; then
 		echo "not ok case/$name (exit status $got, expected ${want:-0})"
-	elif ! cmp -s "$d/stdout" "$d/stdout.got"; then
-		echo "not ok case/$name (stdout differs: diff $d/stdout" \
-		    "$d/stdout.got)"
+	elif ! cmp -s "$d/stdout.want" "$d/stdout.got"; then
+		echo "not ok case/$name (stdout differs: diff" \
+		    "$d/stdout.want $d/stdout.got)"
 	elif ! cmp -s "$d/stderr.want" "$d/stderr.got"; then
 		echo "not ok case/$name (stderr differs: diff" \
 		    "$d/stderr.want $d/stderr.got)"

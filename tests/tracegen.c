@@ -35,6 +35,16 @@
  *                 TEXT is the rest of the line after the keyword and one
  *                 blank; if it starts with '"' it must end with '"' and
  *                 the quotes are dropped.  Escapes: \n \t \\ \" \xNN
+ * snap NUM COUNT MONO REAL [BYTES BLOCKS DB DN IB IN PB PN RB RN STOP]
+ *                 "mdtsnap" (doc/FORMATS.md, "Snapshots"): the snapshot
+ *                 number and entry count (4 bytes each), then 8-byte
+ *                 numbers, those left out 0
+ * stack ID [OFF@OBJ ...]
+ *                 "mdtstack": ID, the number of frames, then each frame's
+ *                 offset and object id (8 bytes each)
+ * snapent NUM [ID:KIND:BYTES:BLOCKS[:NEWBYTES:NEWBLOCKS] ...]
+ *                 "mdtsnapent": NUM, then one 40-byte entry per word
+ *                 (new bytes and blocks 0 when left out)
  * utrace LABEL HEX  any label (at most 19 characters), hex payload
  * utext LABEL TEXT  any label, TEXT as for "text"
  * record TYPE HEX a record of ktrace type TYPE with a hex payload
@@ -564,6 +574,93 @@ do_leak(struct gen *g, char *rest)
 	put_utrace(g, "mallocleakrecord", (2 * LEAK_FRAMES + 2) * ps);
 }
 
+/* Little-endian, whatever the layout: mdtrace's own records. */
+static void
+put_le(uint8_t *d, uint64_t v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void
+do_snap(struct gen *g, char *rest)
+{
+	uint8_t *d = g->payload + LABEL_SIZE;
+	size_t i;
+	char *t;
+
+	memset(d, 0, 112);
+	for (i = 0; (t = token(&rest)) != NULL; i++) {
+		if (i == 15)
+			fail(g, "more than 15 numbers");
+		if (i < 2)
+			put_le(d + 4 * i, parse_num(g, t, 4, "number"), 4);
+		else
+			put_le(d + 8 + 8 * (i - 2), parse_num(g, t, 8,
+			    "number"), 8);
+	}
+	if (i < 4)
+		fail(g, "snap needs NUM COUNT MONO REAL");
+	put_utrace(g, "mdtsnap", 112);
+}
+
+static void
+do_stack(struct gen *g, char *rest)
+{
+	const char *id = need_token(g, &rest, "stack id");
+	uint8_t *d = g->payload + LABEL_SIZE;
+	size_t i;
+	char *t, *at;
+
+	put_le(d, parse_num(g, id, 4, "stack id"), 4);
+	for (i = 0; (t = token(&rest)) != NULL; i++) {
+		if (8 + 16 * (i + 1) > MAX_PAYLOAD - LABEL_SIZE)
+			fail(g, "too many frames");
+		if ((at = strchr(t, '@')) == NULL)
+			fail(g, "frame is not OFFSET@ID: %s", t);
+		*at++ = '\0';
+		put_le(d + 8 + 16 * i, parse_num(g, t, 8, "offset"), 8);
+		put_le(d + 16 + 16 * i, parse_num(g, at, 8, "id"), 8);
+	}
+	put_le(d + 4, i, 4);
+	put_utrace(g, "mdtstack", 8 + 16 * i);
+}
+
+static void
+do_snapent(struct gen *g, char *rest)
+{
+	const char *num = need_token(g, &rest, "snapshot number");
+	uint8_t *d = g->payload + LABEL_SIZE, *e;
+	size_t i, j;
+	char *t, *f;
+
+	put_le(d, parse_num(g, num, 4, "snapshot number"), 4);
+	for (i = 0; (t = token(&rest)) != NULL; i++) {
+		if (4 + 40 * (i + 1) > MAX_PAYLOAD - LABEL_SIZE)
+			fail(g, "too many entries");
+		e = d + 4 + 40 * i;
+		memset(e, 0, 40);
+		for (j = 0; t != NULL; j++) {
+			if (j == 6)
+				fail(g, "an entry has at most 6 numbers");
+			if ((f = strchr(t, ':')) != NULL)
+				*f++ = '\0';
+			if (j < 2)
+				put_le(e + 4 * j, parse_num(g, t, 4, "entry"),
+				    4);
+			else
+				put_le(e + 8 * (j - 1), parse_num(g, t, 8,
+				    "entry"), 8);
+			t = f;
+		}
+		if (j < 4)
+			fail(g, "entry is not ID:KIND:BYTES:BLOCKS");
+	}
+	put_utrace(g, "mdtsnapent", 4 + 40 * i);
+}
+
 static void
 do_dump(struct gen *g, char *rest)
 {
@@ -645,6 +742,9 @@ static const struct directive {
 	{ "object", do_object },
 	{ "leak", do_leak },
 	{ "dump", do_dump },
+	{ "snap", do_snap },
+	{ "stack", do_stack },
+	{ "snapent", do_snapent },
 	{ "text", do_text },
 	{ "utrace", do_utrace },
 	{ "utext", do_utext },

@@ -29,11 +29,20 @@ musl-gcc musl-tools
 valgrind valgrind
 python3 python3
 qemu-x86_64 qemu-user
+qemu-aarch64 qemu-user
+aarch64-linux-gnu-gcc crossbuild-essential-arm64
+aarch64-linux-gnu-g++ crossbuild-essential-arm64
 dwz dwz
 debuginfod debuginfod
 curl curl
 chromium chromium
 node nodejs
+bmake bmake
+dpkg-buildpackage dpkg-dev
+/usr/share/build-essential/list build-essential
+dh debhelper
+lintian lintian
+fakeroot fakeroot
 '
 
 if [ "$1" = --list ]; then

@@ -2,6 +2,9 @@
 # probe.sh: what the C compiler here offers that mdump can use.
 #   probe.sh cflags CC   prints -D flags for what was found
 #   probe.sh libs CC     prints the libraries to link for it
+#   probe.sh arch CC     prints the processor the compiler builds for,
+#                        as mdtrace's files name it (mdtrace/arch_ARCH.c,
+#                        mdtrace/unwind_ARCH.c), or "none" without them
 # What it looks for: zlib (compressed debug sections), the C++
 # runtime's __cxa_demangle (mdump -C) and dlopen (the debuginfod client
 # library, loaded at run time), linked only where found.
@@ -53,7 +56,23 @@ dl_lib() {
 	return 1
 }
 
+# The processor of the compiler's target triple, if mdtrace has its
+# files; mdtrace/arch.h says what they hold.
+mdt_arch() {
+	m=$($cc -dumpmachine 2>/dev/null)
+	m=${m%%-*}
+	if [ -n "$m" ] && [ -f "mdtrace/arch_$m.c" ] &&
+	    [ -f "mdtrace/unwind_$m.c" ]; then
+		printf '%s' "$m"
+	else
+		printf none
+	fi
+}
+
 case $what in
+arch)
+	mdt_arch
+	;;
 cflags)
 	has_zlib && printf '%s ' -DHAVE_ZLIB
 	cxa_lib >/dev/null && printf '%s ' -DHAVE_CXA_DEMANGLE
@@ -64,6 +83,6 @@ libs)
 	cxa_lib
 	dl_lib
 	;;
-*) echo "usage: probe.sh cflags|libs CC" >&2; exit 1 ;;
+*) echo "usage: probe.sh cflags|libs|arch CC" >&2; exit 1 ;;
 esac
 echo

@@ -77,6 +77,9 @@ var PROCS = D.processes.map(function (p) {
 			o.gcount = l[5];
 			o.isnew = l[6] === 1;
 		}
+		/* What holds it, the text report's line, or null. */
+		o.holder = l.length > (D.compare ? 7 : 4) ?
+		    l[D.compare ? 7 : 4] : null;
 		o.weight = D.compare ? o.gbytes : o.bytes;
 		o.user = userFrame(o.frames);
 		return o;
@@ -975,7 +978,8 @@ function toggleStack(tr, l, cols) {
 	if (D.compare)
 		head += l.isnew ? ' new' : ' grown sum=+' + l.gbytes +
 		    ' count=+' + l.gcount;
-	td.appendChild(el('pre', head + '\n' + stackText(l)));
+	td.appendChild(el('pre', head + '\n' + stackText(l) +
+	    (l.holder !== null ? '\n  ' + l.holder : '')));
 	row.appendChild(td);
 	tr.parentNode.insertBefore(row, tr.nextSibling);
 	tr.setAttribute('aria-expanded', 'true');

@@ -30,6 +30,13 @@ line() {
 	grep -n "/\* @$1 \*/" "$src" | cut -d: -f1
 }
 
+# The source as mdump names it, and " at holder.c:N" with the line of
+# the file-scope declaration of variable $1 in the source.
+abs=$(cd "$(dirname "$src")" && pwd)/holder.c
+at() {
+	echo " at $abs:$(grep -n "^[a-z_[:space:]]*[*]*$1;" "$src" | cut -d: -f1)"
+}
+
 # held LINE: the holder line of the leak whose first frame is at LINE.
 held() {
 	awk -v at="holder.c:$1" '
@@ -65,7 +72,7 @@ grep -a '^root data \|^root tls ' "$out/ktrace.out" >"$out/roots"
 # the trace names by offset; readelf names the same variable.
 expect_var() {
 	h=$(held "$1")
-	v=$(echo "$h" | sed -n 's/.* \([A-Za-z_][A-Za-z_0-9]*\)$/\1/p')
+	v=$(echo "$h" | sed -n 's/.* \([A-Za-z_][A-Za-z_0-9]*\) at [^ ]*:[0-9]*$/\1/p')
 	found=0
 	while read -r r kind a b c; do
 		[ "$kind" = "$2" ] || continue
@@ -77,23 +84,23 @@ expect_var() {
 	done <"$out/roots"
 	[ "$found" = 1 ] || { echo "# $h: no $2 root at $v's offset" >&2; return 1; }
 	case $4 in
-	global) [ "$bind" = GLOBAL ] && [ "$h" = "  held by global $v" ] ;;
-	static) [ "$bind" = LOCAL ] && [ "$h" = "  held by static $v" ] ;;
-	tls) [ "$h" = "  held by the main thread's thread-local $v" ] ;;
+	global) [ "$bind" = GLOBAL ] && [ "$h" = "  held by global $v$(at "$v")" ] ;;
+	static) [ "$bind" = LOCAL ] && [ "$h" = "  held by static $v$(at "$v")" ] ;;
+	tls) [ "$h" = "  held by the main thread's thread-local $v$(at "$v")" ] ;;
 	esac
 }
 
 check gp-named expect_var "$(line gp)" data OBJECT global
-check gp-is-gp test "$(held "$(line gp)")" = "  held by global gp"
+check gp-is-gp test "$(held "$(line gp)")" = "  held by global gp$(at gp)"
 check sp-named expect_var "$(line sp)" data OBJECT static
-check sp-is-sp test "$(held "$(line sp)")" = "  held by static sp"
+check sp-is-sp test "$(held "$(line sp)")" = "  held by static sp$(at sp)"
 check tp-named expect_var "$(line tp)" tls TLS tls
 check tp-is-tp test "$(held "$(line tp)")" = \
-    "  held by the main thread's thread-local tp"
+    "  held by the main thread's thread-local tp$(at tp)"
 check first-named expect_var "$(line first)" data OBJECT global
 # The second node: held by the first, allocated at the marked line.
 second=$(held "$(line second)")
-check second-by-block test "$second" = "  held by a block allocated at make_list at $(cd "$(dirname "$src")" && pwd)/holder.c:$(line first) (at offset 16), held by global head"
+check second-by-block test "$second" = "  held by a block allocated at make_list at $abs:$(line first) (at offset 16), held by global head$(at head)"
 # The block's offset is where the pointer lies: offsetof(struct node, next).
 check second-offset grep -q 'block 0x10$' "$out/ktrace.out"
 # JSON: the same path, root first.
@@ -106,7 +113,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 paths = [l["held_by"] for p in d["processes"] for l in p["leaks"] if "held_by" in l]
 two = [h for h in paths if len(h) == 2]
-ok = len(two) == 1 and two[0][0]["kind"] == "data" and two[0][0]["variable"] == "head" and two[0][0]["binding"] == "global" and two[0][1]["kind"] == "block" and two[0][1]["offset"] == 16 and two[0][1]["function"] == "make_list" and two[0][1]["line"] == int(sys.argv[2])
-sys.exit(0 if ok else 1)' "$1" "$2"
+ok = len(two) == 1 and two[0][0]["kind"] == "data" and two[0][0]["variable"] == "head" and two[0][0]["binding"] == "global" and two[0][0]["file"] == sys.argv[3] and two[0][0]["line"] == int(sys.argv[4]) and two[0][1]["kind"] == "block" and two[0][1]["offset"] == 16 and two[0][1]["function"] == "make_list" and two[0][1]["line"] == int(sys.argv[2])
+sys.exit(0 if ok else 1)' "$1" "$2" "$abs" "$(at head | sed 's/.*://')"
 }
 check json-path json_path "$out/json" "$(line first)"

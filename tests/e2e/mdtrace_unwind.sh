@@ -51,6 +51,7 @@ ours() {
 	./mdump -a -f "$1" 2>/dev/null | awk '
 	    /^Leak / { s = $2; next }
 	    /^$/ { if (s != "" && own) print s st; s = ""; st = ""; own = 0; next }
+	    /^  held by / { next }
 	    s != "" { st = st "|" $0; if (index($0, "/progs/uw_")) own = 1 }
 	    END { if (s != "" && own) print s st }' |
 	    sed 's/\( spin at [^|]*\):[0-9]*/\1/' | sort

@@ -98,7 +98,8 @@ done
 if ! $HOSTCC $CFLAGS_CHECK -O2 -o "$tmp/dwarfcheck" \
     "$top/src/buf.c" "$top/src/xmalloc.c" "$top/src/dwarf.c" \
     "$top/src/dwarf_unit.c" "$top/src/dwarf_line.c" \
-    "$top/src/dwarf_ranges.c" "$top/src/dwarf_func.c" "$top/src/u64map.c" \
+    "$top/src/dwarf_ranges.c" "$top/src/dwarf_func.c" "$top/src/dwarf_var.c" \
+    "$top/src/u64map.c" \
     "$top/tests/unit/dwarfcheck.c" 2>"$tmp/build.err"; then
 	echo "not ok dwarf/build ($(head -1 "$tmp/build.err"))"
 	exit 1
