@@ -211,14 +211,25 @@ FUZZ_FLAGS =	-g -O1 -fsanitize=fuzzer,address,undefined \
 # Every module but main.c, whatever modules the tree has now.
 LIB_SRCS !=	ls src/*.c | grep -v 'src/main\.c'
 LIB_HDRS !=	ls src/*.h
-FUZZERS =	fuzz/out/fuzz_trace fuzz/out/fuzz_elf fuzz/out/fuzz_dwarf
+FUZZERS =	fuzz/out/fuzz_trace fuzz/out/fuzz_elf fuzz/out/fuzz_dwarf \
+		fuzz/out/fuzz_mdt
 
-fuzz: $(FUZZERS) fuzz/out/mkseed
+fuzz: $(FUZZERS) fuzz/out/mkseed fuzz/out/mdtseed
 
-fuzz/out/fuzz_trace: fuzz/fuzz_trace.c $(LIB_SRCS) $(LIB_HDRS)
+fuzz/out/fuzz_trace: fuzz/fuzz_trace.c fuzz/fuzz_report.h $(LIB_SRCS) \
+	    $(LIB_HDRS)
 	mkdir -p fuzz/out
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_trace.c $(LIB_SRCS) \
 	    $(PROBE_LIBS)
+
+fuzz/out/fuzz_mdt: fuzz/fuzz_mdt.c fuzz/fuzz_report.h $(LIB_SRCS) $(LIB_HDRS)
+	mkdir -p fuzz/out
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_mdt.c $(LIB_SRCS) \
+	    $(PROBE_LIBS)
+
+fuzz/out/mdtseed: fuzz/mdtseed.c
+	mkdir -p fuzz/out
+	$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ fuzz/mdtseed.c
 
 fuzz/out/fuzz_elf: fuzz/fuzz_elf.c $(LIB_SRCS) $(LIB_HDRS)
 	mkdir -p fuzz/out

@@ -42,6 +42,8 @@
 #include "strpool.h"
 #include "sym.h"
 
+#include "fuzz_report.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /*
@@ -54,7 +56,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 #define FUZZ_MAX_AGAIN	1
 
 static int	 tmpfd = -1;
-static FILE	*devnull;
 
 static void
 fuzz_setup(void)
@@ -66,10 +67,7 @@ fuzz_setup(void)
 		abort();
 	}
 	unlink(path);
-	if ((devnull = fopen("/dev/null", "w")) == NULL) {
-		perror("/dev/null");
-		abort();
-	}
+	fuzz_report_setup();
 }
 
 /*
@@ -90,55 +88,6 @@ fuzz_put(const uint8_t *data, size_t from, size_t to)
 	}
 	if (ftruncate(tmpfd, (off_t)to) == -1)
 		abort();
-}
-
-static void
-fuzz_report(struct mrec *st, struct symbolizer *sym, unsigned opt)
-{
-	static const char *keys[] = { NULL, "sum", "count", "avg" };
-	static const enum report_format fmts[] = {
-		REPORT_TEXT, REPORT_JSON, REPORT_FOLDED, REPORT_TEXT
-	};
-	struct report_opts ro;
-	struct sel_opts so;
-	struct sel_view v;
-	struct report *rep;
-	struct names *nm;
-	struct mproc *p;
-	size_t i, n = mrec_nprocs(st);
-
-	if (opt & 1) {
-		memset(&ro, 0, sizeof(ro));
-		ro.format = REPORT_DUMP;
-		rep = report_open(devnull, &ro);
-		for (i = 0; i < n; i++)
-			report_dump(rep, mrec_proc(st, i), n > 1);
-		report_close(rep);
-		return;
-	}
-	nm = names_open();
-	names_demangle(nm, (opt >> 8) & 1);
-	names_strip(nm, "/usr/");
-	memset(&so, 0, sizeof(so));
-	so.top = (opt >> 9) & 3;
-	so.sym = sym;
-	so.names = nm;
-	memset(&ro, 0, sizeof(ro));
-	ro.format = fmts[(opt >> 2) & 3];
-	ro.sym = sym;
-	ro.names = nm;
-	ro.top = so.top != 0;
-	rep = report_open(devnull, &ro);
-	for (i = 0; i < n; i++) {
-		p = mrec_proc(st, i);
-		if (keys[(opt >> 4) & 3] != NULL)
-			leak_sort(p->leaks, keys[(opt >> 4) & 3]);
-		sel_proc(&so, p, &v);
-		report_proc(rep, p, &v, n > 1);
-		sel_free(&v);
-	}
-	report_close(rep);
-	names_close(nm);
 }
 
 int

@@ -8,14 +8,15 @@
 # whose DWARF sections fuzz/out/mkseed packs for fuzz_dwarf.  Nothing here is
 # committed: the small hand-made seeds are in fuzz/regress/.
 #
-# Run from the top of the tree after "make all fuzz".  Compilers that
+# Run from the top of the tree after "make all fuzz" (mdtrace, where
+# built, makes real traces for fuzz_mdt).  Compilers that
 # are missing just give fewer seeds.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=fuzz/out/seeds
 rm -rf "$out"
-mkdir -p "$out/trace" "$out/elf" "$out/dwarf" fuzz/out/src
+mkdir -p "$out/trace" "$out/elf" "$out/dwarf" "$out/mdt" fuzz/out/src
 
 # Traces: the trace part of every golden test, and the generator's
 # descriptions.
@@ -101,5 +102,28 @@ for b in "$out"/elf/*; do
 	fuzz/out/mkseed "$b" "$out/dwarf/$(basename "$b")" 2>/dev/null ||
 	    rm -f "$out/dwarf/$(basename "$b")"
 done
-echo "seeds: $(ls "$out/trace" | wc -l) traces," \
+# fuzz_mdt: mdtrace's records, from real traces (when mdtrace is built
+# here) of a program that leaks from ten stacks, or forks two children
+# and is killed, and from the generated traces, through mdtseed.
+if [ -x mdtrace/mdtrace ] && [ -x fuzz/out/mdtseed ] &&
+    cc -g -O0 -o $src/faults tests/e2e/progs/faults.c 2>/dev/null; then
+	for mo in D DT DTTTT D2 D8; do
+		MALLOC_OPTIONS=$mo mdtrace/mdtrace -f $src/mdt-$mo.ktrace \
+		    $src/faults >/dev/null 2>&1
+		MALLOC_OPTIONS=$mo MDTRACE_LEAKCHECK=0 mdtrace/mdtrace \
+		    -f $src/mdt-nokinds-$mo.ktrace $src/faults >/dev/null 2>&1
+		MALLOC_OPTIONS=$mo mdtrace/mdtrace -f $src/mdt-kill-$mo.ktrace \
+		    $src/faults kill >/dev/null 2>&1
+	done
+fi
+i=0
+for t in $src/mdt-*.ktrace "$out"/trace/*; do
+	[ -f "$t" ] || continue
+	i=$((i + 1))
+	fuzz/out/mdtseed $((i * 37 % 256)) "$t" "$out/mdt/$(basename "$t")" \
+	    2>/dev/null || rm -f "$out/mdt/$(basename "$t")"
+done
+
+echo "seeds: $(ls "$out/trace" | wc -l) traces, $(ls "$out/mdt" | wc -l)" \
+    "of mdtrace's records," \
     "$(ls "$out/elf" | wc -l) objects, $(ls "$out/dwarf" | wc -l) DWARF"

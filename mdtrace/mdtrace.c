@@ -83,9 +83,10 @@ write_start(const char *path)
 	struct timespec ts;
 	int fd;
 
+	/* Before the program runs: a trace that cannot be had stops it. */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd == -1)
-		err(1, "%s", path);
+		err(1, "cannot create the trace file %s", path);
 	memset(h, 0, sizeof(h));
 	memcpy(h, "KTR", 4);
 	put_le(h + 4, 0xffffffffU, 4);
@@ -93,10 +94,8 @@ write_start(const char *path)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	put_le(h + 16, (uint64_t)ts.tv_sec, 8);
 	put_le(h + 24, (uint64_t)ts.tv_nsec, 8);
-	if (write(fd, h, sizeof(h)) != (ssize_t)sizeof(h))
-		err(1, "%s", path);
-	if (close(fd) == -1)
-		err(1, "%s", path);
+	if (write(fd, h, sizeof(h)) != (ssize_t)sizeof(h) || close(fd) == -1)
+		err(1, "cannot write the trace file %s", path);
 }
 
 /* The path made absolute, so the program may change directory. */

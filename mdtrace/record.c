@@ -16,6 +16,10 @@
  * named by objects.c, which reads the program headers, not the symbol
  * tables as dladdr would.
  *
+ * A record the file takes only in part (a full disk, a file size limit)
+ * is cut off again (mdt_write_whole()), so the trace ends at a record
+ * boundary; one message says so, and the process writes no more.
+ *
  * What it does not do: create the file or write the start record (the
  * launcher does), or decide what leaked (table.c).
  */
@@ -25,11 +29,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mdt.h"
+#include "untraced.h"
 #include "../src/version.h"
 
 #define HDR_SIZE	64	/* LP64 ktrace header */
@@ -68,6 +74,7 @@ struct out {
 	size_t			 fraglen;
 	uintptr_t		 obj[OBJ_MAX];
 	size_t			 nobj;
+	int			 failed;	/* a record was not taken */
 };
 
 /* One frame as its object names it (objects.c). */
@@ -130,6 +137,42 @@ sb_num(struct sb *s, uint64_t v, int hex, int width)
 	sb_putn(s, tmp + n, sizeof(tmp) - n);
 }
 
+/*
+ * The trace file's path, taken at start-up: the leak check's
+ * __libc_freeres clears the environment before the report.
+ */
+static char	trace_path[4096] = "ktrace.out";
+
+/*
+ * The one message of a record the file did not take (a full disk, a
+ * file size limit): this process writes no more, and the program goes
+ * on.  mdt_write_whole() left the file at a record boundary.
+ */
+static void
+write_failed(struct out *w, int e)
+{
+	char line[4096 + 256];
+	struct sb sb = { line, 0, sizeof(line) - 1 };
+	struct stat st;
+
+	w->failed = 1;
+	sb_puts(&sb, "mdtrace: ");
+	sb_puts(&sb, trace_path);
+	sb_puts(&sb, ": ");
+	sb_puts(&sb, strerror(e));
+	sb_puts(&sb, ": the trace of process ");
+	sb_num(&sb, (uint64_t)w->pid, 0, 0);
+	if (fstat(w->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		sb_puts(&sb, " ends at offset ");
+		sb_num(&sb, (uint64_t)st.st_size, 0, 0);
+		sb_puts(&sb, ", its last whole record");
+	} else
+		sb_puts(&sb, " ends here");
+	sb_puts(&sb, "\n");
+	line[sb.len] = '\0';
+	mdt_say(line);
+}
+
 /* One utrace record, one write(2); data beyond USER_MAX is cut. */
 static void
 utrace(struct out *w, const char *label, const void *data, size_t n)
@@ -137,8 +180,10 @@ utrace(struct out *w, const char *label, const void *data, size_t n)
 	unsigned char rec[HDR_SIZE + LABEL_SIZE + USER_MAX];
 	struct timespec ts;
 	size_t len;
-	ssize_t r;
+	int e;
 
+	if (w->failed)
+		return;
 	if (n > USER_MAX)
 		n = USER_MAX;
 	len = LABEL_SIZE + n;
@@ -153,10 +198,8 @@ utrace(struct out *w, const char *label, const void *data, size_t n)
 	mdt_put_le(rec + 56, len, 8);
 	strncpy((char *)rec + HDR_SIZE, label, LABEL_SIZE - 1);
 	memcpy(rec + HDR_SIZE + LABEL_SIZE, data, n);
-	/* An interrupted write is retried whole: nothing was written. */
-	do {
-		r = write(w->fd, rec, HDR_SIZE + len);
-	} while (r == -1 && errno == EINTR);
+	if ((e = mdt_write_whole(w->fd, rec, HDR_SIZE + len)) != 0)
+		write_failed(w, e);
 }
 
 /* Experimental dump text, sent in fragments of at most FRAG_MAX bytes. */
@@ -483,12 +526,6 @@ get_comm(char *comm)
 	n = (ssize_t)strlen(p);
 	memcpy(comm, p, n < COMM_SIZE - 1 ? (size_t)n : COMM_SIZE - 1);
 }
-
-/*
- * The trace file's path, taken at start-up: the leak check's
- * __libc_freeres clears the environment before the report.
- */
-static char	trace_path[4096] = "ktrace.out";
 
 void
 mdt_record_init(void)

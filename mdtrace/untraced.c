@@ -19,6 +19,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -221,6 +222,43 @@ put_le(unsigned char *p, uint64_t v, size_t n)
 }
 
 int
+mdt_write_whole(int fd, const void *b, size_t len)
+{
+	struct sigaction ign, old;
+	struct stat st;
+	size_t done = 0;
+	ssize_t r;
+	off_t at;
+	int e = 0;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	(void)sigaction(SIGXFSZ, &ign, &old);
+	while (done < len) {
+		r = write(fd, (const char *)b + done, len - done);
+		if (r > 0) {
+			done += (size_t)r;
+			continue;
+		}
+		if (r == -1 && errno == EINTR)
+			continue;
+		e = r == -1 ? errno : EIO;
+		/*
+		 * If another process appended after the part, cutting would
+		 * take theirs too: the part stays, and mdump skips it.
+		 */
+		if (done > 0 && (at = lseek(fd, 0, SEEK_CUR)) != -1 &&
+		    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size == at)
+			(void)!ftruncate(fd, at - (off_t)done);
+		break;
+	}
+	(void)sigaction(SIGXFSZ, &old, NULL);
+	return e;
+}
+
+int
 mdt_note(const char *trace, int32_t pid, const char *comm, const char *label,
     const void *data, size_t n)
 {
@@ -228,8 +266,7 @@ mdt_note(const char *trace, int32_t pid, const char *comm, const char *label,
 	const char *base = strrchr(comm, '/');
 	struct timespec ts;
 	size_t cl;
-	ssize_t w;
-	int fd, e = errno;
+	int fd, w, e = errno;
 
 	if (n > USER_MAX)
 		n = USER_MAX;
@@ -251,10 +288,8 @@ mdt_note(const char *trace, int32_t pid, const char *comm, const char *label,
 		errno = e;
 		return -1;
 	}
-	do {
-		w = write(fd, rec, HDR_SIZE + LABEL_SIZE + n);
-	} while (w == -1 && errno == EINTR);
+	w = mdt_write_whole(fd, rec, HDR_SIZE + LABEL_SIZE + n);
 	close(fd);
 	errno = e;
-	return w == (ssize_t)(HDR_SIZE + LABEL_SIZE + n) ? 0 : -1;
+	return w == 0 ? 0 : -1;
 }

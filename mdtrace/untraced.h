@@ -39,6 +39,16 @@ int		 mdt_exe_find(const char *, const char *, char *, size_t);
 int		 mdt_note(const char *, int32_t, const char *, const char *,
 		    const void *, size_t);
 
+/*
+ * Write one record of len bytes to fd with one write(2), or leave the
+ * file as it was: 0, or the error.  A record the file took only in part
+ * (a full disk, a file size limit) is cut off again with ftruncate(2)
+ * if it is still the file's end, so the trace ends at a record
+ * boundary.  SIGXFSZ is ignored meanwhile: a size limit makes the write
+ * fail rather than kill the program.
+ */
+int		 mdt_write_whole(int, const void *, size_t);
+
 /* The payload of "mdtuntraced": path, NUL, reason, NUL; its length. */
 size_t		 mdt_untraced_data(char *, size_t, const char *, const char *);
 

@@ -41,6 +41,7 @@ struct mrec {
 	size_t		  cap;
 	struct u64map	  bypid;
 	struct proc	 *last;			/* of the last record */
+	size_t		  hdrlen;		/* of the layout */
 	int		  keepdump;
 	int		  onlypid;		/* -p */
 	int32_t		  pid;
@@ -56,6 +57,7 @@ mrec_open(const struct ktr_layout *lay, int keepdump)
 	st = xcalloc(1, sizeof(*st));
 	st->ctx.ptrsize = lay->ptrsize;
 	st->ctx.be = lay->be;
+	st->hdrlen = lay->hdrlen;
 	st->keepdump = keepdump;
 	for (i = 0; i < NDECODERS; i++)
 		st->ds[i] = decoders[i]->open(&st->ctx);
@@ -139,6 +141,9 @@ proc_dumptext(struct proc *p, const uint8_t *s, size_t n)
 {
 	size_t cap;
 
+	/* An empty payload adds nothing, and there may be no text yet. */
+	if (n == 0)
+		return;
 	if (p->m.dumplen + n > p->dumpcap) {
 		cap = p->dumpcap == 0 ? 4096 : p->dumpcap;
 		while (cap < p->m.dumplen + n)
@@ -233,6 +238,7 @@ mrec_feed(struct mrec *st, const struct ktr_record *rec, struct mproc **pp,
 	p = proc_get(st, rec);
 	*pp = &p->m;
 	proc_sync(st, p);
+	p->m.end = rec->off + st->hdrlen + rec->len;
 	rv = dec->record(st->ds[di], &p->m, &p->ps[di], li, rec, d, n, e);
 	if (st->keepdump && dec->labels[li].dump && rv != MREC_FOREIGN)
 		proc_dumptext(p, d, n);

@@ -41,6 +41,9 @@ struct mproc {
 	char			*program;	/* mdtrace: its real path */
 	char			*untraced;	/* mdtrace: why it was not
 						   traced; NULL if it was */
+	int			 cut;		/* mdtrace: its report began
+						   and has no end banner */
+	uint64_t		 end;		/* offset past its last record */
 };
 
 /* What the decoders skipped or cut, for -v. */

@@ -13,6 +13,7 @@
  * process's report, kept in the process.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,10 +51,14 @@ static const struct mrec_label mdt_labels[] = {
 /* Why a traced image that never wrote its report shows no leaks. */
 static const char mdt_noreport[] = "it ended without writing its report "
     "(a signal, _exit, or an exec the tracer did not see)";
+static const char mdt_cutreport[] = "its report stops before its end (the "
+    "trace was cut short, as on a full disk, or it was killed while "
+    "writing it)";
 
 /* What the decoder keeps of a process: a traced image began. */
 struct mdt_proc {
-	int	started;
+	int		started;
+	uint64_t	startend;	/* offset past its start record */
 };
 
 /* s[0..n) is one NUL-terminated string and nothing after: its length. */
@@ -105,6 +110,7 @@ mdt_tracing(struct mproc *p, void **ps, size_t label,
 	if (label == MDT_START) {
 		/* A traced image: its report, its snapshots are to come. */
 		mp->started = 1;
+		mp->startend = p->end;
 		p->done = 0;
 		p->image++;
 		if (p->snaps != NULL) {
@@ -454,13 +460,21 @@ static int
 mdt_finish(void *ctxv, struct mproc *p, void *ps, struct md_err *e)
 {
 	const struct mdt_proc *mp = ps;
+	char why[256];
+	int n;
 
 	(void)ctxv;
 	(void)e;
-	if (mp->started && !p->done && p->untraced == NULL &&
-	    (p->snaps == NULL || snap_count(p->snaps) == 0))
-		mdt_set(&p->untraced, (const uint8_t *)mdt_noreport,
-		    sizeof(mdt_noreport) - 1);
+	/* One that wrote snapshots was traced: see above. */
+	if (!mp->started || p->done || p->untraced != NULL ||
+	    (p->snaps != NULL && snap_count(p->snaps) > 0))
+		return MREC_OK;
+	/* Records after the start record: the report began. */
+	p->cut = p->end > mp->startend;
+	n = snprintf(why, sizeof(why), "%s; its records end at offset %"
+	    PRIu64, p->cut ? mdt_cutreport : mdt_noreport, p->end);
+	mdt_set(&p->untraced, (const uint8_t *)why,
+	    n > 0 && (size_t)n < sizeof(why) ? (size_t)n : 0);
 	return MREC_OK;
 }
 

@@ -580,11 +580,14 @@ text_snapshot(struct report *r)
 	out_char(r->out, '\n');
 }
 
-/* "Not traced: /usr/bin/prog (pid 4711): statically linked: ..." */
+/*
+ * "Not traced: /usr/bin/prog (pid 4711): statically linked: ...", or
+ * "Incomplete: ..." for a report cut short.
+ */
 static void
 text_untraced(struct report *r, const struct mproc *p)
 {
-	out_str(r->out, "Not traced: ");
+	out_str(r->out, p->cut ? "Incomplete: " : "Not traced: ");
 	out_str(r->out, p->program != NULL && p->program[0] != '\0' ?
 	    p->program : p->comm);
 	out_str(r->out, " (pid ");

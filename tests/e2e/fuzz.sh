@@ -5,7 +5,9 @@
 # Builds them ("make fuzz", clang), replays every input kept in
 # fuzz/regress/NAME/ (each once crashed, hung or leaked), then makes the
 # seed corpora (fuzz/seeds.sh) and runs each fuzzer for FUZZ_SECONDS
-# seconds (default 60; 0 replays only).
+# seconds (default 60; 0 replays only).  The corpus of the long runs,
+# minimized, is in fuzz/corpus/NAME/ and seeds each run too (fuzz/README
+# says how it was made).
 #
 # In the suite the run is the same every time: a fixed random seed
 # (FUZZ_SEED, default 1), a fresh corpus, and a fixed number of inputs
@@ -28,7 +30,7 @@ cd "$top" || exit 1
 secs=${FUZZ_SECONDS:-60}
 seed=${FUZZ_SEED:-1}
 : "${FUZZ_RUNS_trace:=4000}" "${FUZZ_RUNS_elf:=150000}"
-: "${FUZZ_RUNS_dwarf:=250000}"
+: "${FUZZ_RUNS_dwarf:=250000}" "${FUZZ_RUNS_mdt:=15000}"
 tmo=${FUZZ_TIMEOUT:-10}
 # The longest input each fuzzer makes.  Without it libFuzzer takes the
 # longest seed, and the kept inputs of fuzz/regress/ (seeds too) run to
@@ -40,10 +42,12 @@ tmo=${FUZZ_TIMEOUT:-10}
 #          and a dozen ordinary ones;
 #   dwarf: what it had from its seeds (libFuzzer's least default);
 #   elf:   the longest seed binary (18 KB) whole, with room to grow, as
-#          its section headers are at the end.
+#          its section headers are at the end;
+#   mdt:   a process's start, build-id and kinds records and the first
+#          leaks of its report.
 : "${FUZZ_MAXLEN_trace:=4096}" "${FUZZ_MAXLEN_dwarf:=4096}"
-: "${FUZZ_MAXLEN_elf:=32768}"
-names="trace elf dwarf"
+: "${FUZZ_MAXLEN_elf:=32768}" "${FUZZ_MAXLEN_mdt:=4096}"
+names="trace elf dwarf mdt"
 log=fuzz/out/log
 mkdir -p "$log" || exit 1
 
@@ -90,7 +94,7 @@ for n in $names; do
 		each "(does not build: $(grep -m 1 error "$log/build-$n"))" $n
 	fi
 done
-make -s fuzz/out/mkseed >"$log/build-mkseed" 2>&1
+make -s fuzz/out/mkseed fuzz/out/mdtseed >"$log/build-mkseed" 2>&1
 names=$built
 
 # A report of a sanitizer, or of libFuzzer itself, in a log.
@@ -131,6 +135,7 @@ for n in $names; do
 	# Kept inputs are seeds too; git keeps no empty folder.
 	regress=
 	[ -d "fuzz/regress/$n" ] && regress=fuzz/regress/$n
+	[ -d "fuzz/corpus/$n" ] && regress="$regress fuzz/corpus/$n"
 	# With a fixed seed the count of inputs ends the run; the time
 	# limit only guards against a machine far slower than this one.
 	t=$secs
