@@ -155,20 +155,6 @@ blocked(void *arg)
 	return on_stack;
 }
 
-// Zeroes the stack below main's frame, where the calls above left
-// copies of block addresses.  Conservative scanners (valgrind and the
-// tracer) read the stopped main thread's stack from its stack pointer
-// up, and the frame of pause() holds slots its code never writes: what
-// the deepest earlier calls (the allocator's, the tracer's) left there
-// made a lost block reachable or not by where each build put it.
-static __attribute__((noinline)) void
-clear_stack(void)
-{
-	volatile char pad[32768];
-
-	memset((char *)pad, 0, sizeof(pad));
-}
-
 static void *
 exiting(void *arg)
 {
@@ -193,7 +179,6 @@ main(int argc, char *argv[])
 		return 1;
 	sem_wait(&ready);
 	if (argc > 1 && strcmp(argv[1], "thread-exit") == 0) {
-		clear_stack();
 		if (pthread_create(&t, NULL, exiting, NULL) != 0)
 			return 1;
 		for (;;)
