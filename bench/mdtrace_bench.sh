@@ -98,7 +98,7 @@ variant() {
 		measure "$s" "$v" "$prog" "$@" ;;
 	LeakSanitizer)
 		[ -x "$lsan" ] || return 0
-		ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=exitcode=0 \
+		ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=exitcode=0:symbolize=0 \
 		    measure "$s" "$v" "$lsan" "$@" ;;
 	D*)
 		MALLOC_OPTIONS=$v measure "$s" "mdtrace-$v" mdtrace/mdtrace \

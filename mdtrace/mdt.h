@@ -106,7 +106,7 @@ size_t		 mdt_live_regions(uintptr_t *, size_t);
 
 /* unwind.c: the stack of the current malloc call. */
 void		 mdt_unwind_init(void);
-uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
+struct mdt_stack *mdt_unwind_stack(uintptr_t, void *, uint32_t);
 void		 mdt_unwind_stats(uint64_t *, uint64_t *);
 void		 mdt_unwind_forget(void);
 

@@ -166,14 +166,11 @@ ensure_real(void)
 static __attribute__((noinline)) void
 track(void *p, size_t size, uintptr_t ra, void *fp)
 {
-	uintptr_t f[MDT_MAXFRAMES];
 	struct mdt_stack *stk;
-	uint32_t n;
 
 	busy = 1;
 	mdt_live_prefetch(p);
-	n = mdt_unwind(ra, fp, f, (uint32_t)opts.depth);
-	stk = mdt_stack_intern(f, n);
+	stk = mdt_unwind_stack(ra, fp, (uint32_t)opts.depth);
 	if (stk != NULL)
 		mdt_live_insert(p, size, stk);
 	busy = 0;

@@ -30,6 +30,19 @@
  * (damaged or missing CFI, a read outside the stack, a rule it cannot
  * follow) are counted; record.c writes the count into the trace.
  *
+ * The memo: each thread keeps, for the walks it made last, what they
+ * read.  A walk is decided by its start (the interposed function's
+ * return address and frame address), the rules of the frames'
+ * addresses, which stay while the generation does, and the stack words
+ * it reads; so when a thread allocates again from the same place at the
+ * same stack depth, and every word the earlier walk read there still
+ * holds what it held, the stack is the same, exactly, and so is its
+ * entry in the stack table.  Those words are compared all at once, in
+ * no chain (a walk's step waits for the word the step before read),
+ * and the stack is not hashed nor looked up.  Only walks made of
+ * compact steps are kept.  The memo of a thread is mapped at its first
+ * traced allocation and given to the next thread when it ends.
+ *
  * What it does not do: record or symbolize anything.  It runs inside
  * malloc with the tracer's recursion guard set, so what it calls
  * (pthread_getattr_np, dl_iterate_phdr, libgcc) may allocate without
@@ -44,6 +57,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -58,6 +72,13 @@
 
 /* Turns a slow path waits for another's snapshot before giving up. */
 #define LOCK_TRIES	10000
+
+/*
+ * A thread's memo: about MEMO_BYTES, direct-mapped by the walk's start,
+ * at most MEMO_MAXENT walks.
+ */
+#define MEMO_BYTES	(32 * 1024)
+#define MEMO_MAXENT	256
 
 /* Objects of the snapshot; a process with more loses CFI for the rest. */
 #define MAXOBJ		1024
@@ -88,6 +109,29 @@ struct snapshot {
 	unsigned long long subs;	/* dlpi_subs then */
 };
 
+/*
+ * One walk of the memo; after it, in an entry of esize bytes, its words:
+ * uint32_t ra_off[max], x_off[max + 2], then uintptr_t x_val[max + 2].
+ */
+struct memo_walk {
+	uintptr_t		 ra;	/* the start: 0 = empty */
+	uintptr_t		 fp;
+	struct mdt_stack	*stk;	/* its frames are the walk's */
+	uint32_t		 gen;
+	uint32_t		 n;	/* frames */
+	uint32_t		 nextra;
+	uint32_t		 pad;
+};
+
+struct memo {
+	struct memo	*next;		/* on the free list */
+	uint32_t	 max;		/* the frames asked for */
+	uint32_t	 mask;		/* walks - 1 */
+	size_t		 esize;
+	size_t		 size;		/* mapped */
+	unsigned char	 ent[];
+};
+
 /* Top of the main thread's stack, from ld.so; weak: musl lacks it. */
 extern void *__libc_stack_end __attribute__((weak));
 
@@ -103,6 +147,12 @@ static _Thread_local uintptr_t stack_hi
 static _Thread_local uintptr_t stack_lo
     __attribute__((tls_model("initial-exec")));
 
+/* This thread's memo; memo_off: none for this thread (ending, or none). */
+static _Thread_local struct memo *memo
+    __attribute__((tls_model("initial-exec")));
+static _Thread_local int memo_off
+    __attribute__((tls_model("initial-exec")));
+
 struct uw_centry	*uw_cache;
 uint32_t		 uw_gen;
 
@@ -112,6 +162,11 @@ static uw_getip_fn	 uw_getip;
 
 static int		 snap_lock;
 static struct snapshot	*snap;
+
+static pthread_key_t	 memo_key;
+static int		 memo_keyed;	/* memo_key was made */
+static int		 memo_lock;
+static struct memo	*memo_free;	/* of ended threads */
 
 static uint64_t		 n_cut;		/* stacks ended early */
 static uint64_t		 n_bad;		/* ... at damaged CFI */
@@ -161,6 +216,118 @@ child_unlock(void)
 	snap_lock = 0;
 }
 
+/*
+ * A thread ends: its memo goes to the free list.  The thread may still
+ * allocate (later destructors); it does so without a memo.
+ */
+static void
+memo_release(void *arg)
+{
+	struct memo *m = arg;
+
+	memo_off = 1;
+	memo = NULL;
+	mdt_spin_lock(&memo_lock);
+	m->next = memo_free;
+	memo_free = m;
+	mdt_spin_unlock(&memo_lock);
+}
+
+/* This thread's memo for walks of max frames, or NULL. */
+static struct memo *
+memo_get(uint32_t max)
+{
+	struct memo *m = memo;
+	size_t esize, nent;
+
+	if (m != NULL)
+		return m->max == max ? m : NULL;
+	if (memo_off || !memo_keyed)
+		return NULL;
+	memo_off = 1;		/* until it is made */
+	esize = sizeof(struct memo_walk) + (2 * (size_t)max + 2) *
+	    sizeof(uint32_t) + ((size_t)max + 2) * sizeof(uintptr_t);
+	esize = (esize + 15) & ~(size_t)15;
+	for (nent = MEMO_MAXENT; nent > 1 && nent * esize > MEMO_BYTES;
+	    nent /= 2)
+		;
+	mdt_spin_lock(&memo_lock);
+	if ((m = memo_free) != NULL)
+		memo_free = m->next;
+	mdt_spin_unlock(&memo_lock);
+	if (m != NULL && m->size < sizeof(*m) + nent * esize) {
+		munmap(m, m->size);
+		m = NULL;
+	}
+	if (m == NULL) {
+		if ((m = mdt_mmap(sizeof(*m) + nent * esize)) == NULL)
+			return NULL;
+		m->size = sizeof(*m) + nent * esize;
+	}
+	memset(m->ent, 0, nent * esize);
+	m->max = max;
+	m->mask = (uint32_t)nent - 1;
+	m->esize = esize;
+	if (pthread_setspecific(memo_key, m) != 0) {
+		munmap(m, m->size);
+		return NULL;
+	}
+	memo = m;
+	memo_off = 0;
+	return m;
+}
+
+static struct memo_walk *
+memo_slot(struct memo *m, uintptr_t ra, uintptr_t fp)
+{
+	uint64_t h = (ra ^ (fp << 19 | fp >> 45)) * 0x9e3779b97f4a7c15ULL;
+
+	return (struct memo_walk *)(void *)(m->ent +
+	    (size_t)((h >> 40) & m->mask) * m->esize);
+}
+
+/*
+ * The stack of the walk w, if it is still the stack from fp: every
+ * word w read holds what it held.  The words lie between fp and the
+ * top of this thread's stack, where the walk found them.
+ */
+static struct mdt_stack *
+memo_check(const struct memo *m, const struct memo_walk *w, uintptr_t fp)
+{
+	const uint32_t *ra_off = (const uint32_t *)(const void *)(w + 1);
+	const uint32_t *x_off = ra_off + m->max;
+	const uintptr_t *x_val = (const uintptr_t *)(const void *)
+	    (x_off + m->max + 2), *fr = w->stk->frames;
+	uintptr_t diff = 0;
+	uint32_t i;
+
+	for (i = 1; i < w->n; i++)
+		diff |= *(const uintptr_t *)(fp + ra_off[i]) ^ fr[i];
+	for (i = 0; i < w->nextra; i++)
+		diff |= *(const uintptr_t *)(fp + x_off[i]) ^ x_val[i];
+	return diff == 0 ? w->stk : NULL;
+}
+
+/* Keep the walk that gave stk, as t says it went. */
+static void
+memo_put(struct memo *m, struct memo_walk *w, uintptr_t ra, uintptr_t fp,
+    uint32_t gen, struct mdt_stack *stk, const struct uw_trail *t)
+{
+	uint32_t *ra_off = (uint32_t *)(void *)(w + 1);
+	uint32_t *x_off = ra_off + m->max;
+	uintptr_t *x_val = (uintptr_t *)(void *)(x_off + m->max + 2);
+
+	w->ra = ra;
+	w->fp = fp;
+	w->stk = stk;
+	w->gen = gen;
+	w->n = stk->nframes;
+	w->nextra = t->nextra;
+	memcpy(ra_off, t->ra_off, w->n * sizeof(*ra_off));
+	memcpy(x_off, t->x_off, t->nextra * sizeof(*x_off));
+	memcpy(x_val, t->x_val, t->nextra * sizeof(*x_val));
+}
+
 static int
 init_dwarf(void)
 {
@@ -206,6 +373,7 @@ mdt_unwind_init(void)
 	}
 	snap->gen = (uint32_t)-1;	/* none taken yet */
 	(void)pthread_atfork(lock, unlock, child_unlock);
+	memo_keyed = pthread_key_create(&memo_key, memo_release) == 0;
 }
 
 /*
@@ -545,29 +713,50 @@ unwind_dwarf(uintptr_t ra, uintptr_t *out, uint32_t max)
 }
 
 /*
- * Fill out[0 .. max-1] with the stack of the interposed function whose
- * return address is ra and whose frame address is fp; return the number
- * of frames (at least 1 when max is at least 1).
+ * The stack-table entry of the stack of the interposed function whose
+ * return address is ra and whose frame address is fp, at most max
+ * frames (at least 1 when max is at least 1); NULL when the table has
+ * no memory left.
  */
-uint32_t
-mdt_unwind(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max)
+struct mdt_stack *
+mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 {
+	uintptr_t out[MDT_MAXFRAMES];
 	struct uw_bounds b;
+	struct uw_trail t;
+	struct memo *m;
+	struct memo_walk *w;
+	struct mdt_stack *stk;
+	uint32_t n, gen;
 
-	if (max == 0)
-		return 0;
 	out[0] = ra;
-	if (max == 1)
-		return 1;
+	if (max <= 1)
+		return mdt_stack_intern(out, max);
 	switch (mode) {
 	case MODE_FP:
-		return unwind_fp(fp, out, max);
+		return mdt_stack_intern(out, unwind_fp(fp, out, max));
 	case MODE_DWARF:
-		return unwind_dwarf(ra, out, max);
+		return mdt_stack_intern(out, unwind_dwarf(ra, out, max));
 	}
-	if (!bounds(&b) && !alt_bounds(&b)) {
-		uw_note_cut(0);
-		return 1;
+	if (!bounds(&b)) {
+		if (!alt_bounds(&b)) {
+			uw_note_cut(0);
+			return mdt_stack_intern(out, 1);
+		}
+		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
+		    &t));
 	}
-	return uwa_walk(ra, fp, out, max, &b);
+	gen = __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE);
+	if ((m = memo_get(max)) == NULL)
+		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
+		    &t));
+	w = memo_slot(m, ra, (uintptr_t)fp);
+	if (w->ra == ra && w->fp == (uintptr_t)fp && w->gen == gen &&
+	    (stk = memo_check(m, w, (uintptr_t)fp)) != NULL)
+		return stk;
+	n = uwa_walk(ra, fp, out, max, &b, &t);
+	stk = mdt_stack_intern(out, n);
+	if (t.ok && stk != NULL)
+		memo_put(m, w, ra, (uintptr_t)fp, gen, stk, &t);
+	return stk;
 }
