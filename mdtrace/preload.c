@@ -215,13 +215,12 @@ EXPORT void
 free(void *p)
 {
 	struct mdt_stack *stk;
-	size_t size;
 
 	if (p == NULL || is_boot(p))
 		return;
 	/* Out of the table first: once freed, p may be handed out again. */
 	if (tracing)
-		mdt_live_take(p, &size, &stk);
+		mdt_live_take(p, NULL, &stk);
 	if (ensure_real() == 0)
 		real.free(p);
 }
