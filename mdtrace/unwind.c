@@ -74,11 +74,13 @@
 #define LOCK_TRIES	10000
 
 /*
- * A thread's memo: about MEMO_BYTES, direct-mapped by the walk's start,
- * at most MEMO_MAXENT walks.
+ * A thread's memo: about MEMO_BYTES, at most MEMO_MAXENT walks in sets
+ * of two by the walk's start, the one used last first.  Walks that read
+ * more than MEMO_EXTRA words besides return addresses are not kept.
  */
 #define MEMO_BYTES	(32 * 1024)
 #define MEMO_MAXENT	256
+#define MEMO_EXTRA	8
 
 /* Objects of the snapshot; a process with more loses CFI for the rest. */
 #define MAXOBJ		1024
@@ -111,7 +113,7 @@ struct snapshot {
 
 /*
  * One walk of the memo; after it, in an entry of esize bytes, its words:
- * uint32_t ra_off[max], x_off[max + 2], then uintptr_t x_val[max + 2].
+ * uint32_t ra_off[max], x_off[MEMO_EXTRA], uintptr_t x_val[MEMO_EXTRA].
  */
 struct memo_walk {
 	uintptr_t		 ra;	/* the start: 0 = empty */
@@ -126,7 +128,7 @@ struct memo_walk {
 struct memo {
 	struct memo	*next;		/* on the free list */
 	uint32_t	 max;		/* the frames asked for */
-	uint32_t	 mask;		/* walks - 1 */
+	uint32_t	 mask;		/* walks - 2: the first of a set */
 	size_t		 esize;
 	size_t		 size;		/* mapped */
 	unsigned char	 ent[];
@@ -245,10 +247,10 @@ memo_get(uint32_t max)
 	if (memo_off || !memo_keyed)
 		return NULL;
 	memo_off = 1;		/* until it is made */
-	esize = sizeof(struct memo_walk) + (2 * (size_t)max + 2) *
-	    sizeof(uint32_t) + ((size_t)max + 2) * sizeof(uintptr_t);
+	esize = sizeof(struct memo_walk) + ((size_t)max + MEMO_EXTRA) *
+	    sizeof(uint32_t) + MEMO_EXTRA * sizeof(uintptr_t);
 	esize = (esize + 15) & ~(size_t)15;
-	for (nent = MEMO_MAXENT; nent > 1 && nent * esize > MEMO_BYTES;
+	for (nent = MEMO_MAXENT; nent > 2 && nent * esize > MEMO_BYTES;
 	    nent /= 2)
 		;
 	mdt_spin_lock(&memo_lock);
@@ -266,7 +268,7 @@ memo_get(uint32_t max)
 	}
 	memset(m->ent, 0, nent * esize);
 	m->max = max;
-	m->mask = (uint32_t)nent - 1;
+	m->mask = (uint32_t)nent - 2;
 	m->esize = esize;
 	if (pthread_setspecific(memo_key, m) != 0) {
 		munmap(m, m->size);
@@ -277,13 +279,21 @@ memo_get(uint32_t max)
 	return m;
 }
 
+/* The first walk of the set of a start. */
 static struct memo_walk *
-memo_slot(struct memo *m, uintptr_t ra, uintptr_t fp)
+memo_set(struct memo *m, uintptr_t ra, uintptr_t fp)
 {
 	uint64_t h = (ra ^ (fp << 19 | fp >> 45)) * 0x9e3779b97f4a7c15ULL;
 
 	return (struct memo_walk *)(void *)(m->ent +
 	    (size_t)((h >> 40) & m->mask) * m->esize);
+}
+
+/* The other walk of a set. */
+static struct memo_walk *
+memo_second(struct memo *m, struct memo_walk *w)
+{
+	return (struct memo_walk *)(void *)((unsigned char *)w + m->esize);
 }
 
 /*
@@ -297,7 +307,7 @@ memo_check(const struct memo *m, const struct memo_walk *w, uintptr_t fp)
 	const uint32_t *ra_off = (const uint32_t *)(const void *)(w + 1);
 	const uint32_t *x_off = ra_off + m->max;
 	const uintptr_t *x_val = (const uintptr_t *)(const void *)
-	    (x_off + m->max + 2), *fr = w->stk->frames;
+	    (x_off + MEMO_EXTRA), *fr = w->stk->frames;
 	uintptr_t diff = 0;
 	uint32_t i;
 
@@ -308,15 +318,21 @@ memo_check(const struct memo *m, const struct memo_walk *w, uintptr_t fp)
 	return diff == 0 ? w->stk : NULL;
 }
 
-/* Keep the walk that gave stk, as t says it went. */
+/*
+ * Keep the walk that gave stk, as t says it went, first in its set w;
+ * the walk that was first becomes the second.
+ */
 static void
 memo_put(struct memo *m, struct memo_walk *w, uintptr_t ra, uintptr_t fp,
     uint32_t gen, struct mdt_stack *stk, const struct uw_trail *t)
 {
 	uint32_t *ra_off = (uint32_t *)(void *)(w + 1);
 	uint32_t *x_off = ra_off + m->max;
-	uintptr_t *x_val = (uintptr_t *)(void *)(x_off + m->max + 2);
+	uintptr_t *x_val = (uintptr_t *)(void *)(x_off + MEMO_EXTRA);
 
+	if (t->nextra > MEMO_EXTRA)
+		return;
+	memcpy(memo_second(m, w), w, m->esize);
 	w->ra = ra;
 	w->fp = fp;
 	w->stk = stk;
@@ -725,7 +741,7 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 	struct uw_bounds b;
 	struct uw_trail t;
 	struct memo *m;
-	struct memo_walk *w;
+	struct memo_walk *w, *v;
 	struct mdt_stack *stk;
 	uint32_t n, gen;
 
@@ -750,9 +766,13 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 	if ((m = memo_get(max)) == NULL)
 		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
 		    &t));
-	w = memo_slot(m, ra, (uintptr_t)fp);
+	w = memo_set(m, ra, (uintptr_t)fp);
 	if (w->ra == ra && w->fp == (uintptr_t)fp && w->gen == gen &&
 	    (stk = memo_check(m, w, (uintptr_t)fp)) != NULL)
+		return stk;
+	v = memo_second(m, w);
+	if (v->ra == ra && v->fp == (uintptr_t)fp && v->gen == gen &&
+	    (stk = memo_check(m, v, (uintptr_t)fp)) != NULL)
 		return stk;
 	n = uwa_walk(ra, fp, out, max, &b, &t);
 	stk = mdt_stack_intern(out, n);
