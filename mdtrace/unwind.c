@@ -112,23 +112,27 @@ struct snapshot {
 };
 
 /*
- * One walk of the memo; after it, in an entry of esize bytes, its words:
- * uint32_t ra_off[max], x_off[MEMO_EXTRA], uintptr_t x_val[MEMO_EXTRA].
+ * One walk of the memo, in an entry of esize bytes: after the words
+ * other than return addresses, their offsets and those of the return
+ * addresses (uint16_t ra_off[max]), each in words from the start's
+ * frame address.  Walks that read further than 512 KiB above it are
+ * not kept.
  */
 struct memo_walk {
 	uintptr_t		 ra;	/* the start: 0 = empty */
 	uintptr_t		 fp;
 	struct mdt_stack	*stk;	/* its frames are the walk's */
 	uint32_t		 gen;
-	uint32_t		 n;	/* frames */
-	uint32_t		 nextra;
-	uint32_t		 pad;
+	uint16_t		 n;	/* frames */
+	uint16_t		 nextra;
+	uintptr_t		 x_val[MEMO_EXTRA];
+	uint16_t		 x_off[MEMO_EXTRA];
 };
 
 struct memo {
 	struct memo	*next;		/* on the free list */
 	uint32_t	 max;		/* the frames asked for */
-	uint32_t	 mask;		/* walks - 2: the first of a set */
+	uint32_t	 nsets;		/* sets of two walks */
 	size_t		 esize;
 	size_t		 size;		/* mapped */
 	unsigned char	 ent[];
@@ -241,18 +245,19 @@ memo_get(uint32_t max)
 {
 	struct memo *m = memo;
 	size_t esize, nent;
+	uint32_t nsets;
 
 	if (m != NULL)
 		return m->max == max ? m : NULL;
 	if (memo_off || !memo_keyed)
 		return NULL;
 	memo_off = 1;		/* until it is made */
-	esize = sizeof(struct memo_walk) + ((size_t)max + MEMO_EXTRA) *
-	    sizeof(uint32_t) + MEMO_EXTRA * sizeof(uintptr_t);
-	esize = (esize + 15) & ~(size_t)15;
-	for (nent = MEMO_MAXENT; nent > 2 && nent * esize > MEMO_BYTES;
-	    nent /= 2)
-		;
+	esize = sizeof(struct memo_walk) + (size_t)max * sizeof(uint16_t);
+	esize = (esize + 7) & ~(size_t)7;
+	nsets = (uint32_t)(MEMO_BYTES / esize / 2);
+	nsets = nsets < 1 ? 1 : nsets > MEMO_MAXENT / 2 ? MEMO_MAXENT / 2 :
+	    nsets;
+	nent = 2 * (size_t)nsets;
 	mdt_spin_lock(&memo_lock);
 	if ((m = memo_free) != NULL)
 		memo_free = m->next;
@@ -268,7 +273,7 @@ memo_get(uint32_t max)
 	}
 	memset(m->ent, 0, nent * esize);
 	m->max = max;
-	m->mask = (uint32_t)nent - 2;
+	m->nsets = nsets;
 	m->esize = esize;
 	if (pthread_setspecific(memo_key, m) != 0) {
 		munmap(m, m->size);
@@ -286,7 +291,7 @@ memo_set(struct memo *m, uintptr_t ra, uintptr_t fp)
 	uint64_t h = (ra ^ (fp << 19 | fp >> 45)) * 0x9e3779b97f4a7c15ULL;
 
 	return (struct memo_walk *)(void *)(m->ent +
-	    (size_t)((h >> 40) & m->mask) * m->esize);
+	    (size_t)(((h >> 32) * m->nsets) >> 32) * 2 * m->esize);
 }
 
 /* The other walk of a set. */
@@ -302,19 +307,17 @@ memo_second(struct memo *m, struct memo_walk *w)
  * top of this thread's stack, where the walk found them.
  */
 static struct mdt_stack *
-memo_check(const struct memo *m, const struct memo_walk *w, uintptr_t fp)
+memo_check(const struct memo_walk *w, uintptr_t fp)
 {
-	const uint32_t *ra_off = (const uint32_t *)(const void *)(w + 1);
-	const uint32_t *x_off = ra_off + m->max;
-	const uintptr_t *x_val = (const uintptr_t *)(const void *)
-	    (x_off + MEMO_EXTRA), *fr = w->stk->frames;
+	const uint16_t *ra_off = (const uint16_t *)(const void *)(w + 1);
+	const uintptr_t *word = (const uintptr_t *)fp, *fr = w->stk->frames;
 	uintptr_t diff = 0;
 	uint32_t i;
 
 	for (i = 1; i < w->n; i++)
-		diff |= *(const uintptr_t *)(fp + ra_off[i]) ^ fr[i];
+		diff |= word[ra_off[i]] ^ fr[i];
 	for (i = 0; i < w->nextra; i++)
-		diff |= *(const uintptr_t *)(fp + x_off[i]) ^ x_val[i];
+		diff |= word[w->x_off[i]] ^ w->x_val[i];
 	return diff == 0 ? w->stk : NULL;
 }
 
@@ -326,22 +329,32 @@ static void
 memo_put(struct memo *m, struct memo_walk *w, uintptr_t ra, uintptr_t fp,
     uint32_t gen, struct mdt_stack *stk, const struct uw_trail *t)
 {
-	uint32_t *ra_off = (uint32_t *)(void *)(w + 1);
-	uint32_t *x_off = ra_off + m->max;
-	uintptr_t *x_val = (uintptr_t *)(void *)(x_off + MEMO_EXTRA);
+	uint16_t *ra_off = (uint16_t *)(void *)(w + 1);
+	uint32_t i;
 
 	if (t->nextra > MEMO_EXTRA)
 		return;
+	for (i = 1; i < stk->nframes; i++)
+		if (t->ra_off[i] % sizeof(uintptr_t) != 0 ||
+		    t->ra_off[i] / sizeof(uintptr_t) > UINT16_MAX)
+			return;
+	for (i = 0; i < t->nextra; i++)
+		if (t->x_off[i] % sizeof(uintptr_t) != 0 ||
+		    t->x_off[i] / sizeof(uintptr_t) > UINT16_MAX)
+			return;
 	memcpy(memo_second(m, w), w, m->esize);
 	w->ra = ra;
 	w->fp = fp;
 	w->stk = stk;
 	w->gen = gen;
-	w->n = stk->nframes;
-	w->nextra = t->nextra;
-	memcpy(ra_off, t->ra_off, w->n * sizeof(*ra_off));
-	memcpy(x_off, t->x_off, t->nextra * sizeof(*x_off));
-	memcpy(x_val, t->x_val, t->nextra * sizeof(*x_val));
+	w->n = (uint16_t)stk->nframes;
+	w->nextra = (uint16_t)t->nextra;
+	for (i = 1; i < w->n; i++)
+		ra_off[i] = (uint16_t)(t->ra_off[i] / sizeof(uintptr_t));
+	for (i = 0; i < w->nextra; i++) {
+		w->x_off[i] = (uint16_t)(t->x_off[i] / sizeof(uintptr_t));
+		w->x_val[i] = t->x_val[i];
+	}
 }
 
 static int
@@ -768,11 +781,11 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 		    &t));
 	w = memo_set(m, ra, (uintptr_t)fp);
 	if (w->ra == ra && w->fp == (uintptr_t)fp && w->gen == gen &&
-	    (stk = memo_check(m, w, (uintptr_t)fp)) != NULL)
+	    (stk = memo_check(w, (uintptr_t)fp)) != NULL)
 		return stk;
 	v = memo_second(m, w);
 	if (v->ra == ra && v->fp == (uintptr_t)fp && v->gen == gen &&
-	    (stk = memo_check(m, v, (uintptr_t)fp)) != NULL)
+	    (stk = memo_check(v, (uintptr_t)fp)) != NULL)
 		return stk;
 	n = uwa_walk(ra, fp, out, max, &b, &t);
 	stk = mdt_stack_intern(out, n);
