@@ -470,8 +470,9 @@ shard_put(struct live_shard *sh, uintptr_t a, entry_t e)
 			    (w->m - k) * sizeof(ent[0]));
 		w->pos |= bit;
 		w->m++;
-	}
-	entries(w)[rank_of(w->pos, g)] = e;
+	} else
+		k = rank_of(w->pos, g);
+	entries(w)[k] = e;
 	if (!(w->live & bit)) {
 		w->live |= bit;
 		w->n++;
@@ -645,14 +646,18 @@ big_peek(uintptr_t key)
  */
 extern char	__libc_single_threaded __attribute__((weak));
 
-/* Lock shard sh unless the process has one thread; 1 if locked. */
+/*
+ * Lock shard sh unless the process has one thread; 1 if locked.  A
+ * free lock is taken here, without a call.
+ */
 static int
 shard_lock(struct live_shard *sh)
 {
 	if (&__libc_single_threaded != NULL &&
 	    __atomic_load_n(&__libc_single_threaded, __ATOMIC_RELAXED))
 		return 0;
-	mdt_spin_lock(&sh->lock);
+	if (__atomic_exchange_n(&sh->lock, 1, __ATOMIC_ACQUIRE))
+		mdt_spin_lock(&sh->lock);
 	return 1;
 }
 
@@ -660,7 +665,7 @@ static void
 shard_unlock(struct live_shard *sh, int locked)
 {
 	if (locked)
-		mdt_spin_unlock(&sh->lock);
+		__atomic_store_n(&sh->lock, 0, __ATOMIC_RELEASE);
 }
 
 static int
@@ -755,9 +760,9 @@ mdt_live_insert(void *p, size_t size, struct mdt_stack *stk)
 }
 
 /*
- * Forget a block and say what it was: 1 with *size (unless size is
- * NULL) and *stk filled in, 0 if the block was not in the table.  The
- * block must not have been freed yet.
+ * Forget a block and say what it was: 1 with *size and *stk filled in
+ * (unless NULL), 0 if the block was not in the table.  The block must
+ * not have been freed yet.
  */
 int
 mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
@@ -777,7 +782,8 @@ mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
 			n = b.size == SIZE_BIG ? big_take(a) : b.size;
 			if (size != NULL)
 				*size = n;
-			*stk = mdt_stack_of(b.stk);
+			if (stk != NULL)
+				*stk = mdt_stack_of(b.stk);
 			return 1;
 		}
 		if (!aligned(a))
@@ -794,7 +800,8 @@ mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
 		if (size != NULL)
 			*size = n;
 	}
-	*stk = mdt_stack_of(E_STACK(e));
+	if (stk != NULL)
+		*stk = mdt_stack_of(E_STACK(e));
 	return 1;
 }
 

@@ -214,13 +214,11 @@ calloc(size_t n, size_t m)
 EXPORT void
 free(void *p)
 {
-	struct mdt_stack *stk;
-
 	if (p == NULL || is_boot(p))
 		return;
 	/* Out of the table first: once freed, p may be handed out again. */
 	if (tracing)
-		mdt_live_take(p, NULL, &stk);
+		mdt_live_take(p, NULL, NULL);
 	if (ensure_real() == 0)
 		real.free(p);
 }
