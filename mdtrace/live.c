@@ -10,8 +10,8 @@
  * address order, a 4-byte entry per block (its stack's id and its
  * slack: the bytes the allocator gave beyond the size asked for, as
  * malloc_usable_size tells them), inside the slot for up to 8 blocks,
- * else in a record of 16, 32 or 64 entries that the slot points to.  Programs allocate and
- * free along their heap, so the blocks they touch one after the other
+ * else in a record of 16, 32 or 64 entries that the slot points to.
+ * Programs allocate and free along their heap, so the blocks they touch one after the other
  * share a window and its lines, where a table with a slot per block
  * misses the cache at every block; and a window of a few large blocks
  * costs one line, as a slot per block would.  Measured on
@@ -19,6 +19,10 @@
  * block: live (2M blocks held, then freed in order) about 25% less CPU
  * time, 21 bytes a block against 22.5; churn (a ring of 256 blocks of
  * 16 to 1039 bytes) 0.92 times the time with 4 threads, 1.03 with one.
+ * With 8-byte entries (the size, 32 bits, and the stack id) and an
+ * index of a power of two slots, live took 19.6 to 20.7 bytes a block;
+ * with 4-byte entries and the index sized by page, 12.4, in the same
+ * CPU time.
  *
  * The index grows with the number of windows, not of blocks, and
  * records never move when it grows.  A record grows by copying into
