@@ -711,13 +711,20 @@ mdt_live_sizer(size_t (*fn)(void *))
 	usable = fn;
 }
 
-/* The size of a block of entry e, which the table holds or just held. */
+/*
+ * The size of a block of entry e, which the table holds or just held.
+ * A usable size below the slack is that of a block freed behind the
+ * tracer's back (glibc says 0 for a free chunk): its size is 0.
+ */
 static size_t
 entry_size(uintptr_t a, entry_t e, int forget)
 {
+	size_t u;
+
 	if (E_SLACK(e) == SLACK_BIG)
 		return forget ? big_take(a) : big_peek(a);
-	return usable((void *)a) - E_SLACK(e);
+	u = usable((void *)a);
+	return u >= E_SLACK(e) ? u - E_SLACK(e) : 0;
 }
 
 /*
@@ -749,11 +756,9 @@ mdt_live_insert(void *p, size_t size, struct mdt_stack *stk)
 		mdt_spin_unlock(&odd.lock);
 		return;
 	}
-	if (usable != NULL)
-		u = usable(p);
-	if (u >= size && u - size < SLACK_BIG)
+	if (usable != NULL && (u = usable(p)) >= size && u - size < SLACK_BIG)
 		slack = (uint32_t)(u - size);
-	else if (big_note(a, size) == 0)
+	else if (big_note(a, size) == 0 || usable == NULL)
 		slack = SLACK_BIG;
 	else	/* no memory: rather a wrong size than a lost block */
 		slack = u >= size ? SLACK_BIG - 1 : 0;
