@@ -23,7 +23,9 @@
 # untraced run: (median peak RSS - untraced median peak RSS) / LIVE,
 # for mdtrace and LeakSanitizer alike.  A tool not installed prints
 # n/a.  PEERS=1 adds the frame-pointer walk (MDTRACE_UNWIND=fp, D16),
-# heaptrack and valgrind --leak-check=full to the first shape.
+# heaptrack and valgrind --leak-check=full to the first shape.  OTHER=
+# the mdtrace launcher of another build (beside its libmdtrace.so) adds
+# its rows at each depth, as other-DN, to compare two builds in one run.
 #
 # Run from the top of the tree after "make" (or "make bench").
 # Environment: RUNS (default 3), ITER (per thread, default 1000000),
@@ -103,6 +105,9 @@ variant() {
 	D*)
 		MALLOC_OPTIONS=$v measure "$s" "mdtrace-$v" mdtrace/mdtrace \
 		    -f "$out/bench.ktrace" "$prog" "$@" ;;
+	other-D*)
+		MALLOC_OPTIONS=${v#other-} measure "$s" "$v" "$OTHER" \
+		    -f "$out/bench.ktrace" "$prog" "$@" ;;
 	fp)
 		MALLOC_OPTIONS=D16 MDTRACE_UNWIND=fp measure "$s" \
 		    "mdtrace-D16-fp" mdtrace/mdtrace -f "$out/bench.ktrace" \
@@ -121,6 +126,7 @@ variant() {
 variants="untraced LeakSanitizer"
 for d in $DEPTHS; do
 	variants="$variants D$d"
+	[ -n "$OTHER" ] && variants="$variants other-D$d"
 done
 first=$(echo "$SHAPES" | awk '{ print $1; exit }')
 r=0
