@@ -75,12 +75,11 @@
 
 /*
  * A thread's memo: about MEMO_BYTES, at most MEMO_MAXENT walks in sets
- * of two by the walk's start, the one used last first.  Walks that read
- * more than MEMO_EXTRA words besides return addresses are not kept.
+ * of two by the walk's start, the one used last first.
  */
-#define MEMO_BYTES	(32 * 1024)
+#define MEMO_BYTES	(48 * 1024)
 #define MEMO_MAXENT	256
-#define MEMO_EXTRA	8
+#define LINE		64
 
 /* Objects of the snapshot; a process with more loses CFI for the rest. */
 #define MAXOBJ		1024
@@ -112,11 +111,13 @@ struct snapshot {
 };
 
 /*
- * One walk of the memo, in an entry of esize bytes: after the words
- * other than return addresses, their offsets and those of the return
- * addresses (uint16_t ra_off[max]), each in words from the start's
- * frame address.  Walks that read further than 512 KiB above it are
- * not kept.
+ * One walk of the memo, in an entry of esize bytes (whole cache lines):
+ * after it the offsets of the return addresses, uint16_t ra_off[max],
+ * and of the other words, uint16_t x_off[max + 2], each in words from
+ * the start's frame address; at xval, the other words' values,
+ * uintptr_t x_val[max + 2].  Code without frame pointers reads no other
+ * words, and a check at D16 then reads one line of the memo.  Walks
+ * that read further than 512 KiB above their start are not kept.
  */
 struct memo_walk {
 	uintptr_t		 ra;	/* the start: 0 = empty */
@@ -125,8 +126,6 @@ struct memo_walk {
 	uint32_t		 gen;
 	uint16_t		 n;	/* frames */
 	uint16_t		 nextra;
-	uintptr_t		 x_val[MEMO_EXTRA];
-	uint16_t		 x_off[MEMO_EXTRA];
 };
 
 struct memo {
@@ -134,8 +133,9 @@ struct memo {
 	uint32_t	 max;		/* the frames asked for */
 	uint32_t	 nsets;		/* sets of two walks */
 	size_t		 esize;
+	size_t		 xval;		/* offset of x_val in an entry */
 	size_t		 size;		/* mapped */
-	unsigned char	 ent[];
+	unsigned char	 ent[] __attribute__((aligned(LINE)));
 };
 
 /* Top of the main thread's stack, from ld.so; weak: musl lacks it. */
@@ -244,7 +244,7 @@ static struct memo *
 memo_get(uint32_t max)
 {
 	struct memo *m = memo;
-	size_t esize, nent;
+	size_t esize, xval, nent;
 	uint32_t nsets;
 
 	if (m != NULL)
@@ -252,8 +252,11 @@ memo_get(uint32_t max)
 	if (memo_off || !memo_keyed)
 		return NULL;
 	memo_off = 1;		/* until it is made */
-	esize = sizeof(struct memo_walk) + (size_t)max * sizeof(uint16_t);
-	esize = (esize + 7) & ~(size_t)7;
+	xval = sizeof(struct memo_walk) + (2 * (size_t)max + 2) *
+	    sizeof(uint16_t);
+	xval = (xval + 7) & ~(size_t)7;
+	esize = xval + ((size_t)max + 2) * sizeof(uintptr_t);
+	esize = (esize + LINE - 1) & ~(size_t)(LINE - 1);
 	nsets = (uint32_t)(MEMO_BYTES / esize / 2);
 	nsets = nsets < 1 ? 1 : nsets > MEMO_MAXENT / 2 ? MEMO_MAXENT / 2 :
 	    nsets;
@@ -275,6 +278,7 @@ memo_get(uint32_t max)
 	m->max = max;
 	m->nsets = nsets;
 	m->esize = esize;
+	m->xval = xval;
 	if (pthread_setspecific(memo_key, m) != 0) {
 		munmap(m, m->size);
 		return NULL;
@@ -307,17 +311,20 @@ memo_second(struct memo *m, struct memo_walk *w)
  * top of this thread's stack, where the walk found them.
  */
 static struct mdt_stack *
-memo_check(const struct memo_walk *w, uintptr_t fp)
+memo_check(const struct memo *m, const struct memo_walk *w, uintptr_t fp)
 {
 	const uint16_t *ra_off = (const uint16_t *)(const void *)(w + 1);
+	const uint16_t *x_off = ra_off + m->max;
 	const uintptr_t *word = (const uintptr_t *)fp, *fr = w->stk->frames;
+	const uintptr_t *x_val = (const uintptr_t *)(const void *)
+	    ((const unsigned char *)w + m->xval);
 	uintptr_t diff = 0;
 	uint32_t i;
 
 	for (i = 1; i < w->n; i++)
 		diff |= word[ra_off[i]] ^ fr[i];
 	for (i = 0; i < w->nextra; i++)
-		diff |= word[w->x_off[i]] ^ w->x_val[i];
+		diff |= word[x_off[i]] ^ x_val[i];
 	return diff == 0 ? w->stk : NULL;
 }
 
@@ -330,9 +337,11 @@ memo_put(struct memo *m, struct memo_walk *w, uintptr_t ra, uintptr_t fp,
     uint32_t gen, struct mdt_stack *stk, const struct uw_trail *t)
 {
 	uint16_t *ra_off = (uint16_t *)(void *)(w + 1);
+	uint16_t *x_off = ra_off + m->max;
+	uintptr_t *x_val = (uintptr_t *)(void *)((unsigned char *)w + m->xval);
 	uint32_t i;
 
-	if (t->nextra > MEMO_EXTRA)
+	if (t->nextra > m->max + 2)
 		return;
 	for (i = 1; i < stk->nframes; i++)
 		if (t->ra_off[i] % sizeof(uintptr_t) != 0 ||
@@ -352,8 +361,8 @@ memo_put(struct memo *m, struct memo_walk *w, uintptr_t ra, uintptr_t fp,
 	for (i = 1; i < w->n; i++)
 		ra_off[i] = (uint16_t)(t->ra_off[i] / sizeof(uintptr_t));
 	for (i = 0; i < w->nextra; i++) {
-		w->x_off[i] = (uint16_t)(t->x_off[i] / sizeof(uintptr_t));
-		w->x_val[i] = t->x_val[i];
+		x_off[i] = (uint16_t)(t->x_off[i] / sizeof(uintptr_t));
+		x_val[i] = t->x_val[i];
 	}
 }
 
@@ -754,7 +763,7 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 	struct uw_bounds b;
 	struct uw_trail t;
 	struct memo *m;
-	struct memo_walk *w, *v;
+	struct memo_walk *w = NULL, *v;
 	struct mdt_stack *stk;
 	uint32_t n, gen;
 
@@ -767,6 +776,11 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 	case MODE_DWARF:
 		return mdt_stack_intern(out, unwind_dwarf(ra, out, max));
 	}
+	/* The memo's set first: its line comes while the bounds are had. */
+	if ((m = memo_get(max)) != NULL) {
+		w = memo_set(m, ra, (uintptr_t)fp);
+		__builtin_prefetch(w);
+	}
 	if (!bounds(&b)) {
 		if (!alt_bounds(&b)) {
 			uw_note_cut(0);
@@ -776,16 +790,15 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 		    &t));
 	}
 	gen = __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE);
-	if ((m = memo_get(max)) == NULL)
+	if (m == NULL)
 		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
 		    &t));
-	w = memo_set(m, ra, (uintptr_t)fp);
 	if (w->ra == ra && w->fp == (uintptr_t)fp && w->gen == gen &&
-	    (stk = memo_check(w, (uintptr_t)fp)) != NULL)
+	    (stk = memo_check(m, w, (uintptr_t)fp)) != NULL)
 		return stk;
 	v = memo_second(m, w);
 	if (v->ra == ra && v->fp == (uintptr_t)fp && v->gen == gen &&
-	    (stk = memo_check(v, (uintptr_t)fp)) != NULL)
+	    (stk = memo_check(m, v, (uintptr_t)fp)) != NULL)
 		return stk;
 	n = uwa_walk(ra, fp, out, max, &b, &t);
 	stk = mdt_stack_intern(out, n);
