@@ -220,6 +220,7 @@ static void
 child_unlock(void)
 {
 	snap_lock = 0;
+	memo_lock = 0;	/* a thread that held it is not in the child */
 }
 
 /*
