@@ -2,8 +2,9 @@
  * alloc_heavy.c: an allocation-heavy program for bench/mdtrace_bench.sh,
  * meant to be built as distributions build (-O2, no frame pointers).
  *
- *	alloc_heavy churn [threads [iterations]]
- *	alloc_heavy live [blocks]
+ *	alloc_heavy [-d lo-hi] [-s tiny|mixed] churn [threads [iterations]]
+ *	alloc_heavy [-d lo-hi] [-s tiny|mixed] realloc [threads [iterations]]
+ *	alloc_heavy [-d lo-hi] [-s tiny|mixed] live [blocks]
  *
  * churn: each thread runs `iterations` rounds of: allocate a block of a
  * pseudo-random size (16 to 1039 bytes) with malloc, calloc or realloc
@@ -14,9 +15,16 @@
  * and lifetimes.  Every thread leaks one 100-byte block, so a tracer
  * has something to report.
  *
+ * realloc: the same ring, but each round resizes a ring block with
+ * realloc (to 16 to 1039 bytes: it grows, shrinks and moves), and one
+ * round in 16 frees it instead.
+ *
  * live: allocate `blocks` small blocks (16 to 79 bytes, default two
  * million) at depths 1 to 13 and hold them all, then free them: the
  * memory a tracer needs per live block shows in the peak RSS.
+ *
+ * -d lo-hi: the call depths above the allocating function, from lo to
+ * hi (1 to 20; default 1-13).  -s tiny: every block is 16 bytes.
  *
  * What it does not do: measure anything itself; the script times it.
  */
@@ -26,9 +34,12 @@
 #include <string.h>
 
 #define RING		256	/* live blocks per churn thread */
-#define MAXDEPTH	13
+#define MAXDEPTH	20
 
 static long iterations = 1000000;
+static unsigned depth_lo = 1, depth_hi = 13;	/* -d */
+static int tiny;				/* -s tiny */
+static int resizing;				/* realloc */
 static volatile unsigned sink;
 
 typedef void	*(*level_fn)(unsigned, size_t, unsigned);
@@ -59,7 +70,7 @@ leaf(size_t n, unsigned how)
 }
 
 /*
- * Thirteen distinct functions, each one frame deeper: their return
+ * Twenty distinct functions, each one frame deeper: their return
  * addresses differ, as a real program's call sites do.
  */
 #define LEVEL(k)							\
@@ -73,14 +84,64 @@ level##k(unsigned d, size_t n, unsigned how)				\
 	return p;							\
 }
 LEVEL(1) LEVEL(2) LEVEL(3) LEVEL(4) LEVEL(5) LEVEL(6) LEVEL(7)
-LEVEL(8) LEVEL(9) LEVEL(10) LEVEL(11) LEVEL(12) LEVEL(13)
+LEVEL(8) LEVEL(9) LEVEL(10) LEVEL(11) LEVEL(12) LEVEL(13) LEVEL(14)
+LEVEL(15) LEVEL(16) LEVEL(17) LEVEL(18) LEVEL(19) LEVEL(20)
 
 static level_fn levels[MAXDEPTH + 1] = {
 	NULL, level1, level2, level3, level4, level5, level6, level7,
-	level8, level9, level10, level11, level12, level13
+	level8, level9, level10, level11, level12, level13, level14,
+	level15, level16, level17, level18, level19, level20
 };
 
-/* A block at depth d (1 ... 13). */
+/* Resize p at depth d: the realloc shape. */
+static __attribute__((noinline)) void *
+releaf(void *p, size_t n)
+{
+	if ((p = realloc(p, n)) == NULL)
+		abort();
+	memset(p, 0x5a, n < 64 ? n : 64);
+	return p;
+}
+
+#define RELEVEL(k)							\
+static __attribute__((noinline)) void *					\
+relevel##k(unsigned d, void *p, size_t n)				\
+{									\
+	p = d <= 1 ? releaf(p, n) : relevels[k - 1](d - 1, p, n);	\
+	sink += k;							\
+	return p;							\
+}
+
+typedef void	*(*relevel_fn)(unsigned, void *, size_t);
+static relevel_fn relevels[MAXDEPTH + 1];
+
+RELEVEL(1) RELEVEL(2) RELEVEL(3) RELEVEL(4) RELEVEL(5) RELEVEL(6)
+RELEVEL(7) RELEVEL(8) RELEVEL(9) RELEVEL(10) RELEVEL(11) RELEVEL(12)
+RELEVEL(13) RELEVEL(14) RELEVEL(15) RELEVEL(16) RELEVEL(17) RELEVEL(18)
+RELEVEL(19) RELEVEL(20)
+
+static relevel_fn relevels[MAXDEPTH + 1] = {
+	NULL, relevel1, relevel2, relevel3, relevel4, relevel5, relevel6,
+	relevel7, relevel8, relevel9, relevel10, relevel11, relevel12,
+	relevel13, relevel14, relevel15, relevel16, relevel17, relevel18,
+	relevel19, relevel20
+};
+
+/* A depth from the -d range, drawn from r. */
+static unsigned
+depth_of(unsigned r)
+{
+	return depth_lo + r % (depth_hi - depth_lo + 1);
+}
+
+/* A block size: 16 to 15 + span bytes, or 16 with -s tiny. */
+static size_t
+size_of(unsigned r, unsigned span)
+{
+	return tiny ? 16 : 16 + r % span;
+}
+
+/* A block at depth d (1 ... 20). */
 static void *
 level(unsigned d, size_t n, unsigned how)
 {
@@ -96,6 +157,7 @@ xorshift(unsigned *x)
 	return *x;
 }
 
+/* One thread of churn, or of realloc with resizing set. */
 static void *
 churn(void *arg)
 {
@@ -108,9 +170,16 @@ churn(void *arg)
 	for (i = 0; i < iterations; i++) {
 		r = xorshift(&x);
 		k = (int)(r % RING);
-		free(ring[k]);
-		ring[k] = level(1 + (r >> 8) % MAXDEPTH, 16 + (r >> 12) % 1024,
-		    r >> 22);
+		if (!resizing) {
+			free(ring[k]);
+			ring[k] = level(depth_of(r >> 8),
+			    size_of(r >> 12, 1024), r >> 22);
+		} else if ((r >> 28) == 0) {
+			free(ring[k]);
+			ring[k] = NULL;
+		} else
+			ring[k] = relevels[depth_of(r >> 8)](depth_of(r >> 8),
+			    ring[k], size_of(r >> 12, 1024));
 	}
 	for (k = 0; k < RING; k++)
 		free(ring[k]);
@@ -144,7 +213,7 @@ run_live(long n)
 		return 1;
 	for (i = 0; i < n; i++) {
 		r = xorshift(&x);
-		v[i] = level(1 + r % MAXDEPTH, 16 + (r >> 8) % 64, 0);
+		v[i] = level(depth_of(r), size_of(r >> 8, 64), 0);
 	}
 	for (i = 0; i < n; i++)
 		free(v[i]);
@@ -152,21 +221,52 @@ run_live(long n)
 	return 0;
 }
 
+static int
+options(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 1; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+		if (strcmp(argv[i], "-d") == 0) {
+			if (sscanf(argv[i + 1], "%u-%u", &depth_lo,
+			    &depth_hi) != 2 || depth_lo < 1 ||
+			    depth_hi > MAXDEPTH || depth_lo > depth_hi)
+				return -1;
+		} else if (strcmp(argv[i], "-s") == 0) {
+			if (strcmp(argv[i + 1], "tiny") == 0)
+				tiny = 1;
+			else if (strcmp(argv[i + 1], "mixed") != 0)
+				return -1;
+		} else
+			return -1;
+	}
+	return i;
+}
+
 int
 main(int argc, char *argv[])
 {
-	if (argc > 1 && strcmp(argv[1], "churn") == 0) {
+	int i;
+
+	if ((i = options(argc, argv)) == -1 || i >= argc)
+		goto usage;
+	argc -= i - 1;
+	argv += i - 1;
+	resizing = strcmp(argv[1], "realloc") == 0;
+	if (resizing || strcmp(argv[1], "churn") == 0) {
 		if (argc > 3)
 			iterations = strtol(argv[3], NULL, 10);
 		if (iterations >= 1 &&
 		    run_churn(argc > 2 ? strtol(argv[2], NULL, 10) : 4) == 0)
 			return 0;
-	} else if (argc > 1 && strcmp(argv[1], "live") == 0) {
+	} else if (strcmp(argv[1], "live") == 0) {
 		if (run_live(argc > 2 ? strtol(argv[2], NULL, 10) : 2000000) ==
 		    0)
 			return 0;
 	}
-	fprintf(stderr, "usage: alloc_heavy churn [threads [iterations]]\n"
-	    "       alloc_heavy live [blocks]\n");
+usage:
+	fprintf(stderr, "usage: alloc_heavy [-d lo-hi] [-s tiny|mixed] "
+	    "churn|realloc [threads [iterations]]\n"
+	    "       alloc_heavy [-d lo-hi] [-s tiny|mixed] live [blocks]\n");
 	return 1;
 }

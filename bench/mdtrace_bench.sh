@@ -2,38 +2,63 @@
 #
 # mdtrace_bench.sh: the cost of tracing an allocation-heavy program
 # (bench/alloc_heavy.c) built as distributions build, -O2 without frame
-# pointers, beside its peers in the same run.  Two workloads:
+# pointers, beside LeakSanitizer (the same program recompiled with
+# -fsanitize=leak) in the same run, over the shapes that decide the
+# cost:
 #
-#   churn  THREADS threads x ITER malloc/free pairs at stack depths 1-13
-#   live   LIVE blocks held at once (default two million)
+#   call depth above the allocation: shallow (1-3) and deep (8-20);
+#   frames recorded: D4, D8, D16, D32 (MALLOC_OPTIONS);
+#   threads: 1, as many as cores (N), twice as many;
+#   block sizes: tiny (16 bytes) and mixed (16-1039; live: 16-79);
+#   malloc/free churn, realloc-heavy resizing, and two million blocks
+#   held at once (live: the tracer's bytes per live block).
 #
-# Rows: untraced; mdtrace's default unwinder (exact stacks from the
-# call frame information); mdtrace with MDTRACE_UNWIND=fp (frame-pointer
-# walk: cut or wrong stacks in such a program); LeakSanitizer (the
-# program recompiled with -fsanitize=leak, frame-pointer stacks);
-# heaptrack; valgrind --leak-check=full.  Each figure is the best of
-# $RUNS runs (heaptrack and valgrind: one run): wall time and its ratio
-# to the untraced one, then CPU time (user + system, all threads) and
-# its ratio, which other load on the machine disturbs less.  For live, also the tracer's bytes per live
-# block: (peak RSS traced - peak RSS untraced) / LIVE.  A tool that is
-# not installed prints n/a.
+# Each shape runs untraced, under LeakSanitizer and under mdtrace at
+# each depth, RUNS times, the variants taking turns within each round
+# so that a machine's drift hits them alike.  For each variant: the
+# median CPU time (user + system, all threads; other load on the
+# machine disturbs it less than wall time), its spread (min-max, as a
+# percentage of the median), its ratio to the untraced median and to
+# LeakSanitizer's.  For live, also the bytes per live block over the
+# untraced run: (median peak RSS - untraced median peak RSS) / LIVE,
+# for mdtrace and LeakSanitizer alike.  A tool not installed prints
+# n/a.  PEERS=1 adds the frame-pointer walk (MDTRACE_UNWIND=fp, D16),
+# heaptrack and valgrind --leak-check=full to the first shape.  OTHER=
+# the mdtrace launcher of another build (beside its libmdtrace.so) adds
+# its rows at each depth, as other-DN, to compare two builds in one run.
 #
 # Run from the top of the tree after "make" (or "make bench").
-# Environment: THREADS (default 4), ITER (per thread, default 1000000),
-# LIVE (default 2000000), RUNS (default 3), CC.
+# Environment: RUNS (default 3), ITER (per thread, default 1000000),
+# LIVE (default 2000000), SHAPES (names, default all), DEPTHS (default
+# "4 8 16 32"), PEERS, CC.  The default run takes a few minutes on two
+# cores.
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=bench/out
 mkdir -p "$out"
 CC=${CC:-cc}
-THREADS=${THREADS:-4}
 ITER=${ITER:-1000000}
 LIVE=${LIVE:-2000000}
 RUNS=${RUNS:-3}
+DEPTHS=${DEPTHS:-4 8 16 32}
+ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 prog=$out/alloc_heavy
 lsan=$out/alloc_heavy_lsan
 rusage=$out/rusage
+res=$out/mdtrace_bench.txt
+
+# name|threads|program arguments (threads and ITER or LIVE appended)
+all_shapes="churn-shallow-tiny-1t|1|-d 1-3 -s tiny churn
+churn-shallow-mixed-Nt|$ncpu|-d 1-3 churn
+churn-deep-mixed-1t|1|-d 8-20 churn
+churn-deep-tiny-Nt|$ncpu|-d 8-20 -s tiny churn
+churn-deep-mixed-2Nt|$((2 * ncpu))|-d 8-20 churn
+realloc-shallow-1t|1|-d 1-3 realloc
+realloc-deep-Nt|$ncpu|-d 8-20 realloc
+live-shallow|0|-d 1-3 live
+live-deep|0|-d 8-20 live"
+SHAPES=${SHAPES:-$(echo "$all_shapes" | cut -d '|' -f 1)}
 
 if [ ! -x mdtrace/mdtrace ] || [ ! -f mdtrace/libmdtrace.so ]; then
 	echo "mdtrace_bench: build first (make)" >&2
@@ -46,87 +71,147 @@ $CC -O2 -o "$rusage" bench/rusage.c || exit 1
 $CC -O2 -g -fomit-frame-pointer -pthread -fsanitize=leak -o "$lsan" \
     bench/alloc_heavy.c 2>/dev/null || rm -f "$lsan"
 
-# best N CMD...: "SECONDS KIB CPU" of N runs: the least wall time, the
-# peak RSS of that run, the least CPU time.
-best() {
-	n=$1
-	shift
-	b=
-	i=0
-	while [ "$i" -lt "$n" ]; do
-		"$rusage" -o /dev/null "$@" 2>"$out/stderr" || {
-			echo "mdtrace_bench: failed: $*" >&2
-			tail -n 3 "$out/stderr" >&2
-			return 1
-		}
-		r=$(tail -n 1 "$out/stderr")
-		b=$(echo "$r $b" | awk '{ if (NF < 6) { print; exit }
-		    w = $1 < $4 ? $1 " " $2 : $4 " " $5
-		    print w, ($3 < $6 ? $3 : $6) }')
-		i=$((i + 1))
-	done
-	echo "$b"
-}
-
-# row NAME "SECONDS KIB CPU" [blocks]: times, ratios and, for live,
-# the tracer's bytes per block.
-row() {
-	if [ -z "$2" ]; then
-		printf '%-28s %10s\n' "$1" "n/a"
-		return
-	fi
-	echo "$2" | awk -v n="$1" -v b="$base" -v c="$cpu0" -v rss0="$rss0" \
-	    -v live="$3" '
-	    { printf "%-28s %7.3f s %6.2fx  cpu %7.3f s %6.2fx", n, $1,
-		$1 / b, $3, $3 / c
-	      if (live != "")
-		printf " %6.1f B/block", ($2 - rss0) * 1024 / live
-	      printf "\n" }'
-}
-
 have() {
 	command -v "$1" >/dev/null 2>&1
 }
 
-# workload NAME PEAK-ARGS...: every row for one workload.
-workload() {
-	w=$1
-	shift
-	per=
-	[ "$w" = live ] && per=$LIVE
-	r=$(best "$RUNS" "$prog" "$@") || exit 1
-	base=$(echo "$r" | cut -d ' ' -f 1)
-	rss0=$(echo "$r" | cut -d ' ' -f 2)
-	cpu0=$(echo "$r" | cut -d ' ' -f 3)
-	row "untraced" "$r"
-	r=$(MALLOC_OPTIONS=DTTTT best "$RUNS" mdtrace/mdtrace \
-	    -f "$out/$w-cfi.ktrace" "$prog" "$@") || exit 1
-	row "mdtrace DTTTT (default)" "$r" "$per"
-	r=$(MALLOC_OPTIONS=D16 best "$RUNS" mdtrace/mdtrace \
-	    -f "$out/$w-d16.ktrace" "$prog" "$@") || exit 1
-	row "mdtrace D16 (default)" "$r" "$per"
-	r=$(MALLOC_OPTIONS=DTTTT MDTRACE_UNWIND=fp best "$RUNS" \
-	    mdtrace/mdtrace -f "$out/$w-fp.ktrace" "$prog" "$@") || exit 1
-	row "mdtrace DTTTT (fp)" "$r" "$per"
-	r=
-	[ -x "$lsan" ] && r=$(ASAN_OPTIONS=detect_leaks=1 \
-	    LSAN_OPTIONS=exitcode=0 best "$RUNS" "$lsan" "$@")
-	row "LeakSanitizer" "$r" "$per"
-	r=
-	if have heaptrack; then
-		rm -f "$out"/heaptrack.*
-		r=$(best 1 heaptrack -o "$out/heaptrack" "$prog" "$@")
-	fi
-	row "heaptrack" "$r"
-	r=
-	have valgrind && r=$(best 1 valgrind -q --leak-check=full \
-	    "$prog" "$@")
-	row "valgrind --leak-check=full" "$r"
+# measure SHAPE VARIANT CMD...: one run, one line "shape variant cpu kib"
+# into $res.
+measure() {
+	s=$1
+	v=$2
+	shift 2
+	"$rusage" -o /dev/null "$@" 2>"$out/stderr" || {
+		echo "mdtrace_bench: failed: $*" >&2
+		tail -n 3 "$out/stderr" >&2
+		exit 1
+	}
+	tail -n 1 "$out/stderr" | awk -v s="$s" -v v="$v" \
+	    '{ print s, v, $3, $2 }' >>"$res"
 }
 
-echo "churn: alloc_heavy, $THREADS threads x $ITER malloc/free pairs," \
-    "depths 1-13, $(nproc 2>/dev/null || echo '?') cpus"
-workload churn churn "$THREADS" "$ITER"
-echo
-echo "live: alloc_heavy, $LIVE blocks held at once"
-workload live live "$LIVE"
+# variant SHAPE VARIANT ARGS...: run the program as VARIANT says.
+variant() {
+	s=$1
+	v=$2
+	shift 2
+	case $v in
+	untraced)
+		measure "$s" "$v" "$prog" "$@" ;;
+	LeakSanitizer)
+		[ -x "$lsan" ] || return 0
+		ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=exitcode=0:symbolize=0 \
+		    measure "$s" "$v" "$lsan" "$@" ;;
+	D*)
+		MALLOC_OPTIONS=$v measure "$s" "mdtrace-$v" mdtrace/mdtrace \
+		    -f "$out/bench.ktrace" "$prog" "$@" ;;
+	other-D*)
+		MALLOC_OPTIONS=${v#other-} measure "$s" "$v" "$OTHER" \
+		    -f "$out/bench.ktrace" "$prog" "$@" ;;
+	fp)
+		MALLOC_OPTIONS=D16 MDTRACE_UNWIND=fp measure "$s" \
+		    "mdtrace-D16-fp" mdtrace/mdtrace -f "$out/bench.ktrace" \
+		    "$prog" "$@" ;;
+	heaptrack)
+		have heaptrack || return 0
+		rm -f "$out"/heaptrack.*
+		measure "$s" "$v" heaptrack -o "$out/heaptrack" "$prog" "$@" ;;
+	valgrind)
+		have valgrind || return 0
+		measure "$s" "$v" valgrind -q --leak-check=full "$prog" "$@" ;;
+	esac
+}
+
+: >"$res"
+variants="untraced LeakSanitizer"
+for d in $DEPTHS; do
+	variants="$variants D$d"
+	[ -n "$OTHER" ] && variants="$variants other-D$d"
+done
+first=$(echo "$SHAPES" | awk '{ print $1; exit }')
+r=0
+while [ "$r" -lt "$RUNS" ]; do
+	for s in $SHAPES; do
+		line=$(echo "$all_shapes" | grep "^$s|") || {
+			echo "mdtrace_bench: no shape $s" >&2
+			exit 1
+		}
+		t=$(echo "$line" | cut -d '|' -f 2)
+		args=$(echo "$line" | cut -d '|' -f 3)
+		if [ "$t" = 0 ]; then
+			set -- $args "$LIVE"
+		else
+			set -- $args "$t" "$ITER"
+		fi
+		vs=$variants
+		if [ -n "$PEERS" ] && [ "$s" = "$first" ]; then
+			vs="$vs fp"
+			[ "$r" = 0 ] && vs="$vs heaptrack valgrind"
+		fi
+		for v in $vs; do
+			variant "$s" "$v" "$@"
+		done
+	done
+	r=$((r + 1))
+done
+
+echo "alloc_heavy -O2 -fomit-frame-pointer, $ncpu cpus, $RUNS runs;" \
+    "ITER=$ITER per thread, LIVE=$LIVE"
+echo "CPU time (user + system): median, spread (min-max), ratio to" \
+    "untraced and to LeakSanitizer"
+awk -v live="$LIVE" '
+function median(list,   n, a, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function lo(list,   n, a, i, m) {
+	n = split(list, a, " "); m = a[1]
+	for (i = 2; i <= n; i++) if (a[i] + 0 < m + 0) m = a[i]
+	return m
+}
+function hi(list,   n, a, i, m) {
+	n = split(list, a, " "); m = a[1]
+	for (i = 2; i <= n; i++) if (a[i] + 0 > m + 0) m = a[i]
+	return m
+}
+{
+	k = $1 SUBSEP $2
+	if (!(k in cpu)) {
+		order[++n] = k
+		if (!($1 in seen)) { seen[$1] = 1; shapes[++ns] = $1 }
+	}
+	cpu[k] = cpu[k] " " $3
+	rss[k] = rss[k] " " $4
+}
+END {
+	for (i = 1; i <= ns; i++) {
+		s = shapes[i]
+		printf "\n%s\n", s
+		u = median(cpu[s SUBSEP "untraced"])
+		ur = median(rss[s SUBSEP "untraced"])
+		l = 0
+		if ((s SUBSEP "LeakSanitizer") in cpu)
+			l = median(cpu[s SUBSEP "LeakSanitizer"])
+		for (j = 1; j <= n; j++) {
+			split(order[j], kv, SUBSEP)
+			if (kv[1] != s)
+				continue
+			m = median(cpu[order[j]])
+			sp = m > 0 ? 100 * (hi(cpu[order[j]]) - \
+			    lo(cpu[order[j]])) / m : 0
+			ru = u > 0 ? m / u : 0
+			printf "  %-16s cpu %7.3f s  %5.1f%%  %6.2fx", kv[2], m,
+			    sp, ru
+			if (l > 0)
+				printf "  %5.2fx LSan", m / l
+			if (s ~ /^live/ && kv[2] != "untraced")
+				printf "  %5.1f B/block",
+				    (median(rss[order[j]]) - ur) * 1024 / live
+			printf "\n"
+		}
+	}
+}' "$res"

@@ -7,10 +7,11 @@
  * granules of 16 bytes (malloc's alignment).  Each window that holds
  * blocks has one slot of a hash index, a cache line: the window's
  * number, a bitmap of the granules where a block starts and, in
- * address order, an 8-byte entry per block (its size and its stack's
- * id), inside the slot for up to 4 blocks, else in a record of 8, 16,
- * 32 or 64 entries that the slot points to.  Programs allocate and
- * free along their heap, so the blocks they touch one after the other
+ * address order, a 4-byte entry per block (its stack's id and its
+ * slack: the bytes the allocator gave beyond the size asked for, as
+ * malloc_usable_size tells them), inside the slot for up to 8 blocks,
+ * else in a record of 16, 32 or 64 entries that the slot points to.
+ * Programs allocate and free along their heap, so the blocks they touch one after the other
  * share a window and its lines, where a table with a slot per block
  * misses the cache at every block; and a window of a few large blocks
  * costs one line, as a slot per block would.  Measured on
@@ -18,6 +19,10 @@
  * block: live (2M blocks held, then freed in order) about 25% less CPU
  * time, 21 bytes a block against 22.5; churn (a ring of 256 blocks of
  * 16 to 1039 bytes) 0.92 times the time with 4 threads, 1.03 with one.
+ * With 8-byte entries (the size, 32 bits, and the stack id) and an
+ * index of a power of two slots, live took 19.6 to 20.7 bytes a block;
+ * with 4-byte entries and the index sized by page, 12.4, in the same
+ * CPU time.
  *
  * The index grows with the number of windows, not of blocks, and
  * records never move when it grows.  A record grows by copying into
@@ -61,8 +66,8 @@
  * A window's entries: cls 0 in its slot (INLINE of them), cls 1 ...
  * NCLASS - 1 in a record of INLINE << cls.
  */
-#define INLINE		4
-#define NCLASS		5
+#define INLINE		8
+#define NCLASS		4
 
 /*
  * Records come from pieces of PIECE bytes, which each shard takes in
@@ -80,13 +85,25 @@
 #define MAXCHUNKS	64
 #define HUGE_PAGE	((size_t)2 * 1024 * 1024)
 
-/* A size too large for an entry's 32 bits: the real one is in big. */
+/* A size too large for the plain tables' 32 bits: the real one is in big. */
 #define SIZE_BIG	UINT32_MAX
 
-/* An entry: a block's size and its stack's id. */
-#define ENTRY(size, id)	((uint32_t)(size) | (uint64_t)(id) << 32)
-#define E_SIZE(e)	((uint32_t)(e))
-#define E_STACK(e)	((uint32_t)((e) >> 32))
+/*
+ * An entry of a window: a block's stack id and its slack, the usable
+ * size less the size asked for.  A slack too large for its bits (a
+ * block the allocator mapped on its own, or an allocator without
+ * malloc_usable_size) says SLACK_BIG: the size is in big.  Stacks whose
+ * id does not fit go to the plain table with their blocks (2 GiB of
+ * stacks are needed first).
+ */
+#define SLACK_BITS	5
+#define SLACK_BIG	((1u << SLACK_BITS) - 1)
+#define ID_LIMIT	((uint32_t)1 << (32 - SLACK_BITS))
+#define ENTRY(slack, id) ((uint32_t)(id) << SLACK_BITS | (uint32_t)(slack))
+#define E_SLACK(e)	((e) & SLACK_BIG)
+#define E_STACK(e)	((e) >> SLACK_BITS)
+
+typedef uint32_t	 entry_t;
 
 struct window {
 	uintptr_t	 win;	/* window number; 0 = empty slot */
@@ -96,8 +113,8 @@ struct window {
 	uint16_t	 m;	/* entries: popcount(pos) */
 	uint16_t	 cls;
 	union {
-		uint64_t	 in[INLINE];	/* cls 0 */
-		uint64_t	*rec;		/* else */
+		entry_t		 in[INLINE];	/* cls 0 */
+		entry_t		*rec;		/* else */
 	} u;
 } __attribute__((aligned(64)));
 
@@ -108,11 +125,11 @@ struct chunk {
 
 struct live_shard {
 	int		 lock;
-	size_t		 cap;	/* index slots, a power of two */
+	size_t		 cap;	/* index slots, a multiple of INDEX_MINCAP */
 	size_t		 nwin;	/* windows in the index, empty ones too */
 	size_t		 n;	/* blocks */
 	struct window	*index;
-	uint64_t	*free[NCLASS];	/* records, by class */
+	entry_t		*free[NCLASS];	/* records, by class */
 	char		*carve;	/* the rest of the shard's piece */
 	size_t		 left;
 } __attribute__((aligned(64)));		/* apart in the cache */
@@ -139,8 +156,11 @@ _Static_assert(LIVE_SHARDS + MAXCHUNKS + 2 <= MDT_LIVE_REGIONS,
     "mdt.h: MDT_LIVE_REGIONS too small");
 
 static struct live_shard	live[LIVE_SHARDS];
-static struct block_table	odd;	/* blocks not 16-byte aligned */
-static struct block_table	big;	/* sizes of 4 GiB and more */
+static struct block_table	odd;	/* blocks not 16-byte aligned, and
+					   of stacks past ID_LIMIT */
+static struct block_table	big;	/* sizes no entry holds */
+static int			odd_ids;	/* odd has blocks of
+						   stacks past ID_LIMIT */
 
 /* The chunks records come from; under mem_lock. */
 static int			mem_lock;
@@ -155,7 +175,7 @@ capacity(uint32_t cls)
 	return (uint32_t)INLINE << cls;
 }
 
-static uint64_t *
+static entry_t *
 entries(struct window *w)
 {
 	return w->cls == 0 ? w->u.in : w->u.rec;
@@ -196,15 +216,22 @@ index_ahead(const struct live_shard *sh, uintptr_t win)
 	__builtin_prefetch(&sh->index[index_home(win + 1, sh->cap)], 1);
 }
 
+/* The slot after slot i of an index of cap slots. */
+static size_t
+index_next(size_t i, size_t cap)
+{
+	return i + 1 == cap ? 0 : i + 1;
+}
+
 /* The slot of window win, or the empty slot where it would go. */
 static size_t
 index_find(const struct live_shard *sh, uintptr_t win)
 {
-	size_t i, m = sh->cap - 1;
+	size_t i;
 
 	/* The index is never full: an empty slot ends the probe. */
 	for (i = index_home(win, sh->cap); sh->index[i].win != 0 &&
-	    sh->index[i].win != win; i = (i + 1) & m)
+	    sh->index[i].win != win; i = index_next(i, sh->cap))
 		;
 	return i;
 }
@@ -271,10 +298,10 @@ piece_alloc(void)
  * A record of class cls (> 0) from the shard's memory; NULL if there is
  * none.  Records are whole cache lines, on line boundaries.
  */
-static uint64_t *
+static entry_t *
 record_alloc(struct live_shard *sh, uint32_t cls)
 {
-	uint64_t *r;
+	entry_t *r;
 	size_t need = capacity(cls) * sizeof(*r);
 	char *p;
 
@@ -289,22 +316,25 @@ record_alloc(struct live_shard *sh, uint32_t cls)
 		sh->carve = p;
 		sh->left = PIECE;
 	}
-	r = (uint64_t *)(void *)sh->carve;
+	r = (entry_t *)(void *)sh->carve;
 	sh->carve += need;
 	sh->left -= need;
 	return r;
 }
 
 static void
-record_free(struct live_shard *sh, uint64_t *r, uint32_t cls)
+record_free(struct live_shard *sh, entry_t *r, uint32_t cls)
 {
 	memcpy(r, &sh->free[cls], sizeof(r));
 	sh->free[cls] = r;
 }
 
 /*
- * Make the index anew without its empty windows, at most half full;
- * -1 if there is no memory.
+ * Make the index anew without its empty windows, half full: it is
+ * made again at three quarters, so it is between half and three
+ * quarters full.  Its size is any multiple of a page, not a power of
+ * two, which would leave it as little as three eighths full.  -1 if
+ * there is no memory.
  */
 static int
 index_rebuild(struct live_shard *sh)
@@ -315,8 +345,9 @@ index_rebuild(struct live_shard *sh)
 	for (i = 0; i < ocap; i++)
 		if (old[i].n != 0)
 			used++;
-	for (ncap = INDEX_MINCAP; (used + 1) * 2 > ncap; ncap *= 2)
-		;
+	ncap = (used + 1) * 2;
+	ncap = ncap < INDEX_MINCAP ? INDEX_MINCAP :
+	    (ncap + INDEX_MINCAP - 1) / INDEX_MINCAP * INDEX_MINCAP;
 	if ((ix = map_big(ncap * sizeof(*ix))) == NULL)
 		return -1;
 	for (i = 0; i < ocap; i++) {
@@ -328,7 +359,7 @@ index_rebuild(struct live_shard *sh)
 			continue;
 		}
 		for (j = index_home(old[i].win, ncap); ix[j].win != 0;
-		    j = (j + 1) & (ncap - 1))
+		    j = index_next(j, ncap))
 			;
 		ix[j] = old[i];
 	}
@@ -361,7 +392,8 @@ rank_of(uint64_t bits, unsigned g)
 static void
 window_compact(struct window *w)
 {
-	uint64_t *ent = entries(w), pos;
+	entry_t *ent = entries(w);
+	uint64_t pos;
 	uint32_t j, k;
 
 	for (pos = w->pos, j = k = 0; pos != 0; pos &= pos - 1, j++)
@@ -378,7 +410,8 @@ window_compact(struct window *w)
 static int
 window_move(struct live_shard *sh, struct window *w, uint32_t cls)
 {
-	uint64_t *from = entries(w), *to, pos, old[INLINE];
+	entry_t *from = entries(w), *to, old[INLINE];
+	uint64_t pos;
 	uint32_t j, k;
 
 	if (w->cls == 0) {
@@ -407,11 +440,12 @@ window_move(struct live_shard *sh, struct window *w, uint32_t cls)
  * there is no memory for it.
  */
 static int
-shard_put(struct live_shard *sh, uintptr_t a, uint64_t e)
+shard_put(struct live_shard *sh, uintptr_t a, entry_t e)
 {
 	uintptr_t win = a >> WIN_SHIFT;
 	unsigned g = (unsigned)(a >> GRAN_SHIFT) & 63;
-	uint64_t bit = 1ULL << g, *ent;
+	uint64_t bit = 1ULL << g;
+	entry_t *ent;
 	struct window *w;
 	uint32_t k;
 
@@ -440,8 +474,9 @@ shard_put(struct live_shard *sh, uintptr_t a, uint64_t e)
 			    (w->m - k) * sizeof(ent[0]));
 		w->pos |= bit;
 		w->m++;
-	}
-	entries(w)[rank_of(w->pos, g)] = e;
+	} else
+		k = rank_of(w->pos, g);
+	entries(w)[k] = e;
 	if (!(w->live & bit)) {
 		w->live |= bit;
 		w->n++;
@@ -455,7 +490,7 @@ shard_put(struct live_shard *sh, uintptr_t a, uint64_t e)
  * its entry, 0 if it was not there.
  */
 static int
-shard_take(struct live_shard *sh, uintptr_t a, uint64_t *e)
+shard_take(struct live_shard *sh, uintptr_t a, entry_t *e)
 {
 	uintptr_t win = a >> WIN_SHIFT;
 	unsigned g = (unsigned)(a >> GRAN_SHIFT) & 63;
@@ -562,8 +597,11 @@ block_take(struct block_table *t, uintptr_t key, struct block_slot *e)
 	return 1;
 }
 
-/* Note the size of a block of 4 GiB or more; SIZE_BIG - 1 on failure. */
-static uint32_t
+/*
+ * Note the size of a block whose entry cannot hold it; -1 if there is
+ * no memory for it.
+ */
+static int
 big_note(uintptr_t key, size_t size)
 {
 	struct block_slot b;
@@ -574,10 +612,10 @@ big_note(uintptr_t key, size_t size)
 	mdt_spin_lock(&big.lock);
 	r = block_put(&big, &b);
 	mdt_spin_unlock(&big.lock);
-	return r == 0 ? SIZE_BIG : SIZE_BIG - 1;  /* rather too small than lost */
+	return r;
 }
 
-/* The size of a block whose entry says SIZE_BIG, which is forgotten. */
+/* The size of a block whose entry sends to big, which is forgotten. */
 static size_t
 big_take(uintptr_t key)
 {
@@ -612,14 +650,18 @@ big_peek(uintptr_t key)
  */
 extern char	__libc_single_threaded __attribute__((weak));
 
-/* Lock shard sh unless the process has one thread; 1 if locked. */
+/*
+ * Lock shard sh unless the process has one thread; 1 if locked.  A
+ * free lock is taken here, without a call.
+ */
 static int
 shard_lock(struct live_shard *sh)
 {
 	if (&__libc_single_threaded != NULL &&
 	    __atomic_load_n(&__libc_single_threaded, __ATOMIC_RELAXED))
 		return 0;
-	mdt_spin_lock(&sh->lock);
+	if (__atomic_exchange_n(&sh->lock, 1, __ATOMIC_ACQUIRE))
+		mdt_spin_lock(&sh->lock);
 	return 1;
 }
 
@@ -627,7 +669,7 @@ static void
 shard_unlock(struct live_shard *sh, int locked)
 {
 	if (locked)
-		mdt_spin_unlock(&sh->lock);
+		__atomic_store_n(&sh->lock, 0, __ATOMIC_RELEASE);
 }
 
 static int
@@ -657,9 +699,39 @@ mdt_live_prefetch(void *p)
 }
 
 /*
+ * The usable size of a block the table holds: the C library's, or the
+ * unit test's.  Weak: an allocator without it sends every size to big.
+ */
+extern size_t	 malloc_usable_size(void *) __attribute__((weak));
+static size_t	(*usable)(void *) = malloc_usable_size;
+
+void
+mdt_live_sizer(size_t (*fn)(void *))
+{
+	usable = fn;
+}
+
+/*
+ * The size of a block of entry e, which the table holds or just held.
+ * A usable size below the slack is that of a block freed behind the
+ * tracer's back (glibc says 0 for a free chunk): its size is 0.
+ */
+static size_t
+entry_size(uintptr_t a, entry_t e, int forget)
+{
+	size_t u;
+
+	if (E_SLACK(e) == SLACK_BIG)
+		return forget ? big_take(a) : big_peek(a);
+	u = usable((void *)a);
+	return u >= E_SLACK(e) ? u - E_SLACK(e) : 0;
+}
+
+/*
  * Record a block.  A block already present is one whose free we did
  * not see (freed while the table could not be told): it is replaced.
- * Out of memory for the table, the block goes unseen.
+ * Out of memory for the table, the block goes unseen.  The size goes
+ * first: once in the table, the block can be taken.
  */
 void
 mdt_live_insert(void *p, size_t size, struct mdt_stack *stk)
@@ -667,29 +739,39 @@ mdt_live_insert(void *p, size_t size, struct mdt_stack *stk)
 	struct live_shard *sh;
 	struct block_slot b;
 	uintptr_t a = (uintptr_t)p;
-	uint32_t s32;
+	size_t u = 0;
+	uint32_t slack;
 	int locked;
 
-	/* The size first: once in the table, the block can be taken. */
-	s32 = size >= SIZE_BIG ? big_note(a, size) : (uint32_t)size;
-	if (!aligned(a)) {
+	if (!aligned(a) || stk->id >= ID_LIMIT) {
+		if (aligned(a))
+			__atomic_store_n(&odd_ids, 1, __ATOMIC_RELAXED);
 		b.key = a;
-		b.size = s32;
+		b.size = size < SIZE_BIG ? (uint32_t)size :
+		    big_note(a, size) == 0 ? SIZE_BIG :
+		    SIZE_BIG - 1;	/* rather too small than lost */
 		b.stk = stk->id;
 		mdt_spin_lock(&odd.lock);
 		(void)block_put(&odd, &b);
 		mdt_spin_unlock(&odd.lock);
 		return;
 	}
+	if (usable != NULL && (u = usable(p)) >= size && u - size < SLACK_BIG)
+		slack = (uint32_t)(u - size);
+	else if (big_note(a, size) == 0 || usable == NULL)
+		slack = SLACK_BIG;
+	else	/* no memory: rather a wrong size than a lost block */
+		slack = u >= size ? SLACK_BIG - 1 : 0;
 	sh = shard_of(a >> WIN_SHIFT);
 	locked = shard_lock(sh);
-	(void)shard_put(sh, a, ENTRY(s32, stk->id));
+	(void)shard_put(sh, a, ENTRY(slack, stk->id));
 	shard_unlock(sh, locked);
 }
 
 /*
- * Forget a block and say what it was: 1 with *size and *stk filled in,
- * 0 if the block was not in the table.
+ * Forget a block and say what it was: 1 with *size and *stk filled in
+ * (unless NULL), 0 if the block was not in the table.  The block must
+ * not have been freed yet.
  */
 int
 mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
@@ -697,24 +779,38 @@ mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
 	struct live_shard *sh;
 	struct block_slot b;
 	uintptr_t a = (uintptr_t)p;
-	uint64_t e;
+	entry_t e;
+	size_t n;
 	int found, locked;
 
-	if (!aligned(a)) {
+	if (!aligned(a) || __atomic_load_n(&odd_ids, __ATOMIC_RELAXED)) {
 		mdt_spin_lock(&odd.lock);
 		found = block_take(&odd, a, &b);
 		mdt_spin_unlock(&odd.lock);
-		e = found ? ENTRY(b.size, b.stk) : 0;
-	} else {
-		sh = shard_of(a >> WIN_SHIFT);
-		locked = shard_lock(sh);
-		found = shard_take(sh, a, &e);
-		shard_unlock(sh, locked);
+		if (found) {
+			n = b.size == SIZE_BIG ? big_take(a) : b.size;
+			if (size != NULL)
+				*size = n;
+			if (stk != NULL)
+				*stk = mdt_stack_of(b.stk);
+			return 1;
+		}
+		if (!aligned(a))
+			return 0;
 	}
+	sh = shard_of(a >> WIN_SHIFT);
+	locked = shard_lock(sh);
+	found = shard_take(sh, a, &e);
+	shard_unlock(sh, locked);
 	if (!found)
 		return 0;
-	*size = E_SIZE(e) == SIZE_BIG ? big_take(a) : E_SIZE(e);
-	*stk = mdt_stack_of(E_STACK(e));
+	if (size != NULL || E_SLACK(e) == SLACK_BIG) {
+		n = entry_size(a, e, 1);
+		if (size != NULL)
+			*size = n;
+	}
+	if (stk != NULL)
+		*stk = mdt_stack_of(E_STACK(e));
 	return 1;
 }
 
@@ -759,13 +855,13 @@ mdt_live_resetlocks(void)
 /* One block for mdt_live_each's callers; big.lock is held. */
 static void
 each_block(void (*fn)(const struct mdt_block *, void *), void *arg,
-    uintptr_t a, uint64_t e)
+    uintptr_t a, size_t size, uint32_t id)
 {
 	struct mdt_block b;
 
 	b.addr = a;
-	b.size = E_SIZE(e) == SIZE_BIG ? big_peek(a) : E_SIZE(e);
-	b.stk = mdt_stack_of(E_STACK(e));
+	b.size = size;
+	b.stk = mdt_stack_of(id);
 	fn(&b, arg);
 }
 
@@ -775,7 +871,8 @@ shard_each(struct live_shard *sh,
     void (*fn)(const struct mdt_block *, void *), void *arg)
 {
 	struct window *w;
-	const uint64_t *ent;
+	const entry_t *ent;
+	uintptr_t a;
 	uint64_t pos;
 	uint32_t k;
 	size_t i;
@@ -786,10 +883,13 @@ shard_each(struct live_shard *sh,
 			continue;
 		ent = entries(w);
 		for (pos = w->pos, k = 0; pos != 0; pos &= pos - 1, k++)
-			if (w->live & (pos & -pos))
-				each_block(fn, arg, w->win << WIN_SHIFT |
+			if (w->live & (pos & -pos)) {
+				a = w->win << WIN_SHIFT |
 				    (uintptr_t)__builtin_ctzll(pos) <<
-				    GRAN_SHIFT, ent[k]);
+				    GRAN_SHIFT;
+				each_block(fn, arg, a, entry_size(a, ent[k], 0),
+				    E_STACK(ent[k]));
+			}
 	}
 }
 
@@ -823,7 +923,9 @@ mdt_live_each(void (*fn)(const struct mdt_block *, void *), void *arg,
 	for (i = 0; i < odd.cap; i++)
 		if (odd.slot[i].key != 0)
 			each_block(fn, arg, odd.slot[i].key,
-			    ENTRY(odd.slot[i].size, odd.slot[i].stk));
+			    odd.slot[i].size == SIZE_BIG ?
+			    big_peek(odd.slot[i].key) : odd.slot[i].size,
+			    odd.slot[i].stk);
 	if (!locked) {
 		mdt_spin_unlock(&big.lock);
 		mdt_spin_unlock(&odd.lock);

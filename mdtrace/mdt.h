@@ -108,6 +108,7 @@ struct mdt_stack *mdt_table_sum(void);
 void		 mdt_live_prefetch(void *);
 void		 mdt_live_insert(void *, size_t, struct mdt_stack *);
 int		 mdt_live_take(void *, size_t *, struct mdt_stack **);
+void		 mdt_live_sizer(size_t (*)(void *));
 void		 mdt_live_lockall(void);
 void		 mdt_live_unlockall(void);
 void		 mdt_live_resetlocks(void);
@@ -118,7 +119,7 @@ size_t		 mdt_live_regions(uintptr_t *, size_t);
 
 /* unwind.c: the stack of the current malloc call. */
 void		 mdt_unwind_init(void);
-uint32_t	 mdt_unwind(uintptr_t, void *, uintptr_t *, uint32_t);
+struct mdt_stack *mdt_unwind_stack(uintptr_t, void *, uint32_t);
 void		 mdt_unwind_stats(uint64_t *, uint64_t *);
 void		 mdt_unwind_forget(void);
 /* unwind_ARCH.c: the registers at a call, for the leak check. */

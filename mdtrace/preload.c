@@ -179,17 +179,14 @@ ensure_real(void)
 static __attribute__((noinline)) void
 track(void *p, size_t size, size_t keep, uintptr_t ra, void *fp)
 {
-	uintptr_t f[MDT_MAXFRAMES];
 	struct mdt_stack *stk;
-	uint32_t n;
 
 	if (keep < STALE_BYTES && keep < size)
 		memset((char *)p + keep, 0, (size < STALE_BYTES ? size :
 		    STALE_BYTES) - keep);
 	busy = 1;
 	mdt_live_prefetch(p);
-	n = mdt_unwind(ra, fp, f, (uint32_t)opts.depth);
-	stk = mdt_stack_intern(f, n);
+	stk = mdt_unwind_stack(ra, fp, (uint32_t)opts.depth);
 	if (stk != NULL)
 		mdt_live_insert(p, size, stk);
 	busy = 0;
@@ -233,14 +230,11 @@ calloc(size_t n, size_t m)
 EXPORT void
 free(void *p)
 {
-	struct mdt_stack *stk;
-	size_t size;
-
 	if (p == NULL || is_boot(p))
 		return;
 	/* Out of the table first: once freed, p may be handed out again. */
 	if (tracing)
-		mdt_live_take(p, &size, &stk);
+		mdt_live_take(p, NULL, NULL);
 	if (ensure_real() == 0)
 		real.free(p);
 }

@@ -30,6 +30,19 @@
  * (damaged or missing CFI, a read outside the stack, a rule it cannot
  * follow) are counted; record.c writes the count into the trace.
  *
+ * The memo: each thread keeps, for the walks it made last, what they
+ * read.  A walk is decided by its start (the interposed function's
+ * return address and frame address), the rules of the frames'
+ * addresses, which stay while the generation does, and the stack words
+ * it reads; so when a thread allocates again from the same place at the
+ * same stack depth, and every word the earlier walk read there still
+ * holds what it held, the stack is the same, exactly, and so is its
+ * entry in the stack table.  Those words are compared all at once, in
+ * no chain (a walk's step waits for the word the step before read),
+ * and the stack is not hashed nor looked up.  Only walks made of
+ * compact steps are kept.  The memo of a thread is mapped at its first
+ * traced allocation and given to the next thread when it ends.
+ *
  * What it does not do: record or symbolize anything.  It runs inside
  * malloc with the tracer's recursion guard set, so what it calls
  * (pthread_getattr_np, dl_iterate_phdr, libgcc) may allocate without
@@ -44,6 +57,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -58,6 +72,14 @@
 
 /* Turns a slow path waits for another's snapshot before giving up. */
 #define LOCK_TRIES	10000
+
+/*
+ * A thread's memo: about MEMO_BYTES, at most MEMO_MAXENT walks in sets
+ * of two by the walk's start, the one used last first.
+ */
+#define MEMO_BYTES	(48 * 1024)
+#define MEMO_MAXENT	256
+#define LINE		64
 
 /* Objects of the snapshot; a process with more loses CFI for the rest. */
 #define MAXOBJ		1024
@@ -88,6 +110,34 @@ struct snapshot {
 	unsigned long long subs;	/* dlpi_subs then */
 };
 
+/*
+ * One walk of the memo, in an entry of esize bytes (whole cache lines):
+ * after it the offsets of the return addresses, uint16_t ra_off[max],
+ * and of the other words, uint16_t x_off[max + 2], each in words from
+ * the start's frame address; at xval, the other words' values,
+ * uintptr_t x_val[max + 2].  Code without frame pointers reads no other
+ * words, and a check at D16 then reads one line of the memo.  Walks
+ * that read further than 512 KiB above their start are not kept.
+ */
+struct memo_walk {
+	uintptr_t		 ra;	/* the start: 0 = empty */
+	uintptr_t		 fp;
+	struct mdt_stack	*stk;	/* its frames are the walk's */
+	uint32_t		 gen;
+	uint16_t		 n;	/* frames */
+	uint16_t		 nextra;
+};
+
+struct memo {
+	struct memo	*next;		/* on the free list */
+	uint32_t	 max;		/* the frames asked for */
+	uint32_t	 nsets;		/* sets of two walks */
+	size_t		 esize;
+	size_t		 xval;		/* offset of x_val in an entry */
+	size_t		 size;		/* mapped */
+	unsigned char	 ent[] __attribute__((aligned(LINE)));
+};
+
 /* Top of the main thread's stack, from ld.so; weak: musl lacks it. */
 extern void *__libc_stack_end __attribute__((weak));
 
@@ -103,6 +153,12 @@ static _Thread_local uintptr_t stack_hi
 static _Thread_local uintptr_t stack_lo
     __attribute__((tls_model("initial-exec")));
 
+/* This thread's memo; memo_off: none for this thread (ending, or none). */
+static _Thread_local struct memo *memo
+    __attribute__((tls_model("initial-exec")));
+static _Thread_local int memo_off
+    __attribute__((tls_model("initial-exec")));
+
 struct uw_centry	*uw_cache;
 uint32_t		 uw_gen;
 
@@ -112,6 +168,11 @@ static uw_getip_fn	 uw_getip;
 
 static int		 snap_lock;
 static struct snapshot	*snap;
+
+static pthread_key_t	 memo_key;
+static int		 memo_keyed;	/* memo_key was made */
+static int		 memo_lock;
+static struct memo	*memo_free;	/* of ended threads */
 
 static uint64_t		 n_cut;		/* stacks ended early */
 static uint64_t		 n_bad;		/* ... at damaged CFI */
@@ -159,6 +220,151 @@ static void
 child_unlock(void)
 {
 	snap_lock = 0;
+	memo_lock = 0;	/* a thread that held it is not in the child */
+}
+
+/*
+ * A thread ends: its memo goes to the free list.  The thread may still
+ * allocate (later destructors); it does so without a memo.
+ */
+static void
+memo_release(void *arg)
+{
+	struct memo *m = arg;
+
+	memo_off = 1;
+	memo = NULL;
+	mdt_spin_lock(&memo_lock);
+	m->next = memo_free;
+	memo_free = m;
+	mdt_spin_unlock(&memo_lock);
+}
+
+/* This thread's memo for walks of max frames, or NULL. */
+static struct memo *
+memo_get(uint32_t max)
+{
+	struct memo *m = memo;
+	size_t esize, xval, nent;
+	uint32_t nsets;
+
+	if (m != NULL)
+		return m->max == max ? m : NULL;
+	if (memo_off || !memo_keyed)
+		return NULL;
+	memo_off = 1;		/* until it is made */
+	xval = sizeof(struct memo_walk) + (2 * (size_t)max + 2) *
+	    sizeof(uint16_t);
+	xval = (xval + 7) & ~(size_t)7;
+	esize = xval + ((size_t)max + 2) * sizeof(uintptr_t);
+	esize = (esize + LINE - 1) & ~(size_t)(LINE - 1);
+	nsets = (uint32_t)(MEMO_BYTES / esize / 2);
+	nsets = nsets < 1 ? 1 : nsets > MEMO_MAXENT / 2 ? MEMO_MAXENT / 2 :
+	    nsets;
+	nent = 2 * (size_t)nsets;
+	mdt_spin_lock(&memo_lock);
+	if ((m = memo_free) != NULL)
+		memo_free = m->next;
+	mdt_spin_unlock(&memo_lock);
+	if (m != NULL && m->size < sizeof(*m) + nent * esize) {
+		munmap(m, m->size);
+		m = NULL;
+	}
+	if (m == NULL) {
+		if ((m = mdt_mmap(sizeof(*m) + nent * esize)) == NULL)
+			return NULL;
+		m->size = sizeof(*m) + nent * esize;
+	}
+	memset(m->ent, 0, nent * esize);
+	m->max = max;
+	m->nsets = nsets;
+	m->esize = esize;
+	m->xval = xval;
+	if (pthread_setspecific(memo_key, m) != 0) {
+		munmap(m, m->size);
+		return NULL;
+	}
+	memo = m;
+	memo_off = 0;
+	return m;
+}
+
+/* The first walk of the set of a start. */
+static struct memo_walk *
+memo_set(struct memo *m, uintptr_t ra, uintptr_t fp)
+{
+	uint64_t h = (ra ^ (fp << 19 | fp >> 45)) * 0x9e3779b97f4a7c15ULL;
+
+	return (struct memo_walk *)(void *)(m->ent +
+	    (size_t)(((h >> 32) * m->nsets) >> 32) * 2 * m->esize);
+}
+
+/* The other walk of a set. */
+static struct memo_walk *
+memo_second(struct memo *m, struct memo_walk *w)
+{
+	return (struct memo_walk *)(void *)((unsigned char *)w + m->esize);
+}
+
+/*
+ * The stack of the walk w, if it is still the stack from fp: every
+ * word w read holds what it held.  The words lie between fp and the
+ * top of this thread's stack, where the walk found them.
+ */
+static struct mdt_stack *
+memo_check(const struct memo *m, const struct memo_walk *w, uintptr_t fp)
+{
+	const uint16_t *ra_off = (const uint16_t *)(const void *)(w + 1);
+	const uint16_t *x_off = ra_off + m->max;
+	const uintptr_t *word = (const uintptr_t *)fp, *fr = w->stk->frames;
+	const uintptr_t *x_val = (const uintptr_t *)(const void *)
+	    ((const unsigned char *)w + m->xval);
+	uintptr_t diff = 0;
+	uint32_t i;
+
+	for (i = 1; i < w->n; i++)
+		diff |= word[ra_off[i]] ^ fr[i];
+	for (i = 0; i < w->nextra; i++)
+		diff |= word[x_off[i]] ^ x_val[i];
+	return diff == 0 ? w->stk : NULL;
+}
+
+/*
+ * Keep the walk that gave stk, as t says it went, first in its set w;
+ * the walk that was first becomes the second.
+ */
+static void
+memo_put(struct memo *m, struct memo_walk *w, uintptr_t ra, uintptr_t fp,
+    uint32_t gen, struct mdt_stack *stk, const struct uw_trail *t)
+{
+	uint16_t *ra_off = (uint16_t *)(void *)(w + 1);
+	uint16_t *x_off = ra_off + m->max;
+	uintptr_t *x_val = (uintptr_t *)(void *)((unsigned char *)w + m->xval);
+	uint32_t i;
+
+	if (t->nextra > m->max + 2)
+		return;
+	for (i = 1; i < stk->nframes; i++)
+		if (t->ra_off[i] % sizeof(uintptr_t) != 0 ||
+		    t->ra_off[i] / sizeof(uintptr_t) > UINT16_MAX)
+			return;
+	for (i = 0; i < t->nextra; i++)
+		if (t->x_off[i] % sizeof(uintptr_t) != 0 ||
+		    t->x_off[i] / sizeof(uintptr_t) > UINT16_MAX)
+			return;
+	memcpy(memo_second(m, w), w, m->esize);
+	w->ra = ra;
+	w->fp = fp;
+	w->stk = stk;
+	w->gen = gen;
+	w->n = (uint16_t)stk->nframes;
+	w->nextra = (uint16_t)t->nextra;
+	for (i = 1; i < w->n; i++)
+		ra_off[i] = (uint16_t)(t->ra_off[i] / sizeof(uintptr_t));
+	for (i = 0; i < w->nextra; i++) {
+		x_off[i] = (uint16_t)(t->x_off[i] / sizeof(uintptr_t));
+		x_val[i] = t->x_val[i];
+	}
 }
 
 static int
@@ -206,6 +412,7 @@ mdt_unwind_init(void)
 	}
 	snap->gen = (uint32_t)-1;	/* none taken yet */
 	(void)pthread_atfork(lock, unlock, child_unlock);
+	memo_keyed = pthread_key_create(&memo_key, memo_release) == 0;
 }
 
 /*
@@ -540,29 +747,58 @@ unwind_dwarf(uintptr_t ra, uintptr_t *out, uint32_t max)
 }
 
 /*
- * Fill out[0 .. max-1] with the stack of the interposed function whose
- * return address is ra and whose frame address is fp; return the number
- * of frames (at least 1 when max is at least 1).
+ * The stack-table entry of the stack of the interposed function whose
+ * return address is ra and whose frame address is fp, at most max
+ * frames (at least 1 when max is at least 1); NULL when the table has
+ * no memory left.
  */
-uint32_t
-mdt_unwind(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max)
+struct mdt_stack *
+mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 {
+	uintptr_t out[MDT_MAXFRAMES];
 	struct uw_bounds b;
+	struct uw_trail t;
+	struct memo *m;
+	struct memo_walk *w = NULL, *v;
+	struct mdt_stack *stk;
+	uint32_t n, gen;
 
-	if (max == 0)
-		return 0;
 	out[0] = ra;
-	if (max == 1)
-		return 1;
+	if (max <= 1)
+		return mdt_stack_intern(out, max);
 	switch (mode) {
 	case MODE_FP:
-		return unwind_fp(fp, out, max);
+		return mdt_stack_intern(out, unwind_fp(fp, out, max));
 	case MODE_DWARF:
-		return unwind_dwarf(ra, out, max);
+		return mdt_stack_intern(out, unwind_dwarf(ra, out, max));
 	}
-	if (!bounds(&b) && !alt_bounds(&b)) {
-		uw_note_cut(0);
-		return 1;
+	/* The memo's set first: its line comes while the bounds are had. */
+	if ((m = memo_get(max)) != NULL) {
+		w = memo_set(m, ra, (uintptr_t)fp);
+		__builtin_prefetch(w);
 	}
-	return uwa_walk(ra, fp, out, max, &b);
+	if (!bounds(&b)) {
+		if (!alt_bounds(&b)) {
+			uw_note_cut(0);
+			return mdt_stack_intern(out, 1);
+		}
+		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
+		    &t));
+	}
+	gen = __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE);
+	if (m == NULL)
+		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
+		    &t));
+	if (w->ra == ra && w->fp == (uintptr_t)fp && w->gen == gen &&
+	    (stk = memo_check(m, w, (uintptr_t)fp)) != NULL)
+		return stk;
+	v = memo_second(m, w);
+	if (v->ra == ra && v->fp == (uintptr_t)fp && v->gen == gen &&
+	    (stk = memo_check(m, v, (uintptr_t)fp)) != NULL)
+		return stk;
+	n = uwa_walk(ra, fp, out, max, &b, &t);
+	stk = mdt_stack_intern(out, n);
+	if (t.ok && stk != NULL)
+		memo_put(m, w, ra, (uintptr_t)fp, gen, stk, &t);
+	return stk;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "cfi.h"
+#include "mdt.h"
 
 /* Rule kinds, the low byte of a rule word. */
 #define UW_EMPTY	0	/* no rule: never stored */
@@ -88,6 +89,24 @@ uw_cache_get(uintptr_t key)
 	return r;
 }
 
+/*
+ * What a walk read, for the memo of unwind.c: the stack words, each as
+ * its offset from the interposed function's frame address.  ra_off[j]
+ * is the word that gave frame j (j >= 1); x_off and x_val the others
+ * (saved frame pointers, the 0 that ended a stack) with their values.
+ * ok: every step was a compact one, so these words and the rules of
+ * the frames' addresses decide the whole walk.
+ */
+#define UW_MAXEXTRA	(MDT_MAXFRAMES + 2)
+
+struct uw_trail {
+	int		 ok;
+	uint32_t	 nextra;
+	uint32_t	 ra_off[MDT_MAXFRAMES];
+	uint32_t	 x_off[UW_MAXEXTRA];
+	uintptr_t	 x_val[UW_MAXEXTRA];
+};
+
 /* unwind.c: the slow path and the counters. */
 uint64_t	 uw_rule_slow(uintptr_t, uint32_t, struct cfi_row *);
 void		 uw_note_cut(int);
@@ -105,6 +124,6 @@ extern const int uwa_fp_ra;
 uintptr_t	 uwa_strip(uintptr_t);
 uint64_t	 uwa_compile(enum cfi_status, const struct cfi_row *);
 uint32_t	 uwa_walk(uintptr_t, void *, uintptr_t *, uint32_t,
-		    struct uw_bounds *);
+		    struct uw_bounds *, struct uw_trail *);
 
 #endif /* UNWIND_H */

@@ -327,7 +327,7 @@ sigframe(struct gstate *g, uintptr_t sp, uintptr_t *pc)
  */
 uint32_t
 uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
-    struct uw_bounds *b)
+    struct uw_bounds *b, struct uw_trail *t)
 {
 	struct cfi_row row;
 	struct gstate g;
@@ -336,6 +336,7 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 	uint32_t n = 1, skip = 0, gen;
 	int full, fp_ok = 1, k;
 
+	t->ok = 0;	/* the memo of walks is x86-64's for now */
 	(void)fp;
 	__asm__ volatile("mov %0, sp\n\tmov %1, x29\n\tmov %2, x30\n\t"
 	    "adr %3, ." : "=r"(sp), "=r"(x29), "=r"(x30), "=r"(pc));

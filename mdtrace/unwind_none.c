@@ -27,8 +27,9 @@ uwa_compile(enum cfi_status st, const struct cfi_row *row)
 
 uint32_t
 uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
-    struct uw_bounds *b)
+    struct uw_bounds *b, struct uw_trail *t)
 {
+	t->ok = 0;	/* no memo of the walk */
 	(void)ra;
 	(void)fp;
 	(void)out;

@@ -245,28 +245,52 @@ sigframe(struct gstate *g, uintptr_t uc)
 }
 
 /*
+ * The walk's RBP came from the word at a and is used: it goes into the
+ * trail (once).  RBP values no rule uses (most code without frame
+ * pointers keeps data there) decide nothing and are left out.
+ */
+static void
+trail_rbp(struct uw_trail *t, uintptr_t f, uintptr_t *a, uintptr_t v)
+{
+	if (*a == 0)
+		return;
+	if (t->nextra == UW_MAXEXTRA) {
+		t->ok = 0;
+		return;
+	}
+	t->x_off[t->nextra] = (uint32_t)(*a - f);
+	t->x_val[t->nextra++] = v;
+	*a = 0;
+}
+
+/*
  * Walk from the interposed function's frame: its frame pointer fp
  * (the compiler keeps one where __builtin_frame_address is taken) holds
  * the caller's RBP, the return address ra sits above it, and the
  * caller's RSP is just past that.  The walk moves *b from a signal
  * stack to the thread's own.  (It works on the caller's copy: a copy
  * here, read as 16 bytes just after the caller stored it as 8, stalled
- * on store forwarding for 2% of a traced run.)
+ * on store forwarding for 2% of a traced run.)  The words it reads go
+ * into *t; t->ok stays 1 only if nothing but compact steps were taken
+ * and the walk ended at max frames or at the stack's end.
  */
 uint32_t
 uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
-    struct uw_bounds *b)
+    struct uw_bounds *b, struct uw_trail *t)
 {
 	struct cfi_row row;
 	struct gstate g;
-	uintptr_t rsp, rbp, key, cfa, f = (uintptr_t)fp;
+	uintptr_t rsp, rbp, key, cfa, f = (uintptr_t)fp, rbp_at;
 	uint64_t rule;
 	uint32_t n = 1, gen;
 	int full = 0, rbp_ok = 1, k;
 
 	g.b = b;
+	t->ok = 1;
+	t->nextra = 0;
 	if (rd(b, f, &rbp) != 0)
 		goto cut;
+	rbp_at = f;		/* where RBP came from; 0: in the trail */
 	rsp = f + 16;
 	key = ra - 1;
 	gen = __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE);
@@ -278,6 +302,7 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 			if (rule & F_RBPBASE) {
 				if (!rbp_ok)
 					goto cut;
+				trail_rbp(t, f, &rbp_at, rbp);
 				cfa = rbp + (uintptr_t)(int64_t)(int32_t)
 				    (rule >> 32);
 			} else
@@ -285,13 +310,26 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 				    (rule >> 32);
 			if (cfa <= rsp || rd(b, cfa - 8, &ra) != 0)
 				goto cut;
-			if ((rule & F_RBPSAVED) && rd(b, cfa + (uintptr_t)
-			    (int64_t)(int16_t)(rule >> 16), &rbp) != 0)
-				goto cut;
+			t->ra_off[n] = (uint32_t)(cfa - 8 - f);
+			if (rule & F_RBPSAVED) {
+				rsp = cfa + (uintptr_t)(int64_t)(int16_t)
+				    (rule >> 16);
+				if (rd(b, rsp, &rbp) != 0)
+					goto cut;
+				rbp_at = rsp;
+			}
 			rsp = cfa;
+			if (ra == 0) {
+				/* some runtimes end stacks so */
+				rsp = cfa - 8;
+				trail_rbp(t, f, &rsp, 0);
+				return n;
+			}
 			full = 0;
 			goto next;
 		}
+		if (UW_KIND(rule) != UW_END)
+			t->ok = 0;
 		switch (UW_KIND(rule)) {
 		case UW_SIGNAL:
 			if (sigframe(&g, rsp) != 0)
@@ -355,6 +393,7 @@ next:
 	}
 	return n;
 cut:
+	t->ok = 0;
 	uw_note_cut(0);
 	return n;
 }

@@ -5,7 +5,10 @@
  * by this test.  Every take is checked against the model, and at the
  * end of each case the table's enumeration (mdt_live_each) and count
  * must be exactly the model's.  The addresses are made up: the table
- * never reads the blocks it keeps.
+ * never reads the blocks it keeps, and their usable sizes come from
+ * the model (the size put plus 0 to 36 bytes by address, so that some
+ * slacks do not fit an entry; blocks the model does not know have
+ * none, and so go to the table of large sizes).
  *
  * Cases: blocks along a heap (windows filling up and emptying in
  * order), every granule of one window (the largest record, then
@@ -102,12 +105,21 @@ result(const char *name, const char *why)
 		printf("not ok live/%s (%s)\n", name, why);
 }
 
+/* The usable size the table asks for: the model's, with some slack. */
+static size_t
+usable(void *p)
+{
+	struct mslot *s = mfind((uintptr_t)p);
+
+	return s == NULL ? 0 : s->size + ((uintptr_t)p >> 4) % 37;
+}
+
 /* Put a block in both. */
 static void
 put(uintptr_t a, size_t size, struct mdt_stack *stk)
 {
-	mdt_live_insert((void *)a, size, stk);
 	mput(a, size, stk);
+	mdt_live_insert((void *)a, size, stk);
 }
 
 /* Take a block from both; the first difference, or NULL. */
@@ -419,6 +431,7 @@ main(void)
 		printf("not ok live/setup (no memory)\n1..1\n");
 		return 0;
 	}
+	mdt_live_sizer(usable);
 	for (i = 0; i < 8; i++) {
 		f[0] = 0x401000 + (uintptr_t)i;
 		f[1] = 0x402000;
