@@ -28,6 +28,9 @@ c++filt binutils
 musl-gcc musl-tools
 valgrind valgrind
 python3 python3
+gdb gdb
+pkill procps
+pgrep procps
 qemu-x86_64 qemu-user
 qemu-aarch64 qemu-user
 aarch64-linux-gnu-gcc crossbuild-essential-arm64
