@@ -130,7 +130,7 @@ MDT_COMMONSRCS = mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c \
 		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c \
 		mdtrace/say.c mdtrace/objects.c mdtrace/untraced.c \
 		mdtrace/exec.c mdtrace/snapshot.c mdtrace/control.c \
-		mdtrace/tables.c
+		mdtrace/tables.c mdtrace/tasks.c
 MDT_ARCHSRCS =	mdtrace/arch_x86_64.c mdtrace/unwind_x86_64.c \
 		mdtrace/arch_aarch64.c mdtrace/unwind_aarch64.c \
 		mdtrace/arch_none.c mdtrace/unwind_none.c
@@ -157,8 +157,8 @@ mdtrace/mdtrace: mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/untraced.h \
 	    mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/ask.c src/longopt.c
 
 mdtrace/libmdtrace.so: $(MDT_COMMONSRCS) $(MDT_ARCHSRCS) mdtrace/mdt.h \
-	    mdtrace/cfi.h mdtrace/unwind.h mdtrace/stop.h mdtrace/arch.h \
-	    mdtrace/untraced.h src/version.h
+	    mdtrace/cfi.h mdtrace/unwind.h mdtrace/stop_ptrace.h mdtrace/tasks.h \
+	    mdtrace/arch.h mdtrace/untraced.h src/version.h
 	$(CC) $(MDT_CFLAGS) $(MDT_SOFLAGS) $(LDFLAGS) -shared -o $@ \
 	    $(MDT_LIBSRCS) -ldl
 

@@ -219,7 +219,7 @@ void		 mdt_leakcheck_free(void);
  */
 struct mdt_thread {
 	int		 tid;
-	int		 state;		/* STOP_* of stop.c */
+	int		 state;		/* MDT_STOP_* of tasks.h */
 	uintptr_t	 sp;
 	uintptr_t	 self;		/* its thread pointer, or 0 */
 	uintptr_t	 stack_hi;	/* its stack's end (scan.c), or 0 */
@@ -227,6 +227,7 @@ struct mdt_thread {
 };
 #define MDT_MAXTHREADS	4096	/* stopped at most; the others run on */
 void		 mdt_stop_init(void);
+/* tasks.c: a thread no check stops (the tracer's own). */
 void		 mdt_stop_ignore(int);
 size_t		 mdt_stop_threads(struct mdt_thread **);
 void		 mdt_resume_threads(void);

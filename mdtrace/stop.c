@@ -39,7 +39,8 @@
 
 #include "arch.h"
 #include "mdt.h"
-#include "stop.h"
+#include "stop_ptrace.h"
+#include "tasks.h"
 
 #define STOP_SIG	(SIGRTMAX - 2)	/* documented in mdtrace.1 */
 #define STOP_WAIT_MS	500	/* for every thread to answer */
@@ -48,13 +49,6 @@
 #define STOP_GRACE_MS	20	/* then a thread blocking the signal is given up */
 
 
-struct linux_dirent64 {
-	uint64_t	d_ino;
-	int64_t		d_off;
-	unsigned short	d_reclen;
-	unsigned char	d_type;
-	char		d_name[];
-};
 
 static struct mdt_thread *slots;	/* the caller's array */
 static size_t		 nslots;
@@ -65,8 +59,6 @@ static int		 installed;
 static long		 traced = -1;	/* threads the ptrace helper holds */
 static int		 ptrace_refused;
 static int		 signal_only;	/* MDTRACE_STOP=signal */
-static int		 foreign[16];	/* the emulator's threads */
-static size_t		 nforeign;
 static struct sigaction	 oldact;
 
 static long
@@ -126,21 +118,6 @@ install(void)
 	return 0;
 }
 
-static int
-parse_int(const char *s)
-{
-	int v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || v > 100000000)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
 /* Parse hexadecimal digits at s; *s is left on the first other. */
 static uint64_t
 parse_hex(const char **sp)
@@ -158,33 +135,6 @@ parse_hex(const char **sp)
 	}
 	*sp = s;
 	return v;
-}
-
-/*
- * Into path (64 bytes): "/proc/self/task/TID/NAME", or with tid -1
- * "/proc/PID/NAME" (for the ptrace helper, whose /proc/self is its
- * own).  Nothing here touches errno.
- */
-void
-mdt_stop_path(char *path, int pid, int tid, const char *name)
-{
-	char digits[16];
-	size_t n, k = 0;
-	int v = tid < 0 ? pid : tid;
-
-	memcpy(path, tid < 0 ? "/proc/" : "/proc/self/task/",
-	    tid < 0 ? 7 : 17);
-	n = tid < 0 ? 6 : 16;
-	do {
-		digits[k++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0 && k < sizeof(digits));
-	while (k > 0)
-		path[n++] = digits[--k];
-	path[n++] = '/';
-	for (k = 0; name[k] != '\0' && n < 63; k++)
-		path[n++] = name[k];
-	path[n] = '\0';
 }
 
 /* Read a small /proc file of thread tid into buf; its length or -1. */
@@ -244,31 +194,6 @@ emulated(void)
 	return yes;
 }
 
-/*
- * The directory entry at p (getdents64): its thread id in *tid (-1 if
- * none), its length.
- */
-long
-mdt_stop_dirent(const char *p, int *tid)
-{
-	const struct linux_dirent64 *d = (const void *)p;
-
-	*tid = parse_int(d->d_name);
-	return d->d_reclen > 0 ? d->d_reclen : 4096;
-}
-
-/* Is tid one of the emulator's own threads? */
-int
-mdt_stop_foreign(int tid)
-{
-	size_t i;
-
-	for (i = 0; i < nforeign; i++)
-		if (foreign[i] == tid)
-			return 1;
-	return 0;
-}
-
 static int
 known(int tid)
 {
@@ -307,15 +232,7 @@ static void
 note_foreign(int tid, void *arg)
 {
 	(void)arg;
-	if (nforeign < sizeof(foreign) / sizeof(foreign[0]))
-		foreign[nforeign++] = tid;
-}
-
-/* A thread of the tracer's own (control.c): never stopped. */
-void
-mdt_stop_ignore(int tid)
-{
-	note_foreign(tid, NULL);
+	mdt_stop_ignore(tid);
 }
 
 /*
@@ -411,7 +328,7 @@ give_up_blocked(void)
 {
 	size_t i;
 
-	if (nforeign > 0 || emulated())
+	if (emulated())
 		return;
 	for (i = 0; i < nslots; i++)
 		if (__atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE) ==

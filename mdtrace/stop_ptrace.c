@@ -44,7 +44,8 @@
 
 #include "arch.h"
 #include "mdt.h"
-#include "stop.h"
+#include "stop_ptrace.h"
+#include "tasks.h"
 
 #define HELPER_STACK	(64 * 1024)
 #define WAIT_MS		500	/* for each thread's stop */

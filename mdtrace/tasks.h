@@ -1,16 +1,12 @@
 /*
- * stop.h: between the two ways of stopping the other threads for the
- * leak check: with a signal (stop.c, which also chooses) and with
- * ptrace (stop_ptrace.c).
+ * tasks.h: the threads of the process, for stopping them (tasks.c),
+ * and the states of a thread's slot (struct mdt_thread) while the
+ * leak check stops it.
  */
-#ifndef STOP_H
-#define STOP_H
+#ifndef TASKS_H
+#define TASKS_H
 
-#include <stddef.h>
-
-#include "mdt.h"
-
-/* A slot's state (struct mdt_thread). */
+/* A slot's state. */
 enum {
 	MDT_STOP_SENT,		/* signalled, not yet answered */
 	MDT_STOP_ARRIVING,	/* its handler is saving its registers */
@@ -20,13 +16,13 @@ enum {
 	MDT_STOP_TRACED		/* stopped by the ptrace helper */
 };
 
-/* stop.c */
+/*
+ * Into path (64 bytes): "/proc/self/task/TID/NAME", or with tid -1
+ * "/proc/PID/NAME".  A getdents64 entry: its thread id (-1 if none)
+ * into *tid, its length.  Whether no check stops tid.
+ */
 void	 mdt_stop_path(char *, int, int, const char *);
 long	 mdt_stop_dirent(const char *, int *);
 int	 mdt_stop_foreign(int);
 
-/* stop_ptrace.c */
-long	 mdt_ptrace_stop(struct mdt_thread *, size_t);
-void	 mdt_ptrace_resume(void);
-
-#endif /* STOP_H */
+#endif /* TASKS_H */
