@@ -357,8 +357,27 @@ mdt_control_init(void)
 }
 
 /*
- * In a forked child (the fork handlers hold no check): the parent's
- * checker thread is not here, and its socket is not this process's.
+ * No fork while a check runs: the child would inherit the check's half
+ * done state and the locks it holds (the dynamic linker's among them,
+ * which dl_iterate_phdr takes), and hang on them.  fork waits for the
+ * check; the check, which stops the forking thread, does not wait for
+ * fork.
+ */
+void
+mdt_control_fork_prepare(void)
+{
+	pthread_mutex_lock(&C.mu);
+}
+
+void
+mdt_control_fork_parent(void)
+{
+	pthread_mutex_unlock(&C.mu);
+}
+
+/*
+ * In a forked child (no check was running): the parent's checker thread
+ * is not here, and its socket is not this process's.
  */
 void
 mdt_control_fork(void)

@@ -160,6 +160,8 @@ size_t		 mdt_snap_memory(uintptr_t *);
  * after its report.
  */
 void		 mdt_control_init(void);
+void		 mdt_control_fork_prepare(void);
+void		 mdt_control_fork_parent(void);
 void		 mdt_control_fork(void);
 void		 mdt_control_exit(void);
 void		 mdt_control_exit_done(void);

@@ -482,9 +482,11 @@ mdt_options_enable(const char *s)
 	return o.enabled;
 }
 
+/* A running check first (control.c), then the tables, as a check. */
 static void
 fork_prepare(void)
 {
+	mdt_control_fork_prepare();
 	mdt_table_lockall();
 }
 
@@ -492,6 +494,7 @@ static void
 fork_parent(void)
 {
 	mdt_table_unlockall();
+	mdt_control_fork_parent();
 }
 
 static void

@@ -92,7 +92,7 @@ snapdec_proc(struct mproc *p, void **ps)
 static int
 snapdec_drop(struct mproc *p, struct snap_proc *sp)
 {
-	if (sp->open)
+	if (sp->open && p->snaps != NULL)
 		snap_drop(p->snaps);
 	sp->open = 0;
 	return MREC_DAMAGED;
@@ -291,11 +291,12 @@ snapdec_finish(void *dv, struct mproc *p, void *ps, struct md_err *e)
 	struct snap_proc *sp = ps;
 
 	(void)e;
-	if (sp->open) {
+	/* One of an image since replaced went with that image's log. */
+	if (sp->open && sp->image == p->image && p->snaps != NULL) {
 		sd->ctx->stats.snapcut++;
 		snap_drop(p->snaps);
-		sp->open = 0;
 	}
+	sp->open = 0;
 	return MREC_OK;
 }
 
