@@ -865,32 +865,141 @@ each_block(void (*fn)(const struct mdt_block *, void *), void *arg,
 	fn(&b, arg);
 }
 
+/* Every live block of window w, in address order. */
+static void
+window_each(struct window *w, void (*fn)(const struct mdt_block *, void *),
+    void *arg)
+{
+	const entry_t *ent = entries(w);
+	uintptr_t a;
+	uint64_t pos;
+	uint32_t k;
+
+	for (pos = w->pos, k = 0; pos != 0; pos &= pos - 1, k++)
+		if (w->live & (pos & -pos)) {
+			a = w->win << WIN_SHIFT |
+			    (uintptr_t)__builtin_ctzll(pos) << GRAN_SHIFT;
+			each_block(fn, arg, a, entry_size(a, ent[k], 0),
+			    E_STACK(ent[k]));
+		}
+}
+
 /* Every block of shard sh, in no order. */
 static void
 shard_each(struct live_shard *sh,
     void (*fn)(const struct mdt_block *, void *), void *arg)
 {
-	struct window *w;
-	const entry_t *ent;
-	uintptr_t a;
-	uint64_t pos;
-	uint32_t k;
 	size_t i;
 
-	for (i = 0; i < sh->cap; i++) {
-		w = &sh->index[i];
-		if (w->n == 0)
-			continue;
-		ent = entries(w);
-		for (pos = w->pos, k = 0; pos != 0; pos &= pos - 1, k++)
-			if (w->live & (pos & -pos)) {
-				a = w->win << WIN_SHIFT |
-				    (uintptr_t)__builtin_ctzll(pos) <<
-				    GRAN_SHIFT;
-				each_block(fn, arg, a, entry_size(a, ent[k], 0),
-				    E_STACK(ent[k]));
-			}
+	for (i = 0; i < sh->cap; i++)
+		if (sh->index[i].n != 0)
+			window_each(&sh->index[i], fn, arg);
+}
+
+/*
+ * The windows in address order, for mdt_live_each_ordered: a key a
+ * window, its number above ORD_POS bits that say where it is (shard and
+ * index slot), sorted by a radix sort on the number's bits alone.
+ */
+#define ORD_SLOT	23
+#define ORD_POS		(LIVE_SHIFT + ORD_SLOT)
+#define ORD_RADIX	11
+
+/* LSD radix sort of n keys through tmp, on bits ORD_POS to ORD_POS + bits. */
+static void
+ord_sort(uint64_t *key, uint64_t *tmp, size_t n, int bits)
+{
+	static size_t count[1 << ORD_RADIX];
+	uint64_t *src = key, *dst = tmp, *t;
+	size_t i, sum, c;
+	int shift;
+
+	for (shift = ORD_POS; shift < ORD_POS + bits; shift += ORD_RADIX) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(src[i] >> shift) & ((1 << ORD_RADIX) - 1)]++;
+		for (i = 0, sum = 0; i < (1 << ORD_RADIX); i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) &
+			    ((1 << ORD_RADIX) - 1)]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
 	}
+	if (src != key)
+		memcpy(key, src, n * sizeof(*key));
+}
+
+#define ORD_AHEAD	8
+
+static struct window *
+ord_window(uint64_t key)
+{
+	return &live[(key >> ORD_SLOT) & (LIVE_SHARDS - 1)].index[key &
+	    (((uint64_t)1 << ORD_SLOT) - 1)];
+}
+
+/*
+ * Call fn on every live block in address order, through key and tmp,
+ * room for n windows (the number of blocks is enough).  The caller
+ * holds every lock.
+ * The sizes are then read from the allocator's headers along the heap,
+ * not at random.  Returns -1, having called nothing, when the order
+ * cannot be had this way: blocks in the plain table, a shard's index too
+ * large for the keys' slot bits, or windows spread too far for theirs.
+ */
+int
+mdt_live_each_ordered(void (*fn)(const struct mdt_block *, void *),
+    void *arg, uint64_t *key, uint64_t *tmp, size_t n)
+{
+	const struct window *w;
+	uintptr_t lo = UINTPTR_MAX, hi = 0, a;
+	size_t i, j, m = 0;
+	int s, bits;
+
+	if (odd.n != 0)
+		return -1;
+	for (s = 0; s < LIVE_SHARDS; s++) {
+		if (live[s].cap > ((size_t)1 << ORD_SLOT))
+			return -1;
+		for (i = 0; i < live[s].cap; i++) {
+			if (live[s].index[i].n == 0)
+				continue;
+			if (m == n)
+				return -1;
+			a = live[s].index[i].win;
+			lo = a < lo ? a : lo;
+			hi = a > hi ? a : hi;
+			key[m++] = (uint64_t)s << ORD_SLOT | i;
+		}
+	}
+	for (bits = 0; bits < 64 - ORD_POS && ((hi - lo) >> bits) != 0;
+	    bits++)
+		;
+	if (m > 0 && ((hi - lo) >> bits) != 0)
+		return -1;
+	for (j = 0; j < m; j++)
+		key[j] |= (uint64_t)(ord_window(key[j])->win - lo) << ORD_POS;
+	ord_sort(key, tmp, m, bits);
+	for (j = 0; j < m; j++) {
+		/* Slots are at random in the indexes: fetch them early. */
+		if (j + 2 * ORD_AHEAD < m)
+			__builtin_prefetch(ord_window(key[j + 2 * ORD_AHEAD]));
+		if (j + ORD_AHEAD < m) {
+			w = ord_window(key[j + ORD_AHEAD]);
+			__builtin_prefetch((const char *)(w->win << WIN_SHIFT |
+			    (uintptr_t)__builtin_ctzll(w->live) <<
+			    GRAN_SHIFT) - 16);
+			if (w->cls != 0)
+				__builtin_prefetch(w->u.rec);
+		}
+		window_each(ord_window(key[j]), fn, arg);
+	}
+	return 0;
 }
 
 /*

@@ -130,8 +130,9 @@ static struct {
 	int		 bshift;	/* bucket size, log 2 */
 	uint32_t	*big;		/* indices of the big blocks, sorted */
 	size_t		 nbig;
-	uint32_t	*work;		/* a queue: paths are found shortest first */
+	uint32_t	*work;		/* the blocks to scan: see drain() */
 	volatile size_t	 nwork, whead;
+	/* The holder paths, at exit only (else NULL): */
 	uint32_t	*parent;	/* the block that held each, or NO_BLOCK */
 	uintptr_t	*from;		/* where the pointer was; 0: a loader block */
 	uint8_t		*depth;		/* blocks between it and its root */
@@ -600,10 +601,13 @@ find(uintptr_t w)
 static void
 push(uint32_t j, const uintptr_t *at)
 {
+	/* Its first lines, while the rest of the block in hand is read. */
+	__builtin_prefetch((const void *)S.x[j].lo);
+	__builtin_prefetch((const void *)(S.x[j].lo + 64));
 	S.work[S.nwork] = j;
-	S.from[j] = (uintptr_t)at;
 	S.nwork = S.nwork + 1;
 	if (S.parent != NULL) {
+		S.from[j] = (uintptr_t)at;
 		S.parent[j] = S.cur;
 		S.depth[j] = S.cur == NO_BLOCK ? 0 : S.depth[S.cur] +
 		    (S.depth[S.cur] < UINT8_MAX);
@@ -781,7 +785,14 @@ guard_faults(int on)
 	}
 }
 
-/* Scan what the work stack holds; a block that faults is skipped. */
+/*
+ * Scan what the work list holds; a block that faults is skipped.  With
+ * holder paths to find (at exit), the list is a queue, so that each
+ * block's path is a shortest one; else a stack: a chain of blocks is
+ * then followed to its end, along the heap as it was allocated, where
+ * the queue jumps between all chains at every step (on a heap of 2M
+ * blocks in chains, the marking took 0.29 s instead of 1.37).
+ */
 static void
 drain(int clique)
 {
@@ -789,8 +800,13 @@ drain(int clique)
 
 	sigsetjmp(S.env, 0);
 	while (S.whead < S.nwork) {
-		i = S.work[S.whead];
-		S.whead = S.whead + 1;
+		if (S.parent != NULL) {
+			i = S.work[S.whead];
+			S.whead = S.whead + 1;
+		} else {
+			i = S.work[S.nwork - 1];
+			S.nwork = S.nwork - 1;
+		}
 		S.cur = i;
 		if (clique)
 			scan_clique(S.x[i].lo, S.x[i].lo + S.b[i].size);
@@ -1165,13 +1181,18 @@ copy_block(const struct mdt_block *b, void *arg)
 		S.b[S.n++] = *b;
 }
 
-/* Copy the live table and stop the threads; -1 if out of memory. */
+/*
+ * Copy the live table and stop the threads; -1 if out of memory.  With
+ * paths set, the arrays of the holder paths too.
+ */
 static int
-snapshot(void)
+snapshot(int paths)
 {
 	uintptr_t *lr;
 	size_t n, nlr, i, *count;
 	struct mdt_block *tmp;
+	uint64_t *key;
+	int ordered;
 
 	lr = scan_alloc(2 * MDT_LIVE_REGIONS * sizeof(*lr));
 	count = scan_alloc(RADIX * sizeof(*count));
@@ -1189,12 +1210,16 @@ snapshot(void)
 		return -1;
 	}
 	S.n = 0;
-	mdt_live_each(copy_block, &n, 1);
+	/* In order, through tmp, if it can be; else sorted after. */
+	key = (uint64_t *)(void *)tmp;
+	ordered = mdt_live_each_ordered(copy_block, &n, key, key + n, n) == 0;
+	if (!ordered)
+		mdt_live_each(copy_block, &n, 1);
 	nlr = mdt_live_regions(lr, MDT_LIVE_REGIONS);
 	mdt_table_unlockall();
 	for (i = 0; i < nlr; i++)
 		exclude(lr[2 * i], lr[2 * i + 1], 0);
-	if (S.n > 0)
+	if (S.n > 0 && !ordered)
 		sort_blocks(S.b, tmp, S.n, count);
 	S.x = (struct ext *)(void *)tmp;	/* tmp is free again */
 	for (i = 0; i < S.n; i++) {
@@ -1203,11 +1228,14 @@ snapshot(void)
 	}
 	S.state = scan_full(S.n + 1);
 	S.work = scan_alloc((2 * S.n + 2) * sizeof(*S.work));
+	if (S.state == NULL || S.work == NULL)
+		return -1;
+	if (!paths)
+		return 0;
 	S.from = scan_alloc((S.n + 1) * sizeof(*S.from));
 	S.depth = scan_alloc(S.n + 1);
 	S.parent = scan_alloc((S.n + 1) * sizeof(*S.parent));
-	return S.state == NULL || S.work == NULL || S.from == NULL ||
-	    S.depth == NULL || S.parent == NULL ? -1 : 0;
+	return S.from == NULL || S.depth == NULL || S.parent == NULL ? -1 : 0;
 }
 
 /* The kind of each marking state. */
@@ -1594,20 +1622,26 @@ mdt_leakcheck(void *exit_sp, void *caller_sp, int running)
 	S.self_tid = (int)syscall(SYS_gettid);
 	S.self_self = mdt_arch_tp();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (snapshot() == 0 && build_index() == 0) {
+	if (snapshot(!running) == 0 && build_index() == 0) {
 		check((uintptr_t)exit_sp - EXIT_SLACK, (uintptr_t)caller_sp);
-		sum_kinds();
-		if (!running)
-			note_frames();
-		else
-			ok = snap_blocks() == 0;
-		ok = !running || ok;
+		ok = 1;
 	}
+	if (!running) {
+		if (ok) {
+			sum_kinds();
+			note_frames();
+		}
+		mdt_resume_threads();
+		return ok;
+	}
+	/* The copy is the check's own: the program may go on. */
 	mdt_resume_threads();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (running && ok)
+	if (ok && snap_blocks() == 0)
 		mdt_snap_end((uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 +
 		    (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec);
+	else
+		ok = 0;
 	return ok;
 }
 

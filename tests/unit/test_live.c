@@ -3,8 +3,9 @@
  * test_live.c: unit tests of mdtrace's live-block table (mdtrace/live.c)
  * against a model: a plain hash map of address to size and stack kept
  * by this test.  Every take is checked against the model, and at the
- * end of each case the table's enumeration (mdt_live_each) and count
- * must be exactly the model's.  The addresses are made up: the table
+ * end of each case the table's enumeration (mdt_live_each, and in
+ * address order mdt_live_each_ordered) and count must be exactly the
+ * model's.  The addresses are made up: the table
  * never reads the blocks it keeps, and their usable sizes come from
  * the model (the size put plus 0 to 36 bytes by address, so that some
  * slacks do not fit an entry; blocks the model does not know have
@@ -159,6 +160,54 @@ check_block(const struct mdt_block *b, void *arg)
 		bad++;
 }
 
+static uintptr_t	last;
+static int	unordered;
+
+/* check_block, and the blocks must come in ascending address order. */
+static void
+check_ordered(const struct mdt_block *b, void *arg)
+{
+	if (seen > 0 && b->addr <= last)
+		unordered++;
+	last = b->addr;
+	check_block(b, arg);
+}
+
+/*
+ * mdt_live_each_ordered: the model's blocks in address order, or -1
+ * (allowed only where blocks are in the plain table, which the
+ * odd-address cases make); the first difference, or NULL.
+ */
+static const char *
+same_ordered(void)
+{
+	uint64_t *key;
+	size_t n;
+	int rv;
+
+	mdt_table_lockall();
+	n = mdt_live_count();
+	if ((key = malloc((2 * n + 2) * sizeof(*key))) == NULL) {
+		mdt_table_unlockall();
+		return "no memory for the test";
+	}
+	seen = 0;
+	bad = unordered = 0;
+	rv = mdt_live_each_ordered(check_ordered, NULL, key, key + n + 1,
+	    n + 1);
+	mdt_table_unlockall();
+	free(key);
+	if (rv == -1)
+		return seen == 0 ? NULL : "gave blocks, then failed";
+	if (bad != 0)
+		return "a block in order is not the model's";
+	if (unordered != 0)
+		return "blocks out of address order";
+	if (seen != model_n)
+		return "a different number of blocks in order";
+	return NULL;
+}
+
 /* The table holds exactly the model: the first difference, or NULL. */
 static const char *
 same(void)
@@ -175,7 +224,7 @@ same(void)
 	mdt_table_unlockall();
 	if (seen != model_n)
 		return "count differs";
-	return NULL;
+	return same_ordered();
 }
 
 /* Take every block the model holds; the first difference, or NULL. */
