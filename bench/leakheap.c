@@ -24,7 +24,11 @@
 
 #define CHAIN	100
 
-static void	**heads;
+/*
+ * Stored where a leak check finds it at exit too: kept only in a
+ * register of main, the whole heap was lost once main returned.
+ */
+void	**volatile heads;
 
 int	__lsan_do_recoverable_leak_check(void) __attribute__((weak));
 

@@ -10,7 +10,7 @@
 name=holder
 out=tests/out/holder
 . tests/e2e/check.sh.inc
-plan 11
+plan 12
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -112,8 +112,11 @@ json_path() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 paths = [l["held_by"] for p in d["processes"] for l in p["leaks"] if "held_by" in l]
-two = [h for h in paths if len(h) == 2]
+two = [h for h in paths if len(h) == 2 and h[0].get("variable") == "head"]
 ok = len(two) == 1 and two[0][0]["kind"] == "data" and two[0][0]["variable"] == "head" and two[0][0]["binding"] == "global" and two[0][0]["file"] == sys.argv[3] and two[0][0]["line"] == int(sys.argv[4]) and two[0][1]["kind"] == "block" and two[0][1]["offset"] == 16 and two[0][1]["function"] == "make_list" and two[0][1]["line"] == int(sys.argv[2])
 sys.exit(0 if ok else 1)' "$1" "$2" "$abs" "$(at head | sed 's/.*://')"
 }
 check json-path json_path "$out/json" "$(line first)"
+# Two paths from the block at hub to the block x: the shorter is named.
+shortest=$(held "$(line x)")
+check x-shortest test "$shortest" = "  held by a block allocated at main at $abs:$(line d) (at offset 0), held by a block allocated at main at $abs:$(line hub) (at offset 0), held by global hub$(at hub)"
