@@ -224,9 +224,15 @@ put_le(unsigned char *p, uint64_t v, size_t n)
 int
 mdt_write_whole(int fd, const void *b, size_t len)
 {
+	return mdt_write_records(fd, b, &len, 1);
+}
+
+int
+mdt_write_records(int fd, const void *b, const size_t *ends, size_t n)
+{
 	struct sigaction ign, old;
 	struct stat st;
-	size_t done = 0;
+	size_t done = 0, len = n > 0 ? ends[n - 1] : 0, keep = 0, i;
 	ssize_t r;
 	off_t at;
 	int e = 0;
@@ -245,13 +251,16 @@ mdt_write_whole(int fd, const void *b, size_t len)
 			continue;
 		e = r == -1 ? errno : EIO;
 		/*
-		 * If another process appended after the part, cutting would
-		 * take theirs too: the part stays, and mdump skips it.
+		 * The whole records written stay; the part of one is cut.
+		 * If another process appended after it, cutting would take
+		 * theirs too: the part stays, and mdump skips it.
 		 */
-		if (done > 0 && (at = lseek(fd, 0, SEEK_CUR)) != -1 &&
+		for (i = 0; i < n && ends[i] <= done; i++)
+			keep = ends[i];
+		if (done > keep && (at = lseek(fd, 0, SEEK_CUR)) != -1 &&
 		    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		    st.st_size == at)
-			(void)!ftruncate(fd, at - (off_t)done);
+			(void)!ftruncate(fd, at - (off_t)(done - keep));
 		break;
 	}
 	(void)sigaction(SIGXFSZ, &old, NULL);

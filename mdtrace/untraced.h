@@ -48,6 +48,12 @@ int		 mdt_note(const char *, int32_t, const char *, const char *,
  * fail rather than kill the program.
  */
 int		 mdt_write_whole(int, const void *, size_t);
+/*
+ * The same for n records in one buffer, one write(2) for all where the
+ * file takes them: record i ends at ends[i].  Of a write taken in part,
+ * the whole records stay and the rest is cut off.
+ */
+int		 mdt_write_records(int, const void *, const size_t *, size_t);
 
 /* The payload of "mdtuntraced": path, NUL, reason, NUL; its length. */
 size_t		 mdt_untraced_data(char *, size_t, const char *, const char *);
