@@ -712,6 +712,48 @@ mdt_live_sizer(size_t (*fn)(void *))
 }
 
 /*
+ * The leak check copies the table under a guard against faults: a
+ * block freed behind the tracer's back (the C library's __libc_free,
+ * say) may have been unmapped, and reading its size faults.  The guard
+ * then copies again, without the block whose size was being read.
+ */
+#define SKIP_MAX	64
+
+static volatile uintptr_t sizing;	/* the block being sized */
+static uintptr_t	skip[SKIP_MAX];
+static size_t		nskip;
+
+uintptr_t
+mdt_live_sizing(void)
+{
+	return sizing;
+}
+
+int
+mdt_live_skip(uintptr_t a)
+{
+	if (a == 0) {
+		nskip = 0;
+		return 0;
+	}
+	if (nskip == SKIP_MAX)
+		return -1;
+	skip[nskip++] = a;
+	return 0;
+}
+
+static int
+skipped(uintptr_t a)
+{
+	size_t i;
+
+	for (i = 0; i < nskip; i++)
+		if (skip[i] == a)
+			return 1;
+	return 0;
+}
+
+/*
  * The size of a block of entry e, which the table holds or just held.
  * A usable size below the slack is that of a block freed behind the
  * tracer's back (glibc says 0 for a free chunk): its size is 0.
@@ -723,6 +765,7 @@ entry_size(uintptr_t a, entry_t e, int forget)
 
 	if (E_SLACK(e) == SLACK_BIG)
 		return forget ? big_take(a) : big_peek(a);
+	sizing = a;
 	u = usable((void *)a);
 	return u >= E_SLACK(e) ? u - E_SLACK(e) : 0;
 }
@@ -879,8 +922,9 @@ window_each(struct window *w, void (*fn)(const struct mdt_block *, void *),
 		if (w->live & (pos & -pos)) {
 			a = w->win << WIN_SHIFT |
 			    (uintptr_t)__builtin_ctzll(pos) << GRAN_SHIFT;
-			each_block(fn, arg, a, entry_size(a, ent[k], 0),
-			    E_STACK(ent[k]));
+			if (nskip == 0 || !skipped(a))
+				each_block(fn, arg, a, entry_size(a, ent[k], 0),
+				    E_STACK(ent[k]));
 		}
 }
 

@@ -115,6 +115,8 @@ void		 mdt_live_resetlocks(void);
 void		 mdt_live_each(void (*)(const struct mdt_block *, void *),
 		    void *, int);
 size_t		 mdt_live_count(void);
+uintptr_t	 mdt_live_sizing(void);
+int		 mdt_live_skip(uintptr_t);
 int		 mdt_live_each_ordered(void (*)(const struct mdt_block *,
 		    void *), void *, uint64_t *, uint64_t *, size_t);
 size_t		 mdt_live_regions(uintptr_t *, size_t);

@@ -1213,12 +1213,25 @@ snapshot(int paths)
 		mdt_table_unlockall();
 		return -1;
 	}
-	S.n = 0;
-	/* In order, through tmp, if it can be; else sorted after. */
+	/*
+	 * In order, through tmp, if it can be; else sorted after.  A size
+	 * that faults is that of a block freed behind the tracer's back
+	 * and unmapped: the copy is made again without it.
+	 */
 	key = (uint64_t *)(void *)tmp;
+	(void)mdt_live_skip(0);
+	guard_faults(1);
+	if (sigsetjmp(S.env, 0) != 0 &&
+	    mdt_live_skip(mdt_live_sizing()) == -1) {
+		guard_faults(0);
+		mdt_table_unlockall();
+		return -1;
+	}
+	S.n = 0;
 	ordered = mdt_live_each_ordered(copy_block, &n, key, key + n, n) == 0;
 	if (!ordered)
 		mdt_live_each(copy_block, &n, 1);
+	guard_faults(0);
 	nlr = mdt_live_regions(lr, MDT_LIVE_REGIONS);
 	mdt_table_unlockall();
 	for (i = 0; i < nlr; i++)

@@ -5,13 +5,15 @@
 # naming them; the tracer's messages go to standard error as it was at
 # start-up, never into a file the program put at descriptor 2, and
 # MDTRACE_QUIET silences them; a program started by its bare name
-# through PATH is symbolized to its file and line.
+# through PATH is symbolized to its file and line; a block freed behind
+# the tracer's back and unmapped neither stops the checks nor the
+# program.
 
 out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 11
+plan 15
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -62,3 +64,16 @@ line=$(grep -n LEAK_PATH "$progs/pathprog.c" | head -n 1 | cut -d: -f1)
 check path-leak grep -q "^Leak sum=77 count=1 " "$out/p.report"
 check path-line grep -q "^ make_leak at .*pathprog.c:$line\$" "$out/p.report"
 check path-object sh -c "! grep -q '?? at ??:0 (pathprog' $out/p.report"
+
+# A block freed behind the tracer's back and unmapped: the checks leave
+# it out, and the program runs to its end.
+build behind "$out/behind"
+MALLOC_OPTIONS=D MDTRACE_CONTROL=0 mdtrace/mdtrace -f "$out/b.kt" \
+    "$out/behind" >"$out/b.out" 2>"$out/b.err"
+echo "exit $?" >>"$out/b.out"
+check behind-runs test "$(cat "$out/b.out")" = "$(printf 'check 1\nsurvived\nexit 0')"
+./mdump -T -f "$out/b.kt" >"$out/b.snaps" 2>&1
+check behind-snapshot sh -c "awk '\$1 == 1' $out/b.snaps | grep -q ."
+./mdump -a -f "$out/b.kt" >"$out/b.report" 2>&1
+check behind-reachable grep -q "^Leak sum=100 count=1 .*reachable" "$out/b.report"
+check behind-lost grep -q "^Leak sum=77 count=1 .*definite" "$out/b.report"
