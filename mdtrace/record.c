@@ -597,7 +597,7 @@ open_trace(void)
 
 /* The trace file for w: batches if it is a regular file; -1 if none. */
 static int
-out_open(struct out *w)
+writer_open(struct out *w)
 {
 	struct stat st;
 
@@ -609,7 +609,7 @@ out_open(struct out *w)
 }
 
 static void
-out_close(struct out *w)
+writer_close(struct out *w)
 {
 	flush(w);
 	close(w->fd);
@@ -702,7 +702,7 @@ int
 mdt_snapout_open(void)
 {
 	memset(&snapw, 0, sizeof(snapw));
-	if (out_open(&snapw) == -1)
+	if (writer_open(&snapw) == -1)
 		return -1;
 	snapw.pid = (int32_t)getpid();
 	snapw.tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
@@ -735,7 +735,7 @@ mdt_snapout_close(void)
 {
 	memcpy(snapobj, snapw.obj, snapw.nobj * sizeof(snapobj[0]));
 	nsnapobj = snapw.nobj;
-	out_close(&snapw);
+	writer_close(&snapw);
 }
 
 /* A forked child writes its own object records. */
@@ -759,7 +759,7 @@ mdt_report(const struct mdt_opts *o, int kinds)
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
-	if (out_open(&w) == -1)
+	if (writer_open(&w) == -1)
 		return;
 	w.pid = (int32_t)getpid();
 	w.tid = (int32_t)syscall(SYS_gettid) + TID_OFFSET;
@@ -789,5 +789,5 @@ mdt_report(const struct mdt_opts *o, int kinds)
 	banner(&w, "End");
 	dump_flush(&w);
 	stacks_record(&w);
-	out_close(&w);
+	writer_close(&w);
 }
