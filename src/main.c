@@ -537,7 +537,7 @@ print_snapshot(struct run *run, struct mproc *p, struct snap_state *st,
 	rs.onlyold = older;
 	if (older && rs.at->older == 0) {
 		warnx("%s: process %" PRId32 ": snapshot %" PRIu32 " has no "
-		    "figures of old blocks (MDTRACE_OLDER)", run->name,
+		    "figures of old blocks: the tracer had no age T", run->name,
 		    p->pid, rs.at->num);
 		run->status = 1;
 		return;
