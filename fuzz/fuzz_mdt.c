@@ -24,6 +24,10 @@
  *	  2 bytes     payload length, little-endian, cut to what is left
  *	  payload
  *
+ * Each process's snapshots are replayed, one by one, into leak tables
+ * of their live and of their old blocks, with the ages of each leak,
+ * and their growth is summed, as mdump's snapshot views do.
+ *
  * fuzz/mdtseed.c makes inputs of this shape from real traces.  Each
  * build-id record that decodes is handed to the symbolizer, as mdump
  * does; no debuginfod server is asked.
@@ -41,6 +45,7 @@
 #include "names.h"
 #include "report.h"
 #include "select.h"
+#include "snap.h"
 #include "strpool.h"
 #include "sym.h"
 
@@ -48,11 +53,41 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/* The snapshot views' work on a process's log, its output unused. */
+static void
+fuzz_snaps(const struct snap_log *sl)
+{
+	struct snap_state st;
+	struct snap_grow *g;
+	struct snap_age *a;
+	struct leak_table *t;
+	size_t i, n, nl;
+	int older;
+
+	if (sl == NULL)
+		return;
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < snap_count(sl); i++) {
+		snap_replay(sl, &st, i);
+		for (older = 0; older < 2; older++) {
+			t = leak_open();
+			snap_table(sl, &st, t, older);
+			a = snap_ages(sl, &st, t, older);
+			(void)leak_list(t, &nl);
+			free(a);
+			leak_close(t);
+		}
+	}
+	snap_state_free(&st);
+	g = snap_growth(sl, &n);
+	free(g);
+}
+
 static const char *const labels[] = {
 	"mdtstart", "mdtkinds", "mdtracestacks", "mallocbuildid",
 	"mallocobjectrecord", "mallocleakrecord", "mallocdumpline", "malloc",
 	"mdtuntraced", "mdtholder", "mdtversion", "mdtsnap", "mdtstack",
-	"mdtsnapent",
+	"mdtsnapent", "mdtolder",
 };
 #define NLABELS		(sizeof(labels) / sizeof(labels[0]))
 #define HDRLEN		64	/* offsets as in an lp64le trace */
@@ -153,6 +188,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	fuzz_report(st, sym, opt);
+	for (i = 0; i < mrec_nprocs(st); i++)
+		fuzz_snaps(mrec_proc(st, i)->snaps);
 	mrec_close(st);
 	sym_close(sym);
 	strpool_free();

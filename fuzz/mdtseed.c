@@ -18,7 +18,7 @@ static const char *const labels[] = {
 	"mdtstart", "mdtkinds", "mdtracestacks", "mallocbuildid",
 	"mallocobjectrecord", "mallocleakrecord", "mallocdumpline", "malloc",
 	"mdtuntraced", "mdtholder", "mdtversion", "mdtsnap", "mdtstack",
-	"mdtsnapent",
+	"mdtsnapent", "mdtolder",
 };
 #define NLABELS		(sizeof(labels) / sizeof(labels[0]))
 #define LABELLEN	20

@@ -340,6 +340,7 @@ mdt_control_init(void)
 	struct sigaction sa;
 
 	C.interval = parse_seconds(getenv("MDTRACE_INTERVAL"));
+	mdt_snap_older((uint64_t)parse_seconds(getenv("MDTRACE_OLDER")));
 	C.sig = parse_signal(getenv("MDTRACE_SIGNAL"));
 	C.control = c == NULL || strcmp(c, "0") != 0;
 	if (getenv("MDTRACE_SIGNAL") != NULL && C.sig == 0)

@@ -148,7 +148,9 @@ int		 mdt_gone_frame(uintptr_t, const char **, uintptr_t *,
  * snapshot.c: a check while the program runs: begin (threads stopped;
  * -1 without memory), each live block in address order with its kind,
  * end (the pause it took), then write the snapshot (its number; 0 if
- * the trace could not be opened).  forget: in a forked child.
+ * the trace could not be opened).  forget: in a forked child.  older:
+ * MDTRACE_OLDER's T in nanoseconds (0: none), before the first check;
+ * memory: the ranges a check must not read as roots.
  */
 int		 mdt_snap_begin(size_t);
 void		 mdt_snap_block(const struct mdt_block *, int);
@@ -156,7 +158,9 @@ void		 mdt_snap_end(uint64_t);
 uint32_t	 mdt_snap_write(void);
 void		 mdt_snap_forget(void);
 uint64_t	 mdt_snap_lost(void);
+#define MDT_SNAP_RANGES	5	/* at most, from mdt_snap_memory */
 size_t		 mdt_snap_memory(uintptr_t *);
+void		 mdt_snap_older(uint64_t);
 
 /*
  * control.c: checks while the program runs.  exit: the check at exit

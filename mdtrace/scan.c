@@ -1573,7 +1573,7 @@ static void
 check(uintptr_t exit_sp, uintptr_t caller_sp)
 {
 	const char *maps;
-	uintptr_t snap[4];
+	uintptr_t snap[2 * MDT_SNAP_RANGES];
 	size_t i, n;
 
 	/* Every mapping of the check exists before it is excluded. */

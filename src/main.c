@@ -50,7 +50,7 @@
 #define EXIT_LEAKS	2
 
 /* getopt(3)'s string; -h and -V also stand for --help and --version. */
-#define OPTSTRING	"ab:CDe:f:ghk:lNn:o:P:p:rS:s:Tt:Vvx"
+#define OPTSTRING	"ab:CDe:f:ghk:lNn:Oo:P:p:rS:s:Tt:Vvx"
 
 struct options {
 	int		 allkinds;	/* -a */
@@ -76,6 +76,7 @@ struct options {
 	int		 snaplist;	/* -T */
 	size_t		 nsnapat;	/* -t: 1 shows, 2 compare */
 	uint32_t	 snapat[2];
+	int		 older;		/* -O */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -86,7 +87,7 @@ static void	free_options(struct options *);
 static int
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: mdump [-aCDglNrTvx] [-b baseline] [-e file] "
+	fprintf(fp, "usage: mdump [-aCDglNOrTvx] [-b baseline] [-e file] "
 	    "[-f file] [-k pattern]\n"
 	    "             [-n N] [-o format] [-P prefix] [-p pid] [-S file] "
 	    "[-s key]\n"
@@ -286,6 +287,9 @@ parse_option(struct options *o, int ch, const char *arg)
 		}
 		o->sortkey = arg;
 		break;
+	case 'O':
+		o->older = 1;
+		break;
 	case 'T':
 		o->snaplist = 1;
 		break;
@@ -308,12 +312,14 @@ static int
 check_snapopts(const struct options *o)
 {
 	const char *which = o->snaplist ? "-T" : o->growth ? "-g" :
-	    o->nsnapat > 0 ? "-t" : NULL;
+	    o->nsnapat > 0 ? "-t" : o->older ? "-O" : NULL;
 
 	if (which == NULL)
 		return 0;
 	if (o->snaplist + o->growth + (o->nsnapat > 0) > 1)
 		warnx("-T, -g and -t are each a view of their own");
+	else if (o->older && (o->snaplist || o->growth))
+		warnx("-O shows the leaks of a snapshot: not with %s", which);
 	else if (o->dump)
 		warnx("%s shows snapshots, -D the dump text", which);
 	else if (o->follow)
@@ -455,13 +461,55 @@ has_report(struct mproc *p)
 	return n > 0;
 }
 
-/* The leaks of the snapshot a state is at, as a process to report. */
+/*
+ * The leaks of the snapshot a state is at, as a process to report;
+ * with older, their old blocks only (-O).
+ */
 static void
-snap_proc(struct mproc *m, const struct mproc *p, const struct snap_state *st)
+snap_proc(struct mproc *m, const struct mproc *p, const struct snap_state *st,
+    int older)
 {
 	*m = *p;
 	m->leaks = leak_open();
-	snap_table(p->snaps, st, m->leaks);
+	snap_table(p->snaps, st, m->leaks, older);
+}
+
+/*
+ * The ages of the leaks of m (snap_proc() with older, not sorted yet),
+ * by leak: into idx, each leak's index in the array returned, plus 1;
+ * free() the array.
+ */
+static struct snap_age *
+snap_leak_ages(const struct mproc *p, const struct snap_state *st,
+    const struct mproc *m, int older, struct u64map *idx)
+{
+	struct snap_age *byleak;
+	struct leak *const *leaks;
+	size_t i, n;
+
+	byleak = snap_ages(p->snaps, st, m->leaks, older);
+	leaks = leak_list(m->leaks, &n);
+	for (i = 0; i < n; i++)
+		u64map_put(idx, (uint64_t)(uintptr_t)leaks[i],
+		    (void *)(uintptr_t)(i + 1));
+	return byleak;
+}
+
+/* Those ages for the leaks of v, in v's order; free() the array. */
+static struct snap_age *
+snap_view_ages(const struct snap_age *byleak, const struct u64map *idx,
+    const struct sel_view *v)
+{
+	struct snap_age *a;
+	size_t i;
+	void *r;
+
+	a = xcalloc(v->nleaks == 0 ? 1 : v->nleaks, sizeof(*a));
+	for (i = 0; i < v->nleaks; i++)
+		if ((r = u64map_get(idx, (uint64_t)(uintptr_t)
+		    v->leaks[i].leak)) != NULL)
+			a[i] = byleak[(uintptr_t)r - 1];
+	return a;
 }
 
 /*
@@ -478,16 +526,27 @@ print_snapshot(struct run *run, struct mproc *p, struct snap_state *st,
 	struct leak *const *leaks;
 	struct cmp_base *saved = run->sel.base;
 	struct sel_view v;
+	struct snap_age *age, *byleak;
+	struct u64map idx = { NULL, NULL, 0, 0 };
 	size_t j, n;
+	int older = run->o->older;
 
 	rs.first = snap_get(p->snaps, 0);
 	rs.at = snap_get(p->snaps, i);
 	rs.base = NULL;
+	rs.onlyold = older;
+	if (older && rs.at->older == 0) {
+		warnx("%s: process %" PRId32 ": snapshot %" PRIu32 " has no "
+		    "figures of old blocks: the tracer had no age T", run->name,
+		    p->pid, rs.at->num);
+		run->status = 1;
+		return;
+	}
 	if (base >= 0) {
 		rs.base = snap_get(p->snaps, (size_t)base);
 		memset(&bst, 0, sizeof(bst));
 		snap_replay(p->snaps, &bst, (size_t)base);
-		snap_proc(&bm, p, &bst);
+		snap_proc(&bm, p, &bst, older);
 		snap_state_free(&bst);
 		run->sel.base = cmp_open();
 		leaks = leak_list(bm.leaks, &n);
@@ -497,12 +556,18 @@ print_snapshot(struct run *run, struct mproc *p, struct snap_state *st,
 		leak_close(bm.leaks);
 	}
 	snap_replay(p->snaps, st, i);
-	snap_proc(&m, p, st);
+	snap_proc(&m, p, st, older);
+	/* The ages go by the leaks' first order, before any sort. */
+	byleak = snap_leak_ages(p, st, &m, older, &idx);
 	if (run->o->sortkey != NULL)
 		leak_sort(m.leaks, run->o->sortkey);
 	sel_proc(&run->sel, &m, &v);
 	run->found += v.tot.lost;
+	rs.age = age = snap_view_ages(byleak, &idx, &v);
 	report_snapshot(report_of(run), &m, &v, header, &rs);
+	free(age);
+	free(byleak);
+	u64map_free(&idx);
 	sel_free(&v);
 	leak_close(m.leaks);
 	if (base >= 0)
@@ -717,7 +782,7 @@ print_suppressions(const struct options *o)
 static int
 snap_view(const struct options *o)
 {
-	return o->snaplist || o->growth || o->nsnapat > 0;
+	return o->snaplist || o->growth || o->nsnapat > 0 || o->older;
 }
 
 /* A process's snapshots, as the options ask; the last by default. */

@@ -2,9 +2,11 @@
  * mrec_snap.c: the snapshots mdtrace writes while the program runs
  * (doc/FORMATS.md, "Snapshots"): "mdtsnap" opens a snapshot and says
  * how many entries it has, "mdtstack" gives a stack's frames once,
- * "mdtsnapent" holds entries, the figures that changed.  A snapshot is
- * kept (snap.h) when its last entry is read; damage drops it, with the
- * offset of the record that shows it, and the next complete one is kept.
+ * "mdtsnapent" holds entries, the figures that changed, and "mdtolder"
+ * (MDTRACE_OLDER) entries of the old figures that changed; the count
+ * covers both.  A snapshot is kept (snap.h) when its last entry is
+ * read; damage drops it, with the offset of the record that shows it,
+ * and the next complete one is kept.
  *
  * Memory is bounded by what the trace holds: nothing is allocated for
  * a count the trace announces, only for entries read.
@@ -19,17 +21,20 @@
 #include "snap.h"
 #include "xmalloc.h"
 
-enum { SNAP_HEAD, SNAP_STACK, SNAP_ENT };
+enum { SNAP_HEAD, SNAP_STACK, SNAP_ENT, SNAP_OLD };
 
 static const struct mrec_label snap_labels[] = {
 	[SNAP_HEAD] = MREC_LABEL("mdtsnap", 0),
 	[SNAP_STACK] = MREC_LABEL("mdtstack", 0),
 	[SNAP_ENT] = MREC_LABEL("mdtsnapent", 0),
+	[SNAP_OLD] = MREC_LABEL("mdtolder", 0),
 };
 
 #define SNAP_HEADLEN	112
 #define SNAP_ENTLEN	40
 #define SNAP_FRAMELEN	16
+#define SNAP_OLDHEAD	12
+#define SNAP_OLDLEN	24
 
 /* A process's snapshot being read. */
 struct snap_proc {
@@ -37,6 +42,7 @@ struct snap_proc {
 	uint32_t	 num;		/* the open one's, or the last's */
 	int		 seen;		/* a snapshot record came */
 	uint64_t	 want;		/* entries still to come */
+	uint64_t	 older;		/* the T its mdtolder records gave */
 	uint64_t	 off;		/* its record, for messages */
 	uint64_t	 recno;
 	uint32_t	 image;		/* of the process's, it is for */
@@ -144,6 +150,7 @@ snapdec_head(struct mproc *p, struct snap_proc *sp,
 		return MREC_DAMAGED;
 	}
 	sp->want = h.nentries;
+	sp->older = 0;
 	sp->off = rec->off;
 	sp->recno = rec->recno;
 	snap_begin(p->snaps, &h);
@@ -187,22 +194,28 @@ snapdec_stack(struct snapdec *sd, struct mproc *p,
 	return MREC_OK;
 }
 
-static int
-snapdec_ent(struct mproc *p, struct snap_proc *sp,
-    const struct ktr_record *rec, const uint8_t *d, size_t n,
-    struct md_err *e)
+/*
+ * The checks an entries record of either label passes before its
+ * entries are read: hlen bytes before k entries of elen bytes (at
+ * least one when empty is 0), for the open snapshot, no more entries
+ * than it lacks.  Its number of entries, or -1 when the snapshot was
+ * dropped.
+ */
+static long
+snapdec_entries(struct mproc *p, struct snap_proc *sp,
+    const struct ktr_record *rec, const uint8_t *d, size_t n, size_t hlen,
+    size_t elen, int empty, struct md_err *e)
 {
-	const uint8_t *x;
-	uint64_t fig[SNAP_NFIG];
-	uint32_t num, sid, kind;
-	size_t k, i;
-	long st;
+	uint32_t num;
+	size_t k;
 
-	if (n < 4 + SNAP_ENTLEN || (n - 4) % SNAP_ENTLEN != 0) {
-		md_seterr(e, rec->off, rec->recno, "snapshot entries of %zu "
-		    "bytes, not 4 and a multiple of %d%s", n, SNAP_ENTLEN,
+	if (n < hlen + (empty ? 0 : elen) || (n - hlen) % elen != 0) {
+		md_seterr(e, rec->off, rec->recno, "%s of %zu bytes, not %zu "
+		    "and a multiple of %zu%s", empty ? "older entries" :
+		    "snapshot entries", n, hlen, elen,
 		    sp->open ? ": snapshot dropped" : "");
-		return snapdec_drop(p, sp);
+		snapdec_drop(p, sp);
+		return -1;
 	}
 	num = (uint32_t)le(d, 4);
 	if (!sp->open || num != sp->num) {
@@ -214,43 +227,126 @@ snapdec_ent(struct mproc *p, struct snap_proc *sp,
 			md_seterr(e, rec->off, rec->recno, "entries of "
 			    "snapshot %" PRIu32 " with no snapshot open",
 			    num);
-		return snapdec_drop(p, sp);
+		snapdec_drop(p, sp);
+		return -1;
 	}
-	k = (n - 4) / SNAP_ENTLEN;
+	k = (n - hlen) / elen;
 	if (k > sp->want) {
 		md_seterr(e, rec->off, rec->recno, "%zu entries where "
 		    "snapshot %" PRIu32 " has %" PRIu64 " more: dropped", k,
 		    num, sp->want);
-		return snapdec_drop(p, sp);
+		snapdec_drop(p, sp);
+		return -1;
 	}
-	for (i = 0; i < k; i++) {
-		x = d + 4 + SNAP_ENTLEN * i;
-		sid = (uint32_t)le(x, 4);
-		kind = (uint32_t)le(x + 4, 4);
-		if ((st = snap_stack(p->snaps, sid)) == -1) {
-			md_seterr(e, rec->off, rec->recno, "snapshot %" PRIu32
-			    " names stack %" PRIu32 ", which no stack record "
-			    "gave: dropped", num, sid);
-			return snapdec_drop(p, sp);
-		}
-		if (kind >= SNAP_NKINDS) {
-			md_seterr(e, rec->off, rec->recno, "snapshot %" PRIu32
-			    " has an entry of kind %" PRIu32 ": dropped", num,
-			    kind);
-			return snapdec_drop(p, sp);
-		}
-		fig[SNAP_BYTES] = le(x + 8, 8);
-		fig[SNAP_BLOCKS] = le(x + 16, 8);
-		fig[SNAP_NEWBYTES] = le(x + 24, 8);
-		fig[SNAP_NEWBLOCKS] = le(x + 32, 8);
-		snap_entry(p->snaps, (size_t)st, kind, fig);
+	return (long)k;
+}
+
+/* The stack index of an entry at x, or -1 when the snapshot was dropped. */
+static long
+snapdec_key(struct mproc *p, struct snap_proc *sp,
+    const struct ktr_record *rec, const uint8_t *x, unsigned *kindp,
+    struct md_err *e)
+{
+	uint32_t sid = (uint32_t)le(x, 4), kind = (uint32_t)le(x + 4, 4);
+	long st;
+
+	if ((st = snap_stack(p->snaps, sid)) == -1) {
+		md_seterr(e, rec->off, rec->recno, "snapshot %" PRIu32
+		    " names stack %" PRIu32 ", which no stack record "
+		    "gave: dropped", sp->num, sid);
+		snapdec_drop(p, sp);
+		return -1;
 	}
+	if (kind >= SNAP_NKINDS) {
+		md_seterr(e, rec->off, rec->recno, "snapshot %" PRIu32
+		    " has an entry of kind %" PRIu32 ": dropped", sp->num,
+		    kind);
+		snapdec_drop(p, sp);
+		return -1;
+	}
+	*kindp = kind;
+	return st;
+}
+
+/* k entries read: the snapshot is kept when they were its last. */
+static int
+snapdec_took(struct mproc *p, struct snap_proc *sp, size_t k)
+{
 	sp->want -= k;
 	if (sp->want == 0) {
 		snap_commit(p->snaps);
 		sp->open = 0;
 	}
 	return MREC_OK;
+}
+
+static int
+snapdec_ent(struct mproc *p, struct snap_proc *sp,
+    const struct ktr_record *rec, const uint8_t *d, size_t n,
+    struct md_err *e)
+{
+	const uint8_t *x;
+	uint64_t fig[SNAP_NFIG];
+	unsigned kind;
+	long k, i, st;
+
+	if ((k = snapdec_entries(p, sp, rec, d, n, 4, SNAP_ENTLEN, 0,
+	    e)) == -1)
+		return MREC_DAMAGED;
+	for (i = 0; i < k; i++) {
+		x = d + 4 + SNAP_ENTLEN * i;
+		if ((st = snapdec_key(p, sp, rec, x, &kind, e)) == -1)
+			return MREC_DAMAGED;
+		fig[SNAP_BYTES] = le(x + 8, 8);
+		fig[SNAP_BLOCKS] = le(x + 16, 8);
+		fig[SNAP_NEWBYTES] = le(x + 24, 8);
+		fig[SNAP_NEWBLOCKS] = le(x + 32, 8);
+		snap_entry(p->snaps, (size_t)st, kind, fig);
+	}
+	return snapdec_took(p, sp, (size_t)k);
+}
+
+/*
+ * "mdtolder": the snapshot's number, T, then entries of the old figures
+ * that changed; none in a record that only tells T.  Every such record
+ * of a snapshot gives the same T, not 0.
+ */
+static int
+snapdec_old(struct mproc *p, struct snap_proc *sp,
+    const struct ktr_record *rec, const uint8_t *d, size_t n,
+    struct md_err *e)
+{
+	const uint8_t *x;
+	uint64_t t;
+	unsigned kind;
+	long k, i, st;
+
+	if ((k = snapdec_entries(p, sp, rec, d, n, SNAP_OLDHEAD, SNAP_OLDLEN,
+	    1, e)) == -1)
+		return MREC_DAMAGED;
+	t = le(d + 4, 8);
+	if (t == 0 || (sp->older != 0 && t != sp->older)) {
+		if (t == 0)
+			md_seterr(e, rec->off, rec->recno, "snapshot %" PRIu32
+			    " has old figures older than 0 ns: dropped",
+			    sp->num);
+		else
+			md_seterr(e, rec->off, rec->recno, "snapshot %" PRIu32
+			    " has old figures older than %" PRIu64 " ns and "
+			    "%" PRIu64 " ns: dropped", sp->num, sp->older, t);
+		snapdec_drop(p, sp);
+		return MREC_DAMAGED;
+	}
+	sp->older = t;
+	snap_older(p->snaps, t);
+	for (i = 0; i < k; i++) {
+		x = d + SNAP_OLDHEAD + SNAP_OLDLEN * i;
+		if ((st = snapdec_key(p, sp, rec, x, &kind, e)) == -1)
+			return MREC_DAMAGED;
+		snap_entry_old(p->snaps, (size_t)st, kind, le(x + 8, 8),
+		    le(x + 16, 8));
+	}
+	return snapdec_took(p, sp, (size_t)k);
 }
 
 static int
@@ -265,6 +361,8 @@ snapdec_record(void *dv, struct mproc *p, void **ps, size_t label,
 		return snapdec_head(p, sp, rec, d, n, e);
 	case SNAP_STACK:
 		return snapdec_stack(dv, p, rec, d, n, e);
+	case SNAP_OLD:
+		return snapdec_old(p, sp, rec, d, n, e);
 	default:
 		return snapdec_ent(p, sp, rec, d, n, e);
 	}

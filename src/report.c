@@ -11,6 +11,7 @@
  * end in text, "summary" objects in JSON, nothing in folded stacks
  * (whose every line is a stack).  It does not choose or order leaks.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -568,6 +569,35 @@ text_snapline(struct report *r, const struct snap_head *h)
 	out_str(r->out, " s after the first check)\n");
 }
 
+/* T in seconds, as short as it is exact: "0.5", "2", "0.000001". */
+static void
+out_older(struct out *o, uint64_t ns)
+{
+	char b[64];
+	size_t n;
+
+	n = (size_t)snprintf(b, sizeof(b), "%" PRIu64 ".%09" PRIu64,
+	    ns / 1000000000, ns % 1000000000);
+	while (n > 0 && b[n - 1] == '0')
+		b[--n] = '\0';
+	if (n > 0 && b[n - 1] == '.')
+		b[--n] = '\0';
+	out_str(o, b);
+}
+
+/* What "older=" counts, or which blocks -O shows. */
+static void
+text_older(struct report *r)
+{
+	if (r->snap->at->older == 0)
+		return;
+	out_str(r->out, r->snap->onlyold ? "Only blocks older than " :
+	    "Older than ");
+	out_older(r->out, r->snap->at->older);
+	out_str(r->out, " s: first seen by a check at least that long "
+	    "before\n");
+}
+
 static void
 text_snapshot(struct report *r)
 {
@@ -577,7 +607,39 @@ text_snapshot(struct report *r)
 		out_str(r->out, "compared with s");
 		text_snapline(r, r->snap->base);
 	}
+	text_older(r);
 	out_char(r->out, '\n');
+}
+
+/* A pair of figures, as "=1024/4". */
+static void
+out_pair(struct out *o, uint64_t bytes, uint64_t blocks)
+{
+	out_char(o, '=');
+	out_u64(o, bytes);
+	out_char(o, '/');
+	out_u64(o, blocks);
+}
+
+/*
+ * In a snapshot, what the Leak line adds: " added=BYTES/BLOCKS" since
+ * the previous snapshot, and " older=BYTES/BLOCKS" where there is a T;
+ * nothing with -O, whose leaks are the old blocks.
+ */
+static void
+text_age(struct report *r, size_t i)
+{
+	const struct snap_age *a;
+
+	if (r->snap == NULL || r->snap->age == NULL || r->snap->onlyold)
+		return;
+	a = &r->snap->age[i];
+	out_str(r->out, " added");
+	out_pair(r->out, a->addbytes, a->addblocks);
+	if (r->snap->at->older != 0) {
+		out_str(r->out, " older");
+		out_pair(r->out, a->oldbytes, a->oldblocks);
+	}
 }
 
 /*
@@ -622,6 +684,7 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 			out_str(o, leak_kindname(l->kind));
 		}
 		text_growth(r, &v->leaks[i].growth);
+		text_age(r, i);
 		out_char(o, '\n');
 		for (j = 0; j < l->nframes; j++)
 			text_frame(r, &l->frames[j], v->leaks[i].frames[j]);
@@ -919,6 +982,17 @@ json_holder(struct report *r, const struct leak *l)
 	out_str(r->out, "          ],\n");
 }
 
+/* A pair of figures: {"bytes": 1024, "count": 4} */
+static void
+json_pair(struct out *o, uint64_t bytes, uint64_t count)
+{
+	out_str(o, "{\"bytes\": ");
+	out_u64(o, bytes);
+	out_str(o, ", \"count\": ");
+	out_u64(o, count);
+	out_str(o, "},\n");
+}
+
 /* With -b: "new" and "growth" after the count. */
 static void
 json_growth(struct report *r, const struct cmp_growth *g)
@@ -927,11 +1001,25 @@ json_growth(struct report *r, const struct cmp_growth *g)
 		return;
 	out_str(r->out, g->isnew ? "          \"new\": true,\n" :
 	    "          \"new\": false,\n");
-	out_str(r->out, "          \"growth\": {\"bytes\": ");
-	out_u64(r->out, g->sum);
-	out_str(r->out, ", \"count\": ");
-	out_u64(r->out, g->count);
-	out_str(r->out, "},\n");
+	out_str(r->out, "          \"growth\": ");
+	json_pair(r->out, g->sum, g->count);
+}
+
+/* In a snapshot, as text_age(): "added", and "older" where there is T. */
+static void
+json_age(struct report *r, size_t i)
+{
+	const struct snap_age *a;
+
+	if (r->snap == NULL || r->snap->age == NULL || r->snap->onlyold)
+		return;
+	a = &r->snap->age[i];
+	out_str(r->out, "          \"added\": ");
+	json_pair(r->out, a->addbytes, a->addblocks);
+	if (r->snap->at->older != 0) {
+		out_str(r->out, "          \"older\": ");
+		json_pair(r->out, a->oldbytes, a->oldblocks);
+	}
 }
 
 /* A process's object in the "processes" array: its pid and command. */
@@ -986,7 +1074,14 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 	}
 	if (r->snap != NULL) {
 		out_str(o, ",\n      \"snapshot\": ");
-		json_snap(r, r->snap->at);
+		json_snap_open(r, r->snap->at);
+		if (r->snap->at->older != 0) {
+			out_str(o, ", \"older_than\": ");
+			out_older(o, r->snap->at->older);
+		}
+		if (r->snap->onlyold)
+			out_str(o, ", \"only_older\": true");
+		out_char(o, '}');
 		if (r->snap->base != NULL) {
 			out_str(o, ",\n      \"compared_with\": ");
 			json_snap(r, r->snap->base);
@@ -1007,6 +1102,7 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 			out_str(o, "\",\n");
 		}
 		json_growth(r, &v->leaks[i].growth);
+		json_age(r, i);
 		json_holder(r, l);
 		out_str(o, "          \"frames\": [");
 		if (l->nframes > 0)

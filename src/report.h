@@ -13,6 +13,7 @@ struct names;
 struct sel_leak;
 struct sel_opts;
 struct snap_grow;
+struct snap_age;
 struct snap_head;
 struct out;
 struct sel_totals;
@@ -45,6 +46,10 @@ struct report_snap {
 	const struct snap_head	*at;
 	const struct snap_head	*first;		/* the process's first */
 	const struct snap_head	*base;		/* compared with (-t N:M) */
+	/* Per leak shown, its blocks added since the previous snapshot
+	   and its old blocks (at->older), or NULL. */
+	const struct snap_age	*age;
+	int			 onlyold;	/* -O: the leaks are old blocks */
 };
 
 /* One stack of the growth view (-g). */

@@ -494,13 +494,14 @@ html_keys(struct html_report *r, const struct mproc *p, size_t *nshown)
 	const struct sel_leak *s;
 	char *seen;
 	long *page;
+	unsigned set;
 	void *k;
 
 	seen = xcalloc(nkeys + 1, 1);
 	page = xcalloc(nkeys + 1, sizeof(*page));
 	end = snap_get(sl, n - 1)->end;
 	while (at < end)
-		seen[snap_next(sl, &at, fig)] = 1;
+		seen[snap_next(sl, &at, fig, &set)] = 1;
 	m = *p;
 	m.leaks = leak_open();
 	for (key = 0; key < nkeys; key++) {
@@ -571,6 +572,7 @@ html_snaps(struct html_report *r, const struct mproc *p, uint32_t atnum)
 	size_t i, k, n = snap_count(sl), ng, nshown, at = 0, key;
 	uint64_t fig[SNAP_NFIG];
 	long *page;
+	unsigned set;
 	int any;
 
 	out_str(o, ",\n\"snaps\": {\"at\": ");
@@ -610,8 +612,9 @@ html_snaps(struct html_report *r, const struct mproc *p, uint32_t atnum)
 		}
 		out_str(o, ",[");
 		for (any = 0; at < h->end;) {
-			key = snap_next(sl, &at, fig);
-			if (page[key] == -1)
+			key = snap_next(sl, &at, fig, &set);
+			/* The page shows live figures; old ones are not its. */
+			if (page[key] == -1 || set != SNAP_SETLIVE)
 				continue;
 			if (any++)
 				out_char(o, ',');

@@ -4,9 +4,12 @@
  * number as a variable-length integer (7 bits a byte), so that a change
  * of a small figure takes a few bytes instead of the trace's 40.
  *
- * A change in the log: the key shifted left by one, its low bit set
- * when new bytes or blocks follow; then bytes and blocks; then, with
- * that bit, new bytes and new blocks (zero otherwise).
+ * A change in the log: the key shifted left by two, its low bits a tag;
+ * then the figures the tag says:
+ *
+ *	0	bytes, blocks (new bytes and blocks are zero)
+ *	1	bytes, blocks, new bytes, new blocks
+ *	2	old bytes, old blocks (the others unchanged)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -145,10 +148,21 @@ snap_stack_add(struct snap_log *s, uint32_t id, const struct leak_frame *f,
 	return 0;
 }
 
+enum { TAG_LIVE, TAG_LIVENEW, TAG_OLD };
+
 void
 snap_begin(struct snap_log *s, const struct snap_head *h)
 {
 	s->open = *h;
+	/* Its old figures are of the T of those before, unless it says. */
+	if (s->open.older == 0 && s->nheads > 0)
+		s->open.older = s->heads[s->nheads - 1].older;
+}
+
+void
+snap_older(struct snap_log *s, uint64_t ns)
+{
+	s->open.older = ns;
 }
 
 static void
@@ -168,14 +182,23 @@ snap_entry(struct snap_log *s, size_t stack, unsigned kind,
 {
 	int hasnew = fig[SNAP_NEWBYTES] != 0 || fig[SNAP_NEWBLOCKS] != 0;
 
-	snap_put(s, ((uint64_t)(stack * SNAP_NKINDS + kind) << 1) |
-	    (uint64_t)hasnew);
+	snap_put(s, ((uint64_t)(stack * SNAP_NKINDS + kind) << 2) |
+	    (hasnew ? TAG_LIVENEW : TAG_LIVE));
 	snap_put(s, fig[SNAP_BYTES]);
 	snap_put(s, fig[SNAP_BLOCKS]);
 	if (hasnew) {
 		snap_put(s, fig[SNAP_NEWBYTES]);
 		snap_put(s, fig[SNAP_NEWBLOCKS]);
 	}
+}
+
+void
+snap_entry_old(struct snap_log *s, size_t stack, unsigned kind,
+    uint64_t bytes, uint64_t blocks)
+{
+	snap_put(s, ((uint64_t)(stack * SNAP_NKINDS + kind) << 2) | TAG_OLD);
+	snap_put(s, bytes);
+	snap_put(s, blocks);
 }
 
 void
@@ -245,26 +268,33 @@ snap_get64(const uint8_t *log, size_t *at)
 	return v;
 }
 
-/* One change at *at: its key and figures. */
+/* One change at *at: its key, the figures it sets, which (SNAP_SET*). */
 static size_t
-snap_change(const uint8_t *log, size_t *at, uint64_t *fig)
+snap_change(const uint8_t *log, size_t *at, uint64_t *fig, unsigned *set)
 {
 	uint64_t k = snap_get64(log, at);
 
+	if ((k & 3) == TAG_OLD) {
+		fig[SNAP_OLDBYTES] = snap_get64(log, at);
+		fig[SNAP_OLDBLOCKS] = snap_get64(log, at);
+		*set = SNAP_SETOLD;
+		return (size_t)(k >> 2);
+	}
 	fig[SNAP_BYTES] = snap_get64(log, at);
 	fig[SNAP_BLOCKS] = snap_get64(log, at);
-	if (k & 1) {
+	if ((k & 3) == TAG_LIVENEW) {
 		fig[SNAP_NEWBYTES] = snap_get64(log, at);
 		fig[SNAP_NEWBLOCKS] = snap_get64(log, at);
 	} else
 		fig[SNAP_NEWBYTES] = fig[SNAP_NEWBLOCKS] = 0;
-	return (size_t)(k >> 1);
+	*set = SNAP_SETLIVE;
+	return (size_t)(k >> 2);
 }
 
 size_t
-snap_next(const struct snap_log *s, size_t *at, uint64_t *fig)
+snap_next(const struct snap_log *s, size_t *at, uint64_t *fig, unsigned *set)
 {
-	return snap_change(s->log, at, fig);
+	return snap_change(s->log, at, fig, set);
 }
 
 int
@@ -288,6 +318,7 @@ snap_replay(const struct snap_log *s, struct snap_state *st, size_t i)
 {
 	size_t nkeys = s->nstacks * SNAP_NKINDS, key, end;
 	uint64_t fig[SNAP_NFIG];
+	unsigned set;
 
 	if (st->nkeys < nkeys) {
 		st->fig = xreallocarray(st->fig, nkeys, sizeof(*st->fig));
@@ -303,8 +334,13 @@ snap_replay(const struct snap_log *s, struct snap_state *st, size_t i)
 	end = i < s->nheads ? s->heads[i].end : s->kept;
 	/* A key's new figures are those of the snapshot that changed it. */
 	while (st->at < end) {
-		key = snap_change(s->log, &st->at, fig);
-		memcpy(st->fig[key], fig, sizeof(fig));
+		key = snap_change(s->log, &st->at, fig, &set);
+		if (set == SNAP_SETOLD)
+			memcpy(st->fig[key] + SNAP_OLDBYTES,
+			    fig + SNAP_OLDBYTES, 2 * sizeof(*fig));
+		else
+			memcpy(st->fig[key], fig, SNAP_OLDBYTES *
+			    sizeof(*fig));
 	}
 	st->next = i + 1;
 }
@@ -339,6 +375,7 @@ snap_growth(const struct snap_log *s, size_t *np)
 	uint64_t fig[SNAP_NFIG], *cur, *prev;
 	struct snap_grow *g, *out;
 	size_t at = 0, n = s->nheads;
+	unsigned set;
 
 	*np = 0;
 	if (n == 0)
@@ -356,14 +393,16 @@ snap_growth(const struct snap_log *s, size_t *np)
 	 */
 	for (i = 0, j = 0, next = snap_sample(0, m, n); i < n; i++) {
 		while (at < s->heads[i].end) {
-			key = snap_change(s->log, &at, fig);
+			key = snap_change(s->log, &at, fig, &set);
+			if (set != SNAP_SETLIVE)
+				continue;
 			cur[key] = fig[SNAP_BYTES];
 			g[key].blocks = fig[SNAP_BLOCKS];
 		}
 		/* Only keys changed in snapshot i can have moved. */
 		at = i == 0 ? 0 : s->heads[i - 1].end;
 		while (at < s->heads[i].end) {
-			key = snap_change(s->log, &at, fig);
+			key = snap_change(s->log, &at, fig, &set);
 			if (i > 0 && cur[key] > prev[key])
 				g[key].grew++;
 			else if (i > 0 && cur[key] < prev[key])
@@ -398,19 +437,80 @@ snap_growth(const struct snap_log *s, size_t *np)
 	return out;
 }
 
+/* The bytes a key has in a table: live ones, or old ones with older. */
+static const uint64_t *
+snap_shown(const struct snap_state *st, size_t key, int older)
+{
+	const uint64_t *f = st->fig[key] + (older ? SNAP_OLDBYTES :
+	    SNAP_BYTES);
+
+	return f[0] == 0 && f[1] == 0 ? NULL : f;
+}
+
 void
 snap_table(const struct snap_log *s, const struct snap_state *st,
-    struct leak_table *t)
+    struct leak_table *t, int older)
 {
 	const struct leak_frame *f;
+	const uint64_t *v;
 	size_t key, n;
 
 	for (key = 0; key < st->nkeys; key++) {
-		if (st->fig[key][SNAP_BYTES] == 0 &&
-		    st->fig[key][SNAP_BLOCKS] == 0)
+		if ((v = snap_shown(st, key, older)) == NULL)
 			continue;
 		f = snap_frames(s, key / SNAP_NKINDS, &n);
-		leak_add_kind(t, f, n, st->fig[key][SNAP_BYTES],
-		    st->fig[key][SNAP_BLOCKS], snap_kind(key));
+		leak_add_kind(t, f, n, v[0], v[1], snap_kind(key));
 	}
+}
+
+/* Whether leak l is the one snap_table() made of the frames f, n, kind. */
+static int
+snap_is(const struct leak *l, const struct leak_frame *f, size_t n,
+    enum leak_kind kind)
+{
+	size_t j;
+
+	if (l->kind != kind || l->nframes != n)
+		return 0;
+	for (j = 0; j < n; j++)
+		if (l->frames[j].object != f[j].object ||
+		    l->frames[j].offset != f[j].offset)
+			return 0;
+	return 1;
+}
+
+struct snap_age *
+snap_ages(const struct snap_log *s, const struct snap_state *st,
+    struct leak_table *t, int older)
+{
+	struct leak *const *l;
+	const struct leak_frame *f;
+	const uint64_t *v;
+	struct snap_age *a;
+	size_t key, n, nl, i, j = 0;
+
+	l = leak_list(t, &nl);
+	a = xcalloc(nl == 0 ? 1 : nl, sizeof(*a));
+	/* The leaks come in key order; a key merged into one before is
+	   looked for among those. */
+	for (key = 0; key < st->nkeys; key++) {
+		if (snap_shown(st, key, older) == NULL)
+			continue;
+		f = snap_frames(s, key / SNAP_NKINDS, &n);
+		if (j < nl && snap_is(l[j], f, n, snap_kind(key)))
+			i = j++;
+		else {
+			for (i = 0; i < j && !snap_is(l[i], f, n,
+			    snap_kind(key)); i++)
+				;
+			if (i == j)
+				continue;
+		}
+		v = st->fig[key];
+		a[i].addbytes += v[SNAP_NEWBYTES];
+		a[i].addblocks += v[SNAP_NEWBLOCKS];
+		a[i].oldbytes += v[SNAP_OLDBYTES];
+		a[i].oldblocks += v[SNAP_OLDBLOCKS];
+	}
+	return a;
 }

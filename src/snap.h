@@ -8,6 +8,10 @@
  * variable-length numbers in one log.  The figures at any snapshot are
  * got by replaying the log up to it (snap_replay()).
  *
+ * With MDTRACE_OLDER, a key also has old figures: its bytes and blocks
+ * first seen by a check at least T before; "mdtolder" records change
+ * them apart from the others.
+ *
  * A (stack, kind) is a key: the stack's index times SNAP_NKINDS plus
  * the kind, 0 definite to 3 reachable.  Stacks are numbered in order of
  * their first mdtstack record; stacks with the same frames share one
@@ -34,11 +38,20 @@ struct snap_head {
 	uint64_t	kbytes[SNAP_NKINDS];
 	uint64_t	kblocks[SNAP_NKINDS];
 	uint64_t	stopped;	/* ns the program was stopped */
+	uint64_t	older;		/* T of its old figures, ns; 0: none */
 	size_t		end;		/* its changes end here in the log */
 };
 
-/* The figures of one key: live bytes and blocks, and the new of them. */
-enum { SNAP_BYTES, SNAP_BLOCKS, SNAP_NEWBYTES, SNAP_NEWBLOCKS, SNAP_NFIG };
+/*
+ * The figures of one key: live bytes and blocks, the new of them, and
+ * the old of them.
+ */
+enum { SNAP_BYTES, SNAP_BLOCKS, SNAP_NEWBYTES, SNAP_NEWBLOCKS,
+    SNAP_OLDBYTES, SNAP_OLDBLOCKS, SNAP_NFIG };
+
+/* What a change sets: the live and new figures, or the old ones. */
+#define SNAP_SETLIVE	1u
+#define SNAP_SETOLD	2u
 
 struct snap_log;
 
@@ -67,13 +80,18 @@ const struct leak_frame *snap_frames(const struct snap_log *, size_t,
 
 /*
  * The snapshot being read: snap_begin() opens it, snap_entry() adds a
- * change, snap_commit() keeps it.  snap_drop() forgets the snapshot
+ * change of the live and new figures, snap_entry_old() one of the old
+ * figures alone, snap_older() gives its T (else it keeps the T of the
+ * snapshot kept before it), snap_commit() keeps it.  snap_drop() forgets the snapshot
  * but keeps the changes it read, so that they are applied with the
  * next one kept: figures of later snapshots stay right.
  */
 void		 snap_begin(struct snap_log *, const struct snap_head *);
 void		 snap_entry(struct snap_log *, size_t, unsigned,
 		    const uint64_t *);
+void		 snap_entry_old(struct snap_log *, size_t, unsigned,
+		    uint64_t, uint64_t);
+void		 snap_older(struct snap_log *, uint64_t);
 void		 snap_commit(struct snap_log *);
 void		 snap_drop(struct snap_log *);
 
@@ -84,12 +102,13 @@ const struct snap_head *snap_get(const struct snap_log *, size_t);
 long		 snap_find(const struct snap_log *, uint32_t);
 
 /*
- * The change at *at in the log, moved past: its figures into fig, its
- * key returned.  Snapshot i's changes are those from the end of i - 1
+ * The change at *at in the log, moved past: the figures it sets into
+ * fig, which of them (SNAP_SET*) into *set, its key returned.  Snapshot i's changes are those from the end of i - 1
  * (0 for the first) to its end (snap_head.end), with those of any
  * snapshot dropped between them.
  */
-size_t		 snap_next(const struct snap_log *, size_t *, uint64_t *);
+size_t		 snap_next(const struct snap_log *, size_t *, uint64_t *,
+		    unsigned *);
 
 /*
  * Bring a state (zeroed at first) to snapshot i (an index): forward
@@ -100,10 +119,25 @@ void		 snap_replay(const struct snap_log *, struct snap_state *,
 void		 snap_state_free(struct snap_state *);
 /*
  * Add to a leak table one leak per key with live blocks in the state,
- * in key order: the snapshot as a leak report.
+ * in key order: the snapshot as a leak report.  With older set, the
+ * old blocks of each key instead (mdump -O).
  */
 void		 snap_table(const struct snap_log *, const struct snap_state *,
-		    struct leak_table *);
+		    struct leak_table *, int);
+
+/* A leak's blocks new since the previous snapshot, and its old blocks. */
+struct snap_age {
+	uint64_t	addbytes, addblocks;
+	uint64_t	oldbytes, oldblocks;
+};
+
+/*
+ * The ages of the leaks snap_table() added to a table (with the same
+ * older), by the index leak_list() gives them before any sort; free()
+ * the array.  A leak that stands for several keys sums them.
+ */
+struct snap_age	*snap_ages(const struct snap_log *, const struct snap_state *,
+		    struct leak_table *, int);
 /* The leak kind of a key. */
 enum leak_kind	 snap_kind(size_t);
 

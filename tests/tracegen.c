@@ -45,6 +45,9 @@
  * snapent NUM [ID:KIND:BYTES:BLOCKS[:NEWBYTES:NEWBLOCKS] ...]
  *                 "mdtsnapent": NUM, then one 40-byte entry per word
  *                 (new bytes and blocks 0 when left out)
+ * older NUM T [ID:KIND:BYTES:BLOCKS ...]
+ *                 "mdtolder": NUM (4 bytes), T in nanoseconds (8), then
+ *                 one 24-byte entry per word
  * utrace LABEL HEX  any label (at most 19 characters), hex payload
  * utext LABEL TEXT  any label, TEXT as for "text"
  * record TYPE HEX a record of ktrace type TYPE with a hex payload
@@ -662,6 +665,40 @@ do_snapent(struct gen *g, char *rest)
 }
 
 static void
+do_older(struct gen *g, char *rest)
+{
+	const char *num = need_token(g, &rest, "snapshot number");
+	const char *t = need_token(g, &rest, "T");
+	uint8_t *d = g->payload + LABEL_SIZE, *e;
+	size_t i, j;
+	char *w, *f;
+
+	put_le(d, parse_num(g, num, 4, "snapshot number"), 4);
+	put_le(d + 4, parse_num(g, t, 8, "T"), 8);
+	for (i = 0; (w = token(&rest)) != NULL; i++) {
+		if (12 + 24 * (i + 1) > MAX_PAYLOAD - LABEL_SIZE)
+			fail(g, "too many entries");
+		e = d + 12 + 24 * i;
+		for (j = 0; j < 4; j++) {
+			if (w == NULL)
+				fail(g, "entry is not ID:KIND:BYTES:BLOCKS");
+			if ((f = strchr(w, ':')) != NULL)
+				*f++ = '\0';
+			if (j < 2)
+				put_le(e + 4 * j, parse_num(g, w, 4, "entry"),
+				    4);
+			else
+				put_le(e + 8 * (j - 1), parse_num(g, w, 8,
+				    "entry"), 8);
+			w = f;
+		}
+		if (w != NULL)
+			fail(g, "an entry has 4 numbers");
+	}
+	put_utrace(g, "mdtolder", 12 + 24 * i);
+}
+
+static void
 do_dump(struct gen *g, char *rest)
 {
 	put_utrace(g, "mallocdumpline",
@@ -745,6 +782,7 @@ static const struct directive {
 	{ "snap", do_snap },
 	{ "stack", do_stack },
 	{ "snapent", do_snapent },
+	{ "older", do_older },
 	{ "text", do_text },
 	{ "utrace", do_utrace },
 	{ "utext", do_utext },

@@ -23,6 +23,14 @@
 #    complete.
 # 6. The program killed with SIGKILL between checks: every complete
 #    snapshot reads back.
+# 8. The age of blocks (MDTRACE_OLDER=1, checks every 0.2 s):
+#    progs/ages.c makes 8 blocks, 1.6 s later 4 more, and is killed
+#    0.8 s after.  In every snapshot the old figures of each stack are
+#    the blocks that checks at least 1 s before it first saw; at the
+#    end the first 8 are old and the 4 are not; the 4 are added in the
+#    one snapshot whose check came after the program made them; mdump's
+#    text and JSON say the same; -O keeps only the old; without
+#    MDTRACE_OLDER there are no old figures and -O says so.
 # 7. A real long-running program no one here wrote: python3's
 #    http.server, checked every second for 30 s while fed requests:
 #    every request is answered, a snapshot a second, and the memory
@@ -45,7 +53,8 @@ if ! ${CC:-cc} -g -O1 -o "$out/server" tests/e2e/progs/server.c \
     2>"$out/cc" || ! ${CC:-cc} -g -O1 -pthread -o "$out/running" \
     tests/e2e/progs/running.c 2>>"$out/cc" ||
     ! ${CC:-cc} -O2 -o "$out/snapread" tests/e2e/progs/snapread.c \
-    2>>"$out/cc"; then
+    2>>"$out/cc" || ! ${CC:-cc} -g -O1 -o "$out/ages" \
+    tests/e2e/progs/ages.c 2>>"$out/cc"; then
 	echo "not ok $name (cannot compile: $(head -n 1 "$out/cc"))" >"$res"
 	results_plan
 fi
@@ -84,7 +93,7 @@ series() {
 complete() {
 	"$out/snapread" "$1" | awk '
 	$1 == "snap" { if ($3 != ++num[$2]) bad = 1; want[$2 " " $3] = $4 }
-	$1 == "ent" { got[$2 " " $3]++ }
+	$1 == "ent" || $1 == "old" { got[$2 " " $3]++ }
 	END {
 		for (s in want) if (want[s] != got[s] + 0) bad = 1
 		exit bad
@@ -211,6 +220,122 @@ stress() {
 	    grep -c '^snap ')" -ge 5
 }
 
+# old_as_made TRACE T: in each snapshot, every stack's old figures are
+# those its blocks had new in the snapshots at least T ns before (the
+# program frees nothing); every snapshot after the first old figures
+# says T.
+old_as_made() {
+	"$out/snapread" "$1" | awk -v T="$2" '
+	function done() {
+		if (n == 0)
+			return
+		for (k in nb) { newb[n, k] = nb[k]; newn[n, k] = nn[k] }
+		for (k in keys) {
+			wb = wn = 0
+			for (j = 1; j <= n; j++)
+				if (mono[n] - mono[j] >= T) {
+					wb += newb[j, k]; wn += newn[j, k]
+				}
+			if (wb != ob[k] + 0 || wn != on[k] + 0) {
+				printf "snapshot %d stack %s: old %d/%d, " \
+				    "expected %d/%d\n", n, k, ob[k], on[k],
+				    wb, wn
+				bad = 1
+			}
+		}
+	}
+	$1 == "snap" { done(); n = $3; mono[n] = $5 }
+	$1 == "ent" { k = $4 " " $5; keys[k] = 1; nb[k] = $8; nn[k] = $9 }
+	$1 == "old" { k = $4 " " $5; ob[k] = $6; on[k] = $7; olds++ }
+	$1 == "older" && $4 != T { bad = 1 }
+	END { done(); exit bad || olds == 0 }'
+}
+
+# leak_ages FILE FUNCTION: "ADDED OLDER" of the leak whose first frame
+# is in FUNCTION, from mdump's text (ADDED and OLDER as BYTES/BLOCKS).
+leak_ages() {
+	awk -v f="$2" '
+	/^Leak / { a = o = "-"
+		for (i = 2; i <= NF; i++) {
+			if ($i ~ /^added=/) a = substr($i, 7)
+			if ($i ~ /^older=/) o = substr($i, 7)
+		}
+		first = 1; next }
+	first && $1 == f { print a, o }
+	{ first = 0 }' "$1"
+}
+
+# json_ages FILE FUNCTION: the same from mdump's JSON.
+json_ages() {
+	awk -v f="$2" '
+	/^        {$/ { a = o = "-"; seen = 0 }
+	/"added": / { gsub(/[^0-9 ]/, ""); split($0, v, " "); a = v[1] "/" v[2] }
+	/"older": / { gsub(/[^0-9 ]/, ""); split($0, v, " "); o = v[1] "/" v[2] }
+	/"function": / && !seen { seen = 1
+		if (index($0, "\"function\": \"" f "\"")) print a, o }' "$1"
+}
+
+ages() {
+	MDTRACE_INTERVAL=0.2 MDTRACE_OLDER=1 MALLOC_OPTIONS=D8 timeout 60 \
+	    mdtrace/mdtrace -f "$out/ages.kt" "$out/ages" >"$out/ages.out" \
+	    2>"$out/ages.err"
+	check "ages/complete" complete "$out/ages.kt"
+	check "ages/old-as-made" old_as_made "$out/ages.kt" 1000000000
+	./mdump -a -f "$out/ages.kt" >"$out/ages.txt" 2>"$out/ages.merr"
+	check "ages/old-at-end" test "$(leak_ages "$out/ages.txt" old_blocks)" \
+	    = "0/0 8000/8"
+	check "ages/young-at-end" test \
+	    "$(leak_ages "$out/ages.txt" young_blocks)" = "0/0 0/0"
+	check "ages/says-T" grep -q '^Older than 1 s: ' "$out/ages.txt"
+	# The snapshot that added the young blocks: its check came after
+	# the program began them, the one before it stopped the program
+	# before it ended them.
+	"$out/snapread" "$out/ages.kt" | awk '$1 == "snap" { print $3, $5, $NF }' \
+	    >"$out/ages.snaps"
+	set -- $(awk '$1 == "young" { print $2, $3 }' "$out/ages.out")
+	y0=$1 y1=$2
+	: >"$out/ages.added"
+	okjson=1
+	for n in $(awk '{ print $1 }' "$out/ages.snaps"); do
+		./mdump -a -t "$n" -f "$out/ages.kt" >"$out/ages.t$n" \
+		    2>>"$out/ages.merr"
+		./mdump -a -t "$n" -o json -f "$out/ages.kt" \
+		    >"$out/ages.j$n" 2>>"$out/ages.merr"
+		for f in old_blocks young_blocks; do
+			[ "$(leak_ages "$out/ages.t$n" $f)" = \
+			    "$(json_ages "$out/ages.j$n" $f)" ] || okjson=0
+		done
+		[ -n "$(json_ages "$out/ages.j$n" old_blocks)" ] || okjson=0
+		a=$(leak_ages "$out/ages.t$n" young_blocks | awk '{ print $1 }')
+		[ -n "$a" ] && [ "$a" != 0/0 ] && echo "$n $a" >>"$out/ages.added"
+	done
+	check "ages/json-agrees" test $okjson = 1 -a -s "$out/ages.j1"
+	check "ages/added-once" test "$(wc -l <"$out/ages.added")" -eq 1 -a \
+	    "$(awk '{ print $2 }' "$out/ages.added")" = 8000/4
+	n=$(awk '{ print $1 }' "$out/ages.added")
+	check "ages/added-when-made" awk -v n="$n" -v y0="$y0" -v y1="$y1" '
+	    $1 == n - 1 { before = $2 - $3 } $1 == n { at = $2 }
+	    END { exit !(at >= y0 && before <= y1 && y0 > 0) }' \
+	    "$out/ages.snaps"
+	./mdump -O -a -f "$out/ages.kt" >"$out/ages.O" 2>>"$out/ages.merr"
+	check "ages/O-only-old" sh -c "grep -q '^Only blocks older than 1 s' \
+	    $out/ages.O && grep -q '^ old_blocks at' $out/ages.O &&
+	    ! grep -q young_blocks $out/ages.O &&
+	    grep -q '^Leak sum=8000 count=8 avg=1000 kind=reachable\$' \
+	    $out/ages.O"
+	check "ages/O-first-none" sh -c "./mdump -O -a -t 1 -f $out/ages.kt \
+	    >$out/ages.O1 && ! grep -q '^Leak' $out/ages.O1"
+	check "ages/mdump-quiet" test ! -s "$out/ages.merr"
+	MDTRACE_INTERVAL=0.2 MALLOC_OPTIONS=D8 timeout 60 mdtrace/mdtrace \
+	    -f "$out/young.kt" "$out/ages" >/dev/null 2>&1
+	check "ages/off-no-records" sh -c "$out/snapread $out/young.kt |
+	    grep -q '^snap' && ! $out/snapread $out/young.kt | grep -q older"
+	check "ages/off-O-fails" sh -c "! ./mdump -O -f $out/young.kt \
+	    >/dev/null 2>$out/young.err && grep -q 'no figures of old blocks' $out/young.err"
+	check "ages/off-no-older" sh -c "./mdump -a -f $out/young.kt |
+	    grep '^Leak' | grep -v older= | grep -q added="
+}
+
 killed() {
 	requests 100 | MDTRACE_INTERVAL=0.1 MALLOC_OPTIONS=D8 \
 	    mdtrace/mdtrace -f "$out/kill.kt" "$out/server" >/dev/null &
@@ -275,6 +400,7 @@ pyserver() {
 	sig
 	lsan
 	stress
+	ages
 	killed
 	pyserver
 } >>"$res" 2>&1

@@ -6,6 +6,8 @@
  *	snap PID N ENTRIES MONO REAL BYTES BLOCKS D d I i P p R r PAUSE
  *	stack PID ID NFRAMES OFFSET...
  *	ent PID N ID KIND BYTES BLOCKS NEWBYTES NEWBLOCKS
+ *	older PID N T			(an mdtolder record, T in ns)
+ *	old PID N ID KIND BYTES BLOCKS	(each of its entries)
  *
  * A reader of its own, so that the tracer's test does not rest on mdump.
  * Exits 1 at a record cut short.
@@ -70,6 +72,18 @@ main(int argc, char *argv[])
 				    (unsigned long long)le(d + i + 16, 8),
 				    (unsigned long long)le(d + i + 24, 8),
 				    (unsigned long long)le(d + i + 32, 8));
+		else if (strcmp(label, "mdtolder") == 0 && n >= 12) {
+			printf("older %u %llu %llu\n", pid,
+			    (unsigned long long)le(d, 4),
+			    (unsigned long long)le(d + 4, 8));
+			for (i = 12; i + 24 <= n; i += 24)
+				printf("old %u %llu %llu %llu %llu %llu\n", pid,
+				    (unsigned long long)le(d, 4),
+				    (unsigned long long)le(d + i, 4),
+				    (unsigned long long)le(d + i + 4, 4),
+				    (unsigned long long)le(d + i + 8, 8),
+				    (unsigned long long)le(d + i + 16, 8));
+		}
 	}
 	return 0;
 }
