@@ -58,7 +58,10 @@ static struct {
 	int		 owner;		/* the pid the socket is for */
 	char		*stack;
 	int		 started;
-} C = { PTHREAD_MUTEX_INITIALIZER, -1, -1, "", 0, 0, 1, 0, NULL, 0 };
+	void		(*untraced)(int);	/* the tracer's, from init */
+	int		(*tracing)(void);
+} C = { PTHREAD_MUTEX_INITIALIZER, -1, -1, "", 0, 0, 1, 0, NULL, 0, NULL,
+    NULL };
 
 /* snprintf that says -1 when the text did not fit. */
 static int
@@ -255,7 +258,7 @@ checker(void *arg)
 	int timeout;
 
 	(void)arg;
-	mdt_busy(1);
+	C.untraced(1);
 	mdt_stop_ignore((int)syscall(SYS_gettid));
 	if (C.interval > 0)
 		next = now_ns() + C.interval;
@@ -334,11 +337,13 @@ start(void)
 
 /* At start-up, after the tracer is on: read the settings, start. */
 void
-mdt_control_init(void)
+mdt_control_init(void (*untraced)(int), int (*tracing)(void))
 {
 	const char *c = getenv("MDTRACE_CONTROL");
 	struct sigaction sa;
 
+	C.untraced = untraced;
+	C.tracing = tracing;
 	C.interval = parse_seconds(getenv("MDTRACE_INTERVAL"));
 	mdt_snap_older((uint64_t)parse_seconds(getenv("MDTRACE_OLDER")));
 	C.sig = parse_signal(getenv("MDTRACE_SIGNAL"));
@@ -403,7 +408,7 @@ mdt_control_fork(void)
 EXPORT int
 __lsan_do_recoverable_leak_check(void)
 {
-	if (!mdt_tracing() ||
+	if (C.tracing == NULL || !C.tracing() ||
 	    check_now(__builtin_frame_address(0), __builtin_dwarf_cfa()) == 0)
 		return 0;
 	return mdt_snap_lost() > 0;

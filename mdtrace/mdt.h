@@ -167,16 +167,18 @@ void		 mdt_snap_older(uint64_t);
  * waits for a running one (and the control socket goes); exit_done
  * after its report.
  */
-void		 mdt_control_init(void);
+/*
+ * The tracer gives control.c what it needs of it: to set the current
+ * thread's allocations untraced (1) or traced (0), and whether it
+ * traces at all.
+ */
+void		 mdt_control_init(void (*)(int), int (*)(void));
 void		 mdt_control_fork_prepare(void);
 void		 mdt_control_fork_parent(void);
 void		 mdt_control_fork(void);
 void		 mdt_control_exit(void);
 void		 mdt_control_exit_done(void);
 
-/* preload.c: for control.c. */
-void		 mdt_busy(int);
-int		 mdt_tracing(void);
 
 /* record.c: the snapshots' records (snapshot.c). */
 int		 mdt_snapout_open(void);
@@ -264,7 +266,11 @@ void		 mdt_exec_resolve(void);
 void		 mdt_exec_init(void);
 void		 mdt_exec_exit(void);
 
-/* preload.c: whether MALLOC_OPTIONS like these ask for a report. */
+/*
+ * options.c: MALLOC_OPTIONS into o, with a warning of each unknown
+ * letter if warn is set; whether options like these ask for a report.
+ */
+void		 mdt_options_parse(const char *, struct mdt_opts *, int);
 int		 mdt_options_enable(const char *);
 
 /* preload.c: set the recursion guard (1) or clear it; its old value. */

@@ -400,88 +400,6 @@ pvalloc(size_t n)
 	return memalign_traced(pg, n, RA(), FP());
 }
 
-/*
- * Letters OpenBSD's malloc knows that mean nothing here (canaries, free
- * checks, guard pages, junking, realloc, security, unmapping, verbose
- * dump, xmalloc, the cache's size): accepted without a word, so that
- * one MALLOC_OPTIONS serves both systems.
- */
-#define IGNORED_OPTS	"CcFfGgJjRrSsUuVvXx<>"
-
-/* OpenBSD's malloc warns of a letter it does not know; so does this. */
-static void
-unknown_option(char c)
-{
-	static const char hex[] = "0123456789abcdef";
-	static const char head[] = "mdtrace: unknown char ";
-	unsigned char u = (unsigned char)c;
-	char m[64], *p = m + sizeof(head) - 1;
-
-	memcpy(m, head, sizeof(head) - 1);
-	if (u > ' ' && u < 0x7f) {
-		*p++ = '\'';
-		*p++ = c;
-		*p++ = '\'';
-	} else {
-		*p++ = '\\';
-		*p++ = 'x';
-		*p++ = hex[u >> 4];
-		*p++ = hex[u & 15];
-	}
-	memcpy(p, " in MALLOC_OPTIONS\n", sizeof(" in MALLOC_OPTIONS\n"));
-	mdt_say(m);
-}
-
-/*
- * MALLOC_OPTIONS as OpenBSD reads it, one letter at a time: 'D' turns
- * the report on, 'd' off; each 'T' adds a frame of the experimental
- * format (at most MDT_EXPFRAMES); a number selects the in-tree text
- * format with that many frames.  OpenBSD knows 1 to 4; larger numbers
- * up to MDT_MAXFRAMES ("D16") are this tracer's extension.  The other
- * letters of OpenBSD's malloc are ignored; any other byte is warned of.
- */
-static void
-parse_options(const char *s, struct mdt_opts *o, int warn)
-{
-	int t = 0, num;
-
-	memset(o, 0, sizeof(*o));
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s >= '0' && *s <= '9') {
-			/* The bound keeps num small whatever the input. */
-			for (num = 0; *s >= '0' && *s <= '9'; s++)
-				if (num <= MDT_MAXFRAMES)
-					num = num * 10 + (*s - '0');
-			s--;
-			if (num == 0)
-				continue;
-			o->enabled = 1;
-			o->text = 1;
-			o->depth = num > MDT_MAXFRAMES ? MDT_MAXFRAMES : num;
-		} else if (*s == 'D')
-			o->enabled = 1;
-		else if (*s == 'd')
-			o->enabled = 0;
-		else if (*s == 'T') {
-			if (t < MDT_EXPFRAMES)
-				t++;
-		} else if (warn && strchr(IGNORED_OPTS, *s) == NULL)
-			unknown_option(*s);
-	}
-	if (!o->text)
-		o->depth = t;
-}
-
-/* Whether these MALLOC_OPTIONS ask for a report (exec.c). */
-int
-mdt_options_enable(const char *s)
-{
-	struct mdt_opts o;
-
-	parse_options(s, &o, 0);
-	return o.enabled;
-}
-
 /* A running check first (control.c), then the tables, as a check. */
 static void
 fork_prepare(void)
@@ -508,14 +426,14 @@ fork_child(void)
 }
 
 /* For control.c: this thread's allocations go untraced, or not. */
-void
-mdt_busy(int on)
+static void
+set_untraced(int on)
 {
 	busy = on;
 }
 
-int
-mdt_tracing(void)
+static int
+is_tracing(void)
 {
 	return __atomic_load_n(&tracing, __ATOMIC_ACQUIRE);
 }
@@ -603,7 +521,7 @@ mdt_init(void)
 	mdt_unload_init();
 	mdt_exec_resolve();
 	mdt_say_init();
-	parse_options(getenv("MALLOC_OPTIONS"), &opts, 1);
+	mdt_options_parse(getenv("MALLOC_OPTIONS"), &opts, 1);
 	if (!opts.enabled)
 		mdt_say_end();	/* untraced, the program keeps its numbers */
 	if (opts.enabled) {
@@ -616,7 +534,7 @@ mdt_init(void)
 		if (pthread_atfork(fork_prepare, fork_parent,
 		    fork_child) == 0) {
 			__atomic_store_n(&tracing, 1, __ATOMIC_RELEASE);
-			mdt_control_init();
+			mdt_control_init(set_untraced, is_tracing);
 		}
 	}
 	busy = 0;
