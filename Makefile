@@ -130,7 +130,8 @@ MDT_COMMONSRCS = mdtrace/preload.c mdtrace/stacks.c mdtrace/live.c \
 		mdtrace/scan.c mdtrace/stop.c mdtrace/stop_ptrace.c \
 		mdtrace/say.c mdtrace/objects.c mdtrace/untraced.c \
 		mdtrace/exec.c mdtrace/snapshot.c mdtrace/control.c \
-		mdtrace/tables.c mdtrace/tasks.c mdtrace/options.c
+		mdtrace/tables.c mdtrace/tasks.c mdtrace/options.c \
+		mdtrace/unwind_general.c
 MDT_ARCHSRCS =	mdtrace/arch_x86_64.c mdtrace/unwind_x86_64.c \
 		mdtrace/arch_aarch64.c mdtrace/unwind_aarch64.c \
 		mdtrace/arch_none.c mdtrace/unwind_none.c

@@ -30,7 +30,9 @@
  * on a list per size.  A block taken leaves its entry in place (its
  * bit in pos, not in live) until the room is needed: a window whose
  * blocks come and go moves nothing.  A window left empty keeps its slot
- * until the index is made anew.
+ * until a new window of the same probe takes it, or the index is made
+ * anew.  A free reads no entry, only the window's bitmaps, unless the
+ * window has a size kept in big.
  *
  * Blocks whose address is not a multiple of 16 (allocators with
  * smaller alignment) go to a plain table of their own, one slot per
@@ -61,6 +63,7 @@
 #define LIVE_SHARDS	(1 << LIVE_SHIFT)
 
 #define INDEX_MINCAP	64	/* slots of a shard's first index */
+#define SPARE_MAX	1024	/* slots of the largest index kept spare */
 
 /*
  * A window's entries: cls 0 in its slot (INLINE of them), cls 1 ...
@@ -111,7 +114,8 @@ struct window {
 	uint64_t	 pos;	/* granules with an entry: live, or taken */
 	uint32_t	 n;	/* live blocks: popcount(live) */
 	uint16_t	 m;	/* entries: popcount(pos) */
-	uint16_t	 cls;
+	uint8_t		 cls;
+	uint8_t		 big;	/* an entry may say SLACK_BIG */
 	union {
 		entry_t		 in[INLINE];	/* cls 0 */
 		entry_t		*rec;		/* else */
@@ -129,6 +133,8 @@ struct live_shard {
 	size_t		 nwin;	/* windows in the index, empty ones too */
 	size_t		 n;	/* blocks */
 	struct window	*index;
+	struct window	*spare;	/* an index made before, for the next */
+	size_t		 spare_cap;
 	entry_t		*free[NCLASS];	/* records, by class */
 	char		*carve;	/* the rest of the shard's piece */
 	size_t		 left;
@@ -152,7 +158,7 @@ struct block_table {
 	struct block_slot	*slot;
 };
 
-_Static_assert(LIVE_SHARDS + MAXCHUNKS + 2 <= MDT_LIVE_REGIONS,
+_Static_assert(2 * LIVE_SHARDS + MAXCHUNKS + 2 <= MDT_LIVE_REGIONS,
     "mdt.h: MDT_LIVE_REGIONS too small");
 
 static struct live_shard	live[LIVE_SHARDS];
@@ -330,11 +336,53 @@ record_free(struct live_shard *sh, entry_t *r, uint32_t cls)
 }
 
 /*
+ * The slot of window win, made if it is not in the index: in the first
+ * slot of its probe whose window has no live block, if there is one,
+ * else in the empty slot that ends the probe.  The heap a program
+ * churns through moves: new windows come as others empty, and without
+ * taking over the empty windows' slots the index was made anew (a
+ * mapping, a copy and an unmapping) every hundred or so new windows.
+ * The lock is held.
+ */
+static struct window *
+index_place(struct live_shard *sh, uintptr_t win)
+{
+	struct window *w, *spare = NULL;
+	size_t i;
+
+	for (i = index_home(win, sh->cap); (w = &sh->index[i])->win != 0;
+	    i = index_next(i, sh->cap)) {
+		if (w->win == win)
+			return w;
+		if (spare == NULL && w->n == 0)
+			spare = w;
+	}
+	if (spare == NULL) {
+		sh->nwin++;
+		spare = w;
+	} else if (spare->cls != 0)
+		record_free(sh, spare->u.rec, spare->cls);
+	memset(spare, 0, sizeof(*spare));
+	spare->win = win;
+	return spare;
+}
+
+/*
  * Make the index anew without its empty windows, half full: it is
  * made again at three quarters, so it is between half and three
  * quarters full.  Its size is any multiple of a page, not a power of
  * two, which would leave it as little as three eighths full.  -1 if
  * there is no memory.
+ *
+ * A small index replaced is kept, and the next one is made in it if it
+ * is large enough and not twice too large: a program that churns
+ * through its heap makes a small index anew every hundred or so new
+ * windows (see index_place): bench/alloc_heavy.c churn, deep, one
+ * thread, made it anew 454 times in a million rounds.  Without a
+ * mapping, its page faults and an unmapping each time, and with
+ * index_place, a traced run took 0.88 times the CPU time at D16.
+ * Larger ones are given back: they would hold memory that a program
+ * with many blocks needs.
  */
 static int
 index_rebuild(struct live_shard *sh)
@@ -348,7 +396,13 @@ index_rebuild(struct live_shard *sh)
 	ncap = (used + 1) * 2;
 	ncap = ncap < INDEX_MINCAP ? INDEX_MINCAP :
 	    (ncap + INDEX_MINCAP - 1) / INDEX_MINCAP * INDEX_MINCAP;
-	if ((ix = map_big(ncap * sizeof(*ix))) == NULL)
+	if (sh->spare != NULL && sh->spare_cap >= ncap &&
+	    sh->spare_cap < 2 * ncap) {
+		ix = sh->spare;
+		ncap = sh->spare_cap;
+		sh->spare = NULL;
+		memset(ix, 0, ncap * sizeof(*ix));
+	} else if ((ix = map_big(ncap * sizeof(*ix))) == NULL)
 		return -1;
 	for (i = 0; i < ocap; i++) {
 		if (old[i].win == 0)
@@ -367,7 +421,15 @@ index_rebuild(struct live_shard *sh)
 	__atomic_store_n(&sh->index, ix, __ATOMIC_RELAXED);
 	__atomic_store_n(&sh->cap, ncap, __ATOMIC_RELAXED);
 	sh->nwin = used;
-	if (old != NULL)
+	if (old == NULL)
+		return 0;
+	if (sh->spare != NULL)
+		munmap(sh->spare, sh->spare_cap * sizeof(*sh->spare));
+	sh->spare = NULL;
+	if (ocap <= SPARE_MAX) {
+		sh->spare = old;
+		sh->spare_cap = ocap;
+	} else
 		munmap(old, ocap * sizeof(*old));
 	return 0;
 }
@@ -388,6 +450,25 @@ rank_of(uint64_t bits, unsigned g)
 	return (uint32_t)((x * 0x0101010101010101ULL) >> 56);
 }
 
+/*
+ * Whether an entry of w says SLACK_BIG, once its taken entries are
+ * gone: a free looks at the entry of its block only then, to forget
+ * the size in big.
+ */
+static void
+window_big(struct window *w)
+{
+	const entry_t *ent = entries(w);
+	uint32_t k;
+
+	if (!w->big)
+		return;
+	w->big = 0;
+	for (k = 0; k < w->m; k++)
+		if (E_SLACK(ent[k]) == SLACK_BIG)
+			w->big = 1;
+}
+
 /* Keep the entries of live blocks only, in place. */
 static void
 window_compact(struct window *w)
@@ -401,6 +482,7 @@ window_compact(struct window *w)
 			ent[k++] = ent[j];
 	w->pos = w->live;
 	w->m = (uint16_t)w->n;
+	window_big(w);
 }
 
 /*
@@ -429,9 +511,10 @@ window_move(struct live_shard *sh, struct window *w, uint32_t cls)
 		record_free(sh, from, w->cls);
 	if (cls != 0)
 		w->u.rec = to;
-	w->cls = (uint16_t)cls;
+	w->cls = (uint8_t)cls;
 	w->pos = w->live;
 	w->m = (uint16_t)w->n;
+	window_big(w);
 	return 0;
 }
 
@@ -452,14 +535,15 @@ shard_put(struct live_shard *sh, uintptr_t a, entry_t e)
 	/* Load at most 3/4: probes stay short. */
 	if ((sh->nwin + 1) * 4 > sh->cap * 3 && index_rebuild(sh) == -1)
 		return -1;
-	w = &sh->index[index_find(sh, win)];
-	/* Once a window at most: granules 32 to 39, as take, cost 6%. */
-	if (g == 32)
+	w = index_place(sh, win);
+	/*
+	 * Once a window, at its first block from granule 32 on: the
+	 * granules 32 to 39, as take, cost 6%; granule 32 alone missed
+	 * most windows of blocks larger than 16 bytes, which seldom
+	 * start there.
+	 */
+	if (g >= 32 && (w->pos & (bit - 1) & ~(uint64_t)UINT32_MAX) == 0)
 		index_ahead(sh, win);
-	if (w->win == 0) {
-		w->win = win;
-		sh->nwin++;
-	}
 	if (!(w->pos & bit)) {
 		if (w->m == capacity(w->cls)) {
 			if (w->m > w->n)
@@ -477,6 +561,8 @@ shard_put(struct live_shard *sh, uintptr_t a, entry_t e)
 	} else
 		k = rank_of(w->pos, g);
 	entries(w)[k] = e;
+	if (E_SLACK(e) == SLACK_BIG)
+		w->big = 1;
 	if (!(w->live & bit)) {
 		w->live |= bit;
 		w->n++;
@@ -487,10 +573,13 @@ shard_put(struct live_shard *sh, uintptr_t a, entry_t e)
 
 /*
  * Take the block at a out of its shard, whose lock is held: 1 with *e
- * its entry, 0 if it was not there.
+ * its entry, 0 if it was not there.  Unless want, the entry is read
+ * only where it may say SLACK_BIG (else *e is ENTRY(0, 0)): a free
+ * needs neither the block's size nor its stack, and the entry may be
+ * in a record, another cache line.
  */
 static int
-shard_take(struct live_shard *sh, uintptr_t a, entry_t *e)
+shard_take(struct live_shard *sh, uintptr_t a, entry_t *e, int want)
 {
 	uintptr_t win = a >> WIN_SHIFT;
 	unsigned g = (unsigned)(a >> GRAN_SHIFT) & 63;
@@ -504,7 +593,7 @@ shard_take(struct live_shard *sh, uintptr_t a, entry_t *e)
 		index_ahead(sh, win);
 	if (!(w->live & bit))	/* an empty slot has no bits */
 		return 0;
-	*e = entries(w)[rank_of(w->pos, g)];
+	*e = want || w->big ? entries(w)[rank_of(w->pos, g)] : ENTRY(0, 0);
 	w->live &= ~bit;
 	w->n--;
 	sh->n--;
@@ -843,7 +932,7 @@ mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
 	}
 	sh = shard_of(a >> WIN_SHIFT);
 	locked = shard_lock(sh);
-	found = shard_take(sh, a, &e);
+	found = shard_take(sh, a, &e, size != NULL || stk != NULL);
 	shard_unlock(sh, locked);
 	if (!found)
 		return 0;
@@ -1124,6 +1213,8 @@ mdt_live_regions(uintptr_t *r, size_t max)
 		sh = &live[k];
 		n = add_region(r, n, max, sh->index,
 		    sh->cap * sizeof(*sh->index));
+		n = add_region(r, n, max, sh->spare,
+		    sh->spare_cap * sizeof(*sh->spare));
 	}
 	for (c = 0; c < nchunks; c++)
 		n = add_region(r, n, max, chunks[c].base, chunks[c].size);

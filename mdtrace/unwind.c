@@ -322,11 +322,32 @@ memo_check(const struct memo *m, const struct memo_walk *w, uintptr_t fp)
 	uintptr_t diff = 0;
 	uint32_t i;
 
-	for (i = 1; i < w->n; i++)
+	/* The caller's frame first: where walks from one start differ. */
+	if (w->n > 1 && word[ra_off[1]] != fr[1])
+		return NULL;
+	for (i = 2; i < w->n; i++)
 		diff |= word[ra_off[i]] ^ fr[i];
 	for (i = 0; i < w->nextra; i++)
 		diff |= word[x_off[i]] ^ x_val[i];
 	return diff == 0 ? w->stk : NULL;
+}
+
+/*
+ * Copy the walk from into the entry to: the words it uses only (its
+ * header and offsets, and the values of its other words), not the
+ * whole entry, which at D16 is four cache lines.
+ */
+static void
+memo_copy(const struct memo *m, struct memo_walk *to,
+    const struct memo_walk *from)
+{
+	const unsigned char *f = (const unsigned char *)from;
+	unsigned char *t = (unsigned char *)to;
+	size_t x = sizeof(*from) + m->max * sizeof(uint16_t);
+
+	memcpy(t, f, sizeof(*from) + from->n * sizeof(uint16_t));
+	memcpy(t + x, f + x, from->nextra * sizeof(uint16_t));
+	memcpy(t + m->xval, f + m->xval, from->nextra * sizeof(uintptr_t));
 }
 
 /*
@@ -352,7 +373,7 @@ memo_put(struct memo *m, struct memo_walk *w, uintptr_t ra, uintptr_t fp,
 		if (t->x_off[i] % sizeof(uintptr_t) != 0 ||
 		    t->x_off[i] / sizeof(uintptr_t) > UINT16_MAX)
 			return;
-	memcpy(memo_second(m, w), w, m->esize);
+	memo_copy(m, memo_second(m, w), w);
 	w->ra = ra;
 	w->fp = fp;
 	w->stk = stk;
@@ -772,10 +793,21 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 	case MODE_DWARF:
 		return mdt_stack_intern(out, unwind_dwarf(ra, out, max));
 	}
-	/* The memo's set first: its line comes while the bounds are had. */
+	/*
+	 * The memo first, before the bounds: a walk it keeps was made on
+	 * this thread's stack, where fp is, and the words it read lie
+	 * between fp and the stack's top.
+	 */
+	gen = __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE);
 	if ((m = memo_get(max)) != NULL) {
 		w = memo_set(m, ra, (uintptr_t)fp);
-		__builtin_prefetch(w);
+		if (w->ra == ra && w->fp == (uintptr_t)fp && w->gen == gen &&
+		    (stk = memo_check(m, w, (uintptr_t)fp)) != NULL)
+			return stk;
+		v = memo_second(m, w);
+		if (v->ra == ra && v->fp == (uintptr_t)fp && v->gen == gen &&
+		    (stk = memo_check(m, v, (uintptr_t)fp)) != NULL)
+			return stk;
 	}
 	if (!bounds(&b)) {
 		if (!alt_bounds(&b)) {
@@ -785,17 +817,9 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
 		    &t));
 	}
-	gen = __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE);
 	if (m == NULL)
 		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
 		    &t));
-	if (w->ra == ra && w->fp == (uintptr_t)fp && w->gen == gen &&
-	    (stk = memo_check(m, w, (uintptr_t)fp)) != NULL)
-		return stk;
-	v = memo_second(m, w);
-	if (v->ra == ra && v->fp == (uintptr_t)fp && v->gen == gen &&
-	    (stk = memo_check(m, v, (uintptr_t)fp)) != NULL)
-		return stk;
 	n = uwa_walk(ra, fp, out, max, &b, &t);
 	stk = mdt_stack_intern(out, n);
 	if (t.ok && stk != NULL)

@@ -13,6 +13,7 @@
 #define UNWIND_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "cfi.h"
 #include "mdt.h"
@@ -107,20 +108,57 @@ struct uw_trail {
 	uintptr_t	 x_val[UW_MAXEXTRA];
 };
 
+/*
+ * What the general step (unwind_general.c) knows of the registers: the
+ * value of each column whose bit is set in known, by DWARF number.
+ */
+#define UW_MAXREGS	CFI_NREGS
+#define UW_BIT(r)	((uint64_t)1 << (r))
+
+struct uw_regs {
+	uintptr_t		 r[UW_MAXREGS];
+	uint64_t		 known;
+	const struct uw_bounds	*b;
+};
+
+/* The stack word at a into *v if it lies within b; else -1. */
+static inline int
+uw_rd(const struct uw_bounds *b, uintptr_t a, uintptr_t *v)
+{
+	if (a < b->lo || b->hi < sizeof(*v) || a > b->hi - sizeof(*v))
+		return -1;
+	memcpy(v, (const void *)a, sizeof(*v));
+	return 0;
+}
+
+/* Whether v fits a signed field of bits bits. */
+static inline int
+uw_fits(int64_t v, int bits)
+{
+	return v >= -((int64_t)1 << (bits - 1)) &&
+	    v < ((int64_t)1 << (bits - 1));
+}
+
+int		 uw_general(struct uw_regs *, const struct cfi_row *);
+
 /* unwind.c: the slow path and the counters. */
 uint64_t	 uw_rule_slow(uintptr_t, uint32_t, struct cfi_row *);
 void		 uw_note_cut(int);
 
 /*
  * unwind_ARCH.c, one file for each processor (unwind_none.c for any
- * other).  The frame record a frame pointer points at holds the
- * caller's frame pointer at fp + uwa_fp_link and the return address at
- * fp + uwa_fp_ra.  uwa_strip gives a return address read from the
+ * other).  uwa_nregs, uwa_sp and uwa_ra describe its registers to the
+ * general step (unwind_general.c).  The frame record a frame pointer
+ * points at holds the caller's frame pointer at fp + uwa_fp_link and
+ * the return address at fp + uwa_fp_ra.  uwa_strip gives a return address read from the
  * stack as code can be found there: without a pointer authentication
  * code, where the processor signs them.
  */
 extern const int uwa_fp_link;
 extern const int uwa_fp_ra;
+extern const unsigned uwa_nregs;	/* columns the general step follows */
+extern const unsigned uwa_sp;		/* the stack pointer's column */
+extern const unsigned uwa_ra;		/* the return address's */
 uintptr_t	 uwa_strip(uintptr_t);
 uint64_t	 uwa_compile(enum cfi_status, const struct cfi_row *);
 uint32_t	 uwa_walk(uintptr_t, void *, uintptr_t *, uint32_t,

@@ -2,8 +2,9 @@
  * unwind_aarch64.c: the architecture part of the default unwinder for
  * aarch64: the registers (DWARF numbers x0-x30 = 0-30, sp = 31, the
  * return address column x30), the compact rule a CFI row compiles to,
- * the walk that follows those rules, the general step for rows they
- * cannot express, and the Linux signal frame.
+ * the walk that follows those rules, and the Linux signal frame.  Rows
+ * the rule cannot express go through the general step
+ * (unwind_general.c).
  *
  * The compact rule (one 64-bit word, built by uwa_compile):
  *
@@ -45,7 +46,7 @@
  * The interrupted pc is where the signal came, not a return address,
  * so its row is looked up at pc, not pc - 1.
  *
- * Every stack word is read through rd(), which checks it against the
+ * Every stack word is read through uw_rd(), which checks it against the
  * thread's stack bounds.
  */
 #define _GNU_SOURCE	/* ucontext's fields */
@@ -64,8 +65,7 @@
 #define R_LR		30
 #define R_SP		31
 #define NREGS		32
-#define BIT(r)		((uint64_t)1 << (r))
-#define ALLREGS		(BIT(NREGS) - 1)
+#define ALLREGS		(UW_BIT(NREGS) - 1)
 
 #define F_FPBASE	(1u << 8)
 #define F_BAD		(1u << 8)
@@ -80,19 +80,15 @@
 /* The frame record at x29: the caller's x29, then the return address. */
 const int	 uwa_fp_link = 0;
 const int	 uwa_fp_ra = 8;
+const unsigned	 uwa_nregs = NREGS;
+const unsigned	 uwa_sp = R_SP;
+const unsigned	 uwa_ra = R_LR;
 
 /* The kernel's struct rt_sigframe starts with siginfo (128 bytes). */
 #define SIGINFO_SIZE	128
 #define UC_REGS		(SIGINFO_SIZE + offsetof(ucontext_t, uc_mcontext.regs))
 #define UC_SP		(SIGINFO_SIZE + offsetof(ucontext_t, uc_mcontext.sp))
 #define UC_PC		(SIGINFO_SIZE + offsetof(ucontext_t, uc_mcontext.pc))
-
-/* What the walk knows of the registers. */
-struct gstate {
-	uintptr_t		 r[NREGS];
-	uint64_t		 known;
-	const struct uw_bounds	*b;
-};
 
 /* The return address a without its pointer authentication code. */
 static inline uintptr_t
@@ -108,41 +104,6 @@ uintptr_t
 uwa_strip(uintptr_t ra)
 {
 	return strip(ra);
-}
-
-static int
-rd(const struct uw_bounds *b, uintptr_t a, uintptr_t *v)
-{
-	if (a < b->lo || b->hi < sizeof(*v) || a > b->hi - sizeof(*v))
-		return -1;
-	memcpy(v, (const void *)a, sizeof(*v));
-	return 0;
-}
-
-static int
-g_regval(void *arg, unsigned reg, uintptr_t *v)
-{
-	struct gstate *g = arg;
-
-	if (reg >= NREGS || !(g->known & BIT(reg)))
-		return -1;
-	*v = g->r[reg];
-	return 0;
-}
-
-static int
-g_read(void *arg, uintptr_t a, uintptr_t *v)
-{
-	struct gstate *g = arg;
-
-	return rd(g->b, a, v);
-}
-
-static int
-fits(int64_t v, int bits)
-{
-	return v >= -((int64_t)1 << (bits - 1)) &&
-	    v < ((int64_t)1 << (bits - 1));
 }
 
 uint64_t
@@ -170,11 +131,11 @@ uwa_compile(enum cfi_status st, const struct cfi_row *row)
 	if (ra->how == CFI_UNDEF)
 		return UW_END;
 	if (row->cfa_expr || (row->cfa_reg != R_SP &&
-	    row->cfa_reg != R_FP) || !fits(row->cfa_off, 22) ||
-	    ra->how != CFI_OFFSET || !fits(ra->off, 16) ||
+	    row->cfa_reg != R_FP) || !uw_fits(row->cfa_off, 22) ||
+	    ra->how != CFI_OFFSET || !uw_fits(ra->off, 16) ||
 	    row->reg[R_SP].how != CFI_SAME ||
 	    (fp->how != CFI_SAME && (fp->how != CFI_OFFSET ||
-	    !fits(fp->off, 16))))
+	    !uw_fits(fp->off, 16))))
 		return UW_SLOW;
 	rule = UW_CFA | (uint64_t)((uint32_t)(int32_t)row->cfa_off &
 	    0x3fffff) << 10 | (uint64_t)(uint16_t)(int16_t)ra->off << 48;
@@ -205,79 +166,6 @@ ra_slot(uint64_t rule)
 	return (intptr_t)(int16_t)(rule >> 48);
 }
 
-/* A register's value in the caller under one rule; -1 if unknown. */
-static int
-reg_rule(struct gstate *g, const struct cfi_reg *c, unsigned i,
-    uintptr_t cfa, uintptr_t *v)
-{
-	uintptr_t a;
-
-	switch (c->how) {
-	case CFI_SAME:
-		return g_regval(g, i, v);
-	case CFI_OFFSET:
-		return rd(g->b, cfa + (uintptr_t)c->off, v);
-	case CFI_VALOFF:
-		*v = cfa + (uintptr_t)c->off;
-		return 0;
-	case CFI_REG:
-		return g_regval(g, c->reg, v);
-	case CFI_EXPR:
-		if (cfi_eval(c->expr, c->len, g_regval, g_read, g, 1, cfa,
-		    &a) != 0)
-			return -1;
-		return rd(g->b, a, v);
-	case CFI_VALEXPR:
-		return cfi_eval(c->expr, c->len, g_regval, g_read, g, 1, cfa,
-		    v);
-	default:
-		return -1;
-	}
-}
-
-/*
- * The general step: every register the row describes, with what the
- * walk knows.  0 with g updated (r[R_LR] the return address, stripped),
- * 1 at the outermost frame, -1 if the return address cannot be had.
- */
-static int
-general(struct gstate *g, const struct cfi_row *row)
-{
-	uintptr_t cfa, v, nr[NREGS];
-	uint64_t nk = 0;
-	unsigned i;
-
-	if (row->signal || row->ra_reg != R_LR)
-		return -1;
-	if (row->reg[R_LR].how == CFI_UNDEF)
-		return 1;
-	if (row->cfa_expr) {
-		if (cfi_eval(row->expr, row->exprlen, g_regval, g_read, g, 0,
-		    0, &cfa) != 0)
-			return -1;
-	} else if (g_regval(g, row->cfa_reg, &cfa) == 0)
-		cfa += (uintptr_t)row->cfa_off;
-	else
-		return -1;
-	for (i = 0; i < NREGS; i++)
-		if (reg_rule(g, &row->reg[i], i, cfa, &v) == 0) {
-			nr[i] = v;
-			nk |= BIT(i);
-		} else
-			nr[i] = 0;
-	/* The caller's stack pointer is the CFA unless a rule says. */
-	if (row->reg[R_SP].how == CFI_SAME) {
-		nr[R_SP] = cfa;
-		nk |= BIT(R_SP);
-	}
-	if (!(nk & BIT(R_LR)))
-		return -1;
-	nr[R_LR] = strip(nr[R_LR]);
-	memcpy(g->r, nr, sizeof(nr));
-	g->known = nk;
-	return 0;
-}
-
 /*
  * Is the code at pc the sigreturn trampoline, "mov x8, #139; svc #0"?
  * Only for code in no object (qemu-user's page); mincore says first
@@ -301,18 +189,18 @@ is_sigreturn(uintptr_t pc)
 
 /* Registers of the interrupted code, from the signal frame at sp. */
 static int
-sigframe(struct gstate *g, uintptr_t sp, uintptr_t *pc)
+sigframe(struct uw_regs *g, uintptr_t sp, uintptr_t *pc)
 {
 	uintptr_t v;
 	unsigned i;
 
 	for (i = 0; i < 31; i++) {
-		if (rd(g->b, sp + UC_REGS + 8 * i, &v) != 0)
+		if (uw_rd(g->b, sp + UC_REGS + 8 * i, &v) != 0)
 			return -1;
 		g->r[i] = v;
 	}
-	if (rd(g->b, sp + UC_SP, &g->r[R_SP]) != 0 ||
-	    rd(g->b, sp + UC_PC, pc) != 0)
+	if (uw_rd(g->b, sp + UC_SP, &g->r[R_SP]) != 0 ||
+	    uw_rd(g->b, sp + UC_PC, pc) != 0)
 		return -1;
 	g->known = ALLREGS;
 	return 0;
@@ -330,7 +218,7 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
     struct uw_bounds *b, struct uw_trail *t)
 {
 	struct cfi_row row;
-	struct gstate g;
+	struct uw_regs g;
 	uintptr_t sp, x29, x30, pc, key, cfa, first = ra;
 	uint64_t rule;
 	uint32_t n = 1, skip = 0, gen;
@@ -348,7 +236,7 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 	g.r[R_SP] = sp;
 	g.r[R_FP] = x29;
 	g.r[R_LR] = x30;
-	g.known = BIT(R_SP) | BIT(R_FP) | BIT(R_LR);
+	g.known = UW_BIT(R_SP) | UW_BIT(R_FP) | UW_BIT(R_LR);
 	full = 1;
 	key = pc;		/* a pc, not a return address */
 	gen = __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE);
@@ -363,11 +251,11 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 				cfa = x29 + (uintptr_t)cfa_off(rule);
 			} else
 				cfa = sp + (uintptr_t)cfa_off(rule);
-			if (cfa <= sp || rd(b, cfa + (uintptr_t)ra_slot(rule),
+			if (cfa <= sp || uw_rd(b, cfa + (uintptr_t)ra_slot(rule),
 			    &ra) != 0)
 				goto cut;
 			if (rule & F_FPSAVED) {
-				if (rd(b, cfa + (uintptr_t)fp_slot(rule),
+				if (uw_rd(b, cfa + (uintptr_t)fp_slot(rule),
 				    &x29) != 0)
 					goto cut;
 				fp_ok = 1;
@@ -408,10 +296,10 @@ fp:
 			/* No CFI here: trust the frame pointer, checked. */
 			if (fp_ok && x29 == 0)
 				return n;
-			if (!fp_ok || x29 < sp || rd(b, x29 + 8, &ra) != 0)
+			if (!fp_ok || x29 < sp || uw_rd(b, x29 + 8, &ra) != 0)
 				goto cut;
 			sp = x29 + 16;
-			if (rd(b, x29, &x29) != 0)
+			if (uw_rd(b, x29, &x29) != 0)
 				goto cut;
 			ra = strip(ra);
 			full = 0;
@@ -420,17 +308,18 @@ fp:
 			if (!full) {
 				g.r[R_SP] = sp;
 				g.r[R_FP] = x29;
-				g.known = BIT(R_SP) | (fp_ok ? BIT(R_FP) : 0);
+				g.known = UW_BIT(R_SP) |
+				    (fp_ok ? UW_BIT(R_FP) : 0);
 			}
-			if ((k = general(&g, &row)) == 1)
+			if ((k = uw_general(&g, &row)) == 1)
 				return n;
-			if (k != 0 || !(g.known & BIT(R_SP)) ||
+			if (k != 0 || !(g.known & UW_BIT(R_SP)) ||
 			    g.r[R_SP] < sp)
 				goto cut;
 			ra = g.r[R_LR];
 			sp = g.r[R_SP];
 			x29 = g.r[R_FP];
-			fp_ok = (g.known & BIT(R_FP)) != 0;
+			fp_ok = (g.known & UW_BIT(R_FP)) != 0;
 			full = 1;
 			break;
 		default:		/* UW_CUT */
@@ -475,7 +364,7 @@ uwa_caller_regs(const void *ctx, uintptr_t sp, uintptr_t *regs,
 	const ucontext_t *uc = ctx;
 	struct uw_bounds b;
 	struct cfi_row row;
-	struct gstate g;
+	struct uw_regs g;
 	uint64_t rule;
 	unsigned i, k;
 	int steps;
@@ -488,23 +377,23 @@ uwa_caller_regs(const void *ctx, uintptr_t sp, uintptr_t *regs,
 	/* What getcontext saves: x19-x30, sp; its pc is x30. */
 	for (i = 19; i <= R_LR; i++) {
 		g.r[i] = uc->uc_mcontext.regs[i];
-		g.known |= BIT(i);
+		g.known |= UW_BIT(i);
 	}
 	g.r[R_LR] = strip(uc->uc_mcontext.pc);
 	g.r[R_SP] = uc->uc_mcontext.sp;
-	g.known |= BIT(R_SP);
+	g.known |= UW_BIT(R_SP);
 	for (steps = 0; g.r[R_SP] < sp; steps++) {
 		if (steps == 64 || g.r[R_LR] < LOWEST_CODE)
 			return -1;
 		rule = uw_rule_slow(g.r[R_LR] - 1,
 		    __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE), &row);
 		k = UW_KIND(rule);
-		if ((k != UW_CFA && k != UW_SLOW) || general(&g, &row) != 0)
+		if ((k != UW_CFA && k != UW_SLOW) || uw_general(&g, &row) != 0)
 			return -1;
 	}
 	memset(regs, 0, 33 * sizeof(*regs));
 	for (i = 0; i < NREGS; i++)
-		if (g.known & BIT(i))
+		if (g.known & UW_BIT(i))
 			regs[i] = g.r[i];
 	regs[32] = g.r[R_LR];
 	return 0;

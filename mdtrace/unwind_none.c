@@ -11,6 +11,11 @@
 const int	 uwa_fp_link = 0;
 const int	 uwa_fp_ra = sizeof(uintptr_t);
 
+/* No registers: the general step is never taken. */
+const unsigned	 uwa_nregs = 0;
+const unsigned	 uwa_sp = 0;
+const unsigned	 uwa_ra = 0;
+
 uintptr_t
 uwa_strip(uintptr_t ra)
 {

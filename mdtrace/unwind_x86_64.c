@@ -1,8 +1,8 @@
 /*
  * unwind_x86_64.c: the architecture part of the default unwinder: the
  * x86-64 registers, the compact rule a CFI row compiles to, the walk
- * that follows those rules, the general step for rows they cannot
- * express, and the Linux signal frame.
+ * that follows those rules, and the Linux signal frame.  Rows the rule
+ * cannot express go through the general step (unwind_general.c).
  *
  * The compact rule (one 64-bit word, built by uwa_compile):
  *
@@ -29,7 +29,7 @@
  * interrupted registers.  The interrupted pc is where the signal came,
  * not a return address, so its row is looked up at pc, not pc - 1.
  *
- * Every stack word is read through rd(), which checks it against the
+ * Every stack word is read through uw_rd(), which checks it against the
  * thread's stack bounds.
  */
 #include <string.h>
@@ -42,7 +42,6 @@
 #define R_RSP		7
 #define R_RA		16
 #define NREGS		17	/* the columns followed: 0-15 and the RA */
-#define BIT(r)		(1u << (r))
 
 #define F_RBPBASE	(1u << 8)
 #define F_BAD		(1u << 8)
@@ -54,6 +53,9 @@
 /* The frame record at RBP: the caller's RBP, then the return address. */
 const int	 uwa_fp_link = 0;
 const int	 uwa_fp_ra = 8;
+const unsigned	 uwa_nregs = NREGS;
+const unsigned	 uwa_sp = R_RSP;
+const unsigned	 uwa_ra = R_RA;
 
 uintptr_t
 uwa_strip(uintptr_t ra)
@@ -74,48 +76,6 @@ static const unsigned char greg_of[NREGS] = {
 	0, 1, 2, 3, 4, 5, 6, 7,		/* r8 - r15 */
 	16				/* rip */
 };
-
-/* What the walk knows of the registers. */
-struct gstate {
-	uintptr_t		 r[NREGS];
-	uint32_t		 known;
-	const struct uw_bounds	*b;
-};
-
-static int
-rd(const struct uw_bounds *b, uintptr_t a, uintptr_t *v)
-{
-	if (a < b->lo || b->hi < sizeof(*v) || a > b->hi - sizeof(*v))
-		return -1;
-	memcpy(v, (const void *)a, sizeof(*v));
-	return 0;
-}
-
-static int
-g_regval(void *arg, unsigned reg, uintptr_t *v)
-{
-	struct gstate *g = arg;
-
-	if (reg >= NREGS || !(g->known & BIT(reg)))
-		return -1;
-	*v = g->r[reg];
-	return 0;
-}
-
-static int
-g_read(void *arg, uintptr_t a, uintptr_t *v)
-{
-	struct gstate *g = arg;
-
-	return rd(g->b, a, v);
-}
-
-static int
-fits(int64_t v, int bits)
-{
-	return v >= -((int64_t)1 << (bits - 1)) &&
-	    v < ((int64_t)1 << (bits - 1));
-}
 
 uint64_t
 uwa_compile(enum cfi_status st, const struct cfi_row *row)
@@ -142,11 +102,11 @@ uwa_compile(enum cfi_status st, const struct cfi_row *row)
 	if (ra->how == CFI_UNDEF)
 		return UW_END;
 	if (row->cfa_expr || (row->cfa_reg != R_RSP &&
-	    row->cfa_reg != R_RBP) || !fits(row->cfa_off, 32) ||
+	    row->cfa_reg != R_RBP) || !uw_fits(row->cfa_off, 32) ||
 	    ra->how != CFI_OFFSET || ra->off != -8 ||
 	    row->reg[R_RSP].how != CFI_SAME ||
 	    (bp->how != CFI_SAME && (bp->how != CFI_OFFSET ||
-	    !fits(bp->off, 16))))
+	    !uw_fits(bp->off, 16))))
 		return UW_SLOW;
 	rule = UW_CFA | (uint64_t)(uint32_t)(int32_t)row->cfa_off << 32;
 	if (row->cfa_reg == R_RBP)
@@ -157,90 +117,19 @@ uwa_compile(enum cfi_status st, const struct cfi_row *row)
 	return rule;
 }
 
-/* A register's value in the caller under one rule; -1 if unknown. */
-static int
-reg_rule(struct gstate *g, const struct cfi_reg *c, unsigned i,
-    uintptr_t cfa, uintptr_t *v)
-{
-	uintptr_t a;
-
-	switch (c->how) {
-	case CFI_SAME:
-		return g_regval(g, i, v);
-	case CFI_OFFSET:
-		return rd(g->b, cfa + (uintptr_t)c->off, v);
-	case CFI_VALOFF:
-		*v = cfa + (uintptr_t)c->off;
-		return 0;
-	case CFI_REG:
-		return g_regval(g, c->reg, v);
-	case CFI_EXPR:
-		if (cfi_eval(c->expr, c->len, g_regval, g_read, g, 1, cfa,
-		    &a) != 0)
-			return -1;
-		return rd(g->b, a, v);
-	case CFI_VALEXPR:
-		return cfi_eval(c->expr, c->len, g_regval, g_read, g, 1, cfa,
-		    v);
-	default:
-		return -1;
-	}
-}
-
-/*
- * The general step: every register the row describes, with what the
- * walk knows.  0 with g updated, 1 at the outermost frame, -1 if the
- * return address cannot be had.
- */
-static int
-general(struct gstate *g, const struct cfi_row *row)
-{
-	uintptr_t cfa, v, nr[NREGS];
-	uint32_t nk = 0;
-	unsigned i;
-
-	if (row->signal || row->ra_reg != R_RA)
-		return -1;
-	if (row->reg[R_RA].how == CFI_UNDEF)
-		return 1;
-	if (row->cfa_expr) {
-		if (cfi_eval(row->expr, row->exprlen, g_regval, g_read, g, 0,
-		    0, &cfa) != 0)
-			return -1;
-	} else if (g_regval(g, row->cfa_reg, &cfa) == 0)
-		cfa += (uintptr_t)row->cfa_off;
-	else
-		return -1;
-	for (i = 0; i < NREGS; i++)
-		if (reg_rule(g, &row->reg[i], i, cfa, &v) == 0) {
-			nr[i] = v;
-			nk |= BIT(i);
-		}
-	/* The caller's stack pointer is the CFA unless a rule says. */
-	if (row->reg[R_RSP].how == CFI_SAME) {
-		nr[R_RSP] = cfa;
-		nk |= BIT(R_RSP);
-	}
-	if (!(nk & BIT(R_RA)))
-		return -1;
-	memcpy(g->r, nr, sizeof(nr));
-	g->known = nk;
-	return 0;
-}
-
 /* Registers of the interrupted code, from the signal frame at uc. */
 static int
-sigframe(struct gstate *g, uintptr_t uc)
+sigframe(struct uw_regs *g, uintptr_t uc)
 {
 	uintptr_t v;
 	unsigned i;
 
 	for (i = 0; i < NREGS; i++) {
-		if (rd(g->b, uc + UC_GREGS + 8 * greg_of[i], &v) != 0)
+		if (uw_rd(g->b, uc + UC_GREGS + 8 * greg_of[i], &v) != 0)
 			return -1;
 		g->r[i] = v;
 	}
-	g->known = BIT(NREGS) - 1;
+	g->known = UW_BIT(NREGS) - 1;
 	return 0;
 }
 
@@ -279,7 +168,7 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
     struct uw_bounds *b, struct uw_trail *t)
 {
 	struct cfi_row row;
-	struct gstate g;
+	struct uw_regs g;
 	uintptr_t rsp, rbp, key, cfa, f = (uintptr_t)fp, rbp_at;
 	uint64_t rule;
 	uint32_t n = 1, gen;
@@ -288,7 +177,7 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 	g.b = b;
 	t->ok = 1;
 	t->nextra = 0;
-	if (rd(b, f, &rbp) != 0)
+	if (uw_rd(b, f, &rbp) != 0)
 		goto cut;
 	rbp_at = f;		/* where RBP came from; 0: in the trail */
 	rsp = f + 16;
@@ -308,13 +197,13 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 			} else
 				cfa = rsp + (uintptr_t)(int64_t)(int32_t)
 				    (rule >> 32);
-			if (cfa <= rsp || rd(b, cfa - 8, &ra) != 0)
+			if (cfa <= rsp || uw_rd(b, cfa - 8, &ra) != 0)
 				goto cut;
 			t->ra_off[n] = (uint32_t)(cfa - 8 - f);
 			if (rule & F_RBPSAVED) {
 				rsp = cfa + (uintptr_t)(int64_t)(int16_t)
 				    (rule >> 16);
-				if (rd(b, rsp, &rbp) != 0)
+				if (uw_rd(b, rsp, &rbp) != 0)
 					goto cut;
 				rbp_at = rsp;
 			}
@@ -355,10 +244,10 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 			/* No CFI here: trust the frame pointer, checked. */
 			if (rbp_ok && rbp == 0)
 				return n;
-			if (!rbp_ok || rbp < rsp || rd(b, rbp + 8, &ra) != 0)
+			if (!rbp_ok || rbp < rsp || uw_rd(b, rbp + 8, &ra) != 0)
 				goto cut;
 			rsp = rbp + 16;
-			if (rd(b, rbp, &rbp) != 0)
+			if (uw_rd(b, rbp, &rbp) != 0)
 				goto cut;
 			full = 0;
 			break;
@@ -366,17 +255,18 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 			if (!full) {
 				g.r[R_RSP] = rsp;
 				g.r[R_RBP] = rbp;
-				g.known = BIT(R_RSP) | (rbp_ok ? BIT(R_RBP) : 0);
+				g.known = UW_BIT(R_RSP) |
+				    (rbp_ok ? UW_BIT(R_RBP) : 0);
 			}
-			if ((k = general(&g, &row)) == 1)
+			if ((k = uw_general(&g, &row)) == 1)
 				return n;
-			if (k != 0 || !(g.known & BIT(R_RSP)) ||
+			if (k != 0 || !(g.known & UW_BIT(R_RSP)) ||
 			    g.r[R_RSP] <= rsp)
 				goto cut;
 			ra = g.r[R_RA];
 			rsp = g.r[R_RSP];
 			rbp = g.r[R_RBP];
-			rbp_ok = (g.known & BIT(R_RBP)) != 0;
+			rbp_ok = (g.known & UW_BIT(R_RBP)) != 0;
 			full = 1;
 			break;
 		default:		/* UW_CUT */
@@ -415,7 +305,7 @@ uwa_caller_regs(const void *uc, uintptr_t sp, uintptr_t *gregs,
 	static const unsigned char saved[] = { 3, 6, 7, 12, 13, 14, 15, 16 };
 	struct uw_bounds b;
 	struct cfi_row row;
-	struct gstate g;
+	struct uw_regs g;
 	uint64_t rule;
 	unsigned i, k;
 	int steps;
@@ -428,7 +318,7 @@ uwa_caller_regs(const void *uc, uintptr_t sp, uintptr_t *gregs,
 	for (i = 0; i < sizeof(saved); i++) {
 		memcpy(&g.r[saved[i]], (const char *)uc + UC_GREGS +
 		    8 * greg_of[saved[i]], sizeof(g.r[0]));
-		g.known |= BIT(saved[i]);
+		g.known |= UW_BIT(saved[i]);
 	}
 	for (steps = 0; g.r[R_RSP] < sp; steps++) {
 		if (steps == 64 || g.r[R_RA] < LOWEST_CODE)
@@ -436,12 +326,12 @@ uwa_caller_regs(const void *uc, uintptr_t sp, uintptr_t *gregs,
 		rule = uw_rule_slow(g.r[R_RA] - 1,
 		    __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE), &row);
 		k = UW_KIND(rule);
-		if ((k != UW_CFA && k != UW_SLOW) || general(&g, &row) != 0)
+		if ((k != UW_CFA && k != UW_SLOW) || uw_general(&g, &row) != 0)
 			return -1;
 	}
 	memset(gregs, 0, NGREG * sizeof(*gregs));
 	for (i = 0; i < NREGS; i++)
-		if (g.known & BIT(i))
+		if (g.known & UW_BIT(i))
 			gregs[greg_of[i]] = g.r[i];
 	return 0;
 }
