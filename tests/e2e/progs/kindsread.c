@@ -19,25 +19,21 @@ main(int argc, char *argv[])
 {
 	static struct mdtrec r;
 	struct mdtkinds *p;
+	uint64_t sum, count;
 	int got, k;
 	FILE *f;
 
 	if (argc != 2 || (f = fopen(argv[1], "rb")) == NULL)
 		return 2;
-	while ((got = mdt_next(f, &r)) == 1) {
-		if ((p = mdt_kinds_of(r.pid)) == NULL)
-			return 1;
-		if (mdt_kinds_record(&r, p))
+	while ((got = mdt_next_kinds(f, &r, &p)) == 1) {
+		if (!mdt_leak(&r, &sum, &count))
 			continue;
-		if (strcmp(r.label, "mallocleakrecord") == 0 && r.n == 80) {
-			printf("%u %llu %llu", p->pid,
-			    (unsigned long long)mdt_le(r.data + 64, 8),
-			    (unsigned long long)mdt_le(r.data + 72, 8));
-			for (k = 0; k < 8 && p->pending; k++)
-				printf(" %llu", (unsigned long long)p->kinds[k]);
-			printf("%s\n", p->pending ? "" : " -");
-			p->pending = 0;
-		}
+		printf("%u %llu %llu", p->pid, (unsigned long long)sum,
+		    (unsigned long long)count);
+		for (k = 0; k < 8 && p->pending; k++)
+			printf(" %llu", (unsigned long long)p->kinds[k]);
+		printf("%s\n", p->pending ? "" : " -");
+		p->pending = 0;
 	}
 	return got == -1;
 }

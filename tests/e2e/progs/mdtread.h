@@ -8,7 +8,7 @@
  *	MDTREAD_MAXDATA	the most bytes of data a record may carry after
  *			its label (4096 if not defined); a longer record
  *			ends the reading as one cut short
- *	MDTREAD_MAXPROC	the most processes mdt_kinds_of keeps (64)
+ *	MDTREAD_MAXPROC	the most processes mdt_next_kinds keeps (64)
  *
  * The functions are static inline: a reader that does not call one gets
  * no warning for it.
@@ -130,6 +130,39 @@ mdt_kinds_record(const struct mdtrec *r, struct mdtkinds *p)
 	for (k = 0; k < 8; k++)
 		p->kinds[k] = mdt_le(r->data + 8 * k, 8);
 	p->pending = 1;
+	return 1;
+}
+
+/*
+ * mdt_next_kinds: as mdt_next, and *p the kinds kept for the record's
+ * process; "mdtkinds" records are noted there and passed over.  -1
+ * also when MDTREAD_MAXPROC processes are kept already.
+ */
+static inline int
+mdt_next_kinds(FILE *f, struct mdtrec *r, struct mdtkinds **p)
+{
+	int got;
+
+	while ((got = mdt_next(f, r)) == 1) {
+		if ((*p = mdt_kinds_of(r->pid)) == NULL)
+			return -1;
+		if (!mdt_kinds_record(r, *p))
+			break;
+	}
+	return got;
+}
+
+/*
+ * mdt_leak: 1 when r is a leak record ("mallocleakrecord", 80 bytes),
+ * with its bytes in *sum and its blocks in *count; else 0.
+ */
+static inline int
+mdt_leak(const struct mdtrec *r, uint64_t *sum, uint64_t *count)
+{
+	if (strcmp(r->label, "mallocleakrecord") != 0 || r->n != 80)
+		return 0;
+	*sum = mdt_le(r->data + 64, 8);
+	*count = mdt_le(r->data + 72, 8);
 	return 1;
 }
 
