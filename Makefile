@@ -223,12 +223,13 @@ fuzz/out/fuzz_trace: fuzz/fuzz_trace.c fuzz/fuzz_report.h $(LIB_SRCS) \
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_trace.c $(LIB_SRCS) \
 	    $(PROBE_LIBS)
 
-fuzz/out/fuzz_mdt: fuzz/fuzz_mdt.c fuzz/fuzz_report.h $(LIB_SRCS) $(LIB_HDRS)
+fuzz/out/fuzz_mdt: fuzz/fuzz_mdt.c fuzz/fuzz_report.h fuzz/mdt_labels.h \
+	    $(LIB_SRCS) $(LIB_HDRS)
 	mkdir -p fuzz/out
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/fuzz_mdt.c $(LIB_SRCS) \
 	    $(PROBE_LIBS)
 
-fuzz/out/mdtseed: fuzz/mdtseed.c
+fuzz/out/mdtseed: fuzz/mdtseed.c fuzz/mdt_labels.h
 	mkdir -p fuzz/out
 	$(CC) $(CFLAGS) $(WARNFLAGS) -o $@ fuzz/mdtseed.c
 

@@ -13,7 +13,6 @@
 //   sort        a click on the Bytes header until the table was redrawn
 // usage: node bench/html_cdp.js CHROMIUM PAGE.html
 'use strict';
-const path = require('path');
 const cdp = require('../tools/cdp.js');
 
 const [browser, page] = process.argv.slice(2);
@@ -68,13 +67,7 @@ async function run(p) {
 		    r[k].toFixed(0) : JSON.stringify(r[k])));
 }
 
-(async () => {
-	const b = await cdp.launch(browser);
-	try {
-		await run(await b.page('file://' + path.resolve(page)));
-	} catch (e) {
-		console.error('html_cdp.js: ' + e.message);
-		process.exitCode = 1;
-	}
-	await b.close();
-})();
+cdp.withPage(browser, page, run, (e) => {
+	console.error('html_cdp.js: ' + e.message);
+	process.exitCode = 1;
+});

@@ -20,18 +20,12 @@
 #
 # Run from the top of the tree after "make".  Environment: N, RUNS, CC.
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 1
-out=bench/out
-mkdir -p "$out"
-CC=${CC:-cc}
+bench=leakcheck
+# shellcheck source=bench/common.sh.inc
+. "$(dirname "$0")/common.sh.inc"
 N=${N:-2000000}
 RUNS=${RUNS:-5}
 
-if [ ! -x mdtrace/mdtrace ] || [ ! -f mdtrace/libmdtrace.so ]; then
-	echo "leakcheck: build first (make)" >&2
-	exit 1
-fi
 $CC -O2 -o "$out/leakheap" bench/leakheap.c || exit 1
 if ! $CC -O2 -fsanitize=leak -o "$out/leakheap_lsan" bench/leakheap.c \
     2>/dev/null; then

@@ -55,11 +55,9 @@
 # D16, min of five or seven runs): churn deep 0.251 -> 0.221 s, churn
 # deep tiny 0.167 -> 0.145 s, live shallow 0.421 -> 0.378 s.
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 1
-out=bench/out
-mkdir -p "$out"
-CC=${CC:-cc}
+bench=mdtrace_bench
+# shellcheck source=bench/common.sh.inc
+. "$(dirname "$0")/common.sh.inc"
 ITER=${ITER:-1000000}
 LIVE=${LIVE:-2000000}
 RUNS=${RUNS:-3}
@@ -82,10 +80,6 @@ live-shallow|0|-d 1-3 live
 live-deep|0|-d 8-20 live"
 SHAPES=${SHAPES:-$(echo "$all_shapes" | cut -d '|' -f 1)}
 
-if [ ! -x mdtrace/mdtrace ] || [ ! -f mdtrace/libmdtrace.so ]; then
-	echo "mdtrace_bench: build first (make)" >&2
-	exit 1
-fi
 $CC -O2 -g -fomit-frame-pointer -pthread -o "$prog" bench/alloc_heavy.c ||
     exit 1
 $CC -O2 -o "$rusage" bench/rusage.c || exit 1

@@ -18,20 +18,15 @@
 # Run from the top of the tree after "make".  Environment: RUNS, NODE
 # (default: node), JS (the script's body).
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 1
-out=bench/out
-mkdir -p "$out"
+bench=node_exit
+# shellcheck source=bench/common.sh.inc
+. "$(dirname "$0")/common.sh.inc"
 RUNS=${RUNS:-5}
 NODE=${NODE:-node}
 JS=${JS:-'let a = []; for (let i = 0; i < 100000; i++) a.push({ i, s: "x" + i });'}
 # The time of day in seconds, as the last act.
 tail='process.stdout.write(String((performance.timeOrigin + performance.now()) / 1000));'
 
-if [ ! -x mdtrace/mdtrace ] || [ ! -f mdtrace/libmdtrace.so ]; then
-	echo "node_exit: build first (make)" >&2
-	exit 1
-fi
 if ! command -v "$NODE" >/dev/null 2>&1; then
 	echo "node_exit: $NODE not found (Debian: apt-get install nodejs)" >&2
 	exit 1

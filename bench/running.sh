@@ -31,19 +31,13 @@
 # Run from the top of the tree after "make".  Environment: N, RUNS,
 # ITER, CC.
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 1
-out=bench/out
-mkdir -p "$out"
-CC=${CC:-cc}
+bench=running
+# shellcheck source=bench/common.sh.inc
+. "$(dirname "$0")/common.sh.inc"
 N=${N:-2000000}
 RUNS=${RUNS:-3}
 ITER=${ITER:-20000000}
 
-if [ ! -x mdtrace/mdtrace ] || [ ! -f mdtrace/libmdtrace.so ]; then
-	echo "running: build first (make)" >&2
-	exit 1
-fi
 $CC -O2 -o "$out/leakheap" bench/leakheap.c || exit 1
 $CC -O2 -fsanitize=leak -o "$out/leakheap_lsan" bench/leakheap.c ||
     exit 1

@@ -18,9 +18,10 @@
  *	              the input's length
  *	then records:
  *	  byte        bits 0-2 the process (pid 100 + n), bits 3-7 the
- *	              label: an index in labels[] below; NLABELS is a label
- *	              given next (a length byte, at most 19, and its
- *	              bytes); NLABELS + 1 is damage the reader skipped
+ *	              label: an index in labels[] (mdt_labels.h);
+ *	              NLABELS is a label given next (a length byte, at
+ *	              most 19, and its bytes); NLABELS + 1 is damage the
+ *	              reader skipped
  *	  2 bytes     payload length, little-endian, cut to what is left
  *	  payload
  *
@@ -50,6 +51,7 @@
 #include "sym.h"
 
 #include "fuzz_report.h"
+#include "mdt_labels.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -83,13 +85,6 @@ fuzz_snaps(const struct snap_log *sl)
 	free(g);
 }
 
-static const char *const labels[] = {
-	"mdtstart", "mdtkinds", "mdtracestacks", "mallocbuildid",
-	"mallocobjectrecord", "mallocleakrecord", "mallocdumpline", "malloc",
-	"mdtuntraced", "mdtholder", "mdtversion", "mdtsnap", "mdtstack",
-	"mdtsnapent", "mdtolder",
-};
-#define NLABELS		(sizeof(labels) / sizeof(labels[0]))
 #define HDRLEN		64	/* offsets as in an lp64le trace */
 
 /* A record's label and payload, as the reader hands them out. */

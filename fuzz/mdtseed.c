@@ -14,13 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const labels[] = {
-	"mdtstart", "mdtkinds", "mdtracestacks", "mallocbuildid",
-	"mallocobjectrecord", "mallocleakrecord", "mallocdumpline", "malloc",
-	"mdtuntraced", "mdtholder", "mdtversion", "mdtsnap", "mdtstack",
-	"mdtsnapent", "mdtolder",
-};
-#define NLABELS		(sizeof(labels) / sizeof(labels[0]))
+#include "mdt_labels.h"
+
 #define LABELLEN	20
 
 static uint64_t

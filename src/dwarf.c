@@ -18,6 +18,21 @@
 #include "sym.h"
 #include "xmalloc.h"
 
+const struct dwarf_sect_name dwarf_sect_names[] = {
+	{ ".debug_info", offsetof(struct dwarf_sections, info) },
+	{ ".debug_abbrev", offsetof(struct dwarf_sections, abbrev) },
+	{ ".debug_str", offsetof(struct dwarf_sections, str) },
+	{ ".debug_line", offsetof(struct dwarf_sections, line) },
+	{ ".debug_line_str", offsetof(struct dwarf_sections, line_str) },
+	{ ".debug_ranges", offsetof(struct dwarf_sections, ranges) },
+	{ ".debug_rnglists", offsetof(struct dwarf_sections, rnglists) },
+	{ ".debug_aranges", offsetof(struct dwarf_sections, aranges) },
+	{ ".debug_addr", offsetof(struct dwarf_sections, addr) },
+	{ ".debug_str_offsets", offsetof(struct dwarf_sections, str_offsets) },
+};
+const size_t dwarf_nsect_names =
+    sizeof(dwarf_sect_names) / sizeof(dwarf_sect_names[0]);
+
 /*
  * Unit ranges should not overlap, but a linker's leftovers (code
  * removed by --gc-sections, kept at address 0) can make them.  A lookup

@@ -25,6 +25,19 @@ struct dwarf_sections {
 	int			addr_size;	/* 4 or 8, from the ELF class */
 };
 
+/* A section by its ELF name, and its place in struct dwarf_sections. */
+struct dwarf_sect_name {
+	const char	*name;
+	size_t		 off;		/* offsetof(struct dwarf_sections, ...) */
+};
+
+/*
+ * The sections of an object or debug file, .debug_info first, that
+ * struct dwarf_sections holds: dwarf_nsect_names of them.
+ */
+extern const struct dwarf_sect_name	dwarf_sect_names[];
+extern const size_t			dwarf_nsect_names;
+
 /*
  * Prepare a reader.  The section bytes must stay valid until
  * dwarf_close(); the reader copies the struct.  Returns NULL only when

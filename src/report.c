@@ -659,6 +659,17 @@ text_untraced(struct report *r, const struct mproc *p)
 	out_char(r->out, '\n');
 }
 
+/* "Summary pid=4711 leaks=2 bytes=49152 ...": a process's totals. */
+static void
+text_summary(struct report *r, const struct mproc *p,
+    const struct sel_totals *t)
+{
+	out_str(r->out, "Summary pid=");
+	out_i64(r->out, p->pid);
+	out_char(r->out, ' ');
+	text_totals(r, t, 0);
+}
+
 static void
 text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
@@ -692,12 +703,8 @@ text_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
 		out_char(o, '\n');
 	}
 	/* A process not traced has no summary of its own, but a reason. */
-	if (header && (p->untraced == NULL || v->tot.leaks > 0)) {
-		out_str(o, "Summary pid=");
-		out_i64(o, p->pid);
-		out_char(o, ' ');
-		text_totals(r, &v->tot, 0);
-	}
+	if (header && (p->untraced == NULL || v->tot.leaks > 0))
+		text_summary(r, p, &v->tot);
 	if (p->untraced != NULL)
 		text_untraced(r, p);
 }
@@ -861,11 +868,27 @@ json_name(struct report *r, const char *s)
 	out_char(r->out, '"');
 }
 
+/* "function": "f", "file": "x.c", "line": 3, each null when unknown. */
+static void
+json_loc(struct report *r, const struct sym_loc *l)
+{
+	struct out *o = r->out;
+
+	out_str(o, "\"function\": ");
+	json_name(r, names_function(r->o.names, l->function));
+	out_str(o, ", \"file\": ");
+	json_name(r, names_path(r->o.names, l->file));
+	out_str(o, ", \"line\": ");
+	if (l->line == 0)
+		out_str(o, "null");
+	else
+		out_u64(o, l->line);
+}
+
 static void
 json_frame(struct report *r, const struct leak_frame *f,
     const struct sym_frame *sf, int last)
 {
-	const struct sym_loc *l;
 	struct out *o = r->out;
 	size_t i;
 
@@ -875,16 +898,8 @@ json_frame(struct report *r, const struct leak_frame *f,
 	out_u64(o, f->offset);
 	out_str(o, ",\n              \"locations\": [\n");
 	for (i = 0; i < sf->nlocs; i++) {
-		l = &sf->locs[i];
-		out_str(o, "                {\"function\": ");
-		json_name(r, names_function(r->o.names, l->function));
-		out_str(o, ", \"file\": ");
-		json_name(r, names_path(r->o.names, l->file));
-		out_str(o, ", \"line\": ");
-		if (l->line == 0)
-			out_str(o, "null");
-		else
-			out_u64(o, l->line);
+		out_str(o, "                {");
+		json_loc(r, &sf->locs[i]);
 		out_str(o, i + 1 < sf->nlocs ? "},\n" : "}\n");
 	}
 	out_str(o, last ? "              ]\n            }\n" :
@@ -901,7 +916,6 @@ json_hop(struct report *r, const struct leak_hop *h, int last)
 {
 	struct out *o = r->out;
 	struct hop_desc d;
-	const struct sym_loc *l;
 	size_t j;
 
 	hop_describe(r, h, &d);
@@ -944,16 +958,8 @@ json_hop(struct report *r, const struct leak_hop *h, int last)
 		}
 	}
 	if (d.sf != NULL) {
-		l = &d.sf->locs[0];
-		out_str(o, ", \"function\": ");
-		json_name(r, names_function(r->o.names, l->function));
-		out_str(o, ", \"file\": ");
-		json_name(r, names_path(r->o.names, l->file));
-		out_str(o, ", \"line\": ");
-		if (l->line == 0)
-			out_str(o, "null");
-		else
-			out_u64(o, l->line);
+		out_str(o, ", ");
+		json_loc(r, &d.sf->locs[0]);
 	}
 	if (h->kind == LEAK_HOP_BLOCK) {
 		out_str(o, ", \"frames\": [");
@@ -1052,12 +1058,44 @@ json_snap(struct report *r, const struct snap_head *h)
 	out_char(r->out, '}');
 }
 
+/*
+ * A leak's "frames" array, its frames symbolized as sf, and the end of
+ * the leak's object.
+ */
+static void
+json_leak_frames(struct report *r, const struct leak *l,
+    const struct sym_frame *const *sf)
+{
+	struct out *o = r->out;
+	size_t j;
+
+	out_str(o, "\"frames\": [");
+	if (l->nframes > 0)
+		out_char(o, '\n');
+	for (j = 0; j < l->nframes; j++)
+		json_frame(r, &l->frames[j], sf[j], j + 1 == l->nframes);
+	out_str(o, l->nframes > 0 ? "          ]\n        }" :
+	    "]\n        }");
+}
+
+/*
+ * The end of a process's object: of its array of n leaks (or stacks),
+ * then its totals.
+ */
+static void
+json_proc_end(struct report *r, size_t n, const struct sel_totals *tot)
+{
+	out_str(r->out, n > 0 ? "\n      ],\n" : "],\n");
+	json_totals(r, tot, "      ");
+	out_str(r->out, "\n    }");
+}
+
 static void
 json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 {
 	const struct leak *l;
 	struct out *o = r->out;
-	size_t i, j;
+	size_t i;
 
 	json_begin(r, p);
 	if (p->program != NULL) {
@@ -1104,18 +1142,10 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 		json_growth(r, &v->leaks[i].growth);
 		json_age(r, i);
 		json_holder(r, l);
-		out_str(o, "          \"frames\": [");
-		if (l->nframes > 0)
-			out_char(o, '\n');
-		for (j = 0; j < l->nframes; j++)
-			json_frame(r, &l->frames[j], v->leaks[i].frames[j],
-			    j + 1 == l->nframes);
-		out_str(o, l->nframes > 0 ? "          ]\n        }" :
-		    "]\n        }");
+		out_str(o, "          ");
+		json_leak_frames(r, l, v->leaks[i].frames);
 	}
-	out_str(o, v->nleaks > 0 ? "\n      ],\n" : "],\n");
-	json_totals(r, &v->tot, "      ");
-	out_str(o, "\n    }");
+	json_proc_end(r, v->nleaks, &v->tot);
 }
 
 /* A folded-stack frame name: no ';' and no newline may appear in it. */
@@ -1437,12 +1467,8 @@ text_growth_view(struct report *r, const struct mproc *p,
 			text_frame(r, &l->frames[j], gv[i].s->frames[j]);
 		out_char(o, '\n');
 	}
-	if (header) {
-		out_str(o, "Summary pid=");
-		out_i64(o, p->pid);
-		out_char(o, ' ');
-		text_totals(r, tot, 0);
-	}
+	if (header)
+		text_summary(r, p, tot);
 }
 
 static void
@@ -1493,18 +1519,10 @@ json_growth_view(struct report *r, const struct mproc *p,
 			out_u64(o, g->sbytes[j]);
 			out_char(o, ']');
 		}
-		out_str(o, "],\n          \"frames\": [");
-		if (l->nframes > 0)
-			out_char(o, '\n');
-		for (j = 0; j < l->nframes; j++)
-			json_frame(r, &l->frames[j], gv[i].s->frames[j],
-			    j + 1 == l->nframes);
-		out_str(o, l->nframes > 0 ? "          ]\n        }" :
-		    "]\n        }");
+		out_str(o, "],\n          ");
+		json_leak_frames(r, l, gv[i].s->frames);
 	}
-	out_str(o, n > 0 ? "\n      ],\n" : "],\n");
-	json_totals(r, tot, "      ");
-	out_str(o, "\n    }");
+	json_proc_end(r, n, tot);
 }
 
 /* Folded stacks weighed by what each grew from the first to the last. */

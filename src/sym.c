@@ -69,14 +69,8 @@ struct sym_dwo {
 	struct sym_dwo	*all;		/* next of the object's */
 };
 
-/* A DWARF section by name, and where it goes. */
-struct sect_name {
-	const char	*name;
-	size_t		 off;
-};
-
 /* The DWARF sections of a .dwo file. */
-static const struct sect_name dwo_names[] = {
+static const struct dwarf_sect_name dwo_names[] = {
 	{ ".debug_info.dwo", offsetof(struct dwarf_sections, info) },
 	{ ".debug_abbrev.dwo", offsetof(struct dwarf_sections, abbrev) },
 	{ ".debug_str.dwo", offsetof(struct dwarf_sections, str) },
@@ -143,20 +137,6 @@ struct symbolizer {
 	struct sym_seen	  seen[SYM_SEEN];	/* by the path's address */
 	struct sym_loc	  noloc;	/* for frames of no object */
 	struct sym_frame  noframe;
-};
-
-/* The DWARF sections of an object or debug file. */
-static const struct sect_name dwarf_names[] = {
-	{ ".debug_info", offsetof(struct dwarf_sections, info) },
-	{ ".debug_abbrev", offsetof(struct dwarf_sections, abbrev) },
-	{ ".debug_str", offsetof(struct dwarf_sections, str) },
-	{ ".debug_line", offsetof(struct dwarf_sections, line) },
-	{ ".debug_line_str", offsetof(struct dwarf_sections, line_str) },
-	{ ".debug_ranges", offsetof(struct dwarf_sections, ranges) },
-	{ ".debug_rnglists", offsetof(struct dwarf_sections, rnglists) },
-	{ ".debug_aranges", offsetof(struct dwarf_sections, aranges) },
-	{ ".debug_addr", offsetof(struct dwarf_sections, addr) },
-	{ ".debug_str_offsets", offsetof(struct dwarf_sections, str_offsets) },
 };
 
 /* "PATH: msg" to fn, which may be NULL. */
@@ -236,7 +216,7 @@ sym_open(const struct sym_opts *opts)
  * .debug_info) is there, and its elf_section() answer in *rc.
  */
 static int
-sections_of(struct elf *e, const struct sect_name *names, size_t n,
+sections_of(struct elf *e, const struct dwarf_sect_name *names, size_t n,
     struct dwarf_sections *ds, int *rc)
 {
 	size_t i;
@@ -259,8 +239,7 @@ sections_of(struct elf *e, const struct sect_name *names, size_t n,
 static int
 dwarf_sections_of(struct elf *e, struct dwarf_sections *ds, int *rc)
 {
-	return sections_of(e, dwarf_names,
-	    sizeof(dwarf_names) / sizeof(dwarf_names[0]), ds, rc);
+	return sections_of(e, dwarf_sect_names, dwarf_nsect_names, ds, rc);
 }
 
 /* The .dwo file at path, opened on first use. */

@@ -1,13 +1,19 @@
 // cdp.js: a minimal client of Chromium's DevTools protocol over
 // --remote-debugging-pipe (file descriptors 3 and 4, JSON messages each
 // ended by a NUL byte): no port, no module beyond Node's own.  Used by
-// tests/e2e/html_ui.js, bench/html_cdp.js and tools/screenshot.js.
+// tests/e2e/html_ui.js, html_snap.js and html_holder.js,
+// bench/html_cdp.js and tools/screenshot.js.
 //
 //   const b = await cdp.launch(browserPath);
 //   const p = await b.page('file:///...');   // loaded
 //   await p.eval('1 + 1');                   // the value
 //   await p.send('Input.dispatchMouseEvent', {...});
 //   await b.close();
+//
+// or, for a page file, in a browser of its own:
+//
+//   cdp.withPage(browserPath, 'page.html', async (p) => {...},
+//       (e) => console.log('failed\t' + e.message));
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -84,6 +90,25 @@ async function launch(browser) {
 				await p.mouse('mousePressed', x, y);
 				await p.mouse('mouseReleased', x, y);
 			},
+			// A click on the element that expr gives, scrolled to
+			// the middle of the view: dx pixels from its left edge,
+			// its middle without dx; then the next frame.
+			clickOn: async (expr, dx) => {
+				const r = await p.eval(`(() => {
+				    const e = ${expr};
+				    e.scrollIntoView({ block: 'center' });
+				    const r = e.getBoundingClientRect();
+				    return [r.left + ${dx === undefined ?
+				    'r.width / 2' : Number(dx)},
+				    r.top + r.height / 2]; })()`);
+				await p.click(r[0], r[1]);
+				await p.frame();
+			},
+			// The text of each element that the CSS selector sel
+			// matches, joined by '|'.
+			text: (sel) => p.eval(`Array.from(document
+			    .querySelectorAll(${JSON.stringify(sel)}))
+			    .map((e) => e.textContent).join('|')`),
 			key: (key, code) => p.send('Input.dispatchKeyEvent',
 			    { type: 'rawKeyDown', key, code: code || key,
 			    windowsVirtualKeyCode: KEYCODES[key] || 0 })
@@ -112,8 +137,21 @@ async function launch(browser) {
 	return { page, close };
 }
 
+// withPage: the page file in a browser of its own, handed to run; an
+// error in loading it or in run goes to failed.  The browser is closed
+// in either case.
+async function withPage(browser, file, run, failed) {
+	const b = await launch(browser);
+	try {
+		await run(await b.page('file://' + path.resolve(file)));
+	} catch (e) {
+		failed(e);
+	}
+	await b.close();
+}
+
 // The keys the tests press, with the codes Chromium needs for them.
 const KEYCODES = { Enter: 13, Backspace: 8, Escape: 27, Home: 36,
     ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39, ArrowDown: 40 };
 
-module.exports = { launch };
+module.exports = { launch, withPage };

@@ -5,7 +5,6 @@
 //
 // usage: node tests/e2e/html_holder.js CHROMIUM PAGE.html
 'use strict';
-const path = require('path');
 const cdp = require('../../tools/cdp.js');
 
 const [browser, file] = process.argv.slice(2);
@@ -13,15 +12,9 @@ const [browser, file] = process.argv.slice(2);
 async function run(p) {
 	const n = await p.eval(`document.querySelectorAll(
 	    '#leaks tr.leak').length`);
-	for (let i = 0; i < n; i++) {
-		const r = await p.eval(`(() => { const e = document
-		    .querySelectorAll('#leaks tr.leak')[${i}];
-		    e.scrollIntoView({ block: 'center' });
-		    const r = e.getBoundingClientRect();
-		    return [r.left + 4, r.top + r.height / 2]; })()`);
-		await p.click(r[0], r[1]);
-		await p.frame();
-	}
+	for (let i = 0; i < n; i++)
+		await p.clickOn(`document.querySelectorAll('#leaks tr.leak')[
+		    ${i}]`, 4);
 	const rows = await p.eval(`Array.from(document.querySelectorAll(
 	    '#leaks tr.stack pre')).map((e) => e.textContent)`);
 	for (const t of rows)
@@ -30,12 +23,5 @@ async function run(p) {
 	    `document.getElementById('errors').textContent`));
 }
 
-(async () => {
-	const b = await cdp.launch(browser);
-	try {
-		await run(await b.page('file://' + path.resolve(file)));
-	} catch (e) {
-		console.log('failed\t' + e.message);
-	}
-	await b.close();
-})();
+cdp.withPage(browser, file, run,
+    (e) => console.log('failed\t' + e.message));

@@ -9,7 +9,6 @@
 // usage: node tests/e2e/html_snap.js CHROMIUM PAGE.html SNAPINDEX
 // SNAPINDEX: the point (from 0) whose snapshot's roots are read too.
 'use strict';
-const path = require('path');
 const cdp = require('../../tools/cdp.js');
 
 const [browser, file, snapIndex] = process.argv.slice(2);
@@ -17,16 +16,6 @@ const say = (name, text) => console.log(name + '\t' +
     String(text).replace(/\n/g, '|'));
 
 async function run(p) {
-	const text = (sel) => p.eval(`Array.from(document.querySelectorAll(
-	    ${JSON.stringify(sel)})).map((e) => e.textContent).join('|')`);
-	const clickAt = async (expr) => {
-		const r = await p.eval(`(() => { const e = ${expr};
-		    e.scrollIntoView({ block: 'center' });
-		    const r = e.getBoundingClientRect();
-		    return [r.left + r.width / 2, r.top + r.height / 2]; })()`);
-		await p.click(r[0], r[1]);
-		await p.frame();
-	};
 	// The table as "function kind bytes allocations", sorted.
 	const rows = () => p.eval(`(() => {
 	    const all = document.getElementById('all');
@@ -50,7 +39,7 @@ async function run(p) {
 		const names = [];
 		for (let x = 1; x < box[2]; x += 6) {
 			await p.mouse('mouseMoved', box[0] + x, box[1] + 18 + 9);
-			const n = await text('#tip:not([hidden]) .fn');
+			const n = await p.text('#tip:not([hidden]) .fn');
 			if (n !== '' && names[names.length - 1] !== n)
 				names.push(n);
 		}
@@ -65,9 +54,9 @@ async function run(p) {
 	say('lines', await p.eval(`Array.from(document.querySelectorAll(
 	    '#tlbox path.series')).map((e) => e.getAttribute('data-series'))
 	    .join(' ')`));
-	say('legend', await text('#tl-legend li'));
-	say('showing', await text('#tl-showing'));
-	say('base-button', await text('#tl-base'));
+	say('legend', await p.text('#tl-legend li'));
+	say('showing', await p.text('#tl-showing'));
+	say('base-button', await p.text('#tl-base'));
 	say('selected', await p.eval(`Array.from(document.querySelectorAll(
 	    '#tlbox circle.pt.sel')).map((c) => c.getAttribute('data-snap'))
 	    .join(' ')`));
@@ -75,39 +64,33 @@ async function run(p) {
 	const n = await p.eval(
 	    `document.querySelectorAll('#tlbox circle.pt').length`);
 	for (let i = 0; i < n; i++) {
-		await clickAt(`document.querySelectorAll('#tlbox circle.pt')[${i}]`);
+		await p.clickOn(`document.querySelectorAll(
+		    '#tlbox circle.pt')[${i}]`);
 		const num = await p.eval(`document.querySelectorAll(
 		    '#tlbox circle.pt')[${i}].getAttribute('data-snap')`);
 		say('snap ' + num + ' selected', await p.eval(`Array.from(
 		    document.querySelectorAll('#tlbox circle.pt.sel'))
 		    .map((c) => c.getAttribute('data-snap')).join(' ')`));
 		say('snap ' + num + ' rows', await rows());
-		say('snap ' + num + ' summary', await text('#summary dd.snap'));
+		say('snap ' + num + ' summary',
+		    await p.text('#summary dd.snap'));
 	}
-	await clickAt(`document.querySelectorAll('#tlbox circle.pt')[0]`);
-	await clickAt(`document.getElementById('tl-base')`);
+	await p.clickOn(`document.querySelectorAll('#tlbox circle.pt')[0]`);
+	await p.clickOn(`document.getElementById('tl-base')`);
 	say('back rows', await rows());
-	say('back showing', await text('#tl-showing'));
+	say('back showing', await p.text('#tl-showing'));
 	say('roots-down', await roots());
-	await clickAt(`document.getElementById('dir-up')`);
+	await p.clickOn(`document.getElementById('dir-up')`);
 	say('roots-up', await roots());
 	say('up-pressed', await p.eval(`document.getElementById('dir-up')
 	    .getAttribute('aria-pressed')`));
-	await clickAt(`document.querySelectorAll('#tlbox circle.pt')[
+	await p.clickOn(`document.querySelectorAll('#tlbox circle.pt')[
 	    ${Number(snapIndex)}]`);
 	say('snap-roots-up', await roots());
 	say('snap-rows-up', await rows());
-	await clickAt(`document.getElementById('dir-down')`);
+	await p.clickOn(`document.getElementById('dir-down')`);
 	say('snap-roots-down', await roots());
-	say('errors', await text('#errors'));
+	say('errors', await p.text('#errors'));
 }
 
-(async () => {
-	const b = await cdp.launch(browser);
-	try {
-		await run(await b.page('file://' + path.resolve(file)));
-	} catch (e) {
-		say('failed', e.message);
-	}
-	await b.close();
-})();
+cdp.withPage(browser, file, run, (e) => say('failed', e.message));

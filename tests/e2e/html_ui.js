@@ -6,7 +6,6 @@
 //
 // usage: node tests/e2e/html_ui.js CHROMIUM PAGE.html
 'use strict';
-const path = require('path');
 const cdp = require('../../tools/cdp.js');
 
 const [browser, file] = process.argv.slice(2);
@@ -15,9 +14,7 @@ const say = (name, text) => console.log(name + '\t' +
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function run(p) {
-	const text = (sel) => p.eval(`Array.from(document.querySelectorAll(
-	    ${JSON.stringify(sel)})).map((e) => e.textContent).join('|')`);
-	const zoom = () => text('#zoomline');
+	const zoom = () => p.text('#zoomline');
 	// The canvas's place; frame rows are 18 pixels high.
 	const box = await p.eval(`(() => { window.scrollTo(0, 0);
 	    const r = document.getElementById('flame')
@@ -27,7 +24,7 @@ async function run(p) {
 	say('start', await zoom());
 	// The widest leaf is leftmost, on the last row with a frame at the
 	// left edge (how deep depends on the frames below main).
-	const tip = () => text('#tip:not([hidden]) .fn');
+	const tip = () => p.text('#tip:not([hidden]) .fn');
 	let leaf = 0;
 	for (let r = 1; r < 16; r++) {
 		await p.mouse('mouseMoved', ...at(r));
@@ -36,12 +33,12 @@ async function run(p) {
 		leaf = r;
 	}
 	await p.mouse('mouseMoved', ...at(leaf));
-	say('hover', await text('#tip:not([hidden]) div'));
+	say('hover', await p.text('#tip:not([hidden]) div'));
 	await p.click(...at(leaf));
 	await p.frame();
 	say('click', await zoom());
 	await sleep(300);	/* the table follows the graph */
-	say('click-table', await text('#listnote') + ' ' + await p.eval(
+	say('click-table', await p.text('#listnote') + ' ' + await p.eval(
 	    `document.querySelectorAll('#leaks tr.leak').length`));
 	await p.eval(`document.getElementById('back').click(), 1`);
 	await p.frame();
@@ -55,7 +52,7 @@ async function run(p) {
 	await p.key('Enter');
 	await p.frame();
 	say('key-zoom', await zoom());
-	say('key-tip', await text('#tip:not([hidden]) .fn'));
+	say('key-tip', await p.text('#tip:not([hidden]) .fn'));
 	await p.key('Backspace');
 	await p.key('ArrowRight');
 	await p.key('Enter');
@@ -68,42 +65,26 @@ async function run(p) {
 	// The table: Bytes sorted largest first, then smallest first.
 	const firstBytes = () => p.eval(`document.querySelector(
 	    '#leaks tbody tr.leak td.num').textContent`);
-	const clickOn = async (expr) => {
-		const r = await p.eval(`(() => { const e = ${expr};
-		    e.scrollIntoView({ block: 'center' });
-		    const r = e.getBoundingClientRect();
-		    return [r.left + 4, r.top + r.height / 2]; })()`);
-		await p.click(r[0], r[1]);
-		await p.frame();
-	};
 	const bytesHead = `Array.from(document.querySelectorAll(
 	    '#leaks th button')).find((b) => b.textContent === 'Bytes')`;
-	await clickOn(bytesHead);
+	await p.clickOn(bytesHead, 4);
 	say('sort-down', await firstBytes());
-	await clickOn(bytesHead);
+	await p.clickOn(bytesHead, 4);
 	say('sort-up', await firstBytes());
 	// A row opens to its stack.
-	await clickOn(`Array.from(document.querySelectorAll('#leaks td.fn'))
-	    .find((td) => td.firstChild.textContent === 'helper')`);
-	say('stack', await text('#leaks tr.stack pre'));
+	await p.clickOn(`Array.from(document.querySelectorAll('#leaks td.fn'))
+	    .find((td) => td.firstChild.textContent === 'helper')`, 4);
+	say('stack', await p.text('#leaks tr.stack pre'));
 
 	// Typing a search.
 	await p.eval(`window.scrollTo(0, 0),
 	    document.getElementById('search').focus(), 1`);
 	await p.send('Input.insertText', { text: 'LEAK_S' });
 	await sleep(400);
-	say('search', await text('#match'));
+	say('search', await p.text('#match'));
 	say('search-rows', await p.eval(`document.querySelectorAll(
 	    '#leaks tr.leak').length`));
-	say('errors', await text('#errors'));
+	say('errors', await p.text('#errors'));
 }
 
-(async () => {
-	const b = await cdp.launch(browser);
-	try {
-		await run(await b.page('file://' + path.resolve(file)));
-	} catch (e) {
-		say('failed', e.message);
-	}
-	await b.close();
-})();
+cdp.withPage(browser, file, run, (e) => say('failed', e.message));

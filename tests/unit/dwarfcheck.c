@@ -53,27 +53,12 @@ map_file(const char *path, size_t *len)
 static struct dwarf_sect *
 sect_slot(struct dwarf_sections *s, const char *name)
 {
-	static const struct {
-		const char	*name;
-		size_t		 off;
-	} map[] = {
-		{ ".debug_info", offsetof(struct dwarf_sections, info) },
-		{ ".debug_abbrev", offsetof(struct dwarf_sections, abbrev) },
-		{ ".debug_str", offsetof(struct dwarf_sections, str) },
-		{ ".debug_line", offsetof(struct dwarf_sections, line) },
-		{ ".debug_line_str", offsetof(struct dwarf_sections, line_str) },
-		{ ".debug_ranges", offsetof(struct dwarf_sections, ranges) },
-		{ ".debug_rnglists", offsetof(struct dwarf_sections, rnglists) },
-		{ ".debug_aranges", offsetof(struct dwarf_sections, aranges) },
-		{ ".debug_addr", offsetof(struct dwarf_sections, addr) },
-		{ ".debug_str_offsets",
-		    offsetof(struct dwarf_sections, str_offsets) },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(name, map[i].name) == 0)
-			return (struct dwarf_sect *)((char *)s + map[i].off);
+	for (i = 0; i < dwarf_nsect_names; i++)
+		if (strcmp(name, dwarf_sect_names[i].name) == 0)
+			return (struct dwarf_sect *)((char *)s +
+			    dwarf_sect_names[i].off);
 	return NULL;
 }
 
