@@ -9,7 +9,8 @@
  * the check releases it.  A thread blocked in a system call is
  * interrupted (SA_RESTART restarts what can be restarted).  A thread
  * that does not answer within STOP_WAIT_MS (it blocks the signal, or
- * sleeps uninterruptibly) is named in a warning on standard error; its
+ * sleeps uninterruptibly; one that is runnable, on a loaded machine, is
+ * waited up to STOP_RUNNABLE_MS more) is named in a warning; its
  * stack pointer is taken from /proc/self/task/TID/syscall when it is
  * blocked in a system call, and its stack is scanned as it is.
  *
@@ -47,6 +48,7 @@
 #define STOP_PASSES	8	/* rereads of the task list */
 
 #define STOP_GRACE_MS	20	/* then a thread blocking the signal is given up */
+#define STOP_RUNNABLE_MS 5000	/* for a thread that waits for a processor */
 
 
 
@@ -336,19 +338,63 @@ give_up_blocked(void)
 			(void)give_up(i, MDT_STOP_FAILED);
 }
 
+/* The state letter of thread tid (R, S, D, Z, ...), or 0 if it is gone. */
+static char
+task_state(int tid)
+{
+	char buf[1024];
+	const char *p;
+
+	if (read_task(tid, "stat", buf, sizeof(buf)) <= 0 ||
+	    (p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return 0;
+	return p[2];
+}
+
+/*
+ * Past the deadline: whether a thread not answered yet is runnable,
+ * waiting only for a processor (a loaded machine), and so worth
+ * waiting for.  One that has ended meanwhile is given up as gone.
+ */
+static int
+runnable_left(void)
+{
+	size_t i;
+	int any = 0;
+	char st;
+
+	if (emulated())		/* its threads' states are the emulator's */
+		return 0;
+	for (i = 0; i < nslots; i++) {
+		if (__atomic_load_n(&slots[i].state, __ATOMIC_ACQUIRE) !=
+		    MDT_STOP_SENT)
+			continue;
+		st = task_state(slots[i].tid);
+		if (st == 0 || st == 'Z' || st == 'X' || st == 'x')
+			(void)give_up(i, MDT_STOP_LEFT);
+		else if (st == 'R')
+			any = 1;
+	}
+	return any;
+}
+
 /*
  * Wait until no slot is MDT_STOP_SENT or the deadline passes; after a
  * short grace, for which a thread that blocks signals only for a moment
- * is waited, threads that block the signal are given up.
+ * is waited, threads that block the signal are given up.  Past the
+ * deadline a thread that is runnable is waited for a while longer: on
+ * a loaded machine it may not have had a processor yet.
  */
 static void
 wait_arrivals(int64_t deadline)
 {
 	struct timespec ts = { 0, 5 * 1000 * 1000 };
 	int64_t grace = now_ms() + STOP_GRACE_MS;
+	int64_t last = deadline + STOP_RUNNABLE_MS;
 	int a, checked = 0;
 
-	while (count_sent() > 0 && now_ms() < deadline) {
+	while (count_sent() > 0 && (now_ms() < deadline ||
+	    (now_ms() < last && runnable_left()))) {
 		if (!checked && now_ms() >= grace) {
 			give_up_blocked();
 			checked = 1;
