@@ -70,6 +70,8 @@
 
 static uintptr_t	skip_lo, skip_hi;	/* mdt_leakcheck_exclude */
 static int		snap_blocks(void);
+static uintptr_t	hexnum(const char **);
+static uintptr_t	heap_start(uintptr_t);
 
 /* Block states while marking; see the file's comment. */
 enum { UNREACHED, POSSIBLE, REACHABLE, INDIRECT };
@@ -870,18 +872,56 @@ exclude(uintptr_t lo, uintptr_t hi, int starts_only)
 	S.nex++;
 }
 
+/* The first block at or above a (S.n if none). */
+static size_t
+first_at(uintptr_t a)
+{
+	size_t lo = 0, hi = S.n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (S.x[mid].lo < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * glibc's heap around each block, from the chunk header before it: an
  * mmapped chunk is its own mapping, a chunk of a thread arena lies in a
  * heap aligned to HEAP_MAX.  The main arena's heap is "[heap]".
  */
 static void
-exclude_glibc_heap(void)
+exclude_glibc_heap(const char *maps)
 {
-	uintptr_t sz, prev, heap, last = 0;
-	size_t i;
+	uintptr_t sz, prev, heap, last = 0, lo, hi, blo = 0, bhi = 0;
+	size_t i, skip_from, skip_to;
+	const char *s;
 
+	/*
+	 * The program break's heap, [start, brk), holds main-arena chunks
+	 * only, never a mapped one: its blocks' headers need no reading.
+	 */
+	for (s = maps; *s != '\0'; s = strchr(s, '\n') ? strchr(s, '\n') + 1 :
+	    s + strlen(s)) {
+		lo = hexnum(&s);
+		s++;
+		hi = hexnum(&s);
+		if (lo < S.brk && S.brk <= hi) {
+			blo = heap_start(lo);
+			bhi = S.brk;
+			break;
+		}
+	}
+	skip_from = first_at(blo);
+	skip_to = first_at(bhi);
 	for (i = 0; i < S.n; i++) {
+		if (i == skip_from && skip_to > skip_from) {
+			i = skip_to - 1;
+			continue;
+		}
 		sz = ((const uintptr_t *)S.x[i].lo)[-1];
 		if (sz & 2) {
 			prev = ((const uintptr_t *)S.x[i].lo)[-2];
@@ -1589,7 +1629,7 @@ check(uintptr_t exit_sp, uintptr_t caller_sp)
 		exclude((uintptr_t)S.thr,
 		    (uintptr_t)(S.thr + MDT_MAXTHREADS), 0);
 	if (S.glibc)
-		exclude_glibc_heap();
+		exclude_glibc_heap(maps);
 	exclude(skip_lo, skip_hi, 0);
 	for (i = 0, n = mdt_snap_memory(snap); i < n; i++)
 		exclude(snap[2 * i], snap[2 * i + 1], 0);
