@@ -1090,15 +1090,8 @@ heap_start(uintptr_t lo)
 static int
 holds_block(uintptr_t lo, uintptr_t hi)
 {
-	size_t a = 0, b = S.n, m;
+	size_t a = first_at(lo);
 
-	while (a < b) {
-		m = a + (b - a) / 2;
-		if (S.x[m].lo < lo)
-			a = m + 1;
-		else
-			b = m;
-	}
 	return a < S.n && S.x[a].lo < hi;
 }
 
