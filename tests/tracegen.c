@@ -631,13 +631,41 @@ do_stack(struct gen *g, char *rest)
 	put_utrace(g, "mdtstack", 8 + 16 * i);
 }
 
+/*
+ * A snapshot entry's numbers, ID:KIND:BYTES:BLOCKS and up to max in all,
+ * from t into e as mdtsnapent and mdtolder lay them out: two of 4
+ * bytes, then 8 bytes each.
+ */
+static void
+put_entry(struct gen *g, char *t, uint8_t *e, size_t max,
+    const char *toomany)
+{
+	size_t j;
+	char *f;
+
+	for (j = 0; t != NULL; j++) {
+		if (j == max)
+			fail(g, "%s", toomany);
+		if ((f = strchr(t, ':')) != NULL)
+			*f++ = '\0';
+		if (j < 2)
+			put_le(e + 4 * j, parse_num(g, t, 4, "entry"), 4);
+		else
+			put_le(e + 8 * (j - 1), parse_num(g, t, 8, "entry"),
+			    8);
+		t = f;
+	}
+	if (j < 4)
+		fail(g, "entry is not ID:KIND:BYTES:BLOCKS");
+}
+
 static void
 do_snapent(struct gen *g, char *rest)
 {
 	const char *num = need_token(g, &rest, "snapshot number");
 	uint8_t *d = g->payload + LABEL_SIZE, *e;
-	size_t i, j;
-	char *t, *f;
+	size_t i;
+	char *t;
 
 	put_le(d, parse_num(g, num, 4, "snapshot number"), 4);
 	for (i = 0; (t = token(&rest)) != NULL; i++) {
@@ -645,21 +673,7 @@ do_snapent(struct gen *g, char *rest)
 			fail(g, "too many entries");
 		e = d + 4 + 40 * i;
 		memset(e, 0, 40);
-		for (j = 0; t != NULL; j++) {
-			if (j == 6)
-				fail(g, "an entry has at most 6 numbers");
-			if ((f = strchr(t, ':')) != NULL)
-				*f++ = '\0';
-			if (j < 2)
-				put_le(e + 4 * j, parse_num(g, t, 4, "entry"),
-				    4);
-			else
-				put_le(e + 8 * (j - 1), parse_num(g, t, 8,
-				    "entry"), 8);
-			t = f;
-		}
-		if (j < 4)
-			fail(g, "entry is not ID:KIND:BYTES:BLOCKS");
+		put_entry(g, t, e, 6, "an entry has at most 6 numbers");
 	}
 	put_utrace(g, "mdtsnapent", 4 + 40 * i);
 }
@@ -669,31 +683,16 @@ do_older(struct gen *g, char *rest)
 {
 	const char *num = need_token(g, &rest, "snapshot number");
 	const char *t = need_token(g, &rest, "T");
-	uint8_t *d = g->payload + LABEL_SIZE, *e;
-	size_t i, j;
-	char *w, *f;
+	uint8_t *d = g->payload + LABEL_SIZE;
+	size_t i;
+	char *w;
 
 	put_le(d, parse_num(g, num, 4, "snapshot number"), 4);
 	put_le(d + 4, parse_num(g, t, 8, "T"), 8);
 	for (i = 0; (w = token(&rest)) != NULL; i++) {
 		if (12 + 24 * (i + 1) > MAX_PAYLOAD - LABEL_SIZE)
 			fail(g, "too many entries");
-		e = d + 12 + 24 * i;
-		for (j = 0; j < 4; j++) {
-			if (w == NULL)
-				fail(g, "entry is not ID:KIND:BYTES:BLOCKS");
-			if ((f = strchr(w, ':')) != NULL)
-				*f++ = '\0';
-			if (j < 2)
-				put_le(e + 4 * j, parse_num(g, w, 4, "entry"),
-				    4);
-			else
-				put_le(e + 8 * (j - 1), parse_num(g, w, 8,
-				    "entry"), 8);
-			w = f;
-		}
-		if (w != NULL)
-			fail(g, "an entry has 4 numbers");
+		put_entry(g, w, d + 12 + 24 * i, 4, "an entry has 4 numbers");
 	}
 	put_utrace(g, "mdtolder", 12 + 24 * i);
 }
