@@ -293,6 +293,16 @@ stale >>"$res"
 # the end of its input, checked by valgrind's gdbserver (vgdb's
 # leak_check monitor command, with valgrind's default heuristics) and
 # by "mdtrace -c"; each role block's kind must agree.
+# wait_ready FILE: until the program has written "ready" there, 30 s at
+# most.
+wait_ready() {
+	i=0
+	while [ $i -lt 300 ] && ! grep -q ready "$1"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 running() {
 	d=$out/running
 	mkdir -p "$d"
@@ -308,11 +318,7 @@ running() {
 	    2>"$d/vg.err" &
 	vpid=$!
 	exec 3>"$d/fifo"
-	i=0
-	while [ $i -lt 300 ] && ! grep -q ready "$d/vg.out"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_ready "$d/vg.out"
 	vgdb --pid=$vpid leak_check full kinds all heuristics all \
 	    >"$d/vg.mon" 2>&1
 	exec 3>&-
@@ -344,11 +350,7 @@ running() {
 	    wait <"$d/fifo" >"$d/md.out" 2>"$d/md.err" &
 	mpid=$!
 	exec 3>"$d/fifo"
-	i=0
-	while [ $i -lt 300 ] && ! grep -q ready "$d/md.out"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_ready "$d/md.out"
 	mdtrace/mdtrace -c $mpid >"$d/ask" 2>&1
 	check "running/asked" grep -q "snapshot 1" "$d/ask"
 	exec 3>&-
