@@ -109,40 +109,48 @@ rd_le(struct rd *r, size_t n)
 	return v;
 }
 
+/*
+ * A LEB128 number's bits, with *shift the bits it had and *last its
+ * last byte; 0 with *shift 0 where the data ends first.
+ */
+static uint64_t
+rd_leb(struct rd *r, unsigned *shift, uint8_t *last)
+{
+	uint64_t v = 0;
+	uint8_t b;
+
+	*shift = 0;
+	do {
+		if (!rd_need(r, 1)) {
+			*shift = 0;
+			return 0;
+		}
+		b = *r->p++;
+		if (*shift < 64)
+			v |= (uint64_t)(b & 0x7f) << *shift;
+		*shift += 7;
+	} while (b & 0x80);
+	*last = b;
+	return v;
+}
+
 static uint64_t
 rd_uleb(struct rd *r)
 {
-	uint64_t v = 0;
-	unsigned shift = 0;
+	unsigned shift;
 	uint8_t b;
 
-	do {
-		if (!rd_need(r, 1))
-			return 0;
-		b = *r->p++;
-		if (shift < 64)
-			v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	return v;
+	return rd_leb(r, &shift, &b);
 }
 
 static int64_t
 rd_sleb(struct rd *r)
 {
-	uint64_t v = 0;
-	unsigned shift = 0;
+	unsigned shift;
 	uint8_t b;
+	uint64_t v = rd_leb(r, &shift, &b);
 
-	do {
-		if (!rd_need(r, 1))
-			return 0;
-		b = *r->p++;
-		if (shift < 64)
-			v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	if (shift < 64 && (b & 0x40))
+	if (shift != 0 && shift < 64 && (b & 0x40))
 		v |= ~(uint64_t)0 << shift;
 	return (int64_t)v;
 }

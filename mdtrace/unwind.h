@@ -29,6 +29,9 @@
 
 #define UW_KIND(r)	((unsigned)((r) & 0xff))
 
+/* With UW_CUT: the call frame information is damaged, not missing. */
+#define UW_F_BAD	(1u << 8)
+
 /*
  * Where stack words may be read: [lo, hi).  On an alternate signal
  * stack that is the signal stack, and [slo, shi) the thread's own
@@ -140,6 +143,7 @@ uw_fits(int64_t v, int bits)
 }
 
 int		 uw_general(struct uw_regs *, const struct cfi_row *);
+uint64_t	 uw_compile_common(enum cfi_status, const struct cfi_row *);
 
 /* unwind.c: the slow path and the counters. */
 uint64_t	 uw_rule_slow(uintptr_t, uint32_t, struct cfi_row *);

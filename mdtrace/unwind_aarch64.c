@@ -68,7 +68,6 @@
 #define ALLREGS		(UW_BIT(NREGS) - 1)
 
 #define F_FPBASE	(1u << 8)
-#define F_BAD		(1u << 8)
 #define F_FPSAVED	(1u << 9)
 
 /* Frames of the tracer the walk passes before frame 0's caller. */
@@ -112,24 +111,10 @@ uwa_compile(enum cfi_status st, const struct cfi_row *row)
 	const struct cfi_reg *ra, *fp;
 	uint64_t rule;
 
-	switch (st) {
-	case CFI_NONE:
-	case CFI_NOFDE:
-		/* No CFI for this code (built without unwind tables). */
-		return UW_FP;
-	case CFI_BAD:
-		return UW_CUT | F_BAD;
-	case CFI_FOUND:
-		break;
-	}
-	if (row->signal)
-		return UW_SIGNAL;
-	if (row->ra_reg != R_LR)
-		return UW_CUT | F_BAD;
+	if ((rule = uw_compile_common(st, row)) != UW_EMPTY)
+		return rule;
 	ra = &row->reg[R_LR];
 	fp = &row->reg[R_FP];
-	if (ra->how == CFI_UNDEF)
-		return UW_END;
 	if (row->cfa_expr || (row->cfa_reg != R_SP &&
 	    row->cfa_reg != R_FP) || !uw_fits(row->cfa_off, 22) ||
 	    ra->how != CFI_OFFSET || !uw_fits(ra->off, 16) ||
@@ -323,7 +308,7 @@ fp:
 			full = 1;
 			break;
 		default:		/* UW_CUT */
-			uw_note_cut((rule & F_BAD) != 0);
+			uw_note_cut((rule & UW_F_BAD) != 0);
 			return n;
 		}
 next:

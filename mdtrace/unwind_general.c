@@ -65,6 +65,35 @@ reg_rule(struct uw_regs *g, const struct cfi_reg *c, unsigned i,
 }
 
 /*
+ * What every processor's uwa_compile says first of a row: UW_FP for
+ * code without CFI (built without unwind tables), UW_CUT for damaged
+ * CFI or a return address in another column than uwa_ra, UW_SIGNAL for
+ * a signal frame, UW_END for the outermost frame (its return address
+ * undefined); else UW_EMPTY, and the processor's compact rule or
+ * UW_SLOW decides.
+ */
+uint64_t
+uw_compile_common(enum cfi_status st, const struct cfi_row *row)
+{
+	switch (st) {
+	case CFI_NONE:
+	case CFI_NOFDE:
+		return UW_FP;
+	case CFI_BAD:
+		return UW_CUT | UW_F_BAD;
+	case CFI_FOUND:
+		break;
+	}
+	if (row->signal)
+		return UW_SIGNAL;
+	if (row->ra_reg != uwa_ra)
+		return UW_CUT | UW_F_BAD;
+	if (row->reg[uwa_ra].how == CFI_UNDEF)
+		return UW_END;
+	return UW_EMPTY;
+}
+
+/*
  * The general step: every register the row describes, with what the
  * walk knows.  0 with g updated (r[uwa_ra] the return address,
  * stripped), 1 at the outermost frame, -1 if the return address cannot

@@ -44,7 +44,6 @@
 #define NREGS		17	/* the columns followed: 0-15 and the RA */
 
 #define F_RBPBASE	(1u << 8)
-#define F_BAD		(1u << 8)
 #define F_RBPSAVED	(1u << 9)
 
 /* Addresses below this are never code: the walk has gone astray. */
@@ -83,24 +82,10 @@ uwa_compile(enum cfi_status st, const struct cfi_row *row)
 	const struct cfi_reg *ra, *bp;
 	uint64_t rule;
 
-	switch (st) {
-	case CFI_NONE:
-	case CFI_NOFDE:
-		/* No CFI for this code (built without unwind tables). */
-		return UW_FP;
-	case CFI_BAD:
-		return UW_CUT | F_BAD;
-	case CFI_FOUND:
-		break;
-	}
-	if (row->signal)
-		return UW_SIGNAL;
-	if (row->ra_reg != R_RA)
-		return UW_CUT | F_BAD;
+	if ((rule = uw_compile_common(st, row)) != UW_EMPTY)
+		return rule;
 	ra = &row->reg[R_RA];
 	bp = &row->reg[R_RBP];
-	if (ra->how == CFI_UNDEF)
-		return UW_END;
 	if (row->cfa_expr || (row->cfa_reg != R_RSP &&
 	    row->cfa_reg != R_RBP) || !uw_fits(row->cfa_off, 32) ||
 	    ra->how != CFI_OFFSET || ra->off != -8 ||
@@ -270,7 +255,7 @@ uwa_walk(uintptr_t ra, void *fp, uintptr_t *out, uint32_t max,
 			full = 1;
 			break;
 		default:		/* UW_CUT */
-			uw_note_cut((rule & F_BAD) != 0);
+			uw_note_cut((rule & UW_F_BAD) != 0);
 			return n;
 		}
 next:
