@@ -42,6 +42,9 @@ git git
 xz xz-utils
 perl perl
 tar tar
+sqlite3 sqlite3
+jq jq
+m4 m4
 gzip gzip
 chromium chromium
 node nodejs

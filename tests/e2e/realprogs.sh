@@ -1,9 +1,10 @@
 #!/bin/sh
 #
 # realprogs.sh: real Debian programs (git, seq, tar with sh and gzip,
-# curl, xz with two threads, sort, gzip, grep, sed, python3, perl) run
-# three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT) and under
-# valgrind memcheck following every child.
+# curl, xz with two threads, sort, gzip, grep, sed, python3, perl,
+# iconv, make with sh and cat, bash with seq, mawk, sqlite3, jq, m4,
+# nm) run three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT)
+# and under valgrind memcheck following every child.
 #
 # For each program:
 #   - its standard output, its standard error and its exit status are
@@ -59,7 +60,8 @@ if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	echo "ok $name # skip mdtrace is built on Linux only" >"$res"
 	plan
 fi
-for tool in valgrind git tar gzip xz curl python3 perl; do
+for tool in valgrind git tar gzip xz curl python3 perl make sqlite3 jq m4 \
+    nm; do
 	if ! command -v $tool >/dev/null 2>&1; then
 		echo "not ok $name/$tool ($tool is missing: tools/deps.sh" \
 		    "installs it)" >>"$res"
@@ -131,6 +133,11 @@ programs() {
 	seq 1 20000 >"$w/work/src/numbers"
 	printf 'hello\nworld\n' >"$w/work/src/sub/words"
 	cp /etc/services "$w/work/src/services"
+	printf '{"a":[1,2,{"b":"x"}],"c":"yy"}' >"$w/work/src/j.json"
+	printf 'define(`X'"'"', `hello'"'"')X world\n' >"$w/work/src/m.m4"
+	mkdir -p "$w/work/mk"
+	printf 'all: out\nout: ../src/sub/words\n\tcat ../src/sub/words >out\n' \
+	    >"$w/work/mk/Makefile"
 	# the same archives every time
 	find "$w/work/src" -exec touch -d @1700000000 {} +
 	label=setup
@@ -165,6 +172,17 @@ programs() {
 	p sh-pipe sh -c 'echo x | sort; sort src/services | gzip -n | wc -c'
 	p perl perl -e 'my %h = map { $_ => length } qw(a bb ccc);
 	    print join(",", map { "$_=$h{$_}" } sort keys %h), "\n"'
+	p iconv iconv -f latin1 -t utf-8 src/sub/words
+	p make make -s -C mk
+	p bash bash -c 'x=$(seq 5); a=(1 2 3); echo ${#a[@]} $x'
+	p mawk mawk -F/ '{ n[$2]++ } END { for (k in n) c++; print c }' \
+	    src/services
+	p sqlite3 sqlite3 :memory: 'create table t(a, b);
+	    insert into t values (1, "x"), (2, "y"), (3, "x");
+	    select b, count(*) from t group by b;'
+	p jq jq -S '.a[2].b, (.c | length)' src/j.json
+	p m4 m4 src/m.m4
+	p nm nm -D /bin/ls
 }
 
 for mode in plain md vg; do
