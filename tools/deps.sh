@@ -45,6 +45,7 @@ tar tar
 sqlite3 sqlite3
 jq jq
 m4 m4
+memcached memcached
 gzip gzip
 chromium chromium
 node nodejs

@@ -3,7 +3,7 @@
 # realprogs.sh: real Debian programs (git, seq, tar with sh and gzip,
 # curl, xz with two threads, sort, gzip, grep, sed, python3, perl,
 # iconv, make with sh and cat, bash with seq, mawk, sqlite3, jq, m4,
-# nm) run three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT)
+# nm, memcached with sh and python3) run three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT)
 # and under valgrind memcheck following every child.
 #
 # For each program:
@@ -41,7 +41,8 @@
 # dates, and PERL_HASH_SEED=0: perl's hashes, %ENV's among them, grow
 # by a seed drawn at each run otherwise.
 #
-# The traces are read by tests/e2e/progs/realread.c, not by mdump.
+# The traces are read by tests/e2e/progs/realread.c, not by mdump;
+# only the count of memcached's snapshots comes from mdump -T.
 # Prints a TAP plan as its last line.
 
 out=tests/out/realprogs
@@ -61,7 +62,7 @@ if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	plan
 fi
 for tool in valgrind git tar gzip xz curl python3 perl make sqlite3 jq m4 \
-    nm; do
+    nm memcached; do
 	if ! command -v $tool >/dev/null 2>&1; then
 		echo "not ok $name/$tool ($tool is missing: tools/deps.sh" \
 		    "installs it)" >>"$res"
@@ -135,6 +136,31 @@ programs() {
 	cp /etc/services "$w/work/src/services"
 	printf '{"a":[1,2,{"b":"x"}],"c":"yy"}' >"$w/work/src/j.json"
 	printf 'define(`X'"'"', `hello'"'"')X world\n' >"$w/work/src/m.m4"
+	cat >"$w/work/mcdrive.py" <<'EOF'
+import socket, sys, time
+port = int(sys.argv[1])
+for i in range(1200):
+    try:
+        s = socket.create_connection(("127.0.0.1", port))
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit("mcdrive: no memcached on port %d" % port)
+def ask(b, end):
+    s.sendall(b)
+    d = b""
+    while not d.endswith(end):
+        d += s.recv(65536)
+    return d
+for i in range(2000):
+    v = b"x" * (i % 500 + 1)
+    ask(b"set k%d 0 0 %d\r\n%s\r\n" % (i, len(v), v), b"\r\n")
+print(sum(ask(b"get k%d\r\n" % i, b"END\r\n").count(b"VALUE")
+    for i in range(0, 2000, 7)))
+time.sleep(1)
+s.sendall(b"shutdown\r\n")
+EOF
 	mkdir -p "$w/work/mk"
 	printf 'all: out\nout: ../src/sub/words\n\tcat ../src/sub/words >out\n' \
 	    >"$w/work/mk/Makefile"
@@ -183,6 +209,16 @@ programs() {
 	p jq jq -S '.a[2].b, (.c | length)' src/j.json
 	p m4 m4 src/m.m4
 	p nm nm -D /bin/ls
+	# A server with four worker threads, checked every 0.2 s while it
+	# runs (mdtrace only; the variable is in every run), stopped by
+	# the client.  It takes as many connections as the descriptor
+	# limit allows: under valgrind, which keeps some for itself, it
+	# can set no more.
+	p memcached env MDTRACE_INTERVAL=0.2 sh -c '
+	    port=$((20000 + $$ % 10000)) n=$(ulimit -Hn) u=$(id -un)
+	    memcached -u "$u" -A -l 127.0.0.1 -p $port -t 4 -c "$n" &
+	    python3 mcdrive.py $port
+	    wait'
 }
 
 for mode in plain md vg; do
@@ -262,7 +298,8 @@ number() {
 }
 
 # Differences of kind that the sums below do not see, and why:
-#   xz-T2: valgrind has the DTVs of xz's two threads (calloc in
+#   xz-T2 (and memcached, whose DTVs are those of its nine threads):
+#   valgrind has the DTVs of xz's two threads (calloc in
 #   allocate_dtv, from pthread_create) possibly lost, reached only
 #   through the pointer to their second entry in the thread's control
 #   block; mdtrace holds blocks the dynamic linker allocated as roots
@@ -308,5 +345,10 @@ printf '%-13s %-12s %s\n' program process \
 			check "$label/$proc/kept" kept "$vp" "$vr" "$mp" "$mr"
 		done <"$d/joined"
 	done
+	# The checks while memcached ran: at least two snapshots of it.
+	snaps=$(./mdump -T -o json -f "$out/memcached/ktrace.out" |
+	    jq '[.processes[] | select(.command == "memcached") |
+	    .snapshots | length] | max')
+	check memcached/snapshots test "${snaps:-0}" -ge 2
 } >>"$res"
 plan
