@@ -62,7 +62,7 @@ mdt_ask_check(const char *arg)
 	errno = 0;
 	pid = strtoul(arg, &end, 10);
 	if (*arg == '\0' || *end != '\0' || errno != 0 || pid == 0)
-		errx(2, "-c: %s is no process id", arg);
+		errx(1, "-c: %s is no process id", arg);
 	if (x != NULL && x[0] == '/' &&
 	    snprintf(dir, sizeof(dir), "%s/mdtrace", x) < (int)sizeof(dir))
 		fd = connect_in(dir, pid, where, sizeof(where));

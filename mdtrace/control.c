@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -257,9 +258,9 @@ checker(void *arg)
 	uint64_t v;
 	int timeout;
 
-	(void)arg;
 	C.untraced(1);
 	mdt_stop_ignore((int)syscall(SYS_gettid));
+	sem_post(arg);
 	if (C.interval > 0)
 		next = now_ns() + C.interval;
 	for (;;) {
@@ -305,13 +306,19 @@ on_signal(int sig)
 	errno = e;
 }
 
-/* Start the checker thread, signals blocked, on a stack not scanned. */
+/*
+ * Start the checker thread, signals blocked, on a stack not scanned,
+ * and wait until it is known as the tracer's: a program that exits at
+ * once must not find it among its own threads, which the check at exit
+ * stops (with MDTRACE_STOP=signal, in vain: it blocks every signal).
+ */
 static void
 start(void)
 {
 	pthread_attr_t a;
 	pthread_t t;
 	sigset_t all, old;
+	sem_t up;
 
 	if (C.stack == NULL && (C.stack = mdt_mmap(CHECK_STACK)) == NULL)
 		return;
@@ -322,17 +329,24 @@ start(void)
 		open_socket();
 	if (pthread_attr_init(&a) != 0)
 		return;
+	if (sem_init(&up, 0, 0) != 0) {
+		pthread_attr_destroy(&a);
+		return;
+	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (pthread_attr_setstack(&a, C.stack, CHECK_STACK) == 0 &&
-	    pthread_create(&t, &a, checker, NULL) == 0) {
+	    pthread_create(&t, &a, checker, &up) == 0) {
 		pthread_detach(t);
 		C.started = 1;
 		mdt_leakcheck_exclude((uintptr_t)C.stack,
 		    (uintptr_t)C.stack + CHECK_STACK);
+		while (sem_wait(&up) != 0 && errno == EINTR)
+			;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&a);
+	sem_destroy(&up);
 }
 
 /* At start-up, after the tracer is on: read the settings, start. */

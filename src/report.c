@@ -26,6 +26,7 @@
 #include "select.h"
 #include "snap.h"
 #include "sym.h"
+#include "u64map.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -37,11 +38,18 @@ struct json_seen {
 	size_t		 len;
 };
 
+/* What a process's last section printed adds to the summary. */
+struct proc_total {
+	struct sel_totals	 tot;
+	int			 untraced;
+};
+
 struct report {
 	struct out		*out;
 	struct report_opts	 o;
 	int			 nprocs;	/* JSON: processes printed */
-	struct sel_totals	 tot;		/* of every process */
+	struct sel_totals	 tot;		/* of every process, at close */
+	struct u64map		 last;		/* pid: struct proc_total */
 	uint64_t		 untraced;	/* processes not traced */
 	uint64_t		 traced;	/* the others */
 	struct json_seen	 seen[JSON_SEEN];
@@ -161,11 +169,53 @@ json_totals(struct report *r, const struct sel_totals *t, const char *indent)
 	report_json_totals(r->out, t);
 }
 
+/*
+ * Count p's section in the summary.  Follow mode (-l) prints a process
+ * once for each snapshot and again for its report at exit: the last
+ * one printed is what the process counts for, once.
+ */
+static void
+count_proc(struct report *r, const struct mproc *p,
+    const struct sel_totals *tot)
+{
+	struct proc_total *pt = u64map_get(&r->last, (uint32_t)p->pid);
+
+	if (pt == NULL) {
+		pt = xcalloc(1, sizeof(*pt));
+		u64map_put(&r->last, (uint32_t)p->pid, pt);
+	} else if (pt->untraced)
+		r->untraced--;
+	else
+		r->traced--;
+	pt->tot = *tot;
+	pt->untraced = p->untraced != NULL;
+	if (pt->untraced)
+		r->untraced++;
+	else
+		r->traced++;
+}
+
+/* The summary of every process's last section; frees what counted it. */
+static void
+sum_procs(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->last.nslots; i++)
+		if (r->last.vals[i] != NULL) {
+			sel_sum(&r->tot,
+			    &((struct proc_total *)r->last.vals[i])->tot);
+			free(r->last.vals[i]);
+		}
+	u64map_free(&r->last);
+}
+
 int
 report_close(struct report *r)
 {
 	int rv;
 
+	sum_procs(r);
 	switch (r->o.format) {
 	case REPORT_JSON:
 		if (r->o.snaplist) {
@@ -1226,11 +1276,7 @@ void
 report_proc(struct report *r, const struct mproc *p, const struct sel_view *v,
     int header)
 {
-	sel_sum(&r->tot, &v->tot);
-	if (p->untraced != NULL)
-		r->untraced++;
-	else
-		r->traced++;
+	count_proc(r, p, &v->tot);
 	switch (r->o.format) {
 	case REPORT_TEXT:
 		text_proc(r, p, v, header);
@@ -1543,7 +1589,7 @@ report_growth(struct report *r, const struct mproc *p,
     const struct report_grow *gv, size_t n, const struct sel_totals *tot,
     int header)
 {
-	sel_sum(&r->tot, tot);
+	count_proc(r, p, tot);
 	switch (r->o.format) {
 	case REPORT_JSON:
 		json_growth_view(r, p, gv, n, tot);

@@ -7,13 +7,15 @@
 # MDTRACE_QUIET silences them; a program started by its bare name
 # through PATH is symbolized to its file and line; a block freed behind
 # the tracer's back and unmapped neither stops the checks nor the
-# program.
+# program; with MDTRACE_STOP=signal, a program that exits at once, and
+# its forked child, have no thread that did not stop: the tracer's
+# checker thread is its own from the start.
 
 out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 15
+plan 17
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -77,3 +79,14 @@ check behind-snapshot sh -c "awk '\$1 == 1' $out/b.snaps | grep -q ."
 ./mdump -a -f "$out/b.kt" >"$out/b.report" 2>&1
 check behind-reachable grep -q "^Leak sum=100 count=1 .*reachable" "$out/b.report"
 check behind-lost grep -q "^Leak sum=77 count=1 .*definite" "$out/b.report"
+
+# The checker thread blocks every signal: were it taken for one of the
+# program's, the check at exit would wait for it in vain and warn.
+build quickfork "$out/quickfork"
+for i in 1 2 3; do
+	MDTRACE_STOP=signal MALLOC_OPTIONS=D mdtrace/mdtrace -f "$out/q.kt" \
+	    "$out/quickfork" 2>>"$out/qf.err"
+done
+check stop-signal-quiet test ! -s "$out/qf.err"
+./mdump -f "$out/q.kt" >"$out/q.report" 2>&1
+check stop-signal-both test "$(grep -c '^Process ' "$out/q.report")" -eq 2

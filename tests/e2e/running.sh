@@ -13,7 +13,8 @@
 #    grows; every snapshot is complete, numbered in order, and changes
 #    only what changed; the report at exit is unchanged.
 # 2. mdtrace -c PID asks a running server for a check and waits for its
-#    snapshot; for a process that is not traced it fails and says so.
+#    snapshot; for a process that is not traced it fails and says so;
+#    a wrong process id is a wrong option (status 1).
 # 3. MDTRACE_SIGNAL=USR2: the signal asks for a check.
 # 4. __lsan_do_recoverable_leak_check from the program: a snapshot with
 #    the lost block, and 1 returned; without the tracer, nothing.
@@ -168,6 +169,10 @@ ok 2"
 	check "ask/untraced-status" test $? -eq 1
 	check "ask/untraced-says" grep -q "is not running under mdtrace" \
 	    "$out/ask.untraced"
+	# A wrong argument is a wrong option: status 1, as mdtrace.1 says.
+	mdtrace/mdtrace -c 12x >"$out/ask.bad" 2>&1
+	check "ask/bad-status" test $? -eq 1
+	check "ask/bad-says" grep -q "12x is no process id" "$out/ask.bad"
 }
 
 sig() {

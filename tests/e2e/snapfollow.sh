@@ -7,11 +7,12 @@
 # second record is there.  Sizes: start 64; object 84+8+20 = 112; stack
 # 84+8+16 = 108; snap 84+112 = 196; an entries record of one entry
 # 84+4+40 = 128.  Snapshot 2's first entries record ends at
-# 64+112+108+196+128+196+128 = 932.
+# 64+112+108+196+128+196+128 = 932.  The last summary counts the
+# process once, as its last snapshot printed says.
 
 out=tests/out/snapfollow
 mkdir -p "$out" || exit 1
-echo 1..3
+echo 1..4
 cat >"$out/t.desc" <<'DESC'
 layout lp64le
 start
@@ -53,4 +54,12 @@ if [ "$rc" -eq 0 ] && [ "$n" -eq 2 ] && [ ! -s "$out/err" ]; then
 	echo "ok snapfollow/once"
 else
 	echo "not ok snapfollow/once (status $rc, $n snapshots printed)"
+fi
+# Snapshot 2 replaces snapshot 1 in the total: 300 bytes in 3 blocks.
+want="Summary leaks=1 bytes=300 allocations=3 suppressed=0 definite=300/3"
+want="$want indirect=0/0 possible=0/0 reachable=0/0"
+if [ "$(tail -n 1 "$out/got")" = "$want" ]; then
+	echo "ok snapfollow/total"
+else
+	echo "not ok snapfollow/total (last line: $(tail -n 1 "$out/got"))"
 fi
