@@ -49,7 +49,7 @@ struct report {
 	struct report_opts	 o;
 	int			 nprocs;	/* JSON: processes printed */
 	struct sel_totals	 tot;		/* of every process, at close */
-	struct u64map		 last;		/* pid: struct proc_total */
+	struct u64map		 last;		/* mproc: struct proc_total */
 	uint64_t		 untraced;	/* processes not traced */
 	uint64_t		 traced;	/* the others */
 	struct json_seen	 seen[JSON_SEEN];
@@ -178,11 +178,11 @@ static void
 count_proc(struct report *r, const struct mproc *p,
     const struct sel_totals *tot)
 {
-	struct proc_total *pt = u64map_get(&r->last, (uint32_t)p->pid);
+	struct proc_total *pt = u64map_get(&r->last, (uintptr_t)p);
 
 	if (pt == NULL) {
 		pt = xcalloc(1, sizeof(*pt));
-		u64map_put(&r->last, (uint32_t)p->pid, pt);
+		u64map_put(&r->last, (uintptr_t)p, pt);
 	} else if (pt->untraced)
 		r->untraced--;
 	else
