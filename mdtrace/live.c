@@ -866,12 +866,11 @@ entry_size(uintptr_t a, entry_t e, int forget)
  * first: once in the table, the block can be taken.
  */
 void
-mdt_live_insert(void *p, size_t size, struct mdt_stack *stk)
+mdt_live_insert(void *p, size_t size, size_t u, struct mdt_stack *stk)
 {
 	struct live_shard *sh;
 	struct block_slot b;
 	uintptr_t a = (uintptr_t)p;
-	size_t u = 0;
 	uint32_t slack;
 	int locked;
 
@@ -888,7 +887,9 @@ mdt_live_insert(void *p, size_t size, struct mdt_stack *stk)
 		mdt_spin_unlock(&odd.lock);
 		return;
 	}
-	if (usable != NULL && (u = usable(p)) >= size && u - size < SLACK_BIG)
+	if (u == 0 && usable != NULL)
+		u = usable(p);
+	if (usable != NULL && u >= size && u - size < SLACK_BIG)
 		slack = (uint32_t)(u - size);
 	else if (big_note(a, size) == 0 || usable == NULL)
 		slack = SLACK_BIG;

@@ -106,7 +106,7 @@ struct mdt_stack *mdt_table_sum(void);
 /* live.c: the live-block table. */
 #define MDT_LIVE_REGIONS	112	/* most pairs mdt_live_regions gives */
 void		 mdt_live_prefetch(void *);
-void		 mdt_live_insert(void *, size_t, struct mdt_stack *);
+void		 mdt_live_insert(void *, size_t, size_t, struct mdt_stack *);
 int		 mdt_live_take(void *, size_t *, struct mdt_stack **);
 void		 mdt_live_sizer(size_t (*)(void *));
 void		 mdt_live_lockall(void);

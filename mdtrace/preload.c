@@ -20,7 +20,10 @@
  * every call goes straight through: no table, no unwinding.
  *
  * What it does not do: change the allocator's behaviour.  Blocks come
- * from the C library as they would without the tracer.
+ * from the C library as they would without the tracer; in a program
+ * linked with an allocator library of its own, whose malloc family the
+ * tracer's comes before, they come from the C library too, and so does
+ * malloc_usable_size.
  */
 #define _GNU_SOURCE	/* RTLD_NEXT, memalign, valloc, pvalloc */
 
@@ -63,6 +66,7 @@ static struct {
 	void	*(*realloc)(void *, size_t);
 	void	 (*free)(void *);
 	void	*(*memalign)(size_t, size_t);
+	size_t	 (*usable)(void *);	/* see usable_of_real */
 } real;
 
 /* Set inside the tracer: allocations then go untraced. */
@@ -149,6 +153,8 @@ resolve(void)
 	memcpy(&real.free, &f, sizeof(f));
 	f = next_sym("memalign");
 	memcpy(&real.memalign, &f, sizeof(f));
+	f = next_sym("malloc_usable_size");
+	memcpy(&real.usable, &f, sizeof(f));
 	f = next_sym("malloc");
 	if (f == NULL || real.calloc == NULL || real.realloc == NULL ||
 	    real.free == NULL || real.memalign == NULL)
@@ -166,13 +172,46 @@ ensure_real(void)
 }
 
 /*
+ * The usable size function of the allocator in real.  Under glibc that
+ * is libc's malloc_usable_size, found in libc itself: the first one in
+ * the program's scope may be another allocator's (a program linked
+ * with libjemalloc), which cannot read glibc's blocks.  NULL if there
+ * is none.  It may allocate (dlopen), so the caller sets busy.
+ */
+static size_t
+(*usable_of_real(void))(void *)
+{
+	size_t (*f)(void *) = NULL;
+	Dl_info di;
+	void *h, *s, *m;
+
+	if (real.usable != NULL || ensure_real() == -1)
+		return real.usable;
+	if (__libc_malloc != NULL) {
+		m = NULL;
+		memcpy(&m, &real.malloc, sizeof(m));
+		if (dladdr(m, &di) != 0 && di.dli_fname != NULL &&
+		    (h = dlopen(di.dli_fname, RTLD_LAZY | RTLD_NOLOAD)) !=
+		    NULL) {
+			if ((s = dlsym(h, "malloc_usable_size")) != NULL)
+				memcpy(&f, &s, sizeof(f));
+			dlclose(h);
+		}
+	}
+	__atomic_store_n(&real.usable, f, __ATOMIC_RELEASE);
+	return f;
+}
+
+/*
  * Note a new block.  Kept out of line so the allocation functions stay
  * small; ra and fp are theirs.  The bytes from keep on hold nothing the
  * program wrote: of those, the first STALE_BYTES are cleared, since a
  * recycled chunk keeps there the allocator's links of its earlier life
  * (glibc's free-list pointers, up to four words), which the leak check
  * would take for the program's pointers; valgrind does not, knowing
- * they were never written.
+ * they were never written.  Cleared up to the block's usable size, not
+ * only its size: a realloc copies those bytes too, which the program
+ * may write (malloc_usable_size says so) and so must keep.
  */
 #define STALE_BYTES	(4 * sizeof(void *))
 
@@ -180,15 +219,19 @@ static __attribute__((noinline)) void
 track(void *p, size_t size, size_t keep, uintptr_t ra, void *fp)
 {
 	struct mdt_stack *stk;
+	size_t u = 0, end;
 
-	if (keep < STALE_BYTES && keep < size)
-		memset((char *)p + keep, 0, (size < STALE_BYTES ? size :
-		    STALE_BYTES) - keep);
+	if (keep < STALE_BYTES) {
+		u = real.usable != NULL ? real.usable(p) : size;
+		end = u < STALE_BYTES ? u : STALE_BYTES;
+		if (keep < end)
+			memset((char *)p + keep, 0, end - keep);
+	}
 	busy = 1;
 	mdt_live_prefetch(p);
 	stk = mdt_unwind_stack(ra, fp, (uint32_t)opts.depth);
 	if (stk != NULL)
-		mdt_live_insert(p, size, stk);
+		mdt_live_insert(p, size, real.usable != NULL ? u : 0, stk);
 	busy = 0;
 }
 
@@ -264,7 +307,7 @@ static void *
 realloc_traced(void *p, size_t n, uintptr_t ra, void *fp)
 {
 	struct mdt_stack *stk = NULL;
-	size_t size = 0;
+	size_t size = 0, kept = n;
 	int had = 0;
 	void *q;
 
@@ -272,17 +315,21 @@ realloc_traced(void *p, size_t n, uintptr_t ra, void *fp)
 		return boot_realloc(p, n, ra, fp);
 	if (ensure_real() == -1)
 		return p == NULL ? boot_alloc(n) : NULL;
-	if (p != NULL && tracing)
-		had = mdt_live_take(p, &size, &stk);
+	if (p != NULL && tracing && (had = mdt_live_take(p, &size, &stk)))
+		kept = real.usable != NULL ? real.usable(p) : n;
 	q = real.realloc(p, n);
 	if (q == NULL) {
 		/* Failed, or glibc's realloc(p, 0) freed p. */
 		if (had && n != 0)
-			mdt_live_insert(p, size, stk);
+			mdt_live_insert(p, size, 0, stk);
 		return NULL;
 	}
-	/* What the block held is the program's; unknown: all of it. */
-	TRACK(q, n, p == NULL ? 0 : had ? size : n, ra, fp);
+	/*
+	 * What the block held is the program's: all its usable bytes,
+	 * which the program may write (malloc_usable_size), not only the
+	 * size it asked for; unknown: all of it.
+	 */
+	TRACK(q, n, p == NULL ? 0 : kept, ra, fp);
 	return q;
 }
 
@@ -378,6 +425,30 @@ aligned_alloc(size_t al, size_t n)
 		return NULL;
 	}
 	return memalign_traced(al, n, RA(), FP());
+}
+
+/*
+ * The allocator's own, for the blocks it gave: a program linked with
+ * another allocator's library would otherwise ask that one about the
+ * C library's blocks.
+ */
+EXPORT size_t
+malloc_usable_size(void *p)
+{
+	size_t (*f)(void *);
+	int was;
+
+	if (p == NULL)
+		return 0;
+	if (is_boot(p))
+		return boot_size(p);
+	if ((f = __atomic_load_n(&real.usable, __ATOMIC_ACQUIRE)) == NULL) {
+		was = busy;
+		busy = 1;
+		f = usable_of_real();
+		busy = was;
+	}
+	return f != NULL ? f(p) : 0;
 }
 
 EXPORT void *
@@ -525,6 +596,7 @@ mdt_init(void)
 	if (!opts.enabled)
 		mdt_say_end();	/* untraced, the program keeps its numbers */
 	if (opts.enabled) {
+		mdt_live_sizer(usable_of_real());
 		mdt_objects_init();
 		mdt_exec_init();
 		mdt_unwind_init();

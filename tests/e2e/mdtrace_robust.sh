@@ -9,13 +9,16 @@
 # the tracer's back and unmapped neither stops the checks nor the
 # program; with MDTRACE_STOP=signal, a program that exits at once, and
 # its forked child, have no thread that did not stop: the tracer's
-# checker thread is its own from the start.
+# checker thread is its own from the start; bytes a program writes in
+# a block's usable room survive realloc; a program linked with an
+# allocator library of its own runs, and is checked, on the C
+# library's allocator.
 
 out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 17
+plan 21
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -90,3 +93,27 @@ done
 check stop-signal-quiet test ! -s "$out/qf.err"
 ./mdump -f "$out/q.kt" >"$out/q.report" 2>&1
 check stop-signal-both test "$(grep -c '^Process ' "$out/q.report")" -eq 2
+
+# A program that writes the bytes malloc_usable_size gives beyond its
+# size, then grows the block: realloc keeps them under the tracer too.
+build slackuse "$out/slackuse"
+MALLOC_OPTIONS=D mdtrace/mdtrace -f "$out/u.kt" "$out/slackuse" \
+    >"$out/u.out" 2>"$out/u.err"
+check slack-kept grep -q '^kept [0-9]' "$out/u.out"
+
+# A program linked with an allocator library of its own (as with
+# libjemalloc): the tracer's malloc family comes first, so its blocks
+# are the C library's, and malloc_usable_size, the program's and the
+# tracer's, must be the C library's too; that library's aborts on them.
+${CC:-cc} -g -O0 -shared -fPIC -o "$out/libotheralloc.so" \
+    "$progs/otheralloc.c" 2>"$out/otheralloc.cc" &&
+    ${CC:-cc} -g -O0 -o "$out/otherprog" "$progs/otherprog.c" \
+    -L"$out" -lotheralloc -Wl,-rpath,"$top/$out" 2>>"$out/otheralloc.cc" ||
+    echo "not ok $name/otheralloc (does not compile)"
+MALLOC_OPTIONS=D mdtrace/mdtrace -f "$out/a.kt" "$out/otherprog" \
+    >"$out/a.out" 2>"$out/a.err"
+check other-alloc-runs test "$(cat "$out/a.out")" = "usable ok"
+./mdump -f "$out/a.kt" >"$out/a.report" 2>&1
+check other-alloc-leak grep -q "^Leak sum=77 count=1 .*definite" "$out/a.report"
+check other-alloc-reachable grep -q \
+    "^Summary .* definite=77/1 .* reachable=100/1" "$out/a.report"

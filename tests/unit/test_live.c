@@ -120,7 +120,7 @@ static void
 put(uintptr_t a, size_t size, struct mdt_stack *stk)
 {
 	mput(a, size, stk);
-	mdt_live_insert((void *)a, size, stk);
+	mdt_live_insert((void *)a, size, 0, stk);
 }
 
 /* Take a block from both; the first difference, or NULL. */
@@ -403,7 +403,7 @@ work(void *arg)
 	for (r = 0; r < ROUNDS; r++) {
 		for (i = 0; i < WORK; i++)
 			mdt_live_insert((void *)(w->base + 48 * i), i + (size_t)r,
-			    stacks[0]);
+			    0, stacks[0]);
 		for (i = 0; i < (r + 1 < ROUNDS ? WORK : 2 * WORK / 3); i++)
 			if (mdt_live_take((void *)(w->base + 48 * i), &size,
 			    &stk) != 1 || size != i + (size_t)r)
