@@ -4,7 +4,9 @@
 # letters of OpenBSD's malloc pass in silence, other ones get a warning
 # naming them; the tracer's messages go to standard error as it was at
 # start-up, never into a file the program put at descriptor 2, and
-# MDTRACE_QUIET silences them; a program started by its bare name
+# MDTRACE_QUIET silences them; MDTRACE_INTERVAL and MDTRACE_OLDER that
+# are not a number of seconds get a warning, as MDTRACE_SIGNAL that
+# names no signal does; a program started by its bare name
 # through PATH is symbolized to its file and line; a block freed behind
 # the tracer's back and unmapped neither stops the checks nor the
 # program; with MDTRACE_STOP=signal, a program that exits at once, and
@@ -15,7 +17,7 @@ out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 17
+plan 23
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -43,6 +45,35 @@ check options-each sh -c "grep -q \"'t'\" $out/tk.err &&
 MDTRACE_QUIET=1 MALLOC_OPTIONS='DQ' mdtrace/mdtrace -f "$out/o.kt" true \
     2>"$out/quiet.err"
 check options-quiet test ! -s "$out/quiet.err"
+
+# MDTRACE_INTERVAL and MDTRACE_OLDER: a value that is not a number of
+# seconds (at most 1000000000, fractions allowed) gets one line naming
+# the variable and counts as unset, as MDTRACE_SIGNAL that names no
+# signal does; MDTRACE_QUIET silences them all.
+for var in MDTRACE_INTERVAL MDTRACE_OLDER; do
+	: >"$out/$var.bad"
+	for v in abc -1 1x '' . 1.2.3 1000000001; do
+		env "$var=$v" MALLOC_OPTIONS=D MDTRACE_CONTROL=0 \
+		    mdtrace/mdtrace -f "$out/o.kt" true 2>>"$out/$var.bad"
+	done
+	check "$var-invalid" sh -c "test \$(grep -cx \
+	    'mdtrace: $var is not a number of seconds' $out/$var.bad) -eq 7 &&
+	    test \$(wc -l <$out/$var.bad) -eq 7"
+	: >"$out/$var.good"
+	for v in 0 2 0.25 .5 7. 1000000000; do
+		env "$var=$v" MALLOC_OPTIONS=D MDTRACE_CONTROL=0 \
+		    mdtrace/mdtrace -f "$out/o.kt" true 2>>"$out/$var.good"
+	done
+	check "$var-valid" test ! -s "$out/$var.good"
+done
+MDTRACE_SIGNAL=NOPE MALLOC_OPTIONS=D MDTRACE_CONTROL=0 mdtrace/mdtrace \
+    -f "$out/o.kt" true 2>"$out/sig.bad"
+check signal-invalid grep -qx "mdtrace: MDTRACE_SIGNAL names no signal" \
+    "$out/sig.bad"
+MDTRACE_QUIET=1 MDTRACE_INTERVAL=abc MDTRACE_OLDER=1x MDTRACE_SIGNAL=NOPE \
+    MALLOC_OPTIONS=D MDTRACE_CONTROL=0 mdtrace/mdtrace -f "$out/o.kt" true \
+    2>"$out/envquiet.err"
+check env-quiet test ! -s "$out/envquiet.err"
 
 # A program that puts a data file at descriptor 2, then makes the
 # tracer speak at exit (it removed the trace file).
