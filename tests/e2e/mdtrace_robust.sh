@@ -2,7 +2,8 @@
 #
 # mdtrace_robust.sh: the tracer as the program meets it.  MALLOC_OPTIONS
 # letters of OpenBSD's malloc pass in silence, other ones get a warning
-# naming them; the tracer's messages go to standard error as it was at
+# naming them, and so does a number of frames above 64, which counts as
+# 64; the tracer's messages go to standard error as it was at
 # start-up, never into a file the program put at descriptor 2, and
 # MDTRACE_QUIET silences them; MDTRACE_INTERVAL and MDTRACE_OLDER that
 # are not a number of seconds get a warning, as MDTRACE_SIGNAL that
@@ -17,7 +18,7 @@ out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 23
+plan 28
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -45,6 +46,24 @@ check options-each sh -c "grep -q \"'t'\" $out/tk.err &&
 MDTRACE_QUIET=1 MALLOC_OPTIONS='DQ' mdtrace/mdtrace -f "$out/o.kt" true \
     2>"$out/quiet.err"
 check options-quiet test ! -s "$out/quiet.err"
+
+# A number of frames above 64: one line naming it as written (leading
+# zeros left out, at most 20 digits); 64 is said nothing of.
+for v in 64 65 0100 123456789012345678901234567890; do
+	MALLOC_OPTIONS="D$v" mdtrace/mdtrace -f "$out/o.kt" true \
+	    2>"$out/frames$v.err"
+done
+check frames-64 test ! -s "$out/frames64.err"
+check frames-65 sh -c "test \"\$(cat $out/frames65.err)\" = \
+    'mdtrace: 65 frames in MALLOC_OPTIONS: at most 64'"
+check frames-100 sh -c "test \"\$(cat $out/frames0100.err)\" = \
+    'mdtrace: 100 frames in MALLOC_OPTIONS: at most 64'"
+check frames-long sh -c "test \"\$(cat \
+    $out/frames123456789012345678901234567890.err)\" = \
+    'mdtrace: 12345678901234567890... frames in MALLOC_OPTIONS: at most 64'"
+MDTRACE_QUIET=1 MALLOC_OPTIONS='D65' mdtrace/mdtrace -f "$out/o.kt" true \
+    2>"$out/framesquiet.err"
+check frames-quiet test ! -s "$out/framesquiet.err"
 
 # MDTRACE_INTERVAL and MDTRACE_OLDER: a value that is not a number of
 # seconds (at most 1000000000, fractions allowed) gets one line naming
