@@ -18,7 +18,7 @@ out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 28
+plan 33
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -106,6 +106,33 @@ MDTRACE_QUIET=1 MALLOC_OPTIONS=D mdtrace/mdtrace -f "$out/s.kt" \
     "$out/stderr2" "$out/data" 2>"$out/sq.err"
 check fd2-quiet sh -c "test ! -s $out/sq.err &&
     test \"\$(cat $out/data)\" = \"the program's data\""
+
+# Without MDTRACE_FILE (unset or empty), the library alone: ktrace.out
+# in the working directory, not created when it is missing (one message,
+# the exit status the program's); the start record where the program
+# started, the report where it is at exit.
+build chdirleak "$out/chdirleak"
+mkdir -p "$out/nofile" "$out/start" "$out/end"
+(cd "$out/nofile" && env -u MDTRACE_FILE \
+    LD_PRELOAD="$top/mdtrace/libmdtrace.so" MALLOC_OPTIONS=D8 \
+    "$top/$out/chdirleak" . 2>"$top/$out/nofile.err";
+    echo "exit $?" >"$top/$out/nofile.status")
+check default-not-created sh -c "test ! -e $out/nofile/ktrace.out &&
+    test \"\$(cat $out/nofile.status)\" = 'exit 0'"
+check default-said grep -qx "mdtrace: ktrace.out: No such file or directory" \
+    "$out/nofile.err"
+for d in start end; do
+	MALLOC_OPTIONS= mdtrace/mdtrace -f "$out/$d/ktrace.out" true
+done
+(cd "$out/start" && MDTRACE_FILE= LD_PRELOAD="$top/mdtrace/libmdtrace.so" \
+    MALLOC_OPTIONS=D8 "$top/$out/chdirleak" ../end)
+./mdump -a -f "$out/end/ktrace.out" >"$out/end.report" 2>&1
+check default-report-at-exit sh -c "grep -q '^Leak sum=77 count=1 ' \
+    $out/end.report && grep -q '^Leak sum=33 count=1 ' $out/end.report"
+check default-start-where-started grep -aq mdtstart "$out/start/ktrace.out"
+check default-no-report-where-started sh -c "! grep -aq mdtstart \
+    $out/end/ktrace.out && ! ./mdump -a -f $out/start/ktrace.out 2>&1 |
+    grep -q '^Leak '"
 
 # Started by its bare name through PATH, from another directory.
 build pathprog "$out/bin/pathprog"
