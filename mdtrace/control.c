@@ -86,22 +86,43 @@ now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* "N" or "N.F" seconds as nanoseconds; 0 for anything else. */
+/*
+ * "N", "N.F" or ".F" seconds as nanoseconds, N at most MAX_SECONDS (so
+ * that the nanoseconds fit); -1 for anything else, the empty string
+ * included.
+ */
+#define MAX_SECONDS	1000000000
+
 static int64_t
 parse_seconds(const char *s)
 {
 	int64_t v = 0, scale = 1000000000;
+	int digits = 0;
 
-	if (s == NULL || *s == '\0')
-		return 0;
-	for (; *s >= '0' && *s <= '9' && v < 100000000000LL; s++)
-		v = v * 10 + (*s - '0');
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		if ((v = v * 10 + (*s - '0')) > MAX_SECONDS)
+			return -1;
 	v *= 1000000000;
 	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9'; s++)
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
 			if ((scale /= 10) > 0)
 				v += (*s - '0') * scale;
-	return *s == '\0' ? v : 0;
+	return *s == '\0' && digits > 0 ? v : -1;
+}
+
+/* The seconds of a variable's value s: unset, 0; not a number, 0 and msg. */
+static int64_t
+env_seconds(const char *s, const char *msg)
+{
+	int64_t v;
+
+	if (s == NULL)
+		return 0;
+	if ((v = parse_seconds(s)) == -1) {
+		mdt_say(msg);
+		return 0;
+	}
+	return v;
 }
 
 /* USR1, USR2, RTMIN+N, RTMAX-N, or a number; 0 if none. */
@@ -358,8 +379,10 @@ mdt_control_init(void (*untraced)(int), int (*tracing)(void))
 
 	C.untraced = untraced;
 	C.tracing = tracing;
-	C.interval = parse_seconds(getenv("MDTRACE_INTERVAL"));
-	mdt_snap_older((uint64_t)parse_seconds(getenv("MDTRACE_OLDER")));
+	C.interval = env_seconds(getenv("MDTRACE_INTERVAL"),
+	    "mdtrace: MDTRACE_INTERVAL is not a number of seconds\n");
+	mdt_snap_older((uint64_t)env_seconds(getenv("MDTRACE_OLDER"),
+	    "mdtrace: MDTRACE_OLDER is not a number of seconds\n"));
 	C.sig = parse_signal(getenv("MDTRACE_SIGNAL"));
 	C.control = c == NULL || strcmp(c, "0") != 0;
 	if (getenv("MDTRACE_SIGNAL") != NULL && C.sig == 0)

@@ -39,26 +39,60 @@ unknown_option(char c)
 	mdt_say(m);
 }
 
+#define STR(x)	#x
+#define XSTR(x)	STR(x)
+
+/*
+ * A number of frames above MDT_MAXFRAMES, its n digits at d, counts as
+ * MDT_MAXFRAMES; this says so, the number as written (without leading
+ * zeros, its first 20 digits and "..." when it is longer).
+ */
+static void
+too_many_frames(const char *d, size_t n)
+{
+	static const char head[] = "mdtrace: ";
+	static const char tail[] = " frames in MALLOC_OPTIONS: at most "
+	    XSTR(MDT_MAXFRAMES) "\n";
+	char m[sizeof(head) + 20 + 3 + sizeof(tail)], *p = m;
+
+	for (; n > 1 && *d == '0'; d++)
+		n--;
+	memcpy(p, head, sizeof(head) - 1);
+	p += sizeof(head) - 1;
+	memcpy(p, d, n > 20 ? 20 : n);
+	p += n > 20 ? 20 : n;
+	if (n > 20) {
+		memcpy(p, "...", 3);
+		p += 3;
+	}
+	memcpy(p, tail, sizeof(tail));
+	mdt_say(m);
+}
+
 /*
  * MALLOC_OPTIONS as OpenBSD reads it, one letter at a time: 'D' turns
  * the report on, 'd' off; each 'T' adds a frame of the experimental
  * format (at most MDT_EXPFRAMES); a number selects the in-tree text
  * format with that many frames.  OpenBSD knows 1 to 4; larger numbers
- * up to MDT_MAXFRAMES ("D16") are this tracer's extension.  The other
- * letters of OpenBSD's malloc are ignored; any other byte is warned of.
+ * up to MDT_MAXFRAMES ("D16") are this tracer's extension, and a number
+ * above it counts as MDT_MAXFRAMES, with a warning.  The other letters
+ * of OpenBSD's malloc are ignored; any other byte is warned of.
  */
 void
 mdt_options_parse(const char *s, struct mdt_opts *o, int warn)
 {
+	const char *d;
 	int t = 0, num;
 
 	memset(o, 0, sizeof(*o));
 	for (; s != NULL && *s != '\0'; s++) {
 		if (*s >= '0' && *s <= '9') {
 			/* The bound keeps num small whatever the input. */
-			for (num = 0; *s >= '0' && *s <= '9'; s++)
+			for (d = s, num = 0; *s >= '0' && *s <= '9'; s++)
 				if (num <= MDT_MAXFRAMES)
 					num = num * 10 + (*s - '0');
+			if (warn && num > MDT_MAXFRAMES)
+				too_many_frames(d, (size_t)(s - d));
 			s--;
 			if (num == 0)
 				continue;

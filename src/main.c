@@ -854,12 +854,18 @@ finish(struct run *run)
 		    " of that process" : "");
 		run->status = 1;
 	}
+	/*
+	 * A trace has its report, if an empty one; but a snapshot view that
+	 * showed nothing has said why (no snapshots, none of that number,
+	 * no old figures), and standard output stays empty, as for -p of a
+	 * process without records.
+	 */
 	if (run->o->onlypid && n == 0) {
 		warnx("%s: no malloc records of process %" PRId32,
 		    run->name, run->o->pid);
 		run->status = 1;
-	} else if (run->layout != NULL)
-		(void)report_of(run);	/* a trace, if one without records */
+	} else if (run->layout != NULL && !snap_view(run->o))
+		(void)report_of(run);
 	if (run->o->verbose) {
 		print_stats(run);
 		if (!run->o->dump)

@@ -1078,15 +1078,33 @@ json_age(struct report *r, size_t i)
 	}
 }
 
-/* A process's object in the "processes" array: its pid and command. */
+/*
+ * A process's object in the "processes" array, left open: its pid and
+ * command, and where the trace gives them its program, why it was not
+ * traced and the tracer's version; the same in every view.
+ */
 static void
 json_begin(struct report *r, const struct mproc *p)
 {
-	out_str(r->out, r->nprocs++ > 0 ? ",\n    {\n      \"pid\": " :
+	struct out *o = r->out;
+
+	out_str(o, r->nprocs++ > 0 ? ",\n    {\n      \"pid\": " :
 	    "\n    {\n      \"pid\": ");
-	out_i64(r->out, p->pid);
-	out_str(r->out, ",\n      \"command\": ");
-	json_string(r->out, p->comm);
+	out_i64(o, p->pid);
+	out_str(o, ",\n      \"command\": ");
+	json_string(o, p->comm);
+	if (p->program != NULL) {
+		out_str(o, ",\n      \"program\": ");
+		json_string(o, p->program);
+	}
+	if (p->untraced != NULL) {
+		out_str(o, ",\n      \"untraced\": ");
+		json_string(o, p->untraced);
+	}
+	if (p->tracer[0] != '\0') {
+		out_str(o, ",\n      \"tracer_version\": ");
+		json_string(o, p->tracer);
+	}
 }
 
 /* {"number": 42, "time": "2026-12-07T01:02:03Z", "seconds": 12.3, left open */
@@ -1148,18 +1166,6 @@ json_proc(struct report *r, const struct mproc *p, const struct sel_view *v)
 	size_t i;
 
 	json_begin(r, p);
-	if (p->program != NULL) {
-		out_str(o, ",\n      \"program\": ");
-		json_string(o, p->program);
-	}
-	if (p->untraced != NULL) {
-		out_str(o, ",\n      \"untraced\": ");
-		json_string(o, p->untraced);
-	}
-	if (p->tracer[0] != '\0') {
-		out_str(o, ",\n      \"tracer_version\": ");
-		json_string(o, p->tracer);
-	}
 	if (r->snap != NULL) {
 		out_str(o, ",\n      \"snapshot\": ");
 		json_snap_open(r, r->snap->at);

@@ -97,7 +97,7 @@ load_line(struct supp_list *l, const char *path, unsigned long lineno,
 
 	/* A NUL inside the line would cut the pattern short unseen. */
 	if (strlen(line) != len) {
-		md_seterr(e, MD_NOOFF, 0, "%s: line %lu: NUL byte", path,
+		md_seterr(e, MD_NOOFF, 0, "%s:%lu: NUL byte", path,
 		    lineno);
 		return -1;
 	}
@@ -105,13 +105,13 @@ load_line(struct supp_list *l, const char *path, unsigned long lineno,
 	if (*s == '\0' || *s == '#')
 		return 0;
 	if (strncmp(s, SUPP_PREFIX, strlen(SUPP_PREFIX)) != 0) {
-		md_seterr(e, MD_NOOFF, 0, "%s: line %lu: not "
+		md_seterr(e, MD_NOOFF, 0, "%s:%lu: not "
 		    "\"leak:PATTERN\"", path, lineno);
 		return -1;
 	}
 	s = trim(s + strlen(SUPP_PREFIX));
 	if (*s == '\0' || strcmp(s, "^") == 0 || strcmp(s, "$") == 0) {
-		md_seterr(e, MD_NOOFF, 0, "%s: line %lu: empty pattern",
+		md_seterr(e, MD_NOOFF, 0, "%s:%lu: empty pattern",
 		    path, lineno);
 		return -1;
 	}

@@ -2,9 +2,12 @@
 #
 # mdtrace_robust.sh: the tracer as the program meets it.  MALLOC_OPTIONS
 # letters of OpenBSD's malloc pass in silence, other ones get a warning
-# naming them; the tracer's messages go to standard error as it was at
+# naming them, and so does a number of frames above 64, which counts as
+# 64; the tracer's messages go to standard error as it was at
 # start-up, never into a file the program put at descriptor 2, and
-# MDTRACE_QUIET silences them; a program started by its bare name
+# MDTRACE_QUIET silences them; MDTRACE_INTERVAL and MDTRACE_OLDER that
+# are not a number of seconds get a warning, as MDTRACE_SIGNAL that
+# names no signal does; a program started by its bare name
 # through PATH is symbolized to its file and line; a block freed behind
 # the tracer's back and unmapped neither stops the checks nor the
 # program; with MDTRACE_STOP=signal, a program that exits at once, and
@@ -18,7 +21,7 @@ out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 21
+plan 37
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -47,6 +50,53 @@ MDTRACE_QUIET=1 MALLOC_OPTIONS='DQ' mdtrace/mdtrace -f "$out/o.kt" true \
     2>"$out/quiet.err"
 check options-quiet test ! -s "$out/quiet.err"
 
+# A number of frames above 64: one line naming it as written (leading
+# zeros left out, at most 20 digits); 64 is said nothing of.
+for v in 64 65 0100 123456789012345678901234567890; do
+	MALLOC_OPTIONS="D$v" mdtrace/mdtrace -f "$out/o.kt" true \
+	    2>"$out/frames$v.err"
+done
+check frames-64 test ! -s "$out/frames64.err"
+check frames-65 sh -c "test \"\$(cat $out/frames65.err)\" = \
+    'mdtrace: 65 frames in MALLOC_OPTIONS: at most 64'"
+check frames-100 sh -c "test \"\$(cat $out/frames0100.err)\" = \
+    'mdtrace: 100 frames in MALLOC_OPTIONS: at most 64'"
+check frames-long sh -c "test \"\$(cat \
+    $out/frames123456789012345678901234567890.err)\" = \
+    'mdtrace: 12345678901234567890... frames in MALLOC_OPTIONS: at most 64'"
+MDTRACE_QUIET=1 MALLOC_OPTIONS='D65' mdtrace/mdtrace -f "$out/o.kt" true \
+    2>"$out/framesquiet.err"
+check frames-quiet test ! -s "$out/framesquiet.err"
+
+# MDTRACE_INTERVAL and MDTRACE_OLDER: a value that is not a number of
+# seconds (at most 1000000000, fractions allowed) gets one line naming
+# the variable and counts as unset, as MDTRACE_SIGNAL that names no
+# signal does; MDTRACE_QUIET silences them all.
+for var in MDTRACE_INTERVAL MDTRACE_OLDER; do
+	: >"$out/$var.bad"
+	for v in abc -1 1x '' . 1.2.3 1000000001; do
+		env "$var=$v" MALLOC_OPTIONS=D MDTRACE_CONTROL=0 \
+		    mdtrace/mdtrace -f "$out/o.kt" true 2>>"$out/$var.bad"
+	done
+	check "$var-invalid" sh -c "test \$(grep -cx \
+	    'mdtrace: $var is not a number of seconds' $out/$var.bad) -eq 7 &&
+	    test \$(wc -l <$out/$var.bad) -eq 7"
+	: >"$out/$var.good"
+	for v in 0 2 0.25 .5 7. 1000000000; do
+		env "$var=$v" MALLOC_OPTIONS=D MDTRACE_CONTROL=0 \
+		    mdtrace/mdtrace -f "$out/o.kt" true 2>>"$out/$var.good"
+	done
+	check "$var-valid" test ! -s "$out/$var.good"
+done
+MDTRACE_SIGNAL=NOPE MALLOC_OPTIONS=D MDTRACE_CONTROL=0 mdtrace/mdtrace \
+    -f "$out/o.kt" true 2>"$out/sig.bad"
+check signal-invalid grep -qx "mdtrace: MDTRACE_SIGNAL names no signal" \
+    "$out/sig.bad"
+MDTRACE_QUIET=1 MDTRACE_INTERVAL=abc MDTRACE_OLDER=1x MDTRACE_SIGNAL=NOPE \
+    MALLOC_OPTIONS=D MDTRACE_CONTROL=0 mdtrace/mdtrace -f "$out/o.kt" true \
+    2>"$out/envquiet.err"
+check env-quiet test ! -s "$out/envquiet.err"
+
 # A program that puts a data file at descriptor 2, then makes the
 # tracer speak at exit (it removed the trace file).
 build stderr2 "$out/stderr2"
@@ -59,6 +109,33 @@ MDTRACE_QUIET=1 MALLOC_OPTIONS=D mdtrace/mdtrace -f "$out/s.kt" \
     "$out/stderr2" "$out/data" 2>"$out/sq.err"
 check fd2-quiet sh -c "test ! -s $out/sq.err &&
     test \"\$(cat $out/data)\" = \"the program's data\""
+
+# Without MDTRACE_FILE (unset or empty), the library alone: ktrace.out
+# in the working directory, not created when it is missing (one message,
+# the exit status the program's); the start record where the program
+# started, the report where it is at exit.
+build chdirleak "$out/chdirleak"
+mkdir -p "$out/nofile" "$out/start" "$out/end"
+(cd "$out/nofile" && env -u MDTRACE_FILE \
+    LD_PRELOAD="$top/mdtrace/libmdtrace.so" MALLOC_OPTIONS=D8 \
+    "$top/$out/chdirleak" . 2>"$top/$out/nofile.err";
+    echo "exit $?" >"$top/$out/nofile.status")
+check default-not-created sh -c "test ! -e $out/nofile/ktrace.out &&
+    test \"\$(cat $out/nofile.status)\" = 'exit 0'"
+check default-said grep -qx "mdtrace: ktrace.out: No such file or directory" \
+    "$out/nofile.err"
+for d in start end; do
+	MALLOC_OPTIONS= mdtrace/mdtrace -f "$out/$d/ktrace.out" true
+done
+(cd "$out/start" && MDTRACE_FILE= LD_PRELOAD="$top/mdtrace/libmdtrace.so" \
+    MALLOC_OPTIONS=D8 "$top/$out/chdirleak" ../end)
+./mdump -a -f "$out/end/ktrace.out" >"$out/end.report" 2>&1
+check default-report-at-exit sh -c "grep -q '^Leak sum=77 count=1 ' \
+    $out/end.report && grep -q '^Leak sum=33 count=1 ' $out/end.report"
+check default-start-where-started grep -aq mdtstart "$out/start/ktrace.out"
+check default-no-report-where-started sh -c "! grep -aq mdtstart \
+    $out/end/ktrace.out && ! ./mdump -a -f $out/start/ktrace.out 2>&1 |
+    grep -q '^Leak '"
 
 # Started by its bare name through PATH, from another directory.
 build pathprog "$out/bin/pathprog"
