@@ -46,6 +46,7 @@ sqlite3 sqlite3
 jq jq
 m4 m4
 memcached memcached
+redis-server redis-server
 gzip gzip
 chromium chromium
 node nodejs

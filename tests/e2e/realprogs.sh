@@ -3,7 +3,7 @@
 # realprogs.sh: real Debian programs (git, seq, tar with sh and gzip,
 # curl, xz with two threads, sort, gzip, grep, sed, python3, perl,
 # iconv, make with sh and cat, bash with seq, mawk, sqlite3, jq, m4,
-# nm, memcached with sh and python3) run three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT)
+# nm, memcached and redis with sh and python3) run three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT)
 # and under valgrind memcheck following every child.
 #
 # For each program:
@@ -62,7 +62,7 @@ if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	plan
 fi
 for tool in valgrind git tar gzip xz curl python3 perl make sqlite3 jq m4 \
-    nm memcached; do
+    nm memcached redis-server; do
 	if ! command -v $tool >/dev/null 2>&1; then
 		echo "not ok $name/$tool ($tool is missing: tools/deps.sh" \
 		    "installs it)" >>"$res"
@@ -112,6 +112,7 @@ p() {
 		(cd "$w/work" && exec env -i $common timeout 600 valgrind \
 		    --trace-children=yes --leak-check=full \
 		    --show-leak-kinds=all --xml=yes \
+		    --soname-synonyms=somalloc='*jemalloc*' \
 		    --xml-file="$d/vg/vg.%p.xml" "$@") >"$d/vg.out" \
 		    2>"$d/vg.err" </dev/null
 		;;
@@ -160,6 +161,30 @@ print(sum(ask(b"get k%d\r\n" % i, b"END\r\n").count(b"VALUE")
     for i in range(0, 2000, 7)))
 time.sleep(1)
 s.sendall(b"shutdown\r\n")
+EOF
+	cat >"$w/work/rddrive.py" <<'EOF'
+import socket, sys, time
+port = int(sys.argv[1])
+for i in range(1200):
+    try:
+        s = socket.create_connection(("127.0.0.1", port))
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit("rddrive: no redis on port %d" % port)
+def ask(*words):
+    b = b"*%d\r\n" % len(words)
+    for w in words:
+        b += b"$%d\r\n%s\r\n" % (len(w), w)
+    s.sendall(b)
+    return s.recv(65536)
+for i in range(2000):
+    ask(b"SET", b"k%d" % i, b"x" * (i % 300 + 1))
+print(sum(len(ask(b"GET", b"k%d" % i)) for i in range(0, 2000, 7)))
+print(ask(b"DBSIZE").decode().strip())
+time.sleep(1)
+ask(b"SHUTDOWN", b"NOSAVE")
 EOF
 	mkdir -p "$w/work/mk"
 	printf 'all: out\nout: ../src/sub/words\n\tcat ../src/sub/words >out\n' \
@@ -218,6 +243,14 @@ EOF
 	    port=$((20000 + $$ % 10000)) n=$(ulimit -Hn) u=$(id -un)
 	    memcached -u "$u" -A -l 127.0.0.1 -p $port -t 4 -c "$n" &
 	    python3 mcdrive.py $port
+	    wait'
+	# Linked with libjemalloc, which the tracer's malloc family comes
+	# before (and valgrind's, told so): its blocks are the C library's.
+	p redis env MDTRACE_INTERVAL=0.2 sh -c '
+	    port=$((20000 + $$ % 10000))
+	    redis-server --port $port --bind 127.0.0.1 --save "" \
+	        --appendonly no --daemonize no --logfile "" >/dev/null &
+	    python3 rddrive.py $port
 	    wait'
 }
 
