@@ -137,17 +137,21 @@ programs() {
 	cp /etc/services "$w/work/src/services"
 	printf '{"a":[1,2,{"b":"x"}],"c":"yy"}' >"$w/work/src/j.json"
 	printf 'define(`X'"'"', `hello'"'"')X world\n' >"$w/work/src/m.m4"
-	cat >"$w/work/mcdrive.py" <<'EOF'
+	# The clients of the servers below: connect() waits for the server.
+	cat >"$w/work/connect.py" <<'EOF'
 import socket, sys, time
-port = int(sys.argv[1])
-for i in range(1200):
-    try:
-        s = socket.create_connection(("127.0.0.1", port))
-        break
-    except OSError:
-        time.sleep(0.1)
-else:
-    sys.exit("mcdrive: no memcached on port %d" % port)
+def connect(port):
+    for i in range(1200):
+        try:
+            return socket.create_connection(("127.0.0.1", port))
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("no server on port %d" % port)
+EOF
+	cat >"$w/work/mcdrive.py" <<'EOF'
+import sys, time
+from connect import connect
+s = connect(int(sys.argv[1]))
 def ask(b, end):
     s.sendall(b)
     d = b""
@@ -163,22 +167,21 @@ time.sleep(1)
 s.sendall(b"shutdown\r\n")
 EOF
 	cat >"$w/work/rddrive.py" <<'EOF'
-import socket, sys, time
-port = int(sys.argv[1])
-for i in range(1200):
-    try:
-        s = socket.create_connection(("127.0.0.1", port))
-        break
-    except OSError:
-        time.sleep(0.1)
-else:
-    sys.exit("rddrive: no redis on port %d" % port)
+import sys, time
+from connect import connect
+s = connect(int(sys.argv[1]))
 def ask(*words):
     b = b"*%d\r\n" % len(words)
     for w in words:
         b += b"$%d\r\n%s\r\n" % (len(w), w)
     s.sendall(b)
-    return s.recv(65536)
+    d = s.recv(65536)
+    # a bulk reply, "$N" and N bytes, may come in pieces
+    n = int(d[1:d.index(b"\r\n")]) if d[:1] == b"$" else -1
+    need = n + 2 if n >= 0 else 0
+    while len(d) < d.index(b"\r\n") + 2 + need:
+        d += s.recv(65536)
+    return d
 for i in range(2000):
     ask(b"SET", b"k%d" % i, b"x" * (i % 300 + 1))
 print(sum(len(ask(b"GET", b"k%d" % i)) for i in range(0, 2000, 7)))
