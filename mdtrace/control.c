@@ -395,7 +395,9 @@ mdt_control_init(void (*untraced)(int), int (*tracing)(void))
 		sa.sa_handler = on_signal;
 		sa.sa_flags = SA_RESTART;
 		sigemptyset(&sa.sa_mask);
-		sigaction(C.sig, &sa, NULL);
+		if (sigaction(C.sig, &sa, NULL) != 0)
+			mdt_say("mdtrace: MDTRACE_SIGNAL names a signal that "
+			    "cannot be caught\n");
 	}
 }
 

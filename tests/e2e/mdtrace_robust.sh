@@ -21,7 +21,7 @@ out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 37
+plan 38
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -92,6 +92,11 @@ MDTRACE_SIGNAL=NOPE MALLOC_OPTIONS=D MDTRACE_CONTROL=0 mdtrace/mdtrace \
     -f "$out/o.kt" true 2>"$out/sig.bad"
 check signal-invalid grep -qx "mdtrace: MDTRACE_SIGNAL names no signal" \
     "$out/sig.bad"
+MDTRACE_SIGNAL=9 MALLOC_OPTIONS=D MDTRACE_CONTROL=0 mdtrace/mdtrace \
+    -f "$out/o.kt" true 2>"$out/sig.kill"
+check signal-uncatchable grep -qx \
+    "mdtrace: MDTRACE_SIGNAL names a signal that cannot be caught" \
+    "$out/sig.kill"
 MDTRACE_QUIET=1 MDTRACE_INTERVAL=abc MDTRACE_OLDER=1x MDTRACE_SIGNAL=NOPE \
     MALLOC_OPTIONS=D MDTRACE_CONTROL=0 mdtrace/mdtrace -f "$out/o.kt" true \
     2>"$out/envquiet.err"
