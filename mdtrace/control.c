@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -275,7 +276,7 @@ static void *
 checker(void *arg)
 {
 	struct pollfd p[2];
-	int64_t next = 0, now;
+	int64_t next = 0, now, wait;
 	uint64_t v;
 	int timeout;
 
@@ -287,9 +288,10 @@ checker(void *arg)
 	for (;;) {
 		timeout = -1;
 		if (C.interval > 0) {
+			/* At most INT_MAX ms (24.8 days) at once: poll's int. */
 			now = now_ns();
-			timeout = next > now ? (int)((next - now + 999999) /
-			    1000000) : 0;
+			wait = next > now ? (next - now + 999999) / 1000000 : 0;
+			timeout = wait > INT_MAX ? INT_MAX : (int)wait;
 		}
 		p[0].fd = C.efd;
 		p[0].events = POLLIN;
