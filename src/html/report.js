@@ -1390,9 +1390,16 @@ function setupProcs() {
 
 /* ---- Start -------------------------------------------------------- */
 
-/* The address may choose: "#pid=N" a process, "#q=TEXT" a search. */
+/*
+ * The address may choose: "#pid=N" a process, "#q=TEXT" a search.
+ * Else the process that leaked the most bytes comes first (the first
+ * of those): in a trace of "sh -c prog", prog, not the shell.
+ */
 function fromAddress() {
 	var h = new URLSearchParams(location.hash.slice(1)), i = 0, k;
+	for (k = 1; k < PROCS.length; k++)
+		if (PROCS[k].summary.bytes > PROCS[i].summary.bytes)
+			i = k;
 	for (k = 0; k < PROCS.length; k++)
 		if (String(PROCS[k].pid) === h.get('pid'))
 			i = k;

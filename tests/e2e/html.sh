@@ -322,6 +322,20 @@ if page fork fork; then
 else
 	fail fork "mdump failed: $(head -n 1 "$out/fork.err")"
 fi
+# Without "#pid=", the process that leaked the most bytes is shown, not
+# the first: here the second, whose leak_child is made 400 bytes in a
+# trace of the same frames.
+printf '%s\n' 'layout lp64le' start 'proc 7 sh' \
+    'object 1 /nonexistent/sh' 'leak 16 1 0x10@1' 'proc 8 prog' \
+    'object 1 /nonexistent/prog' 'leak 400 1 0x20@1' >"$out/most.desc"
+if tests/tracegen -o "$out/most.ktrace" "$out/most.desc" &&
+    ./mdump -o html -f "$out/most.ktrace" -e /nonexistent \
+    >"$out/most.html" 2>"$out/most.err"; then
+	load most
+	c most-shown grep -qF '<dd class="cmd">prog</dd>' "$out/most.text"
+else
+	fail most "tracegen or mdump failed: $(head -n 1 "$out/most.err")"
+fi
 # -p: that process alone, no selector.
 if page onlyp fork -p "$parent"; then
 	load onlyp
