@@ -221,9 +221,13 @@ track(void *p, size_t size, size_t keep, uintptr_t ra, void *fp)
 	struct mdt_stack *stk;
 	size_t u = 0, end;
 
+	/* u: the usable size, asked here once for the table too; 0 unknown. */
 	if (keep < STALE_BYTES) {
-		u = real.usable != NULL ? real.usable(p) : size;
-		end = u < STALE_BYTES ? u : STALE_BYTES;
+		if (real.usable != NULL)
+			u = real.usable(p);
+		end = u != 0 ? u : size;
+		if (end > STALE_BYTES)
+			end = STALE_BYTES;
 		if (keep < end)
 			memset((char *)p + keep, 0, end - keep);
 	}
@@ -231,7 +235,7 @@ track(void *p, size_t size, size_t keep, uintptr_t ra, void *fp)
 	mdt_live_prefetch(p);
 	stk = mdt_unwind_stack(ra, fp, (uint32_t)opts.depth);
 	if (stk != NULL)
-		mdt_live_insert(p, size, real.usable != NULL ? u : 0, stk);
+		mdt_live_insert(p, size, u, stk);
 	busy = 0;
 }
 
@@ -315,8 +319,14 @@ realloc_traced(void *p, size_t n, uintptr_t ra, void *fp)
 		return boot_realloc(p, n, ra, fp);
 	if (ensure_real() == -1)
 		return p == NULL ? boot_alloc(n) : NULL;
+	/*
+	 * Of the old block's usable size track needs to know only whether
+	 * it is below STALE_BYTES: a size that large answers without asking
+	 * the allocator again (the table has just asked it for the size).
+	 */
 	if (p != NULL && tracing && (had = mdt_live_take(p, &size, &stk)))
-		kept = real.usable != NULL ? real.usable(p) : n;
+		kept = real.usable == NULL ? n : size >= STALE_BYTES ? size :
+		    real.usable(p);
 	q = real.realloc(p, n);
 	if (q == NULL) {
 		/* Failed, or glibc's realloc(p, 0) freed p. */
