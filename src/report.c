@@ -50,8 +50,8 @@ struct report {
 	int			 nprocs;	/* JSON: processes printed */
 	struct sel_totals	 tot;		/* of every process, at close */
 	struct u64map		 last;		/* mproc: struct proc_total */
-	uint64_t		 untraced;	/* processes not traced */
-	uint64_t		 traced;	/* the others */
+	uint64_t		 untraced;	/* processes not traced, at close */
+	uint64_t		 traced;	/* the others, at close */
 	struct json_seen	 seen[JSON_SEEN];
 	struct html_report	*html;		/* -o html */
 	const struct report_snap *snap;		/* of the process printed */
@@ -183,29 +183,29 @@ count_proc(struct report *r, const struct mproc *p,
 	if (pt == NULL) {
 		pt = xcalloc(1, sizeof(*pt));
 		u64map_put(&r->last, (uintptr_t)p, pt);
-	} else if (pt->untraced)
-		r->untraced--;
-	else
-		r->traced--;
+	}
 	pt->tot = *tot;
 	pt->untraced = p->untraced != NULL;
-	if (pt->untraced)
-		r->untraced++;
-	else
-		r->traced++;
 }
 
-/* The summary of every process's last section; frees what counted it. */
+/*
+ * The summary of every process's last section, and how many processes
+ * were traced and not; frees what counted them.
+ */
 static void
 sum_procs(struct report *r)
 {
+	struct proc_total *pt;
 	size_t i;
 
 	for (i = 0; i < r->last.nslots; i++)
-		if (r->last.vals[i] != NULL) {
-			sel_sum(&r->tot,
-			    &((struct proc_total *)r->last.vals[i])->tot);
-			free(r->last.vals[i]);
+		if ((pt = r->last.vals[i]) != NULL) {
+			sel_sum(&r->tot, &pt->tot);
+			if (pt->untraced)
+				r->untraced++;
+			else
+				r->traced++;
+			free(pt);
 		}
 	u64map_free(&r->last);
 }
