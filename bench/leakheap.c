@@ -13,6 +13,10 @@
  * __lsan_do_recoverable_leak_check (LeakSanitizer's, or mdtrace's), and
  * prints how long the call took ("check SECONDS") on standard output.
  *
+ * Built with -DRESERVE_MB=M, it also has an array of M MiB in its bss
+ * that it never touches but for one word, as a program with large static
+ * tables does: a check that reads every page of the data reads it all.
+ *
  * Its last act before exit is to print the time of day on standard
  * error ("exit SECONDS.NANOSECONDS"), so that the benchmark can time
  * what happens after it: the leak checks run at exit.
@@ -29,6 +33,10 @@
  * register of main, the whole heap was lost once main returned.
  */
 void	**volatile heads;
+
+#ifdef RESERVE_MB
+void	*reserve[(size_t)RESERVE_MB << 20 >> 3];	/* bss, untouched */
+#endif
 
 int	__lsan_do_recoverable_leak_check(void) __attribute__((weak));
 
@@ -74,6 +82,9 @@ main(int argc, char *argv[])
 	}
 	struct timespec ts;
 
+#ifdef RESERVE_MB
+	reserve[sizeof(reserve) / sizeof(reserve[0]) / 2] = (void *)heads;
+#endif
 	printf("%zu blocks, %llu bytes\n", n, (unsigned long long)total);
 	if (argc > 2 && __lsan_do_recoverable_leak_check != NULL) {
 		double t0 = now();

@@ -18,6 +18,7 @@
  *    arenas point at the headers of free chunks, which lie inside the
  *    blocks before them.  Blocks the dynamic loader allocated (dynamic
  *    TLS, DTVs, link maps) are roots too, as LeakSanitizer has them.
+ *    Pages of private mappings never written are not read (scan_root).
  * 4. Mark, with valgrind's rules: a pointer to a block's start from a
  *    root or a reachable block makes it reachable, any other pointer
  *    into it (interior, or from a possibly lost block) possibly lost,
@@ -67,6 +68,9 @@
 #define HEAP_MAX	(64UL * 1024 * 1024)	/* glibc's thread heaps */
 #define EXIT_SLACK	64	/* below the exit frame: saved registers */
 #define EXIT_SEARCH	(64 * 1024)	/* above it: where exit() was called */
+#define PM_BATCH	512	/* pagemap entries read at once */
+#define PM_PRESENT	((uint64_t)1 << 63)
+#define PM_SWAPPED	((uint64_t)1 << 62)
 
 static uintptr_t	skip_lo, skip_hi;	/* mdt_leakcheck_exclude */
 static int		snap_blocks(void);
@@ -79,6 +83,7 @@ enum { UNREACHED, POSSIBLE, REACHABLE, INDIRECT };
 struct range {
 	uintptr_t	lo, hi;
 	int		starts_only;	/* glibc's data: starts count only */
+	int		priv;		/* of a private mapping: see scan_root */
 };
 
 /* A block's extent: [lo, hi), hi > lo even for a block of size 0. */
@@ -169,6 +174,9 @@ static struct {
 	size_t		 nthr;
 	struct own	 own[24];
 	size_t		 nown;
+	int		 pagemap;	/* /proc/self/pagemap, or -1 */
+	uintptr_t	 page;
+	uint64_t	 pm[PM_BATCH];
 	sigjmp_buf	 env;
 	struct sigaction old_segv, old_bus;
 } S;
@@ -823,6 +831,102 @@ drain(int clique)
 	S.whead = S.nwork = 0;
 }
 
+/*
+ * The pagemap entry of the page at a, 0 when it cannot be read.
+ */
+static uint64_t
+pagemap_entry(uintptr_t a)
+{
+	uint64_t e;
+
+	if (pread(S.pagemap, &e, sizeof(e), (off_t)(a / S.page) *
+	    (off_t)sizeof(e)) != (ssize_t)sizeof(e))
+		return 0;
+	return e;
+}
+
+/*
+ * Open /proc/self/pagemap for scan_root, if it tells the truth about
+ * this process's pages: a page just mapped is neither present nor
+ * swapped, and present once written.  An emulator (qemu-user) may show
+ * the host's pagemap at other addresses; a kernel without it, none.
+ */
+static void
+pagemap_open(void)
+{
+	volatile unsigned char *p;
+	uint64_t before, after;
+
+	S.page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	S.pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (S.pagemap < 0)
+		return;
+	p = mmap(NULL, S.page, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		before = after = 0;
+	} else {
+		before = pagemap_entry((uintptr_t)p);
+		*p = 1;
+		after = pagemap_entry((uintptr_t)p);
+		munmap((void *)(uintptr_t)p, S.page);
+	}
+	if ((before & (PM_PRESENT | PM_SWAPPED)) != 0 ||
+	    (after & PM_PRESENT) == 0) {
+		close(S.pagemap);
+		S.pagemap = -1;
+	}
+}
+
+/*
+ * Scan a root.  A page of a private mapping that is neither in memory
+ * nor in swap was never written since it was mapped (or was discarded,
+ * and reads as zeros or as its file): it holds no pointer the program
+ * stored, and reading it would only fault in a page of zeros.  Such
+ * pages are passed over: a runtime's heap reservations and the unused
+ * depths of thread stacks are most of a large program's roots.
+ */
+static void
+scan_root(const struct range *r)
+{
+	uintptr_t lo = r->lo, a, end, run, pg;
+	size_t k, n;
+	ssize_t got;
+
+	if (!r->priv || S.pagemap < 0) {
+		scan_words(r->lo, r->hi, 1, r->starts_only);
+		return;
+	}
+	while (lo < r->hi) {
+		a = lo & ~(S.page - 1);
+		n = (size_t)((r->hi - a + S.page - 1) / S.page);
+		if (n > PM_BATCH)
+			n = PM_BATCH;
+		got = pread(S.pagemap, S.pm, n * sizeof(S.pm[0]),
+		    (off_t)(a / S.page) * (off_t)sizeof(S.pm[0]));
+		if (got < (ssize_t)sizeof(S.pm[0])) {
+			scan_words(lo, r->hi, 1, r->starts_only);
+			return;
+		}
+		n = (size_t)got / sizeof(S.pm[0]);
+		end = a + n * S.page < r->hi ? a + n * S.page : r->hi;
+		run = 0;
+		for (k = 0; k < n; k++) {
+			pg = a + k * S.page > lo ? a + k * S.page : lo;
+			if ((S.pm[k] & (PM_PRESENT | PM_SWAPPED)) != 0) {
+				if (run == 0)
+					run = pg;
+			} else if (run != 0) {
+				scan_words(run, pg, 1, r->starts_only);
+				run = 0;
+			}
+		}
+		if (run != 0)
+			scan_words(run, end, 1, r->starts_only);
+		lo = end;
+	}
+}
+
 static void
 mark_roots(void)
 {
@@ -832,8 +936,7 @@ mark_roots(void)
 	if (sigsetjmp(S.env, 0) != 0)
 		S.ri = S.ri + 1;	/* the region faulted: skip its rest */
 	for (; S.ri < S.nroots; S.ri = S.ri + 1)
-		scan_words(S.roots[S.ri].lo, S.roots[S.ri].hi, 1,
-		    S.roots[S.ri].starts_only);
+		scan_root(&S.roots[S.ri]);
 	for (i = 0; i < S.nthr; i++)
 		scan_words((uintptr_t)S.thr[i].regs,
 		    (uintptr_t)(S.thr[i].regs + 64), 1, 0);
@@ -954,12 +1057,13 @@ sort_ranges(struct range *r, size_t n)
 }
 
 static void
-add_root(uintptr_t lo, uintptr_t hi, int starts_only)
+add_root(uintptr_t lo, uintptr_t hi, int starts_only, int priv)
 {
 	if (hi > lo) {
 		S.roots[S.nroots].lo = lo;
 		S.roots[S.nroots].hi = hi;
 		S.roots[S.nroots].starts_only = starts_only;
+		S.roots[S.nroots].priv = priv;
 		S.nroots++;
 	}
 }
@@ -983,7 +1087,7 @@ merge_exclusions(void)
 
 /* A root region minus the exclusions (sorted, disjoint). */
 static void
-add_region(uintptr_t lo, uintptr_t hi)
+add_region(uintptr_t lo, uintptr_t hi, int priv)
 {
 	size_t i = 0, j = S.nex, m;
 
@@ -996,10 +1100,10 @@ add_region(uintptr_t lo, uintptr_t hi)
 	}
 	for (; i < S.nex && S.ex[i].lo < hi && lo < hi; i++) {
 		if (S.ex[i].lo > lo)
-			add_root(lo, S.ex[i].lo, 0);
+			add_root(lo, S.ex[i].lo, 0, priv);
 		lo = S.ex[i].hi;
 	}
-	add_root(lo, hi, 0);
+	add_root(lo, hi, 0, priv);
 }
 
 static uintptr_t
@@ -1181,7 +1285,7 @@ read_mappings(const char *maps, uintptr_t exit_sp, int files)
 			continue;
 		if (S.glibc && path == end && lo < S.brk && S.brk <= hi)
 			hi = heap_start(lo);
-		add_region(stack_cut(lo, hi, exit_sp), hi);
+		add_region(stack_cut(lo, hi, exit_sp), hi, perm[3] == 'p');
 	}
 }
 
@@ -1204,8 +1308,8 @@ split_libc(void)
 			if (lo >= hi)
 				continue;
 			/* The part before stays; the libc part, then the rest. */
-			add_root(hi, S.roots[i].hi, 0);
-			add_root(lo, hi, 1);
+			add_root(hi, S.roots[i].hi, 0, S.roots[i].priv);
+			add_root(lo, hi, 1, S.roots[i].priv);
 			S.roots[i].hi = lo;
 		}
 }
@@ -1637,7 +1741,11 @@ check(uintptr_t exit_sp, uintptr_t caller_sp)
 	S.ri = 0;
 	S.ci = 0;
 	S.nwork = S.whead = 0;
+	pagemap_open();
 	mark_roots();
+	if (S.pagemap >= 0)
+		close(S.pagemap);
+	S.pagemap = -1;
 	mark_cliques();
 	guard_faults(0);
 }
