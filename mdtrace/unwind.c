@@ -23,6 +23,10 @@
  * the stack's top.  Code built without frame pointers makes it stop
  * early or yield a wrong frame, never fault.
  *
+ * A thread's stack bounds come from pthread_getattr_np at its first
+ * walk; the tracer interposes that function to know when the thread is
+ * inside it, holding its own lock, and reads /proc/self/maps then.
+ *
  * dwarf (MDTRACE_UNWIND=dwarf): libgcc's _Unwind_Backtrace, kept as a
  * reference for the default walker; many times slower.
  *
@@ -51,6 +55,8 @@
 #define _GNU_SOURCE	/* pthread_getattr_np, RTLD_DEFAULT, dl_iterate_phdr */
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
 #include <sched.h>
@@ -63,6 +69,8 @@
 
 #include "mdt.h"
 #include "unwind.h"
+
+#define EXPORT	__attribute__((visibility("default")))
 
 /* Frames the dwarf walker may pass inside the tracer before the caller. */
 #define UW_MAXSKIP	16
@@ -407,6 +415,62 @@ init_dwarf(void)
 }
 
 /*
+ * The tracer's own code, [own_lo, own_hi): its pthread_getattr_np and
+ * dlclose call the real ones, which may allocate, and their frames are
+ * then in the middle of a stack, where they are not the program's.
+ */
+static uintptr_t	 own_lo, own_hi;
+
+static int
+own_one(struct dl_phdr_info *i, size_t size, void *arg)
+{
+	uintptr_t here = (uintptr_t)arg, lo, hi;
+	int k;
+
+	(void)size;
+	for (k = 0; k < i->dlpi_phnum; k++) {
+		if (i->dlpi_phdr[k].p_type != PT_LOAD ||
+		    !(i->dlpi_phdr[k].p_flags & PF_X))
+			continue;
+		lo = i->dlpi_addr + i->dlpi_phdr[k].p_vaddr;
+		hi = lo + i->dlpi_phdr[k].p_memsz;
+		if (lo <= here && here < hi) {
+			own_lo = lo;
+			own_hi = hi;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Drop the tracer's frames from the walk's out[0, n), and their return
+ * addresses' offsets from t's; the walk is then not kept in the memo,
+ * whose check would not read the words it dropped.
+ */
+static uint32_t
+drop_own(uintptr_t *out, uint32_t n, struct uw_trail *t)
+{
+	uint32_t i, k;
+
+	for (i = 1; i < n && (out[i] < own_lo || out[i] >= own_hi); i++)
+		;
+	if (i == n)
+		return n;
+	for (k = i; i < n; i++) {
+		if (out[i] >= own_lo && out[i] < own_hi)
+			continue;
+		out[k] = out[i];
+		if (t != NULL)
+			t->ra_off[k] = t->ra_off[i];
+		k++;
+	}
+	if (t != NULL)
+		t->ok = 0;
+	return k;
+}
+
+/*
  * Called from the library's constructor, with the recursion guard set:
  * dlopen may allocate.  Without memory for the cache and the snapshot
  * the default walker falls back to the frame-pointer walk.
@@ -416,6 +480,7 @@ mdt_unwind_init(void)
 {
 	const char *e;
 
+	(void)dl_iterate_phdr(own_one, (void *)(uintptr_t)mdt_unwind_init);
 	e = getenv("MDTRACE_UNWIND");
 	if (e != NULL && strcmp(e, "fp") == 0) {
 		mode = MODE_FP;
@@ -634,16 +699,105 @@ mdt_unwind_stats(uint64_t *cut, uint64_t *bad)
 	*bad = __atomic_load_n(&n_bad, __ATOMIC_RELAXED);
 }
 
+/*
+ * pthread_getattr_np, interposed.  glibc's holds the thread's lock
+ * while it allocates (the affinity mask; for the main thread, the
+ * stdio of its read of /proc/self/maps), and the JVM starts every
+ * thread with it: a thread whose first traced allocation comes from
+ * there must not ask it for its own stack bounds, or it waits for the
+ * lock it holds.  While in_getattr is set, bounds() reads the mapping
+ * of the stack from /proc/self/maps instead, for that walk only.
+ */
+typedef int	(*getattr_fn)(pthread_t, pthread_attr_t *);
+
+static getattr_fn	 real_getattr;
+static _Thread_local int in_getattr
+    __attribute__((tls_model("initial-exec")));
+
+static getattr_fn
+getattr_real(void)
+{
+	getattr_fn f = __atomic_load_n(&real_getattr, __ATOMIC_RELAXED);
+	void *s;
+
+	if (f == NULL) {
+		s = dlsym(RTLD_NEXT, "pthread_getattr_np");
+		memcpy(&f, &s, sizeof(f));
+		__atomic_store_n(&real_getattr, f, __ATOMIC_RELAXED);
+	}
+	return f;
+}
+
+EXPORT int
+pthread_getattr_np(pthread_t th, pthread_attr_t *attr)
+{
+	getattr_fn f;
+	int r;
+
+	in_getattr++;
+	f = getattr_real();
+	r = f != NULL ? f(th, attr) : ENOSYS;
+	in_getattr--;
+	return r;
+}
+
+/*
+ * The mapping that holds address a, from /proc/self/maps, read through
+ * a small buffer (a thread's stack may be small): 1 with [*lo, *hi).
+ */
+static int
+mapping_of(uintptr_t a, uintptr_t *lo, uintptr_t *hi)
+{
+	char buf[256];
+	uintptr_t v[2] = { 0, 0 };
+	ssize_t n, i;
+	int fd, field = 0, found = 0;	/* field 2: the rest of a line */
+	unsigned d;
+
+	if ((fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	while (!found && (n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n && !found; i++) {
+			if (buf[i] == '\n') {
+				field = 0;
+				v[0] = v[1] = 0;
+				continue;
+			}
+			if (field == 2)
+				continue;
+			if (buf[i] == '-' && field == 0) {
+				field = 1;
+				continue;
+			}
+			d = (unsigned char)buf[i];
+			if (d >= '0' && d <= '9')
+				d -= '0';
+			else if (d >= 'a' && d <= 'f')
+				d -= 'a' - 10;
+			else {	/* the end of the range */
+				found = field == 1 && v[0] <= a && a < v[1];
+				field = 2;
+				continue;
+			}
+			v[field] = v[field] << 4 | d;
+		}
+	close(fd);
+	*lo = v[0];
+	*hi = v[1];
+	return found;
+}
+
 /* Fill in this thread's stack bounds; hi stays 1 if they are unknown. */
 static void
 find_stack(void)
 {
+	getattr_fn getattr = getattr_real();
 	pthread_attr_t a;
 	void *addr;
 	size_t size;
 
 	stack_hi = 1;
-	if (pthread_getattr_np(pthread_self(), &a) != 0)
+	if (getattr == NULL || getattr(pthread_self(), &a) != 0)
 		return;
 	if (pthread_attr_getstack(&a, &addr, &size) == 0) {
 		stack_lo = (uintptr_t)addr;
@@ -665,13 +819,19 @@ find_stack(void)
 static int
 bounds(struct uw_bounds *b)
 {
-	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0), lo, hi;
 
+	b->lo = here;
+	b->slo = b->shi = 0;
+	if (stack_hi == 0 && in_getattr) {
+		if (!mapping_of(here, &lo, &hi))
+			return 0;
+		b->hi = hi;
+		return 1;
+	}
 	if (stack_hi == 0)
 		find_stack();
-	b->lo = here;
 	b->hi = stack_hi;
-	b->slo = b->shi = 0;
 	return stack_hi > here && here >= stack_lo;
 }
 
@@ -789,9 +949,11 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 		return mdt_stack_intern(out, max);
 	switch (mode) {
 	case MODE_FP:
-		return mdt_stack_intern(out, unwind_fp(fp, out, max));
+		return mdt_stack_intern(out, drop_own(out,
+		    unwind_fp(fp, out, max), NULL));
 	case MODE_DWARF:
-		return mdt_stack_intern(out, unwind_dwarf(ra, out, max));
+		return mdt_stack_intern(out, drop_own(out,
+		    unwind_dwarf(ra, out, max), NULL));
 	}
 	/*
 	 * The memo first, before the bounds: a walk it keeps was made on
@@ -814,14 +976,13 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 			uw_note_cut(0);
 			return mdt_stack_intern(out, 1);
 		}
-		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
-		    &t));
+		return mdt_stack_intern(out, drop_own(out, uwa_walk(ra, fp,
+		    out, max, &b, &t), NULL));
 	}
-	if (m == NULL)
-		return mdt_stack_intern(out, uwa_walk(ra, fp, out, max, &b,
-		    &t));
-	n = uwa_walk(ra, fp, out, max, &b, &t);
+	n = drop_own(out, uwa_walk(ra, fp, out, max, &b, &t), &t);
 	stk = mdt_stack_intern(out, n);
+	if (m == NULL)
+		return stk;
 	if (t.ok && stk != NULL)
 		memo_put(m, w, ra, (uintptr_t)fp, gen, stk, &t);
 	return stk;
