@@ -4,9 +4,10 @@
  * here the library says in the trace when that happens:
  *
  * - Each traced image writes a start record ("mdtstart": its real path)
- *   when it starts.  An image that then writes no report (it ended by a
- *   signal or _exit, or executed a program by a path this file does not
- *   see) is shown by mdump as not traced.
+ *   when it starts, and so does each process forked from one.  A
+ *   process that then writes no report (it ended by a signal, or
+ *   executed a program by a path this file does not see) is shown by
+ *   mdump as not traced.
  * - The exec family is interposed: before a traced process executes a
  *   program that will not be traced (its environment no longer loads
  *   the tracer, names another trace or asks for no report, or the
@@ -383,6 +384,18 @@ own_malloc(void)
 	return dladdr1(m, &di, (void **)&sym, RTLD_DL_SYMENT) != 0 &&
 	    sym != NULL && sym->st_shndx != SHN_UNDEF &&
 	    di.dli_saddr == m;
+}
+
+/*
+ * A forked child is a process of its own: it says so as it starts,
+ * under its own pid, so that a child killed before its report (a
+ * pool's worker, ended with SIGTERM) is shown as such, not left out.
+ */
+void
+mdt_exec_forked(void)
+{
+	if (traced)
+		note_start();
 }
 
 void

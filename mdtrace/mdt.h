@@ -264,6 +264,7 @@ void		 mdt_say(const char *);
  */
 void		 mdt_exec_resolve(void);
 void		 mdt_exec_init(void);
+void		 mdt_exec_forked(void);
 void		 mdt_exec_exit(void);
 
 /*

@@ -502,6 +502,7 @@ fork_child(void)
 	mdt_table_resetlocks();
 	pid = getpid();
 	busy = 1;
+	mdt_exec_forked();
 	mdt_control_fork();
 	busy = 0;
 }

@@ -13,7 +13,7 @@
  * in /proc/PID/task (again until no new one appears), interrupts it,
  * waits for the stop, reads its registers into its slot, and says so;
  * when the check is over it detaches them all, giving back any signal
- * that arrived meanwhile, and exits.
+ * that arrived meanwhile, and exits; it dies with the process.
  *
  * The helper shares the checking thread's thread pointer, so it makes
  * its system calls raw (no errno, nothing thread-local) and calls no
@@ -220,6 +220,16 @@ helper(void *arg)
 	int pass;
 
 	(void)arg;
+	/*
+	 * Not a thread of the process, the helper would outlive it: a
+	 * process killed during a check (a pool's workers get SIGTERM)
+	 * left it waiting for its release forever, holding the process's
+	 * descriptors (a pipe's reader never saw its end).  It dies with
+	 * the thread that made it, and ends at once if that one is gone.
+	 */
+	raw(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0);
+	if (raw(SYS_getppid, 0, 0, 0, 0) != P.pid)
+		return 0;
 	while (!__atomic_load_n(&P.go, __ATOMIC_ACQUIRE))
 		raw_wait(&P.go, 0, 100);
 	for (pass = 0; pass < 8; pass++) {

@@ -17,13 +17,16 @@
 # allocator library of its own runs, and is checked, on the C
 # library's allocator; threads whose first allocation is made inside
 # pthread_getattr_np on themselves (as the JVM starts its threads) run,
-# and what it allocated has its whole stack, without the tracer's frame.
+# and what it allocated has its whole stack, without the tracer's frame;
+# forked children killed before their report, one of them during its
+# leak check at exit, are listed as such, and nothing of the tracer
+# outlives them.
 
 out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 44
+plan 48
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -226,3 +229,25 @@ check getattr-kept-stack grep -q \
 check getattr-no-tracer-frame sh -c \
     "! grep -Eq 'unwind\.c|libmdtrace' '$out/g.report'"
 check getattr-quiet test ! -s "$out/g.err"
+
+# Forked children killed before their report: A during its leak check
+# at exit (the helper that stopped its threads outlived it and kept its
+# standard output open: the pipeline never ended), B while it waited.
+# Each is listed as having ended without its report.
+${CC:-cc} -O1 -pthread -o "$out/killedcheck" "$progs/killedcheck.c" \
+    2>"$out/killedcheck.cc" ||
+    echo "not ok $name/killedcheck (does not compile)"
+MALLOC_OPTIONS=D timeout 60 mdtrace/mdtrace -f "$out/k.kt" \
+    "$out/killedcheck" 2>"$out/k.err" | timeout 60 cat >"$out/k.out"
+check killed-pipeline-ends grep -qx done "$out/k.out"
+./mdump -f "$out/k.kt" >"$out/k.report" 2>&1
+a=$(sed -n 's/^a=\([0-9]*\) b=.*/\1/p' "$out/k.out")
+b=$(sed -n 's/^a=.* b=\([0-9]*\)$/\1/p' "$out/k.out")
+check killed-in-check-listed grep -q \
+    "^Not traced: .*(pid ${a:-none}): it ended without writing its report" \
+    "$out/k.report"
+check killed-waiting-listed grep -q \
+    "^Not traced: .*(pid ${b:-none}): it ended without writing its report" \
+    "$out/k.report"
+check killed-parent-report grep -q "^Summary pid=[0-9]* leaks=0 " \
+    "$out/k.report"
