@@ -78,19 +78,31 @@ mdt_exec_resolve(void)
 	lookup(&real.spawnp, "posix_spawnp");
 }
 
+/* A pid in decimal, NUL-terminated, into b (12 bytes); its length. */
+static size_t
+pid_text(char *b, int32_t pid)
+{
+	char t[12];
+	size_t n = 0, k;
+	uint32_t v = (uint32_t)pid;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (k = 0; k < n; k++)
+		b[k] = t[n - 1 - k];
+	b[n] = '\0';
+	return n;
+}
+
 static void
 say_pid(int32_t pid)
 {
-	char b[16];
-	size_t n = sizeof(b);
-	uint32_t v = (uint32_t)pid;
+	char b[12];
 
-	b[--n] = '\0';
-	do {
-		b[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0 && n > 0);
-	mdt_say(b + n);
+	(void)pid_text(b, pid);
+	mdt_say(b);
 }
 
 /* The trace, MDTRACE_FILE's or the default, for mdt_note. */
@@ -100,13 +112,25 @@ trace_file(void)
 	return trace[0] != '\0' ? trace : "ktrace.out";
 }
 
+/*
+ * The start record: the program's path, NUL; in a forked child, then
+ * its parent's pid in decimal, NUL.
+ */
 static void
-note_start(void)
+note_start(int forked)
 {
 	const char *exe = mdt_exe_path();
+	char d[PATH_MAX + 12];
+	size_t n = strlen(exe) + 1;
 
+	if (n > PATH_MAX)
+		n = PATH_MAX;
+	memcpy(d, exe, n - 1);
+	d[n - 1] = '\0';
+	if (forked)
+		n += pid_text(d + n, (int32_t)getppid()) + 1;
 	(void)mdt_note(trace_file(), (int32_t)getpid(), exe, MDT_START_LABEL,
-	    exe, strlen(exe) + 1);
+	    d, n);
 }
 
 static void
@@ -137,7 +161,7 @@ mdt_exec_init(void)
 	if (!mdt_obj_find((uintptr_t)&mdt_exec_init, &base, &self))
 		self = "";
 	traced = 1;
-	note_start();
+	note_start(0);
 }
 
 /* The value of name in env, or NULL. */
@@ -238,7 +262,7 @@ static int
 after_exec(int noted, int rc)
 {
 	if (noted)
-		note_start();	/* the call failed: still this image */
+		note_start(0);	/* the call failed: still this image */
 	return rc;
 }
 
@@ -395,7 +419,7 @@ void
 mdt_exec_forked(void)
 {
 	if (traced)
-		note_start();
+		note_start(1);
 }
 
 void

@@ -310,13 +310,14 @@ vg_procs() {
 # process without a report or not traced.
 md_procs() {
 	"$out/realread" "$1" | awk '
-	$2 == "start" { exe[$1] = $3; seen[$1] = 1 }
+	$2 == "start" { exe[$1] = NF > 3 ? "" : $3; seen[$1] = 1 }
 	$2 == "untraced" { untr[$1] = 1; seen[$1] = 1 }
 	$2 == "report" { rep[$1] = 1; seen[$1] = 1 }
 	$2 == "leak" { for (i = 0; i < 4; i++)
 		t[$1, i] += $(5 + 2 * i) }
 	END { for (p in seen) {
-		# no image of its own: a child that executed nothing
+		# a forked child that executed nothing (its start
+		# record names its parent)
 		if (exe[p] == "")
 			exe[p] = "fork"
 		if (rep[p] && !untr[p])

@@ -3,7 +3,8 @@
  * tests/e2e/realprogs.sh, read straight from the file (LP64
  * little-endian headers, mdump.5).  One line a record that matters:
  *
- *	PID start PATH		an image began ("mdtstart")
+ *	PID start PATH [PPID]	an image began ("mdtstart"), or with
+ *				PPID a process forked from PPID
  *	PID untraced PATH	the process is no longer traced ("mdtuntraced")
  *	PID leak SUM COUNT D d I i P p R r
  *				a leak ("mallocleakrecord") with the bytes
@@ -34,7 +35,15 @@ main(int argc, char *argv[])
 		return 2;
 	while ((got = mdt_next_kinds(f, &r, &p)) == 1) {
 		if (strcmp(r.label, "mdtstart") == 0) {
-			printf("%u start %s\n", p->pid, (const char *)r.data);
+			/* A forked child's: then its parent's pid. */
+			k = (int)strnlen((const char *)r.data, r.n);
+			if ((uint64_t)k + 1 < r.n)
+				printf("%u start %s %s\n", p->pid,
+				    (const char *)r.data,
+				    (const char *)r.data + k + 1);
+			else
+				printf("%u start %s\n", p->pid,
+				    (const char *)r.data);
 			p->pending = 0;
 		} else if (strcmp(r.label, "mdtuntraced") == 0) {
 			printf("%u untraced %s\n", p->pid, (const char *)r.data);
