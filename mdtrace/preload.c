@@ -239,9 +239,83 @@ track(void *p, size_t size, size_t keep, uintptr_t ra, void *fp)
 	busy = 0;
 }
 
+/*
+ * Blocks allocated before the constructor ran, by the static
+ * initialisers of libraries initialised before this one (C++ globals
+ * such as apt's configuration tree or LLVM's option registry), are
+ * noted here with their caller's address and enter the table at
+ * start-up with that one frame: the blocks they point to are then
+ * reachable, as valgrind has them, not lost.  Unknown to the check,
+ * they were not scanned, and what only they held was reported lost.
+ * The process has one thread then, as a rule; the slots are taken
+ * atomically all the same.  The array is bss: only the pages used
+ * cost memory.
+ */
+#define EARLY_MAX	65536
+
+static struct early {
+	void		*p;
+	size_t		 size;
+	uintptr_t	 ra;
+} early[EARLY_MAX];
+static unsigned	 nearly;
+static int	 inited;	/* the constructor ran */
+
+static void
+early_note(void *p, size_t size, uintptr_t ra)
+{
+	unsigned i = __atomic_fetch_add(&nearly, 1, __ATOMIC_RELAXED);
+
+	if (i >= EARLY_MAX)
+		return;
+	early[i].size = size;
+	early[i].ra = ra;
+	__atomic_store_n(&early[i].p, p, __ATOMIC_RELEASE);
+}
+
+static void
+early_forget(void *p)
+{
+	unsigned i = __atomic_load_n(&nearly, __ATOMIC_ACQUIRE);
+
+	for (i = i < EARLY_MAX ? i : EARLY_MAX; i-- > 0; )
+		if (__atomic_load_n(&early[i].p, __ATOMIC_ACQUIRE) == p) {
+			__atomic_store_n(&early[i].p, NULL, __ATOMIC_RELEASE);
+			return;
+		}
+}
+
+/*
+ * At start-up, tracing: the early blocks still held into the table,
+ * but not the C library's own (its exit-handler lists, for one, which
+ * it frees only after the check, where valgrind's comes after).
+ */
+static void
+early_enter(void)
+{
+	struct mdt_stack *stk;
+	unsigned i, n = __atomic_load_n(&nearly, __ATOMIC_ACQUIRE);
+	uintptr_t libc = 0, base;
+	const char *name;
+
+	if (!mdt_obj_find((uintptr_t)real.calloc, &libc, &name))
+		libc = 0;
+	for (i = 0; i < n && i < EARLY_MAX; i++) {
+		if (early[i].p == NULL || (libc != 0 &&
+		    mdt_obj_find(early[i].ra, &base, &name) && base == libc))
+			continue;
+		if ((stk = mdt_stack_intern(&early[i].ra, 1)) != NULL)
+			mdt_live_insert(early[i].p, early[i].size, 0, stk);
+	}
+}
+
 #define TRACK(p, size, keep, ra, fp) do {				\
-	if ((p) != NULL && tracing && !busy)				\
-		track((p), (size), (keep), (ra), (fp));			\
+	if ((p) != NULL && !busy) {					\
+		if (tracing)						\
+			track((p), (size), (keep), (ra), (fp));		\
+		else if (!inited)					\
+			early_note((p), (size), (ra));			\
+	}								\
 } while (0)
 
 static void *
@@ -282,6 +356,8 @@ free(void *p)
 	/* Out of the table first: once freed, p may be handed out again. */
 	if (tracing)
 		mdt_live_take(p, NULL, NULL);
+	else if (!inited)
+		early_forget(p);
 	if (ensure_real() == 0)
 		real.free(p);
 }
@@ -324,6 +400,8 @@ realloc_traced(void *p, size_t n, uintptr_t ra, void *fp)
 	 * it is below STALE_BYTES: a size that large answers without asking
 	 * the allocator again (the table has just asked it for the size).
 	 */
+	if (p != NULL && !tracing && !inited)
+		early_forget(p);
 	if (p != NULL && tracing && (had = mdt_live_take(p, &size, &stk)))
 		kept = real.usable == NULL ? n : size >= STALE_BYTES ? size :
 		    real.usable(p);
@@ -616,9 +694,11 @@ mdt_init(void)
 		pid = getpid();
 		if (pthread_atfork(fork_prepare, fork_parent,
 		    fork_child) == 0) {
+			early_enter();
 			__atomic_store_n(&tracing, 1, __ATOMIC_RELEASE);
 			mdt_control_init(set_untraced, is_tracing);
 		}
 	}
+	__atomic_store_n(&inited, 1, __ATOMIC_RELEASE);
 	busy = 0;
 }

@@ -289,6 +289,34 @@ stale() {
 }
 stale >>"$res"
 
+# A block whose only pointer is in a block allocated before the tracer
+# started, by the constructor of a library the program links
+# (progs/earlylib.c, which the dynamic linker initialises before the
+# tracer): both reachable, as valgrind has them; and a lost one.
+early() {
+	d=$out/early
+	mkdir -p "$d"
+	if ! ${CC:-cc} -O1 -shared -fPIC -o "$d/libearly.so" \
+	    tests/e2e/progs/earlylib.c 2>"$d/cc" ||
+	    ! ${CC:-cc} -O1 -o "$d/earlyprog" tests/e2e/progs/earlyprog.c \
+	    -L"$d" -learly -Wl,-rpath,"$PWD/$d" 2>>"$d/cc"; then
+		echo "not ok $name/early (cannot compile)"
+		return
+	fi
+	valgrind -q --leak-check=full --show-leak-kinds=all --xml=yes \
+	    --xml-file="$d/vg.xml" "$d/earlyprog" >/dev/null 2>&1
+	vg_kinds "$d/vg.xml" >"$d/vg"
+	MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f "$d/ktrace.out" \
+	    "$d/earlyprog" 2>"$d/stderr"
+	md_kinds "$d/ktrace.out" >"$d/md"
+	for size in 3101 3102 3103; do
+		want=$(kind_of "$d/vg" $size)
+		check "early/$size-${want:-none}" test -n "$want" -a \
+		    "$(kind_of "$d/md" $size)" = "$want"
+	done
+}
+early >>"$res"
+
 # Blocks held only from pages in the middle of memory never touched
 # otherwise (a 64 MiB array in bss, a 64 MiB mapping), which the check
 # passes over where the kernel's pagemap says they were never written,
