@@ -395,13 +395,13 @@ realloc_traced(void *p, size_t n, uintptr_t ra, void *fp)
 		return boot_realloc(p, n, ra, fp);
 	if (ensure_real() == -1)
 		return p == NULL ? boot_alloc(n) : NULL;
+	if (p != NULL && !tracing && !inited)
+		early_forget(p);
 	/*
 	 * Of the old block's usable size track needs to know only whether
 	 * it is below STALE_BYTES: a size that large answers without asking
 	 * the allocator again (the table has just asked it for the size).
 	 */
-	if (p != NULL && !tracing && !inited)
-		early_forget(p);
 	if (p != NULL && tracing && (had = mdt_live_take(p, &size, &stk)))
 		kept = real.usable == NULL ? n : size >= STALE_BYTES ? size :
 		    real.usable(p);
