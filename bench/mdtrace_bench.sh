@@ -79,6 +79,22 @@
 # a free or realloc); the tracer adds about 775, of which the live
 # table takes about 360, the unwinder's memo of walks about 105, the
 # interposed functions about 190.
+#
+# Then each thread got a nursery in front of the live table (live.c).
+# Counted by callgrind (D4, 200,000 rounds of churn-shallow-tiny-1t;
+# 300,000 blocks of live-shallow), instructions of the whole run:
+#
+#   shape                   before        after
+#   churn-shallow-tiny-1t   257.9 M       222.8 M   (table: 436 -> 255 a round)
+#   live-shallow            361.3 M       379.5 M   (table: 387 -> 441 a block)
+#
+# In time, one run of this script (RUNS=5 DEPTHS="4 16", OTHER= the
+# build before) put the two builds within each other's spread (30-90%)
+# on every shape; paired runs of 9 to 11 (after/before, median CPU
+# time, D16): churn-shallow-tiny-1t 0.82x, churn-deep-tiny-Nt 0.87x,
+# live-shallow 0.95x.  node -e 0: 1.03x, within its spread; there the
+# unwinder (memo checks and walks, 22% of the samples at D16) costs
+# more than the table (7%).
 
 bench=mdtrace_bench
 # shellcheck source=bench/common.sh.inc

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -250,8 +251,15 @@ track(void *p, size_t size, size_t keep, uintptr_t ra, void *fp)
  * The process has one thread then, as a rule; the slots are taken
  * atomically all the same.  The array is bss: only the pages used
  * cost memory.
+ *
+ * A free looks through the first EARLY_SCAN notes one by one, and
+ * finds a later one through an index by address, mapped when the
+ * notes pass EARLY_SCAN (a search of every note made start-up
+ * quadratic in them); the index is under early_lock.
  */
 #define EARLY_MAX	65536
+#define EARLY_SCAN	256
+#define EARLY_IX	(2 * EARLY_MAX)	/* slots: a note's number + 1 */
 
 static struct early {
 	void		*p;
@@ -260,29 +268,65 @@ static struct early {
 } early[EARLY_MAX];
 static unsigned	 nearly;
 static int	 inited;	/* the constructor ran */
+static uint32_t	*early_ix;
+static int	 early_lock;
+
+static size_t
+early_home(const void *p)
+{
+	return (size_t)(mdt_mix64((uintptr_t)p) & (EARLY_IX - 1));
+}
 
 static void
 early_note(void *p, size_t size, uintptr_t ra)
 {
 	unsigned i = __atomic_fetch_add(&nearly, 1, __ATOMIC_RELAXED);
+	size_t k;
 
 	if (i >= EARLY_MAX)
 		return;
 	early[i].size = size;
 	early[i].ra = ra;
 	__atomic_store_n(&early[i].p, p, __ATOMIC_RELEASE);
+	if (i < EARLY_SCAN)
+		return;
+	mdt_spin_lock(&early_lock);
+	if (early_ix == NULL)
+		early_ix = mdt_mmap(EARLY_IX * sizeof(*early_ix));
+	if (early_ix != NULL) {
+		/* Half full at most: a probe ends at an empty slot. */
+		for (k = early_home(p); early_ix[k] != 0;
+		    k = (k + 1) & (EARLY_IX - 1))
+			;
+		early_ix[k] = i + 1;
+	}
+	mdt_spin_unlock(&early_lock);
 }
 
+/* Forget the note of p, if there is one. */
 static void
 early_forget(void *p)
 {
 	unsigned i = __atomic_load_n(&nearly, __ATOMIC_ACQUIRE);
+	size_t k;
 
-	for (i = i < EARLY_MAX ? i : EARLY_MAX; i-- > 0; )
+	for (i = i < EARLY_SCAN ? i : EARLY_SCAN; i-- > 0; )
 		if (__atomic_load_n(&early[i].p, __ATOMIC_ACQUIRE) == p) {
 			__atomic_store_n(&early[i].p, NULL, __ATOMIC_RELEASE);
 			return;
 		}
+	if (__atomic_load_n(&early_ix, __ATOMIC_ACQUIRE) == NULL)
+		return;
+	/* A forgotten note keeps its slot: probes go past it. */
+	mdt_spin_lock(&early_lock);
+	for (k = early_home(p); early_ix != NULL && early_ix[k] != 0;
+	    k = (k + 1) & (EARLY_IX - 1))
+		if (early[early_ix[k] - 1].p == p) {
+			__atomic_store_n(&early[early_ix[k] - 1].p, NULL,
+			    __ATOMIC_RELEASE);
+			break;
+		}
+	mdt_spin_unlock(&early_lock);
 }
 
 /*
@@ -307,6 +351,12 @@ early_enter(void)
 		if ((stk = mdt_stack_intern(&early[i].ra, 1)) != NULL)
 			mdt_live_insert(early[i].p, early[i].size, 0, stk);
 	}
+	/* Its numbers could pass for pointers in the leak check's roots. */
+	mdt_spin_lock(&early_lock);
+	if (early_ix != NULL)
+		munmap(early_ix, EARLY_IX * sizeof(*early_ix));
+	__atomic_store_n(&early_ix, NULL, __ATOMIC_RELEASE);
+	mdt_spin_unlock(&early_lock);
 }
 
 #define TRACK(p, size, keep, ra, fp) do {				\

@@ -16,7 +16,8 @@
  * shrinking), a block put twice, addresses that are not multiples of
  * 16, sizes of 4 GiB and more, takes of blocks never put, a long random
  * churn over a few hundred windows (taken entries reused, compaction,
- * growth and shrinking, the index made anew), and four threads at once.
+ * growth and shrinking, the index made anew), four threads at once,
+ * and blocks one thread puts and another takes.
  *
  * Each case prints "ok live/NAME" or "not ok live/NAME (what)", then
  * the plan line; the program always exits 0.
@@ -212,6 +213,12 @@ same_ordered(void)
 static const char *
 same(void)
 {
+	/* Counted first: the count must see the blocks of the nurseries. */
+	mdt_table_lockall();
+	seen = mdt_live_count();
+	mdt_table_unlockall();
+	if (seen != model_n)
+		return "count differs";
 	seen = 0;
 	bad = 0;
 	mdt_live_each(check_block, NULL, 0);
@@ -219,11 +226,6 @@ same(void)
 		return "a block enumerated is not the model's";
 	if (seen != model_n)
 		return "enumerated a different number of blocks";
-	mdt_table_lockall();
-	seen = mdt_live_count();
-	mdt_table_unlockall();
-	if (seen != model_n)
-		return "count differs";
 	return same_ordered();
 }
 
@@ -301,6 +303,28 @@ case_full_window(void)
 	finish("full-window", why);
 }
 
+/*
+ * Blocks just put, read by mdt_live_each before anything else reads
+ * the table (it must see those the thread's nursery holds).
+ */
+static void
+case_each_first(void)
+{
+	const char *why = NULL;
+	size_t i;
+
+	for (i = 0; i < 100; i++)
+		put(HEAP + 0x2000 + 48 * i, i + 1, stacks[i % 8]);
+	seen = 0;
+	bad = 0;
+	mdt_live_each(check_block, NULL, 0);
+	if (bad != 0)
+		why = "a block enumerated is not the model's";
+	else if (seen != model_n)
+		why = "enumerated a different number of blocks";
+	finish("each-first", why);
+}
+
 /* A block put twice is one block, with what the second put said. */
 static void
 case_replace(void)
@@ -356,7 +380,12 @@ case_absent(void)
 	finish("absent", why);
 }
 
-/* Random puts and takes over 300 windows, the model checked often. */
+/*
+ * Random puts and takes over 300 windows, the model checked often: a
+ * block held is taken (as a program frees before the allocator gives
+ * the address again), one not held is put or, one time in three, taken
+ * in vain.
+ */
 static void
 case_churn(void)
 {
@@ -367,7 +396,7 @@ case_churn(void)
 	for (i = 0; i < 3000000 && why == NULL; i++) {
 		a = HEAP + 0x1000000 + 1024 * (rnd() % 300) +
 		    16 * (rnd() % (i % 7 == 0 ? 64 : 8));
-		if (rnd() % 3 == 0)
+		if (mfind(a) != NULL || rnd() % 3 == 0)
 			why = take(a);
 		else
 			put(a, (size_t)(rnd() % 5000), stacks[rnd() % 8]);
@@ -444,6 +473,86 @@ case_threads(void)
 	finish("threads", why);
 }
 
+/*
+ * Blocks put by one thread and taken by another while the first goes
+ * on putting: the taker finds each in the putter's nursery, or in its
+ * shard once a later put evicted it, whichever comes first; the blocks
+ * of other puts stay, and must be in the table once the putter ended.
+ */
+#define XWORK	200000
+
+static volatile size_t	xput_done;	/* blocks put so far */
+
+static uintptr_t
+xblock(size_t i)
+{
+	/* 48 bytes apart, one in 64 from a range 16 KiB on. */
+	return HEAP + 0x80000000 + 48 * i + (i % 64 == 0 ? 0x4000 * 7 : 0);
+}
+
+static uintptr_t
+xfiller(size_t i)
+{
+	return HEAP + 0x90000000 + 32 * i;
+}
+
+static void *
+xputter(void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < XWORK; i++) {
+		mdt_live_insert((void *)xblock(i), i + 1, 0, stacks[i % 8]);
+		__atomic_store_n(&xput_done, i + 1, __ATOMIC_RELEASE);
+		if (i % 3 == 0)
+			mdt_live_insert((void *)xfiller(i), 5, 0, stacks[7]);
+	}
+	return NULL;
+}
+
+static void *
+xtaker(void *arg)
+{
+	struct mdt_stack *stk;
+	size_t i, size;
+	int *fail = arg;
+
+	for (i = 0; i < XWORK; i++) {
+		while (__atomic_load_n(&xput_done, __ATOMIC_ACQUIRE) <= i)
+			;
+		if (mdt_live_take((void *)xblock(i), &size, &stk) != 1 ||
+		    size != i + 1 || stk != stacks[i % 8])
+			*fail = 1;
+	}
+	return NULL;
+}
+
+static void
+case_cross_thread(void)
+{
+	pthread_t p, t;
+	const char *why = NULL;
+	size_t i;
+	int fail = 0;
+
+	xput_done = 0;
+	if (pthread_create(&p, NULL, xputter, NULL) != 0 ||
+	    pthread_create(&t, NULL, xtaker, &fail) != 0) {
+		result("cross-thread", "pthread_create failed");
+		return;
+	}
+	pthread_join(p, NULL);
+	pthread_join(t, NULL);
+	if (fail)
+		why = "a block put by one thread was lost to another";
+	for (i = 0; i < XWORK; i += 3)
+		mput(xfiller(i), 5, stacks[7]);
+	if (why == NULL)
+		why = same();
+	finish("cross-thread", why);
+}
+
 /* The table's memory: regions that are not empty and do not overlap. */
 static void
 case_regions(void)
@@ -487,6 +596,8 @@ main(void)
 		f[2] = 0x403000 + (uintptr_t)i * 8;
 		stacks[i] = mdt_stack_intern(f, 1 + (uint32_t)i % 3);
 	}
+	/* First: the main thread's nursery is new, not paused by a case. */
+	case_each_first();
 	case_heap();
 	case_full_window();
 	case_replace();
@@ -495,6 +606,7 @@ main(void)
 	case_churn();
 	case_regions();
 	case_threads();
+	case_cross_thread();
 	printf("1..%d\n", nresults);
 	free(model);
 	return 0;
