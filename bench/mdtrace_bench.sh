@@ -27,11 +27,19 @@
 # the mdtrace launcher of another build (beside its libmdtrace.so) adds
 # its rows at each depth, as other-DN, to compare two builds in one run.
 #
+# COUNT=1 counts instructions instead, once per variant under valgrind
+# --tool=callgrind (ITER 200000, LIVE 300000 unless given): the same
+# count on every run, where CPU times on a shared machine spread by
+# 30-100%.  Neither tool checks for leaks at exit in that mode, which
+# LeakSanitizer cannot do under valgrind; the tracer is preloaded as
+# mdtrace would, without its launcher.  Instructions are not time: the
+# live shapes wait on cache misses that a count does not see.
+#
 # Run from the top of the tree after "make" (or "make bench").
 # Environment: RUNS (default 3), ITER (per thread, default 1000000),
 # LIVE (default 2000000), SHAPES (names, default all), DEPTHS (default
-# "4 8 16 32"), PEERS, CC.  The default run takes a few minutes on two
-# cores.
+# "4 8 16 32"), PEERS, COUNT, CC.  The default run takes a few minutes
+# on two cores, COUNT=1 DEPTHS="4 16" about five.
 #
 # Measured (RUNS=7 DEPTHS="4 16", OTHER= the build of ae41b9f, before
 # the changes to the live table and the memo of walks that followed;
@@ -95,10 +103,42 @@
 # live-shallow 0.95x.  node -e 0: 1.03x, within its spread; there the
 # unwinder (memo checks and walks, 22% of the samples at D16) costs
 # more than the table (7%).
+#
+# COUNT=1 DEPTHS="4 16", OTHER= the build before the nursery; millions
+# of instructions, and the ratios, "before after":
+#
+#   shape                   untraced  D4/untraced  D16/untraced  D16/LSan   LSan/untraced
+#   churn-shallow-tiny-1t     69.3    3.31x 2.79x  3.37x 2.85x   1.06x 0.89x  3.19x
+#   churn-shallow-mixed-Nt   237.8    2.35x 2.12x  2.39x 2.15x   0.87x 0.78x  2.76x
+#   churn-deep-mixed-1t      145.5    2.11x 1.91x  2.26x 2.06x   0.92x 0.84x  2.45x
+#   churn-deep-tiny-Nt       191.2    2.68x 2.30x  2.90x 2.52x   1.13x 0.98x  2.57x
+#   churn-deep-mixed-2Nt     581.2    2.11x 1.91x  2.27x 2.07x   0.93x 0.85x  2.43x
+#   realloc-shallow-1t        97.1    2.26x 2.00x  2.29x 2.03x   0.46x 0.41x  4.99x
+#   realloc-deep-Nt          243.8    2.01x 1.80x  2.13x 1.92x   0.51x 0.46x  4.17x
+#   live-shallow             120.2    2.70x 2.84x  2.75x 2.89x   1.25x 1.32x  2.19x
+#   live-deep                159.8    2.28x 2.38x  2.43x 2.54x   1.28x 1.34x  1.90x
+#
+# Against the targets, in instructions: at D16 every churn and realloc
+# shape is now at or below LeakSanitizer's count, the live shapes 1.3x
+# above it (in CPU time they were 0.8-1.1x of it, above); the shallow
+# shapes at D4 are 2.0-2.8x untraced, not 1.5x.
 
 bench=mdtrace_bench
+have() {
+	command -v "$1" >/dev/null 2>&1
+}
 # shellcheck source=bench/common.sh.inc
 . "$(dirname "$0")/common.sh.inc"
+if [ -n "$COUNT" ]; then
+	ITER=${ITER:-200000}
+	LIVE=${LIVE:-300000}
+	RUNS=1
+	PEERS=
+	if ! have valgrind; then
+		echo "mdtrace_bench: COUNT needs valgrind" >&2
+		exit 1
+	fi
+fi
 ITER=${ITER:-1000000}
 LIVE=${LIVE:-2000000}
 RUNS=${RUNS:-3}
@@ -128,16 +168,40 @@ $CC -O2 -o "$rusage" bench/rusage.c || exit 1
 $CC -O2 -g -fomit-frame-pointer -pthread -fsanitize=leak -o "$lsan" \
     bench/alloc_heavy.c 2>/dev/null || rm -f "$lsan"
 
-have() {
-	command -v "$1" >/dev/null 2>&1
+
+# count SHAPE VARIANT CMD...: one run under callgrind, one line "shape
+# variant instructions 0" into $res.  A traced run gets the tracer as
+# mdtrace would give it ($lib, the trace file made first), so that the
+# launcher's own instructions are not counted; neither tool checks for
+# leaks at exit, which LeakSanitizer cannot do under valgrind.
+count() {
+	s=$1
+	v=$2
+	shift 2
+	rm -f "$out/bench.callgrind"
+	: >"$out/bench.ktrace"
+	env ${lib:+LD_PRELOAD=$lib} MDTRACE_FILE="$out/bench.ktrace" \
+	    MDTRACE_LEAKCHECK=0 valgrind -q --tool=callgrind \
+	    --callgrind-out-file="$out/bench.callgrind" "$@" \
+	    2>"$out/stderr" >/dev/null || {
+		echo "mdtrace_bench: failed: $*" >&2
+		tail -n 3 "$out/stderr" >&2
+		exit 1
+	}
+	awk -v s="$s" -v v="$v" '/^totals:/ { print s, v, $2, 0 }' \
+	    "$out/bench.callgrind" >>"$res"
 }
 
 # measure SHAPE VARIANT CMD...: one run, one line "shape variant cpu kib"
-# into $res.
+# into $res (with COUNT set, as count does).
 measure() {
 	s=$1
 	v=$2
 	shift 2
+	if [ -n "$COUNT" ]; then
+		count "$s" "$v" "$@"
+		return
+	fi
 	"$rusage" -o /dev/null "$@" 2>"$out/stderr" || {
 		echo "mdtrace_bench: failed: $*" >&2
 		tail -n 3 "$out/stderr" >&2
@@ -154,17 +218,31 @@ variant() {
 	shift 2
 	case $v in
 	untraced)
-		measure "$s" "$v" "$prog" "$@" ;;
+		lib='' measure "$s" "$v" "$prog" "$@" ;;
 	LeakSanitizer)
 		[ -x "$lsan" ] || return 0
-		ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=exitcode=0:symbolize=0 \
+		leaks=1
+		[ -n "$COUNT" ] && leaks=0
+		lib='' ASAN_OPTIONS=detect_leaks=$leaks \
+		    LSAN_OPTIONS=detect_leaks=$leaks:exitcode=0:symbolize=0 \
 		    measure "$s" "$v" "$lsan" "$@" ;;
 	D*)
-		MALLOC_OPTIONS=$v measure "$s" "mdtrace-$v" mdtrace/mdtrace \
-		    -f "$out/bench.ktrace" "$prog" "$@" ;;
+		if [ -n "$COUNT" ]; then
+			lib=$PWD/mdtrace/libmdtrace.so MALLOC_OPTIONS=$v \
+			    measure "$s" "mdtrace-$v" "$prog" "$@"
+		else
+			MALLOC_OPTIONS=$v measure "$s" "mdtrace-$v" \
+			    mdtrace/mdtrace -f "$out/bench.ktrace" "$prog" "$@"
+		fi ;;
 	other-D*)
-		MALLOC_OPTIONS=${v#other-} measure "$s" "$v" "$OTHER" \
-		    -f "$out/bench.ktrace" "$prog" "$@" ;;
+		if [ -n "$COUNT" ]; then
+			lib=$(cd "$(dirname "$OTHER")" && pwd)/libmdtrace.so \
+			    MALLOC_OPTIONS=${v#other-} measure "$s" "$v" \
+			    "$prog" "$@"
+		else
+			MALLOC_OPTIONS=${v#other-} measure "$s" "$v" "$OTHER" \
+			    -f "$out/bench.ktrace" "$prog" "$@"
+		fi ;;
 	fp)
 		MALLOC_OPTIONS=D16 MDTRACE_UNWIND=fp measure "$s" \
 		    "mdtrace-D16-fp" mdtrace/mdtrace -f "$out/bench.ktrace" \
@@ -214,6 +292,37 @@ done
 
 echo "alloc_heavy -O2 -fomit-frame-pointer, $ncpu cpus, $RUNS runs;" \
     "ITER=$ITER per thread, LIVE=$LIVE"
+if [ -n "$COUNT" ]; then
+	echo "Instructions (valgrind --tool=callgrind, no leak check at exit):"
+	echo "millions, ratio to untraced and to LeakSanitizer"
+	awk '
+	{
+		k = $1 SUBSEP $2
+		if (!($1 in seen)) { seen[$1] = 1; shapes[++ns] = $1 }
+		order[++n] = k
+		ins[k] = $3
+	}
+	END {
+		for (i = 1; i <= ns; i++) {
+			s = shapes[i]
+			printf "\n%s\n", s
+			u = ins[s SUBSEP "untraced"]
+			l = ins[s SUBSEP "LeakSanitizer"] + 0
+			for (j = 1; j <= n; j++) {
+				split(order[j], kv, SUBSEP)
+				if (kv[1] != s)
+					continue
+				m = ins[order[j]]
+				printf "  %-16s %9.1f M  %6.2fx", kv[2], m / 1e6,
+				    (u > 0 ? m / u : 0)
+				if (l > 0)
+					printf "  %5.2fx LSan", m / l
+				printf "\n"
+			}
+		}
+	}' "$res"
+	exit 0
+fi
 echo "CPU time (user + system): median, spread (min-max), ratio to" \
     "untraced and to LeakSanitizer"
 awk -v live="$LIVE" '
