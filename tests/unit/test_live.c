@@ -17,7 +17,8 @@
  * 16, sizes of 4 GiB and more, takes of blocks never put, a long random
  * churn over a few hundred windows (taken entries reused, compaction,
  * growth and shrinking, the index made anew), four threads at once,
- * and blocks one thread puts and another takes.
+ * blocks one thread puts and another takes, and the nurseries drained
+ * under every lock while the shards need memory.
  *
  * Each case prints "ok live/NAME" or "not ok live/NAME (what)", then
  * the plan line; the program always exits 0.
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../mdtrace/mdt.h"
 
@@ -325,6 +327,30 @@ case_each_first(void)
 	finish("each-first", why);
 }
 
+/*
+ * Nurseries drained while every lock is held (mdt_table_lockall, as
+ * for the leak check and at fork), again and again, each time with
+ * full windows that need records of their own: the shard's memory
+ * runs out during a drain and a new piece is taken then, whose lock
+ * the drain must not hold already.
+ */
+static void
+case_drain_grows(void)
+{
+	const char *why = NULL;
+	uintptr_t base = HEAP + 0x60000000;
+	size_t i, k;
+
+	for (k = 0; k < 64; k++) {
+		for (i = 0; i < 1024; i++)
+			put(base + 0x4000 * k + 16 * i, 8, stacks[k % 8]);
+		mdt_table_lockall();
+		mdt_table_unlockall();
+	}
+	why = same();
+	finish("drain-grows", why);
+}
+
 /* A block put twice is one block, with what the second put said. */
 static void
 case_replace(void)
@@ -585,6 +611,8 @@ main(void)
 	uintptr_t f[3];
 	int i;
 
+	/* A lock taken twice hangs: end then, with no plan, as a failure. */
+	alarm(300);
 	if ((model = calloc(MODEL_CAP, sizeof(*model))) == NULL) {
 		printf("not ok live/setup (no memory)\n1..1\n");
 		return 0;
@@ -598,6 +626,7 @@ main(void)
 	}
 	/* First: the main thread's nursery is new, not paused by a case. */
 	case_each_first();
+	case_drain_grows();
 	case_heap();
 	case_full_window();
 	case_replace();
