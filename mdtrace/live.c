@@ -744,10 +744,7 @@ big_peek(uintptr_t key)
  */
 extern char	__libc_single_threaded __attribute__((weak));
 
-/*
- * Lock shard sh unless the process has one thread; 1 if locked.  A
- * free lock is taken here, without a call.
- */
+/* The process has, or may have, more than one thread. */
 static int
 threaded(void)
 {
@@ -755,7 +752,10 @@ threaded(void)
 	    !__atomic_load_n(&__libc_single_threaded, __ATOMIC_RELAXED);
 }
 
-/* Take lock l unless the process has one thread; 1 if taken. */
+/*
+ * Take lock l unless the process has one thread; 1 if taken.  A free
+ * lock is taken here, without a call.
+ */
 static int
 lock_if_threaded(int *l)
 {
@@ -935,17 +935,18 @@ nur_holds(uint64_t w, uintptr_t a)
 static void
 nur_drain(struct nursery *n, int locked)
 {
+	uintptr_t a;
 	uint64_t w;
 	size_t i;
 
 	for (i = 0; i < NUR_SLOTS; i++)
 		if ((w = n->slot[i]) != 0) {
+			a = nur_addr(w, i);
 			if (locked)
-				(void)shard_put(shard_of(nur_addr(w, i) >>
-				    WIN_SHIFT), nur_addr(w, i), nur_entry(w));
-			else
-				(void)shard_put_locking(nur_addr(w, i),
+				(void)shard_put(shard_of(a >> WIN_SHIFT), a,
 				    nur_entry(w));
+			else
+				(void)shard_put_locking(a, nur_entry(w));
 			__atomic_store_n(&n->slot[i], 0, __ATOMIC_RELEASE);
 		}
 }
@@ -1109,13 +1110,8 @@ take_elsewhere(uintptr_t a, entry_t *e, int want, struct nursery *own)
 static inline __attribute__((always_inline)) int
 take_shards(uintptr_t a, entry_t *e, int want, struct nursery *own)
 {
-	struct live_shard *sh = shard_of(a >> WIN_SHIFT);
-	int found, locked;
-
-	locked = shard_lock(sh);
-	found = shard_take(sh, a, e, want);
-	shard_unlock(sh, locked);
-	return found || take_elsewhere(a, e, want, own);
+	return shard_take_locking(a, e, want) ||
+	    take_elsewhere(a, e, want, own);
 }
 
 /*
@@ -1242,12 +1238,6 @@ slack_big(uintptr_t a, size_t size, size_t u)
 	return u >= size ? SLACK_BIG - 1 : 0;
 }
 
-static inline __attribute__((always_inline)) void
-insert_shard(uintptr_t a, entry_t e)
-{
-	(void)shard_put_locking(a, e);
-}
-
 /*
  * Take a block from odd: 1 with *size and *stk filled in, 0 if it is
  * not there and could be nowhere else, -1 if it may be in the shards.
@@ -1298,7 +1288,7 @@ mdt_live_insert(void *p, size_t size, size_t u, struct mdt_stack *stk)
 		slack = slack_big(a, size, u);
 	e = ENTRY(slack, stk->id);
 	if (!nur_fits(a, stk->id) || nur_put(a, e) == -1)
-		insert_shard(a, e);
+		(void)shard_put_locking(a, e);
 }
 
 /*
