@@ -30,6 +30,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -649,6 +650,83 @@ is_tracing(void)
 }
 
 /*
+ * Signals that end a process, sent while its report at exit is made,
+ * take effect once it is written, as under valgrind: the SIGTERM of a
+ * service manager that finds the program slow to end, a second ^C.
+ * Only those the program leaves to their default action, which ends
+ * the process.  Left as they are: the faults (a fault must end the
+ * process at once; returning from their handler would fault again),
+ * SIGPIPE and SIGXFSZ (the trace's own writes raise them), and the
+ * real-time signals, among them the tracer's own.  The first one that
+ * came is raised again, with its default action, after the report.
+ */
+static const int deferrable[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
+	SIGVTALRM, SIGPROF, SIGXCPU,
+#ifdef SIGIO
+	SIGIO,
+#endif
+#ifdef SIGPWR
+	SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+};
+#define NDEFER	(sizeof(deferrable) / sizeof(deferrable[0]))
+
+static volatile sig_atomic_t deferred;	/* the first signal that came */
+
+static void
+on_deferrable(int sig)
+{
+	if (deferred == 0)
+		deferred = sig;
+}
+
+/* Catch the deferrable signals left to their default; which, by bit. */
+static unsigned
+defer_begin(void)
+{
+	struct sigaction sa, old;
+	unsigned i, taken = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_deferrable;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < NDEFER; i++)
+		if (sigaction(deferrable[i], NULL, &old) == 0 &&
+		    !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL &&
+		    sigaction(deferrable[i], &sa, NULL) == 0)
+			taken |= 1u << i;
+	return taken;
+}
+
+/* Give the signals back their default; end by the one that came. */
+static void
+defer_end(unsigned taken)
+{
+	struct sigaction dfl;
+	sigset_t one;
+	unsigned i;
+	int sig;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	for (i = 0; i < NDEFER; i++)
+		if (taken & 1u << i)
+			(void)sigaction(deferrable[i], &dfl, NULL);
+	if ((sig = deferred) == 0)
+		return;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	(void)pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+	(void)raise(sig);
+}
+
+/*
  * The leak check and the report, once a process: from exit's handlers
  * (caller_sp NULL) or from _exit (the stack pointer of its caller).
  * Not in the child of a vfork, which borrows its parent's memory until
@@ -658,12 +736,14 @@ is_tracing(void)
 static void
 end_report(void *caller_sp)
 {
+	unsigned taken;
 	int kinds;
 
 	if (!__atomic_load_n(&tracing, __ATOMIC_ACQUIRE) || getpid() != pid ||
 	    __atomic_exchange_n(&reported, 1, __ATOMIC_ACQ_REL))
 		return;
 	busy = 1;
+	taken = defer_begin();
 	mdt_exec_exit();
 	mdt_control_exit();
 	kinds = mdt_leakcheck(__builtin_frame_address(0), caller_sp, 0);
@@ -671,6 +751,7 @@ end_report(void *caller_sp)
 	mdt_leakcheck_free();
 	mdt_control_exit_done();
 	busy = 0;
+	defer_end(taken);
 }
 
 /* The last exit handler: it scans this thread's stack above exit's. */

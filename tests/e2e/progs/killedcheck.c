@@ -3,16 +3,18 @@
  * report, as a pool's workers are when the pool is closed.
  *
  * Child A holds half a million blocks and a second thread, tells the
- * parent that thread's id, and exits when the parent says; the parent waits until the leak
- * check at exit has stopped that thread (its state is "t", stopped by a
- * tracer), then kills A with SIGTERM: A dies during its check.  Nothing
- * of the tracer may outlive it: a helper left behind kept A's
- * descriptors, standard output among them, open for ever.
+ * parent that thread's id, and exits when the parent says; the parent
+ * waits until the leak check at exit has stopped that thread (its state
+ * is "t", stopped by a tracer), then sends A SIGTERM during its check.
+ * A must still write its report, then end by that signal.  Nothing of
+ * the tracer may outlive it: a helper left behind kept A's descriptors,
+ * standard output among them, open for ever.
  *
  * Child B allocates a block and waits; the parent kills it with SIGKILL.
  * It wrote no report, and must still be listed.
  *
- * The parent prints "a=PID b=PID", then "done" once both are reaped.
+ * The parent prints "a=PID b=PID", then "a ended by signal N" (or "a
+ * exited N"), then "done" once both are reaped.
  */
 #define _GNU_SOURCE	/* gettid */
 #include <fcntl.h>
@@ -71,7 +73,7 @@ main(void)
 	pthread_t t;
 	pid_t a, b;
 	void **v;
-	int fd[2], i, tid;
+	int fd[2], i, st, tid;
 	char c;
 
 	if (pipe(tidpipe) == -1 || pipe(gopipe) == -1 || pipe(fd) == -1)
@@ -108,7 +110,12 @@ main(void)
 	(void)write(gopipe[1], "x", 1);	/* A exits */
 	wait_traced(a, tid);
 	kill(a, SIGTERM);
-	waitpid(a, NULL, 0);
+	if (waitpid(a, &st, 0) == a) {
+		if (WIFSIGNALED(st))
+			printf("a ended by signal %d\n", WTERMSIG(st));
+		else
+			printf("a exited %d\n", WEXITSTATUS(st));
+	}
 	puts("done");
 	return 0;
 }
