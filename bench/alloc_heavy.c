@@ -5,6 +5,7 @@
  *	alloc_heavy [-d lo-hi] [-s tiny|mixed] churn [threads [iterations]]
  *	alloc_heavy [-d lo-hi] [-s tiny|mixed] realloc [threads [iterations]]
  *	alloc_heavy [-d lo-hi] [-s tiny|mixed] live [blocks]
+ *	alloc_heavy [-d lo-hi] [-s tiny|mixed] handoff [threads [blocks]]
  *
  * churn: each thread runs `iterations` rounds of: allocate a block of a
  * pseudo-random size (16 to 1039 bytes) with malloc, calloc or realloc
@@ -22,6 +23,14 @@
  * live: allocate `blocks` small blocks (16 to 79 bytes, default two
  * million) at depths 1 to 13 and hold them all, then free them: the
  * memory a tracer needs per live block shows in the peak RSS.
+ *
+ * handoff: one thread allocates a batch of 256 blocks, another frees
+ * them, in turns (two barriers a batch), until `blocks` blocks have
+ * changed hands: a queue from a producer to a consumer.  threads
+ * (default 2, at least 2) counts threads alive at once: the others
+ * allocate and free a block each, half of them before the producer's
+ * first allocation and half after, then wait until the end (a tracer
+ * that keeps something per thread sees them all).
  *
  * -d lo-hi: the call depths above the allocating function, from lo to
  * hi (1 to 20; default 1-13).  -s tiny: every block is 16 bytes.
@@ -221,6 +230,87 @@ run_live(long n)
 	return 0;
 }
 
+#define BATCH	256	/* blocks a handoff turn */
+
+static void			*batch[BATCH];
+static pthread_barrier_t	 turn, done, early, late;
+
+static void *
+producer(void *arg)
+{
+	unsigned x = 777, r;
+	long n, i;
+
+	free(level(1, 32, 0));
+	pthread_barrier_wait(&late);
+	for (n = 0; n < iterations; n += BATCH) {
+		for (i = 0; i < BATCH; i++) {
+			r = xorshift(&x);
+			batch[i] = level(depth_of(r), size_of(r >> 8, 1024),
+			    r >> 22);
+		}
+		pthread_barrier_wait(&turn);
+		pthread_barrier_wait(&turn);
+	}
+	return arg;
+}
+
+static void *
+consumer(void *arg)
+{
+	long n, i;
+
+	for (n = 0; n < iterations; n += BATCH) {
+		pthread_barrier_wait(&turn);
+		for (i = 0; i < BATCH; i++)
+			free(batch[i]);
+		pthread_barrier_wait(&turn);
+	}
+	return arg;
+}
+
+/* arg: 1, one of those after the producer's first allocation. */
+static void *
+bystander(void *arg)
+{
+	if (arg != NULL)
+		pthread_barrier_wait(&late);
+	free(level(1, 32, 0));
+	if (arg == NULL)
+		pthread_barrier_wait(&early);
+	pthread_barrier_wait(&done);
+	return NULL;
+}
+
+static int
+run_handoff(long n)
+{
+	pthread_t p, c, *t;
+	long i, half = (n - 2) / 2;
+
+	if (n < 2 || n > 10000 || (t = calloc(n, sizeof(*t))) == NULL)
+		return 1;
+	pthread_barrier_init(&turn, NULL, 2);
+	pthread_barrier_init(&done, NULL, (unsigned)n - 1);
+	pthread_barrier_init(&early, NULL, (unsigned)half + 1);
+	pthread_barrier_init(&late, NULL, (unsigned)(n - 2 - half) + 1);
+	for (i = 2; i < n; i++)
+		if (pthread_create(&t[i], NULL, bystander,
+		    i - 2 < half ? NULL : (void *)1))
+			abort();
+	pthread_barrier_wait(&early);
+	if (pthread_create(&p, NULL, producer, NULL) ||
+	    pthread_create(&c, NULL, consumer, NULL))
+		abort();
+	pthread_join(p, NULL);
+	pthread_join(c, NULL);
+	pthread_barrier_wait(&done);
+	for (i = 2; i < n; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	return 0;
+}
+
 static int
 options(int argc, char *argv[])
 {
@@ -259,6 +349,12 @@ main(int argc, char *argv[])
 		if (iterations >= 1 &&
 		    run_churn(argc > 2 ? strtol(argv[2], NULL, 10) : 4) == 0)
 			return 0;
+	} else if (strcmp(argv[1], "handoff") == 0) {
+		if (argc > 3)
+			iterations = strtol(argv[3], NULL, 10);
+		if (iterations >= 1 &&
+		    run_handoff(argc > 2 ? strtol(argv[2], NULL, 10) : 2) == 0)
+			return 0;
 	} else if (strcmp(argv[1], "live") == 0) {
 		if (run_live(argc > 2 ? strtol(argv[2], NULL, 10) : 2000000) ==
 		    0)
@@ -267,6 +363,8 @@ main(int argc, char *argv[])
 usage:
 	fprintf(stderr, "usage: alloc_heavy [-d lo-hi] [-s tiny|mixed] "
 	    "churn|realloc [threads [iterations]]\n"
-	    "       alloc_heavy [-d lo-hi] [-s tiny|mixed] live [blocks]\n");
+	    "       alloc_heavy [-d lo-hi] [-s tiny|mixed] live [blocks]\n"
+	    "       alloc_heavy [-d lo-hi] [-s tiny|mixed] handoff "
+	    "[threads [blocks]]\n");
 	return 1;
 }

@@ -10,8 +10,10 @@
 #   frames recorded: D4, D8, D16, D32 (MALLOC_OPTIONS);
 #   threads: 1, as many as cores (N), twice as many;
 #   block sizes: tiny (16 bytes) and mixed (16-1039; live: 16-79);
-#   malloc/free churn, realloc-heavy resizing, and two million blocks
-#   held at once (live: the tracer's bytes per live block).
+#   malloc/free churn, realloc-heavy resizing, two million blocks
+#   held at once (live: the tracer's bytes per live block), and blocks
+#   one thread allocates and another frees (handoff), alone or among
+#   200 threads that allocated.
 #
 # Each shape runs untraced, under LeakSanitizer and under mdtrace at
 # each depth, RUNS times, the variants taking turns within each round
@@ -36,9 +38,9 @@
 # live shapes wait on cache misses that a count does not see.
 #
 # Run from the top of the tree after "make" (or "make bench").
-# Environment: RUNS (default 3), ITER (per thread, default 1000000),
-# LIVE (default 2000000), SHAPES (names, default all), DEPTHS (default
-# "4 8 16 32"), PEERS, COUNT, CC.  The default run takes a few minutes
+# Environment: RUNS (default 3), ITER (per thread, for handoff in all;
+# default 1000000), LIVE (default 2000000), SHAPES (names, default all),
+# DEPTHS (default "4 8 16 32"), PEERS, COUNT, CC.  The default run takes a few minutes
 # on two cores, COUNT=1 DEPTHS="4 16" about five.
 #
 # Measured (RUNS=7 DEPTHS="4 16", OTHER= the build of ae41b9f, before
@@ -158,7 +160,9 @@ churn-deep-mixed-2Nt|$((2 * ncpu))|-d 8-20 churn
 realloc-shallow-1t|1|-d 1-3 realloc
 realloc-deep-Nt|$ncpu|-d 8-20 realloc
 live-shallow|0|-d 1-3 live
-live-deep|0|-d 8-20 live"
+live-deep|0|-d 8-20 live
+handoff-2t|2|-d 1-3 handoff
+handoff-200t|200|-d 1-3 handoff"
 SHAPES=${SHAPES:-$(echo "$all_shapes" | cut -d '|' -f 1)}
 
 $CC -O2 -g -fomit-frame-pointer -pthread -o "$prog" bench/alloc_heavy.c ||

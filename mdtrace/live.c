@@ -842,8 +842,12 @@ shard_take_locking(uintptr_t a, entry_t *e, int want)
  * Threads: a nursery's lock is taken, once the process has a second
  * thread, by its thread for each put and take, and by any thread that
  * frees a block found in none of its own nursery and the shards: such a
- * free looks in every nursery's slot for it, without the lock, and
- * takes the lock only where the word is the block's.  Found nowhere,
+ * free looks in every nursery's slot for it (the one where it found a
+ * block last first), without the lock, and takes the lock only where
+ * the word is the block's.  At most NUR_MAX nurseries are made, so
+ * that such a look stays bounded; threads beyond them put in the
+ * shards directly, and a thread that ends gives its nursery to the
+ * next.  Found nowhere,
  * it asks the shards again: the block may have been evicted meanwhile,
  * always into its shard before its slot is given to another.  Locks
  * are taken nursery first, shard after.  A block put again while it is
@@ -857,18 +861,20 @@ shard_take_locking(uintptr_t a, entry_t *e, int want)
 #define NUR_ID_LIMIT	((uint32_t)1 << (NUR_E_BITS - SLACK_BITS))
 #define NUR_SAMPLE	4096
 #define NUR_PAUSE	65536
+#define NUR_MAX		256	/* nurseries; more threads go without */
 
 struct nursery {
 	int		 lock;
 	int		 owned;	/* a thread's; 0: free for the next one */
-	struct nursery	*next;	/* every nursery made, newest first */
 	uint32_t	 left;	/* puts left in this sample or pause */
 	uint32_t	 evicted;	/* blocks evicted in this sample */
 	int		 paused;	/* puts go to the shards */
 	uint64_t	 slot[NUR_SLOTS] __attribute__((aligned(64)));
 };
 
-static struct nursery	*nurseries;	/* appended under nur_lock */
+/* Every nursery made, never unmapped: nur_all[0 .. nur_count). */
+static struct nursery	*nur_all[NUR_MAX];
+static unsigned		 nur_count;	/* grown under nur_lock */
 static int		 nur_lock;
 static int		 nur_keyed;	/* 1: nur_key made; -1: cannot be */
 static pthread_key_t	 nur_key;
@@ -877,6 +883,10 @@ static pthread_key_t	 nur_key;
 static _Thread_local struct nursery *nur
     __attribute__((tls_model("initial-exec")));
 static _Thread_local int nur_off
+    __attribute__((tls_model("initial-exec")));
+
+/* Another's nursery where this thread found a block last (never unmapped). */
+static _Thread_local struct nursery *nur_hint
     __attribute__((tls_model("initial-exec")));
 
 static int
@@ -969,7 +979,8 @@ nur_release(void *arg)
 static struct nursery *
 nur_get(void)
 {
-	struct nursery *n;
+	struct nursery *n = NULL;
+	unsigned i;
 	int zero = 0;
 
 	if (nur != NULL || nur_off)
@@ -979,17 +990,17 @@ nur_get(void)
 	if (nur_keyed == 0)
 		nur_keyed = pthread_key_create(&nur_key, nur_release) == 0 ?
 		    1 : -1;
-	for (n = nurseries; n != NULL; n = n->next)
-		if (__atomic_compare_exchange_n(&n->owned, &zero, 1, 0,
-		    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+	for (i = 0; i < nur_count; i++, zero = 0)
+		if (__atomic_compare_exchange_n(&nur_all[i]->owned, &zero, 1,
+		    0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			n = nur_all[i];
 			break;
-		else
-			zero = 0;
-	if (n == NULL && nur_keyed == 1 &&
+		}
+	if (n == NULL && nur_keyed == 1 && nur_count < NUR_MAX &&
 	    (n = mdt_mmap(sizeof(*n))) != NULL) {
 		n->owned = 1;
-		n->next = nurseries;
-		__atomic_store_n(&nurseries, n, __ATOMIC_RELEASE);
+		nur_all[nur_count] = n;
+		__atomic_store_n(&nur_count, nur_count + 1, __ATOMIC_RELEASE);
 	}
 	mdt_spin_unlock(&nur_lock);
 	if (n == NULL)
@@ -1090,16 +1101,24 @@ nur_take(struct nursery *n, uintptr_t a, entry_t *e)
 /*
  * The block at a is in neither this thread's nursery nor its shard:
  * look in the other nurseries, then in its shard again (see above).
+ * The nursery where this thread found a block last is looked in first:
+ * a thread that frees what another allocates (a queue between them)
+ * then finds the block at once, where the others would cost a load
+ * each, as many as threads ever allocated at once.
  */
 static __attribute__((noinline)) int
 take_elsewhere(uintptr_t a, entry_t *e, int want, struct nursery *own)
 {
-	struct nursery *n;
+	struct nursery *n, *hint = nur_hint;
+	unsigned i, count = __atomic_load_n(&nur_count, __ATOMIC_ACQUIRE);
 
-	for (n = __atomic_load_n(&nurseries, __ATOMIC_ACQUIRE); n != NULL;
-	    n = n->next)
-		if (n != own && nur_take(n, a, e))
+	if (hint != NULL && hint != own && nur_take(hint, a, e))
+		return 1;
+	for (i = 0; i < count; i++)
+		if ((n = nur_all[i]) != own && n != hint && nur_take(n, a, e)) {
+			nur_hint = n;
 			return 1;
+		}
 	return threaded() && shard_take_locking(a, e, want);
 }
 
@@ -1330,26 +1349,26 @@ mdt_live_take(void *p, size_t *size, struct mdt_stack **stk)
 void
 mdt_live_lockall(void)
 {
-	struct nursery *n;
+	unsigned k;
 	int i;
 
 	mdt_spin_lock(&nur_lock);
-	for (n = nurseries; n != NULL; n = n->next)
-		mdt_spin_lock(&n->lock);
+	for (k = 0; k < nur_count; k++)
+		mdt_spin_lock(&nur_all[k]->lock);
 	for (i = 0; i < LIVE_SHARDS; i++)
 		mdt_spin_lock(&live[i].lock);
 	mdt_spin_lock(&odd.lock);
 	mdt_spin_lock(&big.lock);
 	/* Before mem_lock, which a record for the shards may need. */
-	for (n = nurseries; n != NULL; n = n->next)
-		nur_drain(n, 1);
+	for (k = 0; k < nur_count; k++)
+		nur_drain(nur_all[k], 1);
 	mdt_spin_lock(&mem_lock);
 }
 
 void
 mdt_live_unlockall(void)
 {
-	struct nursery *n;
+	unsigned k;
 	int i;
 
 	mdt_spin_unlock(&mem_lock);
@@ -1357,8 +1376,8 @@ mdt_live_unlockall(void)
 	mdt_spin_unlock(&odd.lock);
 	for (i = LIVE_SHARDS - 1; i >= 0; i--)
 		mdt_spin_unlock(&live[i].lock);
-	for (n = nurseries; n != NULL; n = n->next)
-		mdt_spin_unlock(&n->lock);
+	for (k = 0; k < nur_count; k++)
+		mdt_spin_unlock(&nur_all[k]->lock);
 	mdt_spin_unlock(&nur_lock);
 }
 
@@ -1370,7 +1389,7 @@ mdt_live_unlockall(void)
 void
 mdt_live_resetlocks(void)
 {
-	struct nursery *n;
+	unsigned k;
 	int i;
 
 	for (i = 0; i < LIVE_SHARDS; i++)
@@ -1378,10 +1397,10 @@ mdt_live_resetlocks(void)
 	odd.lock = 0;
 	big.lock = 0;
 	mem_lock = 0;
-	for (n = nurseries; n != NULL; n = n->next) {
-		n->lock = 0;
-		if (n != nur)
-			n->owned = 0;
+	for (k = 0; k < nur_count; k++) {
+		nur_all[k]->lock = 0;
+		if (nur_all[k] != nur)
+			nur_all[k]->owned = 0;
 	}
 	nur_lock = 0;
 }
@@ -1547,16 +1566,16 @@ mdt_live_each(void (*fn)(const struct mdt_block *, void *), void *arg,
     int locked)
 {
 	struct nursery *nu;
+	unsigned j, count = __atomic_load_n(&nur_count, __ATOMIC_ACQUIRE);
 	size_t i;
 	int k;
 
-	if (!locked)
-		for (nu = __atomic_load_n(&nurseries, __ATOMIC_ACQUIRE);
-		    nu != NULL; nu = nu->next) {
-			mdt_spin_lock(&nu->lock);
-			nur_drain(nu, 0);
-			mdt_spin_unlock(&nu->lock);
-		}
+	for (j = 0; j < count && !locked; j++) {
+		nu = nur_all[j];
+		mdt_spin_lock(&nu->lock);
+		nur_drain(nu, 0);
+		mdt_spin_unlock(&nu->lock);
+	}
 	for (k = 0; k < LIVE_SHARDS; k++) {
 		if (!locked) {
 			mdt_spin_lock(&live[k].lock);

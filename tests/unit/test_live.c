@@ -579,6 +579,87 @@ case_cross_thread(void)
 	finish("cross-thread", why);
 }
 
+/*
+ * More threads alive at once than there are nurseries (256), each
+ * putting blocks of its own: another thread takes half of each one's,
+ * from the last thread to the first, then from the first to the last,
+ * so that the nursery it found a block in last is seldom the next
+ * one's.  Every block is found, with its size and stack, whether it
+ * sits in a nursery or (for the threads beyond the nurseries) in the
+ * shards; the other half stay, in the table once the threads ended.
+ */
+#define MANY	300
+#define MANYPUT	32
+
+static pthread_barrier_t	many_put, many_taken;
+
+static uintptr_t
+many_block(size_t k, size_t i)
+{
+	return HEAP + 0xa0000000 + (uintptr_t)k * 0x10000 + 48 * i;
+}
+
+static void *
+many_worker(void *arg)
+{
+	size_t k = (size_t)(uintptr_t)arg, i;
+
+	for (i = 0; i < MANYPUT; i++)
+		mdt_live_insert((void *)many_block(k, i), k * MANYPUT + i + 1,
+		    0, stacks[(k + i) % 8]);
+	pthread_barrier_wait(&many_put);
+	pthread_barrier_wait(&many_taken);
+	return NULL;
+}
+
+static void
+case_many_threads(void)
+{
+	static pthread_t t[MANY];
+	struct mdt_stack *stk;
+	pthread_attr_t attr;
+	const char *why = NULL;
+	size_t k, j, i, size, made;
+
+	pthread_barrier_init(&many_put, NULL, MANY + 1);
+	pthread_barrier_init(&many_taken, NULL, MANY + 1);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (made = 0; made < MANY; made++)
+		if (pthread_create(&t[made], &attr, many_worker,
+		    (void *)(uintptr_t)made) != 0)
+			break;
+	pthread_attr_destroy(&attr);
+	if (made < MANY) {
+		/* The barriers cannot be passed: end what runs, and fail. */
+		printf("not ok live/many-threads (pthread_create failed)\n");
+		fflush(stdout);
+		_exit(1);
+	}
+	pthread_barrier_wait(&many_put);
+	for (j = 0; j < 2 * MANY; j++) {
+		k = j < MANY ? MANY - 1 - j : j - MANY;
+		for (i = j < MANY ? 0 : 1; i < MANYPUT; i += 4)
+			if (mdt_live_take((void *)many_block(k, i), &size,
+			    &stk) != 1 || size != k * MANYPUT + i + 1 ||
+			    stk != stacks[(k + i) % 8])
+				why = "a block of one of many threads was lost";
+	}
+	pthread_barrier_wait(&many_taken);
+	for (k = 0; k < MANY; k++)
+		pthread_join(t[k], NULL);
+	pthread_barrier_destroy(&many_put);
+	pthread_barrier_destroy(&many_taken);
+	for (k = 0; k < MANY; k++)
+		for (i = 0; i < MANYPUT; i++)
+			if (i % 4 > 1)
+				mput(many_block(k, i), k * MANYPUT + i + 1,
+				    stacks[(k + i) % 8]);
+	if (why == NULL)
+		why = same();
+	finish("many-threads", why);
+}
+
 /* The table's memory: regions that are not empty and do not overlap. */
 static void
 case_regions(void)
@@ -636,6 +717,7 @@ main(void)
 	case_regions();
 	case_threads();
 	case_cross_thread();
+	case_many_threads();
 	printf("1..%d\n", nresults);
 	free(model);
 	return 0;
