@@ -266,8 +266,9 @@ exits() {
 exits >>"$res"
 
 # Blocks hold only what the program wrote: chunks taken again keep
-# glibc's free-list links in their first words, which must not make a
-# lost block possibly lost (progs/stale.c); each kind is valgrind's.
+# glibc's free-list links in their first words, and the words of the
+# block they were, which must not keep a lost block possibly lost or
+# reachable (progs/stale.c); each kind is valgrind's, definite.
 stale() {
 	d=$out/stale
 	mkdir -p "$d"
@@ -281,10 +282,11 @@ stale() {
 	MALLOC_OPTIONS=DTTTT mdtrace/mdtrace -f "$d/ktrace.out" "$d/stale"
 	vg_kinds "$d/vg.xml" >"$d/vg"
 	md_kinds "$d/ktrace.out" >"$d/md"
-	for size in 3000 2008; do
+	for size in 3000 2008 88 72; do
 		want=$(kind_of "$d/vg" $size)
 		check "stale/$size-$want" test "$(kind_of "$d/md" $size)" = \
 		    "$want"
+		check "stale/$size-definite" test "$want" = definite
 	done
 }
 stale >>"$res"
