@@ -3,7 +3,7 @@
 # realprogs.sh: real Debian programs (git, seq, tar with sh and gzip,
 # curl, xz with two threads, sort, gzip, grep, sed, python3, perl,
 # iconv, make with sh and cat, bash with seq, mawk, sqlite3, jq, m4,
-# nm, memcached and redis with sh and python3) run three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT)
+# nm, gdb with iconv, memcached and redis with sh and python3) run three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT)
 # and under valgrind memcheck following every child.
 #
 # For each program:
@@ -62,7 +62,7 @@ if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	plan
 fi
 for tool in valgrind git tar gzip xz curl python3 perl make sqlite3 jq m4 \
-    nm memcached redis-server; do
+    nm gdb memcached redis-server; do
 	if ! command -v $tool >/dev/null 2>&1; then
 		echo "not ok $name/$tool ($tool is missing: tools/deps.sh" \
 		    "installs it)" >>"$res"
@@ -237,6 +237,9 @@ EOF
 	p jq jq -S '.a[2].b, (.c | length)' src/j.json
 	p m4 m4 src/m.m4
 	p nm nm -D /bin/ls
+	# gdb (with iconv): blocks taken again hold words of their
+	# earlier life at offset 80, which kept 32 lost blocks reachable
+	p gdb-version gdb --version
 	# A server with four worker threads, checked every 0.2 s while it
 	# runs (mdtrace only; the variable is in every run), stopped by
 	# the client.  It takes as many connections as the descriptor
