@@ -35,7 +35,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../src/longopt.h"
@@ -49,7 +48,6 @@
 #define LIBNAME		"libmdtrace.so"
 #define RELLIBDIR	"lib/mdtrace"	/* from the launcher's folder's parent */
 #define OPTSTRING	"+c:f:hV"	/* "+": stop at the program */
-#define HDR_SIZE	64	/* lp64le ktrace header, doc/FORMATS.md */
 
 /* To stdout with status 0 for -h, to stderr with 1 for wrong options. */
 static _Noreturn void
@@ -63,37 +61,18 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-static void
-put_le(unsigned char *p, uint64_t v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-/*
- * The start record: type bytes "KTR\0" (the type stored big-endian on
- * every machine), pid and tid -1, the time, no command, no payload.
- */
+/* A new trace file holding its start record (untraced.c). */
 static void
 write_start(const char *path)
 {
-	unsigned char h[HDR_SIZE];
-	struct timespec ts;
+	unsigned char h[MDT_START_SIZE];
 	int fd;
 
 	/* Before the program runs: a trace that cannot be had stops it. */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd == -1)
 		err(1, "cannot create the trace file %s", path);
-	memset(h, 0, sizeof(h));
-	memcpy(h, "KTR", 4);
-	put_le(h + 4, 0xffffffffU, 4);
-	put_le(h + 8, 0xffffffffU, 4);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	put_le(h + 16, (uint64_t)ts.tv_sec, 8);
-	put_le(h + 24, (uint64_t)ts.tv_nsec, 8);
+	mdt_start_record(h);
 	if (write(fd, h, sizeof(h)) != (ssize_t)sizeof(h) || close(fd) == -1)
 		err(1, "cannot write the trace file %s", path);
 }

@@ -267,14 +267,37 @@ mdt_write_records(int fd, const void *b, const size_t *ends, size_t n)
 	return e;
 }
 
+void
+mdt_start_record(unsigned char *h)
+{
+	struct timespec ts;
+
+	memset(h, 0, HDR_SIZE);
+	memcpy(h, "KTR", 4);
+	put_le(h + 4, 0xffffffffU, 4);
+	put_le(h + 8, 0xffffffffU, 4);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	put_le(h + 16, (uint64_t)ts.tv_sec, 8);
+	put_le(h + 24, (uint64_t)ts.tv_nsec, 8);
+}
+
+/*
+ * A file still empty gets the start record first, in the same write:
+ * the library was given to the program by hand (LD_PRELOAD and
+ * MDTRACE_FILE, a service's environment), not by mdtrace, which writes
+ * it as it makes the file.  Two processes that find the file empty at
+ * once write one each; mdump skips a start record anywhere.
+ */
 int
 mdt_note(const char *trace, int32_t pid, const char *comm, const char *label,
     const void *data, size_t n)
 {
-	unsigned char rec[HDR_SIZE + LABEL_SIZE + USER_MAX];
+	unsigned char buf[MDT_START_SIZE + HDR_SIZE + LABEL_SIZE + USER_MAX];
+	unsigned char *rec = buf + MDT_START_SIZE;
 	const char *base = strrchr(comm, '/');
 	struct timespec ts;
-	size_t cl;
+	struct stat st;
+	size_t cl, ends[2];
 	int fd, w, e = errno;
 
 	if (n > USER_MAX)
@@ -297,7 +320,13 @@ mdt_note(const char *trace, int32_t pid, const char *comm, const char *label,
 		errno = e;
 		return -1;
 	}
-	w = mdt_write_whole(fd, rec, HDR_SIZE + LABEL_SIZE + n);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+		mdt_start_record(buf);
+		ends[0] = MDT_START_SIZE;
+		ends[1] = MDT_START_SIZE + HDR_SIZE + LABEL_SIZE + n;
+		w = mdt_write_records(fd, buf, ends, 2);
+	} else
+		w = mdt_write_whole(fd, rec, HDR_SIZE + LABEL_SIZE + n);
 	close(fd);
 	errno = e;
 	return w == 0 ? 0 : -1;

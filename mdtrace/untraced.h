@@ -31,10 +31,19 @@ const char	*mdt_exe_why(const char *);
 int		 mdt_exe_find(const char *, const char *, char *, size_t);
 
 /*
+ * The record a trace file begins with (doc/FORMATS.md): type bytes
+ * "KTR\0", pid and tid -1, the time now, no command, no payload; into
+ * MDT_START_SIZE bytes at h.
+ */
+#define MDT_START_SIZE	64
+void		 mdt_start_record(unsigned char *);
+
+/*
  * Append one utrace record under label to the trace file at path, as
  * from process pid named comm (its last path component is used): the
- * data after the label, at most 2048 bytes.  0, or -1 if the file could
- * not be opened or written.
+ * data after the label, at most 2048 bytes; after a start record when
+ * the file is empty.  0, or -1 if the file could not be opened or
+ * written.
  */
 int		 mdt_note(const char *, int32_t, const char *, const char *,
 		    const void *, size_t);

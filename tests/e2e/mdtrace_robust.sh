@@ -20,13 +20,14 @@
 # and what it allocated has its whole stack, without the tracer's frame;
 # forked children killed before their report, one of them during its
 # leak check at exit, are listed as such, and nothing of the tracer
-# outlives them.
+# outlives them; the library given by hand to an empty file writes the
+# start record the launcher would have.
 
 out=tests/out/mdtrace_robust
 name=mdtrace_robust
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 50
+plan 53
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -146,6 +147,21 @@ check default-start-where-started grep -aq mdtstart "$out/start/ktrace.out"
 check default-no-report-where-started sh -c "! grep -aq mdtstart \
     $out/end/ktrace.out && ! ./mdump -a -f $out/start/ktrace.out 2>&1 |
     grep -q '^Leak '"
+
+# The library given by hand (LD_PRELOAD and MDTRACE_FILE, as for a
+# service) to an empty file: it writes the start record mdtrace would
+# have made, and mdump reads the trace.  A file mdtrace made has its
+# start record once: the next record is the program's own.
+: >"$out/byhand.kt"
+LD_PRELOAD="$top/mdtrace/libmdtrace.so" MALLOC_OPTIONS=D8 \
+    MDTRACE_FILE="$top/$out/byhand.kt" "$out/chdirleak" .
+check byhand-start test "$(od -An -tx1 -N4 "$out/byhand.kt" | tr -d ' ')" = \
+    4b545200
+./mdump -a -f "$out/byhand.kt" >"$out/byhand.report" 2>&1
+check byhand-report sh -c "grep -q '^Leak sum=77 count=1 ' \
+    $out/byhand.report && grep -q '^Leak sum=33 count=1 ' $out/byhand.report"
+check launcher-one-start sh -c "test \"\$(od -An -tx1 -j64 -N4 \
+    $out/end/ktrace.out | tr -d ' ')\" != 4b545200"
 
 # Started by its bare name through PATH, from another directory.
 build pathprog "$out/bin/pathprog"
