@@ -842,15 +842,14 @@ shard_take_locking(uintptr_t a, entry_t *e, int want)
  * Threads: a nursery's lock is taken, once the process has a second
  * thread, by its thread for each put and take, and by any thread that
  * frees a block found in none of its own nursery and the shards: such a
- * free looks in every nursery's slot for it (the one where it found a
- * block last first), without the lock, and takes the lock only where
- * the word is the block's.  At most NUR_MAX nurseries are made, so
- * that such a look stays bounded; threads beyond them put in the
- * shards directly, and a thread that ends gives its nursery to the
- * next.  Found nowhere,
- * it asks the shards again: the block may have been evicted meanwhile,
- * always into its shard before its slot is given to another.  Locks
- * are taken nursery first, shard after.  A block put again while it is
+ * free looks in every nursery's slot for it (first in the one where it
+ * found a block last), without the lock, and takes the lock only where
+ * the word is the block's.  Found nowhere, it asks the shards again:
+ * the block may have been evicted meanwhile, always into its shard
+ * before its slot is given to another.  At most NUR_MAX nurseries are
+ * made, so that such a look stays bounded; threads beyond them put in
+ * the shards directly, and a thread that ends gives its nursery to the
+ * next.  Locks are taken nursery first, shard after.  A block put again while it is
  * in a shard (its free went unseen: freed behind the tracer's back)
  * may stay there after its second life ends.
  */
