@@ -832,17 +832,25 @@ drain(int clique)
 }
 
 /*
- * The pagemap entry of the page at a, 0 when it cannot be read.
+ * The pagemap entries of the n pages from the page at a into e: how
+ * many were read, 0 when none could be.
  */
+static size_t
+pagemap_read(uintptr_t a, uint64_t *e, size_t n)
+{
+	ssize_t got = pread(S.pagemap, e, n * sizeof(*e),
+	    (off_t)(a / S.page) * (off_t)sizeof(*e));
+
+	return got > 0 ? (size_t)got / sizeof(*e) : 0;
+}
+
+/* The pagemap entry of the page at a, 0 when it cannot be read. */
 static uint64_t
 pagemap_entry(uintptr_t a)
 {
 	uint64_t e;
 
-	if (pread(S.pagemap, &e, sizeof(e), (off_t)(a / S.page) *
-	    (off_t)sizeof(e)) != (ssize_t)sizeof(e))
-		return 0;
-	return e;
+	return pagemap_read(a, &e, 1) == 1 ? e : 0;
 }
 
 /*
@@ -891,7 +899,6 @@ scan_root(const struct range *r)
 {
 	uintptr_t lo = r->lo, a, end, run, pg;
 	size_t k, n;
-	ssize_t got;
 
 	if (!r->priv || S.pagemap < 0) {
 		scan_words(r->lo, r->hi, 1, r->starts_only);
@@ -902,13 +909,10 @@ scan_root(const struct range *r)
 		n = (size_t)((r->hi - a + S.page - 1) / S.page);
 		if (n > PM_BATCH)
 			n = PM_BATCH;
-		got = pread(S.pagemap, S.pm, n * sizeof(S.pm[0]),
-		    (off_t)(a / S.page) * (off_t)sizeof(S.pm[0]));
-		if (got < (ssize_t)sizeof(S.pm[0])) {
+		if ((n = pagemap_read(a, S.pm, n)) == 0) {
 			scan_words(lo, r->hi, 1, r->starts_only);
 			return;
 		}
-		n = (size_t)got / sizeof(S.pm[0]);
 		end = a + n * S.page < r->hi ? a + n * S.page : r->hi;
 		run = 0;
 		for (k = 0; k < n; k++) {
