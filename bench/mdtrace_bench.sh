@@ -40,8 +40,8 @@
 # Run from the top of the tree after "make" (or "make bench").
 # Environment: RUNS (default 3), ITER (per thread, for handoff in all;
 # default 1000000), LIVE (default 2000000), SHAPES (names, default all),
-# DEPTHS (default "4 8 16 32"), PEERS, COUNT, CC.  The default run takes a few minutes
-# on two cores, COUNT=1 DEPTHS="4 16" about five.
+# DEPTHS (default "4 8 16 32"), PEERS, COUNT, CC.  The default run
+# takes a few minutes on two cores, COUNT=1 DEPTHS="4 16" about five.
 #
 # Measured (RUNS=7 DEPTHS="4 16", OTHER= the build of ae41b9f, before
 # the changes to the live table and the memo of walks that followed;

@@ -849,9 +849,9 @@ shard_take_locking(uintptr_t a, entry_t *e, int want)
  * before its slot is given to another.  At most NUR_MAX nurseries are
  * made, so that such a look stays bounded; threads beyond them put in
  * the shards directly, and a thread that ends gives its nursery to the
- * next.  Locks are taken nursery first, shard after.  A block put again while it is
- * in a shard (its free went unseen: freed behind the tracer's back)
- * may stay there after its second life ends.
+ * next.  Locks are taken nursery first, shard after.  A block put again
+ * while it is in a shard (its free went unseen: freed behind the
+ * tracer's back) may stay there after its second life ends.
  */
 #define NUR_BITS	10
 #define NUR_SLOTS	(1u << NUR_BITS)
@@ -1569,12 +1569,13 @@ mdt_live_each(void (*fn)(const struct mdt_block *, void *), void *arg,
 	size_t i;
 	int k;
 
-	for (j = 0; j < count && !locked; j++) {
-		nu = nur_all[j];
-		mdt_spin_lock(&nu->lock);
-		nur_drain(nu, 0);
-		mdt_spin_unlock(&nu->lock);
-	}
+	if (!locked)
+		for (j = 0; j < count; j++) {
+			nu = nur_all[j];
+			mdt_spin_lock(&nu->lock);
+			nur_drain(nu, 0);
+			mdt_spin_unlock(&nu->lock);
+		}
 	for (k = 0; k < LIVE_SHARDS; k++) {
 		if (!locked) {
 			mdt_spin_lock(&live[k].lock);

@@ -272,7 +272,7 @@ mdt_start_record(unsigned char *h)
 {
 	struct timespec ts;
 
-	memset(h, 0, HDR_SIZE);
+	memset(h, 0, MDT_START_SIZE);
 	memcpy(h, "KTR", 4);
 	put_le(h + 4, 0xffffffffU, 4);
 	put_le(h + 8, 0xffffffffU, 4);
