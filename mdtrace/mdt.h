@@ -109,6 +109,7 @@ void		 mdt_live_prefetch(void *);
 void		 mdt_live_insert(void *, size_t, size_t, struct mdt_stack *);
 int		 mdt_live_take(void *, size_t *, struct mdt_stack **);
 void		 mdt_live_sizer(size_t (*)(void *));
+void		 mdt_live_init(void);
 void		 mdt_live_lockall(void);
 void		 mdt_live_unlockall(void);
 void		 mdt_live_resetlocks(void);

@@ -825,6 +825,7 @@ mdt_init(void)
 		mdt_say_end();	/* untraced, the program keeps its numbers */
 	if (opts.enabled) {
 		mdt_live_sizer(usable_of_real());
+		mdt_live_init();
 		mdt_objects_init();
 		mdt_exec_init();
 		mdt_unwind_init();

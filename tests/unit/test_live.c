@@ -17,8 +17,9 @@
  * 16, sizes of 4 GiB and more, takes of blocks never put, a long random
  * churn over a few hundred windows (taken entries reused, compaction,
  * growth and shrinking, the index made anew), four threads at once,
- * blocks one thread puts and another takes, and the nurseries drained
- * under every lock while the shards need memory.
+ * blocks one thread puts and another takes, the nurseries drained
+ * under every lock while the shards need memory, and drained again and
+ * again while their threads put and take.
  *
  * Each case prints "ok live/NAME" or "not ok live/NAME (what)", then
  * the plan line; the program always exits 0.
@@ -686,6 +687,113 @@ case_regions(void)
 	finish("regions", why);
 }
 
+/*
+ * Drains while the owners go on: three threads put and take blocks of
+ * ranges of their own (in their nurseries, without the lock where the
+ * kernel allows it), while another drains the nurseries again and
+ * again, holding every lock (mdt_live_lockall, as the leak check and
+ * fork do) or not the shards' (mdt_live_each, as a snapshot does).  A
+ * take that raced a drain would leave its block in a shard as well,
+ * or lose it: every take must find its block with its size and stack,
+ * and the table at the end must be the model's.
+ */
+#define DWORK	512
+#define DROUNDS	600
+
+static int	drain_stop;
+
+static struct mdt_stack *
+dstack(size_t i, size_t r)
+{
+	return stacks[(i + r) % 8];
+}
+
+static void *
+dworker(void *arg)
+{
+	struct worker *w = arg;
+	struct mdt_stack *stk;
+	size_t i, r, size;
+
+	for (r = 0; r < DROUNDS; r++) {
+		for (i = 0; i < DWORK; i++)
+			mdt_live_insert((void *)(w->base + 48 * i), i + r + 1,
+			    0, dstack(i, r));
+		for (i = 0; i < (r + 1 < DROUNDS ? DWORK : 2 * DWORK / 3); i++)
+			if (mdt_live_take((void *)(w->base + 48 * i), &size,
+			    &stk) != 1 || size != i + r + 1 ||
+			    stk != dstack(i, r))
+				w->fail = 1;
+	}
+	return NULL;
+}
+
+static void
+count_block(const struct mdt_block *b, void *arg)
+{
+	(void)b;
+	(*(size_t *)arg)++;
+}
+
+static void *
+drainer(void *arg)
+{
+	size_t n;
+	unsigned k = 0;
+
+	(void)arg;
+	while (!__atomic_load_n(&drain_stop, __ATOMIC_ACQUIRE)) {
+		if (k++ % 2 == 0) {
+			mdt_live_lockall();
+			(void)mdt_live_count();
+			mdt_live_unlockall();
+		} else {
+			n = 0;
+			mdt_live_each(count_block, &n, 0);
+		}
+	}
+	return NULL;
+}
+
+static void
+case_drain_running(void)
+{
+	struct worker w[3];
+	pthread_t t[3], d;
+	const char *why = NULL;
+	size_t i;
+	int k;
+
+	drain_stop = 0;
+	if (pthread_create(&d, NULL, drainer, NULL) != 0) {
+		result("drain-running", "pthread_create failed");
+		return;
+	}
+	for (k = 0; k < 3; k++) {
+		w[k].base = HEAP + 0xb0000000 + (uintptr_t)k * 0x1000000;
+		w[k].fail = 0;
+		if (pthread_create(&t[k], NULL, dworker, &w[k]) != 0) {
+			printf("not ok live/drain-running "
+			    "(pthread_create failed)\n");
+			fflush(stdout);
+			_exit(1);
+		}
+	}
+	for (k = 0; k < 3; k++) {
+		pthread_join(t[k], NULL);
+		if (w[k].fail)
+			why = "a take missed its block or found a wrong one";
+		for (i = 2 * DWORK / 3; i < DWORK; i++)
+			mput(w[k].base + 48 * i, i + DROUNDS, dstack(i,
+			    DROUNDS - 1));
+	}
+	__atomic_store_n(&drain_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(d, NULL);
+	if (why == NULL)
+		why = same();
+	finish("drain-running", why);
+}
+
 int
 main(void)
 {
@@ -718,6 +826,7 @@ main(void)
 	case_threads();
 	case_cross_thread();
 	case_many_threads();
+	case_drain_running();
 	printf("1..%d\n", nresults);
 	free(model);
 	return 0;
