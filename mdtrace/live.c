@@ -916,8 +916,14 @@ static _Thread_local struct nursery *nur
 static _Thread_local int nur_off
     __attribute__((tls_model("initial-exec")));
 
-/* Another's nursery where this thread found a block last (never unmapped). */
+/*
+ * Another's nursery where this thread found a block last (never
+ * unmapped); nur_hint_first: the block it took last was there, so the
+ * next is looked for there first, before the shards.
+ */
 static _Thread_local struct nursery *nur_hint
+    __attribute__((tls_model("initial-exec")));
+static _Thread_local int nur_hint_first
     __attribute__((tls_model("initial-exec")));
 
 /*
@@ -1280,11 +1286,14 @@ take_elsewhere(uintptr_t a, entry_t *e, int want, struct nursery *own)
 	struct nursery *n, *hint = nur_hint;
 	unsigned i, count = __atomic_load_n(&nur_count, __ATOMIC_ACQUIRE);
 
-	if (hint != NULL && hint != own && nur_take(hint, a, e))
+	if (hint != NULL && hint != own && nur_take(hint, a, e)) {
+		nur_hint_first = 1;
 		return 1;
+	}
 	for (i = 0; i < count; i++)
 		if ((n = nur_all[i]) != own && n != hint && nur_take(n, a, e)) {
 			nur_hint = n;
+			nur_hint_first = 1;
 			return 1;
 		}
 	return threaded() && shard_take_locking(a, e, want);
@@ -1292,11 +1301,23 @@ take_elsewhere(uintptr_t a, entry_t *e, int want, struct nursery *own)
 
 /*
  * Take the block at a, not in this thread's nursery own, from its
- * shard or from wherever else it is.
+ * shard or from wherever else it is.  A thread that took its last
+ * block from another's nursery (the consumer of a queue) looks there
+ * first: a look in the shard, with its lock, would most often be in
+ * vain.  Once that look fails, the shard comes first again, so that a
+ * thread that frees its own old blocks does not read another's
+ * nursery each time.
  */
 static inline __attribute__((always_inline)) int
 take_shards(uintptr_t a, entry_t *e, int want, struct nursery *own)
 {
+	struct nursery *hint = nur_hint;
+
+	if (nur_hint_first) {
+		if (hint != own && nur_take(hint, a, e))
+			return 1;
+		nur_hint_first = 0;
+	}
 	return shard_take_locking(a, e, want) ||
 	    take_elsewhere(a, e, want, own);
 }
