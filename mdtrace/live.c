@@ -861,8 +861,8 @@ shard_take_locking(uintptr_t a, entry_t *e, int want)
  *
  * Where the kernel has membarrier(2), a thread puts in and takes from
  * its own nursery without the lock, which costs a locked instruction:
- * without it, churn with two threads (bench/alloc_heavy.c, D16) took
- * 0.93 times the CPU time, paired runs on an Intel Xeon.  What keeps
+ * without it, churn with two threads (bench/alloc_heavy.c, D16) takes
+ * 0.87 to 0.94 times the CPU time (paired runs, an Intel Xeon).  What keeps
  * the owner's plain loads and stores safe:
  *
  *  - from another thread's take (a free of a block it did not
