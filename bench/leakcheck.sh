@@ -75,6 +75,7 @@ md0=$(MALLOC_OPTIONS=D MDTRACE_LEAKCHECK=0 best mdtrace/mdtrace \
     -f "$out/leakcheck.ktrace" "$out/leakheap" "$N")
 md1=$(MALLOC_OPTIONS=D best mdtrace/mdtrace -f "$out/leakcheck.ktrace" \
     "$out/leakheap" "$N")
+echo "processor: $cpu_model"
 awk -v n="$N" -v r="$RESERVE" -v l0="$lsan0" -v l1="$lsan1" -v m0="$md0" \
     -v m1="$md1" '
 BEGIN {

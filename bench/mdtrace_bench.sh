@@ -352,8 +352,8 @@ while [ "$r" -lt "$RUNS" ]; do
 	r=$((r + 1))
 done
 
-echo "alloc_heavy -O2 -fomit-frame-pointer, $ncpu cpus, $RUNS runs;" \
-    "ITER=$ITER per thread, LIVE=$LIVE"
+echo "alloc_heavy -O2 -fomit-frame-pointer, $ncpu cpus ($cpu_model)," \
+    "$RUNS runs; ITER=$ITER per thread, LIVE=$LIVE"
 if [ -n "$COUNT" ]; then
 	echo "Instructions (valgrind --tool=callgrind, no leak check at exit):"
 	echo "millions, ratio to untraced and to LeakSanitizer"

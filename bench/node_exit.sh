@@ -87,6 +87,7 @@ if [ -n "$lsan" ]; then
 	    LD_PRELOAD=$lsan best "$NODE")
 	lw=$1 le=$2
 fi
+echo "processor: $cpu_model"
 awk -v uw="$uw" -v ue="$ue" -v tw="$tw" -v te="$te" -v lw="$lw" \
     -v le="$le" '
 function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "n/a" }

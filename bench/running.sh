@@ -75,6 +75,7 @@ done
 md=$(median <"$out/pause.md")
 st=$(median <"$out/pause.stopped")
 ls=$(median <"$out/pause.lsan")
+echo "processor: $cpu_model"
 echo "one check, $N blocks (median of $RUNS):"
 echo "  mdtrace: the call $md s, the program stopped $st s;" \
     "LeakSanitizer: the call $ls s"
