@@ -107,7 +107,8 @@ part() {
 }
 
 # Unit test programs: tests/unit/test_NAME.c links with src/NAME*.c as
-# listed on its "/* link: ... */" line.
+# listed on its "/* link: ... */" line, which may begin with -D flags
+# that its sources are compiled with (test_live_locked.c).
 unit_c() {
 	t=$1
 	name=$(basename "$t" .c)

@@ -33,6 +33,11 @@
 
 #include "../../mdtrace/mdt.h"
 
+/* The name before each case's: test_live_locked.c gives its own. */
+#ifndef LIVE_NAME
+#define LIVE_NAME	"live"
+#endif
+
 #define MODEL_BITS	22
 #define MODEL_CAP	((size_t)1 << MODEL_BITS)
 #define HEAP		((uintptr_t)0x7f1200000000ULL)
@@ -105,9 +110,9 @@ result(const char *name, const char *why)
 {
 	nresults++;
 	if (why == NULL)
-		printf("ok live/%s\n", name);
+		printf("ok %s/%s\n", LIVE_NAME, name);
 	else
-		printf("not ok live/%s (%s)\n", name, why);
+		printf("not ok %s/%s (%s)\n", LIVE_NAME, name, why);
 }
 
 /* The usable size the table asks for: the model's, with some slack. */
@@ -633,7 +638,8 @@ case_many_threads(void)
 	pthread_attr_destroy(&attr);
 	if (made < MANY) {
 		/* The barriers cannot be passed: end what runs, and fail. */
-		printf("not ok live/many-threads (pthread_create failed)\n");
+		printf("not ok %s/many-threads (pthread_create failed)\n",
+		    LIVE_NAME);
 		fflush(stdout);
 		_exit(1);
 	}
@@ -773,8 +779,8 @@ case_drain_running(void)
 		w[k].base = HEAP + 0xb0000000 + (uintptr_t)k * 0x1000000;
 		w[k].fail = 0;
 		if (pthread_create(&t[k], NULL, dworker, &w[k]) != 0) {
-			printf("not ok live/drain-running "
-			    "(pthread_create failed)\n");
+			printf("not ok %s/drain-running "
+			    "(pthread_create failed)\n", LIVE_NAME);
 			fflush(stdout);
 			_exit(1);
 		}
@@ -803,7 +809,7 @@ main(void)
 	/* A lock taken twice hangs: end then, with no plan, as a failure. */
 	alarm(300);
 	if ((model = calloc(MODEL_CAP, sizeof(*model))) == NULL) {
-		printf("not ok live/setup (no memory)\n1..1\n");
+		printf("not ok %s/setup (no memory)\n1..1\n", LIVE_NAME);
 		return 0;
 	}
 	mdt_live_sizer(usable);
