@@ -1232,24 +1232,43 @@ nur_put(uintptr_t a, entry_t e)
 	return 0;
 }
 
+/*
+ * Take the block at a out of slot i of nursery n if it is there still:
+ * 1 with *e its entry, else 0.  The caller holds n's lock, or is its
+ * owner inside it (nur_enter).
+ */
+static inline __attribute__((always_inline)) int
+nur_slot_take(struct nursery *n, size_t i, uintptr_t a, entry_t *e)
+{
+	uint64_t w = __atomic_load_n(&n->slot[i], __ATOMIC_RELAXED);
+
+	if (!nur_holds(w, a))
+		return 0;
+	*e = nur_entry(w);
+	__atomic_store_n(&n->slot[i], 0, __ATOMIC_RELAXED);
+	return 1;
+}
+
+/* The same, taking n's lock (once the process has a second thread). */
+static inline __attribute__((always_inline)) int
+nur_slot_take_locking(struct nursery *n, size_t i, uintptr_t a, entry_t *e)
+{
+	int locked = lock_if_threaded(&n->lock), found;
+
+	found = nur_slot_take(n, i, a, e);
+	unlock_if(&n->lock, locked);
+	return found;
+}
+
 /* Take the block at a out of nursery n: 1 with *e its entry, else 0. */
 static inline __attribute__((always_inline)) int
 nur_take(struct nursery *n, uintptr_t a, entry_t *e)
 {
 	size_t i = nur_slot_of(a);
-	uint64_t w;
-	int locked, found = 0;
 
 	if (!nur_holds(__atomic_load_n(&n->slot[i], __ATOMIC_ACQUIRE), a))
 		return 0;
-	locked = lock_if_threaded(&n->lock);
-	if (nur_holds(w = __atomic_load_n(&n->slot[i], __ATOMIC_RELAXED), a)) {
-		*e = nur_entry(w);
-		__atomic_store_n(&n->slot[i], 0, __ATOMIC_RELAXED);
-		found = 1;
-	}
-	unlock_if(&n->lock, locked);
-	return found;
+	return nur_slot_take_locking(n, i, a, e);
 }
 
 /*
@@ -1260,19 +1279,14 @@ static inline __attribute__((always_inline)) int
 nur_take_own(struct nursery *n, uintptr_t a, entry_t *e)
 {
 	size_t i = nur_slot_of(a);
-	uint64_t w;
-	int in, found = 0;
+	int in, found;
 
 	if (!nur_holds(__atomic_load_n(&n->slot[i], __ATOMIC_ACQUIRE), a))
 		return 0;
 	if ((in = nur_enter(n)) == 0)
-		return nur_take(n, a, e);
+		return nur_slot_take_locking(n, i, a, e);
 	/* Again: a drain may have moved it to its shard meanwhile. */
-	if (nur_holds(w = __atomic_load_n(&n->slot[i], __ATOMIC_RELAXED), a)) {
-		*e = nur_entry(w);
-		__atomic_store_n(&n->slot[i], 0, __ATOMIC_RELAXED);
-		found = 1;
-	}
+	found = nur_slot_take(n, i, a, e);
 	nur_leave(n, in);
 	return found;
 }
