@@ -83,10 +83,14 @@
 
 /*
  * A thread's memo: about MEMO_BYTES, at most MEMO_MAXENT walks in sets
- * of two by the walk's start, the one used last first.
+ * of two by the walk's start, the one used last first.  Only the
+ * entries a thread uses are touched (the rest stay pages never
+ * faulted in), so the size costs little: node -e 0 (447,000 mallocs,
+ * D16) walked 55,600 times with 48 KiB, 31,200 with 256 KiB, 27,900
+ * with 1 MiB; 256 KiB took 0.95 times the CPU time of 48 KiB.
  */
-#define MEMO_BYTES	(48 * 1024)
-#define MEMO_MAXENT	256
+#define MEMO_BYTES	(256 * 1024)
+#define MEMO_MAXENT	2048
 #define LINE		64
 
 /* Objects of the snapshot; a process with more loses CFI for the rest. */
@@ -131,13 +135,14 @@ struct memo_walk {
 	uintptr_t		 ra;	/* the start: 0 = empty */
 	uintptr_t		 fp;
 	struct mdt_stack	*stk;	/* its frames are the walk's */
-	uint32_t		 gen;
+	uint64_t		 stamp;	/* memo_stamp(its memo, uw_gen) */
 	uint16_t		 n;	/* frames */
 	uint16_t		 nextra;
 };
 
 struct memo {
 	struct memo	*next;		/* on the free list */
+	uint32_t	 epoch;		/* since it was last handed out */
 	uint32_t	 max;		/* the frames asked for */
 	uint32_t	 nsets;		/* sets of two walks */
 	size_t		 esize;
@@ -282,8 +287,18 @@ memo_get(uint32_t max)
 		if ((m = mdt_mmap(sizeof(*m) + nent * esize)) == NULL)
 			return NULL;
 		m->size = sizeof(*m) + nent * esize;
+		m->esize = esize;
 	}
-	memset(m->ent, 0, nent * esize);
+	/*
+	 * The walks of the thread that had it, whose words may lie outside
+	 * this thread's stack, are passed by: their stamps have an older
+	 * epoch.  Cleared only once the epoch wraps round, or where its
+	 * entries were of another size.
+	 */
+	if (++m->epoch == 0 || m->esize != esize) {
+		memset(m->ent, 0, m->size - sizeof(*m));
+		m->epoch = 1;
+	}
 	m->max = max;
 	m->nsets = nsets;
 	m->esize = esize;
@@ -295,6 +310,13 @@ memo_get(uint32_t max)
 	memo = m;
 	memo_off = 0;
 	return m;
+}
+
+/* What an entry of m made at generation gen holds in its stamp. */
+static uint64_t
+memo_stamp(const struct memo *m, uint32_t gen)
+{
+	return (uint64_t)m->epoch << 32 | gen;
 }
 
 /* The first walk of the set of a start. */
@@ -385,7 +407,7 @@ memo_put(struct memo *m, struct memo_walk *w, uintptr_t ra, uintptr_t fp,
 	w->ra = ra;
 	w->fp = fp;
 	w->stk = stk;
-	w->gen = gen;
+	w->stamp = memo_stamp(m, gen);
 	w->n = (uint16_t)stk->nframes;
 	w->nextra = (uint16_t)t->nextra;
 	for (i = 1; i < w->n; i++)
@@ -942,6 +964,7 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 	struct memo *m;
 	struct memo_walk *w = NULL, *v;
 	struct mdt_stack *stk;
+	uint64_t stamp;
 	uint32_t n, gen;
 
 	out[0] = ra;
@@ -963,11 +986,12 @@ mdt_unwind_stack(uintptr_t ra, void *fp, uint32_t max)
 	gen = __atomic_load_n(&uw_gen, __ATOMIC_ACQUIRE);
 	if ((m = memo_get(max)) != NULL) {
 		w = memo_set(m, ra, (uintptr_t)fp);
-		if (w->ra == ra && w->fp == (uintptr_t)fp && w->gen == gen &&
+		stamp = memo_stamp(m, gen);
+		if (w->ra == ra && w->fp == (uintptr_t)fp && w->stamp == stamp &&
 		    (stk = memo_check(m, w, (uintptr_t)fp)) != NULL)
 			return stk;
 		v = memo_second(m, w);
-		if (v->ra == ra && v->fp == (uintptr_t)fp && v->gen == gen &&
+		if (v->ra == ra && v->fp == (uintptr_t)fp && v->stamp == stamp &&
 		    (stk = memo_check(m, v, (uintptr_t)fp)) != NULL)
 			return stk;
 	}
