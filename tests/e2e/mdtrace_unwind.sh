@@ -15,6 +15,9 @@
 #   nocfi   the chain program built without unwind tables but with frame
 #           pointers: the frame-pointer step where no CFI exists;
 #   big     blocks of 4 GiB and more: their exact sizes in the report;
+#   reuse   a thread's memo of walks taken by the next thread, whose
+#           stack lacks the pages where the first one's walk read words:
+#           they must not be read again (progs/uw_reuse.c);
 #   damage  the library with its .eh_frame_hdr or .eh_frame overwritten,
 #           by hand and by random bytes: the program runs to its end, the
 #           stack ends at the damaged library, and mdump -v counts it.
@@ -147,6 +150,20 @@ run_tests() {
 		    $out/big.report"
 	else
 		echo "not ok $name/big (does not compile)"
+	fi
+
+	# reuse: the second thread's stack, walked anew, as libgcc's.
+	if $cc $CFLAGS_T -pthread -o "$out/reuse" "$progs/uw_reuse.c"; then
+		trace cfi reuse "$out/reuse" && trace dwarf reuse-ref "$out/reuse"
+		check reuse-ran grep -qx done "$out/reuse.stdout"
+		check reuse-same-place grep -qx samefp "$out/reuse.stdout"
+		check reuse-stacks same_stacks reuse reuse-ref
+		leak_frames "$out/reuse.ktrace" 41 | head -n 3 | tr '\n' ' ' \
+		    >"$out/reuse.frames"
+		check reuse-second grep -qx \
+		    'reuse_leaf reuse_thread start_thread ' "$out/reuse.frames"
+	else
+		echo "not ok $name/reuse (does not compile)"
 	fi
 
 	damage_tests
