@@ -48,6 +48,9 @@ m4 m4
 memcached memcached
 redis-server redis-server
 gzip gzip
+openssl openssl
+zstd zstd
+bc bc
 chromium chromium
 node nodejs
 bmake bmake

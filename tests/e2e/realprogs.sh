@@ -3,7 +3,9 @@
 # realprogs.sh: real Debian programs (git, seq, tar with sh and gzip,
 # curl, xz with two threads, sort, gzip, grep, sed, python3, perl,
 # iconv, make with sh and cat, bash with seq, mawk, sqlite3, jq, m4,
-# nm, gdb with iconv, memcached and redis with sh and python3) run three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT)
+# nm, gdb with iconv, openssl, zstd, find, diff, xargs with sh, seq,
+# echo and wc, bc with sh, node, memcached and redis with sh and
+# python3) run three ways: untraced, under mdtrace (MALLOC_OPTIONS=DTTTT)
 # and under valgrind memcheck following every child.
 #
 # For each program:
@@ -62,7 +64,7 @@ if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	plan
 fi
 for tool in valgrind git tar gzip xz curl python3 perl make sqlite3 jq m4 \
-    nm gdb memcached redis-server; do
+    nm gdb openssl zstd bc node memcached redis-server; do
 	if ! command -v $tool >/dev/null 2>&1; then
 		echo "not ok $name/$tool ($tool is missing: tools/deps.sh" \
 		    "installs it)" >>"$res"
@@ -247,6 +249,16 @@ EOF
 	# gdb (with iconv): blocks taken again hold words of their
 	# earlier life at offset 80, which kept 32 lost blocks reachable
 	p gdb-version gdb --version
+	p openssl openssl enc -aes-256-cbc -pbkdf2 -k pw -S 0011223344556677 \
+	    -iv 00112233445566778899aabbccddeeff -in src/services -out enc
+	p zstd zstd -q -c src/services
+	p find find src -name '*s*'
+	p diff diff src/services src/numbers
+	p xargs sh -c 'seq 1 50 | xargs -n 7 echo | wc -l'
+	p bc sh -c 'echo "scale=50; 4*a(1)" | bc -l'
+	# A program of many threads (V8's workers) and 75,000 symbols.
+	p node node -e 'let a = []; for (let i = 0; i < 1000; i++)
+	    a.push({ i }); console.log(a.length)'
 	# A server with four worker threads, checked every 0.2 s while it
 	# runs (mdtrace only; the variable is in every run), stopped by
 	# the client.  It takes as many connections as the descriptor
