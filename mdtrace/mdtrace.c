@@ -22,8 +22,12 @@
  * about to become ("mdtuntraced", doc/FORMATS.md), so that mdump shows
  * it as not traced rather than as a process without leaks.
  *
- * What it does not do: read MALLOC_OPTIONS, or wait for the program:
- * the program becomes this process, so its exit status is the caller's.
+ * Where MALLOC_OPTIONS asks for no report, which the library then does
+ * not write, it says so: a trace with nothing in it would otherwise
+ * read as a program without leaks.
+ *
+ * What it does not do: wait for the program: the program becomes this
+ * process, so its exit status is the caller's.
  */
 #define _GNU_SOURCE	/* setenv, readlink in strict modes; Linux only */
 
@@ -162,6 +166,23 @@ set_preload(const char *lib)
 	free(s);
 }
 
+/*
+ * Whether MALLOC_OPTIONS asks for a report, as the library reads it
+ * (options.c): the last 'D', 'd' or number other than 0 decides.
+ */
+static int
+asks_report(const char *s)
+{
+	int on = 0;
+
+	for (; s != NULL && *s != '\0'; s++)
+		if (*s == 'D' || (*s >= '1' && *s <= '9'))
+			on = 1;
+		else if (*s == 'd')
+			on = 0;
+	return on;
+}
+
 /* Warn and note it in the trace if the program will not be traced. */
 static void
 check_program(const char *trace, const char *name)
@@ -219,6 +240,9 @@ main(int argc, char *argv[])
 		err(1, "setenv");
 	set_preload(lib);
 	check_program(path, argv[0]);
+	if (!asks_report(getenv("MALLOC_OPTIONS")))
+		warnx("MALLOC_OPTIONS asks for no leak report: nothing will be "
+		    "recorded (MALLOC_OPTIONS=D16: the leaks with 16 frames)");
 	free(path);
 	free(lib);
 	execvp(argv[0], argv);

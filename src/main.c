@@ -382,6 +382,7 @@ struct run {
 	struct sel_opts		 sel;
 	uint64_t		 found;		/* lost leaks past -S, -k, -b */
 	uint64_t		 untraced;	/* processes not traced */
+	int			 empty;		/* a trace without processes */
 	size_t			 bids;		/* build-ids given to sym */
 	struct u64map		 follows;	/* pid -> struct follow */
 	int			 snapseen;	/* a process had snapshots */
@@ -866,6 +867,17 @@ finish(struct run *run)
 		run->status = 1;
 	} else if (run->layout != NULL && !snap_view(run->o))
 		(void)report_of(run);
+	/*
+	 * No process left a record: nothing was recorded, which says
+	 * nothing of leaks (MALLOC_OPTIONS without D, or ktrace without
+	 * -tu).  The empty report stands, but not as "no leaks" alone.
+	 */
+	if (n == 0 && !run->o->onlypid && run->layout != NULL &&
+	    !snap_view(run->o) && run->status == 0) {
+		warnx("%s: no process left malloc records: nothing was "
+		    "recorded (MALLOC_OPTIONS without D?)", run->name);
+		run->empty = 1;
+	}
 	if (run->o->verbose) {
 		print_stats(run);
 		if (!run->o->dump)
@@ -1054,6 +1066,8 @@ main(int argc, char *argv[])
 		    run.untraced == 1 ? "its" : "their");
 		return EXIT_LEAKS;
 	}
+	if (run.status == 0 && o.exitleaks && run.empty)
+		return EXIT_LEAKS;
 	if (run.status == 0 && o.exitleaks && run.found > 0)
 		return EXIT_LEAKS;
 	return run.status;

@@ -12,7 +12,7 @@ out=tests/out/mdtrace_procs
 name=mdtrace
 progs=tests/e2e/progs
 . tests/e2e/check.sh.inc
-plan 32
+plan 35
 if [ "$(uname)" != Linux ] || [ ! -x mdtrace/mdtrace ]; then
 	skipall "mdtrace is built on Linux only"
 fi
@@ -108,6 +108,13 @@ env -u MALLOC_OPTIONS mdtrace/mdtrace -f "$out/off.ktrace" "$out/calls" \
     >"$out/off.stdout" 2>&1
 check off-ran grep -qx done "$out/off.stdout"
 check off-empty test "$(wc -c <"$out/off.ktrace" | tr -d ' ')" -eq 64
+# ... and neither the launcher nor mdump lets that pass for no leaks.
+check off-warned grep -q '^mdtrace: MALLOC_OPTIONS asks for no leak report' \
+    "$out/off.stdout"
+./mdump -x -f "$out/off.ktrace" >/dev/null 2>"$out/off.mdump"
+check off-unknown test $? -eq 2
+check off-said grep -q 'no process left malloc records: nothing was recorded' \
+    "$out/off.mdump"
 
 # A trace file the library cannot open: one message, the program runs.
 LD_PRELOAD=$(pwd)/mdtrace/libmdtrace.so MALLOC_OPTIONS=D \
