@@ -183,6 +183,15 @@ asks_report(const char *s)
 	return on;
 }
 
+/* MDTRACE_QUIET, as the library reads it: set, and not "0" or "". */
+static int
+quiet(void)
+{
+	const char *q = getenv("MDTRACE_QUIET");
+
+	return q != NULL && *q != '\0' && strcmp(q, "0") != 0;
+}
+
 /* Warn and note it in the trace if the program will not be traced. */
 static void
 check_program(const char *trace, const char *name)
@@ -240,7 +249,7 @@ main(int argc, char *argv[])
 		err(1, "setenv");
 	set_preload(lib);
 	check_program(path, argv[0]);
-	if (!asks_report(getenv("MALLOC_OPTIONS")))
+	if (!asks_report(getenv("MALLOC_OPTIONS")) && !quiet())
 		warnx("MALLOC_OPTIONS asks for no leak report: nothing will be "
 		    "recorded (MALLOC_OPTIONS=D16: the leaks with 16 frames)");
 	free(path);

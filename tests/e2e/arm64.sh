@@ -62,7 +62,7 @@ lib=$PWD/$out/lib/libmdtrace.so
 arun() {
 	t=$1
 	shift
-	MALLOC_OPTIONS= mdtrace/mdtrace -f "$t" true || return
+	MALLOC_OPTIONS= MDTRACE_QUIET=1 mdtrace/mdtrace -f "$t" true || return
 	if [ -z "$qemu" ]; then
 		LD_PRELOAD=$lib MDTRACE_FILE=$PWD/$t timeout 120 "$@"
 		return

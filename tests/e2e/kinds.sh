@@ -90,7 +90,7 @@ traced() {
 	t=$1
 	shift
 	if [ -n "$arm" ]; then
-		MALLOC_OPTIONS= mdtrace/mdtrace -f "$t" true || return
+		MALLOC_OPTIONS= MDTRACE_QUIET=1 mdtrace/mdtrace -f "$t" true || return
 		timeout 120 qemu-aarch64 -cpu max -L /usr/aarch64-linux-gnu \
 		    -E LD_PRELOAD="$PWD/$out/arm/libmdtrace.so" \
 		    -E MDTRACE_FILE="$PWD/$t" -E MALLOC_OPTIONS="$MALLOC_OPTIONS" \
@@ -101,7 +101,7 @@ traced() {
 		timeout 120 mdtrace/mdtrace -f "$t" "$@"
 		return
 	fi
-	MALLOC_OPTIONS= mdtrace/mdtrace -f "$t" true || return
+	MALLOC_OPTIONS= MDTRACE_QUIET=1 mdtrace/mdtrace -f "$t" true || return
 	timeout 120 qemu-x86_64 -cpu "$model" -E LD_PRELOAD="$PWD/mdtrace/libmdtrace.so" \
 	    -E MDTRACE_FILE="$PWD/$t" -E MALLOC_OPTIONS="$MALLOC_OPTIONS" \
 	    "$@" 2>"$t.stderr"

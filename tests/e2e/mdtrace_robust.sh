@@ -136,7 +136,7 @@ check default-not-created sh -c "test ! -e $out/nofile/ktrace.out &&
 check default-said grep -qx "mdtrace: ktrace.out: No such file or directory" \
     "$out/nofile.err"
 for d in start end; do
-	MALLOC_OPTIONS= mdtrace/mdtrace -f "$out/$d/ktrace.out" true
+	MALLOC_OPTIONS= MDTRACE_QUIET=1 mdtrace/mdtrace -f "$out/$d/ktrace.out" true
 done
 (cd "$out/start" && MDTRACE_FILE= LD_PRELOAD="$top/mdtrace/libmdtrace.so" \
     MALLOC_OPTIONS=D8 "$top/$out/chdirleak" ../end)
