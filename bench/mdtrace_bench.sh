@@ -387,15 +387,7 @@ if [ -n "$COUNT" ]; then
 fi
 echo "CPU time (user + system): median, spread (min-max), ratio to" \
     "untraced and to LeakSanitizer"
-awk -v live="$LIVE" '
-function median(list,   n, a, i, j, t) {
-	n = split(list, a, " ")
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+awk -v live="$LIVE" "$awk_median"'
 function lo(list,   n, a, i, m) {
 	n = split(list, a, " "); m = a[1]
 	for (i = 2; i <= n; i++) if (a[i] + 0 < m + 0) m = a[i]
