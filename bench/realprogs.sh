@@ -42,8 +42,8 @@
 #   xz               0.287     0.303  1.06x   0.283  0.99x   1.07x
 #   node             0.089     0.142  1.60x   0.132  1.48x   1.08x
 #
-# LeakSanitizer's runtime killed perl, sqlite3 and gcc (SIGSEGV at
-# start-up).  Where both ran, mdtrace is at or below LeakSanitizer but
+# LeakSanitizer's runtime killed perl and sqlite3 at start-up, and the
+# assembler that gcc runs (SIGSEGV; gcc then fails).  Where both ran, mdtrace is at or below LeakSanitizer but
 # for python3-malloc (1.39x: 1.8 million mallocs, 900,000 blocks held
 # at once; LeakSanitizer's own allocator, with its metadata in the
 # block's header, against glibc's and the tracer's table: 66% of the
