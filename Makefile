@@ -152,10 +152,11 @@ mdtrace: mdtrace/mdtrace mdtrace/libmdtrace.so
 libmdtrace.so: mdtrace/libmdtrace.so
 
 mdtrace/mdtrace: mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/untraced.h \
-	    mdtrace/ask.c mdtrace/ask.h src/longopt.c src/longopt.h \
-	    src/version.h
+	    mdtrace/ask.c mdtrace/ask.h mdtrace/options.c mdtrace/say.c \
+	    mdtrace/mdt.h src/longopt.c src/longopt.h src/version.h
 	$(CC) $(MDT_CFLAGS) $(LDFLAGS) -DMDT_LIBDIR=\"$(MDT_LIBDIR)\" -o $@ \
-	    mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/ask.c src/longopt.c
+	    mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/ask.c \
+	    mdtrace/options.c mdtrace/say.c src/longopt.c
 
 mdtrace/libmdtrace.so: $(MDT_COMMONSRCS) $(MDT_ARCHSRCS) mdtrace/mdt.h \
 	    mdtrace/cfi.h mdtrace/unwind.h mdtrace/stop_ptrace.h mdtrace/tasks.h \

@@ -254,6 +254,7 @@ void		 mdt_buildids(void (*)(void *, const unsigned char *, size_t,
  * (never to whatever descriptor 2 is later); MDTRACE_QUIET silences
  * them.  mdt_say writes its string as it is, in one write where it can.
  */
+int		 mdt_quiet(void);
 void		 mdt_say_init(void);
 void		 mdt_say_end(void);
 void		 mdt_say(const char *);

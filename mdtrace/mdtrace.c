@@ -23,8 +23,9 @@
  * it as not traced rather than as a process without leaks.
  *
  * Where MALLOC_OPTIONS asks for no report, which the library then does
- * not write, it says so: a trace with nothing in it would otherwise
- * read as a program without leaks.
+ * not write, it says so, reading MALLOC_OPTIONS and MDTRACE_QUIET as
+ * the library does (options.c, say.c): a trace with nothing in it would
+ * otherwise read as a program without leaks.
  *
  * What it does not do: wait for the program: the program becomes this
  * process, so its exit status is the caller's.
@@ -44,6 +45,7 @@
 #include "../src/longopt.h"
 #include "../src/version.h"
 #include "ask.h"
+#include "mdt.h"
 #include "untraced.h"
 
 #ifndef MDT_LIBDIR
@@ -166,32 +168,6 @@ set_preload(const char *lib)
 	free(s);
 }
 
-/*
- * Whether MALLOC_OPTIONS asks for a report, as the library reads it
- * (options.c): the last 'D', 'd' or number other than 0 decides.
- */
-static int
-asks_report(const char *s)
-{
-	int on = 0;
-
-	for (; s != NULL && *s != '\0'; s++)
-		if (*s == 'D' || (*s >= '1' && *s <= '9'))
-			on = 1;
-		else if (*s == 'd')
-			on = 0;
-	return on;
-}
-
-/* MDTRACE_QUIET, as the library reads it: set, and not "0" or "". */
-static int
-quiet(void)
-{
-	const char *q = getenv("MDTRACE_QUIET");
-
-	return q != NULL && *q != '\0' && strcmp(q, "0") != 0;
-}
-
 /* Warn and note it in the trace if the program will not be traced. */
 static void
 check_program(const char *trace, const char *name)
@@ -249,7 +225,7 @@ main(int argc, char *argv[])
 		err(1, "setenv");
 	set_preload(lib);
 	check_program(path, argv[0]);
-	if (!asks_report(getenv("MALLOC_OPTIONS")) && !quiet())
+	if (!mdt_options_enable(getenv("MALLOC_OPTIONS")) && !mdt_quiet())
 		warnx("MALLOC_OPTIONS asks for no leak report: nothing will be "
 		    "recorded (MALLOC_OPTIONS=D16: the leaks with 16 frames)");
 	free(path);

@@ -35,15 +35,23 @@ static dev_t	say_dev;
 static ino_t	say_ino;
 static int	quiet;
 
+/* Whether MDTRACE_QUIET asks for silence (the launcher asks too). */
+int
+mdt_quiet(void)
+{
+	const char *q = getenv("MDTRACE_QUIET");
+
+	return q != NULL && *q != '\0' && strcmp(q, "0") != 0;
+}
+
 void
 mdt_say_init(void)
 {
-	const char *q = getenv("MDTRACE_QUIET");
 	struct stat st;
 	size_t i;
 	int fd = -1;
 
-	quiet = q != NULL && *q != '\0' && strcmp(q, "0") != 0;
+	quiet = mdt_quiet();
 	if (quiet || say_fd != -1 || fstat(2, &st) == -1)
 		return;
 	for (i = 0; fd == -1 && i < sizeof(say_at) / sizeof(say_at[0]); i++)

@@ -108,8 +108,8 @@ done
 mkdir -p "$out/last/bin" "$out/last/libdir"
 cp mdtrace/libmdtrace.so "$out/last/libdir/"
 if ! ${CC:-cc} -DMDT_LIBDIR="\"$out/last/libdir\"" -o "$out/last/bin/mdtrace" \
-    mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/ask.c src/longopt.c \
-    2>"$out/last/cc"; then
+    mdtrace/mdtrace.c mdtrace/untraced.c mdtrace/ask.c mdtrace/options.c \
+    mdtrace/say.c src/longopt.c 2>"$out/last/cc"; then
 	echo "not ok $name/last-build ($(head -n 1 "$out/last/cc"))"
 fi
 cp mdump "$out/last/bin/"
