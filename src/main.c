@@ -1066,9 +1066,8 @@ main(int argc, char *argv[])
 		    run.untraced == 1 ? "its" : "their");
 		return EXIT_LEAKS;
 	}
-	if (run.status == 0 && o.exitleaks && run.empty)
-		return EXIT_LEAKS;
-	if (run.status == 0 && o.exitleaks && run.found > 0)
+	/* Leaks found, or none could be: nothing was recorded. */
+	if (run.status == 0 && o.exitleaks && (run.found > 0 || run.empty))
 		return EXIT_LEAKS;
 	return run.status;
 }
